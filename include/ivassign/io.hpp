@@ -1,0 +1,33 @@
+// ivassign/io.hpp — reading and writing instances and reports (JSON).
+//
+// load_instance / parse_instance read the `ivassign/1` format (shared spec instance-format.md) and
+// validate it completely before returning: malformed JSON is reported with line and column, every
+// broken rule with the key, the index and the rule; nothing is returned from a rejected document.
+// write_instance writes a document that load_instance reads back to the same Instance.
+//
+//   auto inst = ivassign::load_instance("market.json");
+//   ivassign::save_text("copy.json", ivassign::instance_to_json(inst));
+#pragma once
+#include <string>
+
+#include "ivassign/instance.hpp"
+#include "ivassign/mechanism.hpp"
+
+namespace ivassign {
+
+/// Reads and validates an instance file. Throws InputError (missing file, bad JSON, broken rule).
+Instance load_instance(const std::string& path);
+/// Parses and validates an instance from JSON text; `origin` names the source in messages.
+Instance parse_instance(const std::string& json_text, const std::string& origin = "<input>");
+/// The instance as an `ivassign/1` JSON document (pretty-printed when indent >= 0).
+std::string instance_to_json(const Instance& instance, int indent = 1);
+
+/// The mechanism report as an `ivassign-report/1` JSON document.
+std::string report_to_json(const MechanismReport& report, int indent = 1);
+
+/// Reads a whole text file; throws InputError naming the path when it cannot be read.
+std::string load_text(const std::string& path);
+/// Writes a text file atomically (temporary file, then rename); throws Error on failure.
+void save_text(const std::string& path, const std::string& text);
+
+}  // namespace ivassign

@@ -1,0 +1,82 @@
+// ivassign/mechanism.hpp — the two-stage mechanism of the assignment paper (Sections 3-4).
+//
+// Stage 1: buyers report signals r; the mechanism posts rho(r) and pays the spherical-score
+// rewards xi_i(r) = delta P_-i(r_-i|r_i) / ||P_-i(.|r_i)||_2. Stage 2: buyers report valuations and
+// externalities; the mechanism picks the efficient matching at rho(r) and charges VCG transfers.
+// run_mechanism computes, per reported profile, the report of report-format.md, and for the
+// prior the informational sizes nu_i, delta.theorem1 and delta.exact (the smallest delta making
+// truthful stage-1 reports a Bayes-Nash equilibrium; needs the solver on every profile and every
+// unilateral stage-1 lie: (1 + n + sum_i (K_i - 1)) solves per profile, batched over all cores).
+//
+//   ivassign::MechanismOptions opt;                      // delta: exact
+//   auto report = ivassign::run_mechanism(inst, {inst.observed}, opt);
+//   std::cout << ivassign::report_to_json(report);
+#pragma once
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ivassign/assignment.hpp"
+#include "ivassign/backend.hpp"
+#include "ivassign/instance.hpp"
+
+namespace ivassign {
+
+enum class DeltaMode { Exact, Theorem1, Value };
+
+struct MechanismOptions {
+  DeltaMode delta_mode = DeltaMode::Exact;
+  double delta_value = 0.0;       ///< used when delta_mode == Value; >= 0
+  bool compute_exact_delta = true;  ///< false: delta.exact is reported as null (cannot be used)
+  Backend backend = Backend::Auto;
+  SolverOptions solver;           ///< for the efficient matching and the minus-i optima
+  int threads = 0;                ///< 0: all cores
+};
+
+struct ProfileOutcome {
+  std::vector<int> profile;          ///< reported signals r
+  std::vector<double> posterior;     ///< rho(r)
+  std::vector<int> assignment;       ///< seller of buyer i or -1
+  double welfare = 0.0;              ///< sum_i g_i at rho(r)
+  std::vector<double> payoffs;       ///< g_i
+  std::vector<double> transfers;     ///< VCG x_i <= 0
+  std::vector<double> rewards;       ///< xi_i(r) with delta.used
+  std::vector<double> minus_i_welfare;
+  bool optimal = false;              ///< matching and every minus-i optimum proven
+};
+
+struct StageOneLie {
+  int buyer = -1, signal = -1, report = -1;
+  double gain = 0.0;         ///< expected gain of the lie before rewards
+  double score_gain = 0.0;   ///< S_i(signal, report)
+};
+
+struct MechanismReport {
+  std::string instance;
+  Backend backend = Backend::Cpu;
+  double bound = 0.0;
+  std::vector<double> informational_size;
+  double delta_theorem1 = 0.0;
+  std::optional<double> delta_exact;   ///< absent when not computed
+  double delta_used = 0.0;
+  StageOneLie binding_lie;             ///< the (i, b_i, r_i) that sets delta.exact (buyer -1: none)
+  std::vector<ProfileOutcome> profiles;
+  double seconds = 0.0;
+};
+
+/// Runs the mechanism for the given reported profiles (each of size n, in range).
+MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options = {});
+
+/// The problem the mechanism solves at posterior `pi` (m entries): w_ij = u_ij(pi) - v_ij(pi),
+/// c_ij^pq(pi). With `deviator` >= 0, that buyer's valuations and externality costs are taken at
+/// `deviator_pi` instead (his true posterior after a stage-1 lie; report-format.md, delta.exact).
+AssignmentProblem expected_problem(const Instance& instance, const std::vector<double>& pi, int deviator = -1,
+                                   const std::vector<double>& deviator_pi = {});
+
+/// Every profile of the instance, in C order.
+std::vector<std::vector<int>> all_profiles(const Instance& instance);
+
+std::string to_string(DeltaMode mode);
+
+}  // namespace ivassign

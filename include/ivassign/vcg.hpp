@@ -1,0 +1,37 @@
+// ivassign/vcg.hpp — VCG transfers for the efficient matching (assignment paper, Section 4.2).
+//
+// x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z)     (x_i <= 0: buyer i pays -x_i)
+// Needs n + 1 optima: the full one (given) and one "minus-i" optimum per buyer (buyer i removed).
+// Guarantees kept whatever the solver: the minus-i value is never taken below the value of the
+// full matching with i removed (a valid matching of Z_-i; removing i only removes costs c >= 0),
+// so x_i <= 0 always; `proven[i]` says whether the minus-i value is a proven optimum.
+//
+//   auto full = ivassign::solve_assignment(problem);
+//   auto vcg  = ivassign::vcg_transfers(problem, full);
+//   for (int i = 0; i < n; ++i) pay(i, -vcg.transfers[i]);
+#pragma once
+#include <vector>
+
+#include "ivassign/assignment.hpp"
+
+namespace ivassign {
+
+struct VcgResult {
+  std::vector<double> payoffs;          ///< g_i(z*)
+  std::vector<double> transfers;        ///< x_i <= 0
+  std::vector<double> minus_i_welfare;  ///< max over Z_-i of sum_{k != i} g_k
+  std::vector<char> proven;             ///< minus-i value proven optimal
+  double welfare = 0.0;                 ///< sum_i g_i(z*)
+  bool optimal = false;                 ///< full and every minus-i optimum proven
+};
+
+/// VCG transfers for the matching `full` (normally the result of solve_assignment on `problem`).
+/// The minus-i problems are solved with `options`, in parallel over buyers.
+VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full,
+                        const SolverOptions& options = {});
+
+/// max over Z_-i of sum_{k != i} g_k, with its solver result (problem with buyer i excluded).
+AssignmentResult solve_without_buyer(const AssignmentProblem& problem, int buyer,
+                                     const SolverOptions& options = {});
+
+}  // namespace ivassign

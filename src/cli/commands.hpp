@@ -1,0 +1,13 @@
+// src/cli/commands.hpp — one function per command; each adds its CLI11 subcommand with a callback.
+// main.cpp calls them all and maps exceptions to exit codes (cli.md): 2 bad input or usage,
+// 3 resource exhausted, 1 otherwise.
+#pragma once
+namespace CLI {
+class App;
+}
+
+namespace ivassign::cli {
+
+void add_mechanism_command(CLI::App& app);
+
+}  // namespace ivassign::cli

@@ -1,0 +1,39 @@
+// The ivassign command-line tool: one subcommand per job (shared spec cli.md).
+#include <exception>
+#include <iostream>
+#include <new>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/commands.hpp"
+#include "ivassign/error.hpp"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ivassign: efficient, incentive-compatible assignment mechanisms for markets with interdependent\n"
+      "valuations and externalities (two-stage mechanism: spherical-score signal rewards, then VCG).\n"
+      "Exit codes: 0 success, 2 bad input or usage, 3 a resource ran out, 1 any other failure.",
+      "ivassign"};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", "ivassign 0.1.0");
+  ivassign::cli::add_mechanism_command(app);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);  // prints help or the usage error
+    return code == 0 ? 0 : 2;
+  } catch (const ivassign::InputError& e) {
+    std::cerr << "ivassign: error: " << e.what() << "\n";
+    return 2;
+  } catch (const ivassign::ResourceError& e) {
+    std::cerr << "ivassign: resource error: " << e.what() << "\n";
+    return 3;
+  } catch (const std::bad_alloc&) {
+    std::cerr << "ivassign: resource error: out of memory\n";
+    return 3;
+  } catch (const std::exception& e) {
+    std::cerr << "ivassign: error: " << e.what() << "\n";
+    return 1;
+  }
+  return 0;
+}

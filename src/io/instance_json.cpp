@@ -1,0 +1,269 @@
+// The `ivassign/1` instance format (shared spec instance-format.md): reading with structural
+// checks (types, shapes, ranges), then validate() for the value rules; writing back.
+#include <fstream>
+#include <sstream>
+#include <cstdio>
+#include <filesystem>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "io/json_reader.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/io.hpp"
+
+namespace ivassign {
+
+using nlohmann::json;
+using io::member;
+using io::read_int;
+using io::read_number;
+using io::read_tensor;
+
+std::string load_text(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
+  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, expected a file");
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError(path + ": cannot be opened for reading");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  if (in.bad()) throw InputError(path + ": read error");
+  return ss.str();
+}
+
+void save_text(const std::string& path, const std::string& text) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(path + ": cannot be opened for writing");
+    out << text;
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot be replaced");
+  }
+}
+
+namespace {
+
+constexpr std::int64_t kMaxSize = 1 << 30;
+
+void read_prior(const json& doc, Instance& in) {
+  const json& p = member(doc, "prior");
+  if (!p.is_object()) throw InputError(std::string("prior: expected an object, found ") + p.type_name());
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers);
+  const bool has_joint = p.contains("joint"), has_lambda = p.contains("lambda"), has_q = p.contains("q"),
+             has_qpb = p.contains("q_per_buyer");
+  for (auto it = p.begin(); it != p.end(); ++it)
+    if (it.key() != "joint" && it.key() != "lambda" && it.key() != "q" && it.key() != "q_per_buyer")
+      throw InputError("prior." + it.key() + ": unknown key; the prior is {joint} or {lambda, q} or {lambda, q_per_buyer}");
+  if (has_joint) {
+    if (has_lambda || has_q || has_qpb)
+      throw InputError("prior: give either joint or lambda with q / q_per_buyer, not both");
+    const json& j = p["joint"];
+    if (!j.is_array()) throw InputError(std::string("prior.joint: expected a flat array, found ") + j.type_name());
+    const std::uint64_t profiles = in.profile_count();
+    if (profiles > (static_cast<std::uint64_t>(1) << 40) / std::max<std::uint64_t>(m, 1))
+      throw InputError("prior.joint: m * prod K_i is too large for a joint table; use lambda with q or q_per_buyer");
+    if (j.size() != m * profiles)
+      throw InputError("prior.joint: has " + std::to_string(j.size()) + " entries, expected m * prod K_i = " +
+                       std::to_string(m * profiles));
+    in.prior.form = Prior::Form::Joint;
+    in.prior.joint.resize(j.size());
+    for (std::size_t k = 0; k < j.size(); ++k) in.prior.joint[k] = read_number(j[k], "prior.joint: entry " + std::to_string(k));
+    return;
+  }
+  if (!has_lambda) throw InputError("prior: needs joint, or lambda with q or q_per_buyer");
+  if (has_q == has_qpb) throw InputError("prior: give exactly one of q and q_per_buyer with lambda");
+  in.prior.lambda = read_tensor(p["lambda"], "prior.lambda", {m}, {"m"});
+  in.prior.q.assign(n, {});
+  if (has_q) {
+    in.prior.form = Prior::Form::Symmetric;
+    const std::size_t k = static_cast<std::size_t>(in.signals[0]);
+    for (std::size_t i = 1; i < n; ++i)
+      if (in.signals[i] != in.signals[0])
+        throw InputError("signals[" + std::to_string(i) + "]: " + std::to_string(in.signals[i]) +
+                         " differs from signals[0] = " + std::to_string(in.signals[0]) +
+                         "; prior.q needs one alphabet for all buyers (use q_per_buyer)");
+    const auto q = read_tensor(p["q"], "prior.q", {m, k}, {"m", "K"});
+    for (auto& qi : in.prior.q) qi = q;
+  } else {
+    in.prior.form = Prior::Form::PerBuyer;
+    const json& qpb = p["q_per_buyer"];
+    if (!qpb.is_array()) throw InputError(std::string("prior.q_per_buyer: expected an array, found ") + qpb.type_name());
+    if (qpb.size() != n)
+      throw InputError("prior.q_per_buyer: has " + std::to_string(qpb.size()) + " entries, expected n = " + std::to_string(n));
+    for (std::size_t i = 0; i < n; ++i)
+      in.prior.q[i] = read_tensor(qpb[i], "prior.q_per_buyer[" + std::to_string(i) + "]",
+                                  {m, static_cast<std::size_t>(in.signals[i])}, {"m", "K_" + std::to_string(i)});
+  }
+}
+
+void read_externalities(const json& doc, Instance& in) {
+  auto it = doc.find("externalities");
+  if (it == doc.end() || it->is_null()) return;
+  const json& e = *it;
+  if (!e.is_object() || e.size() != 1)
+    throw InputError("externalities: expected an object with exactly one of dense, sparse, factored");
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  auto& x = in.externalities;
+  if (e.contains("dense")) {
+    if (m * n * s * n * s > (static_cast<std::size_t>(1) << 31))
+      throw InputError("externalities.dense: m*n*s*n*s is too large for the dense form; use sparse or factored");
+    x.form = Externalities::Form::Dense;
+    x.dense = read_tensor(e["dense"], "externalities.dense", {m, n, s, n, s}, {"m", "n", "s", "n", "s"});
+  } else if (e.contains("sparse")) {
+    x.form = Externalities::Form::Sparse;
+    const json& sp = e["sparse"];
+    if (!sp.is_array()) throw InputError(std::string("externalities.sparse: expected an array, found ") + sp.type_name());
+    x.sparse.reserve(sp.size());
+    for (std::size_t k = 0; k < sp.size(); ++k) {
+      const std::string key = "externalities.sparse[" + std::to_string(k) + "]";
+      const json& row = sp[k];
+      if (!row.is_array() || row.size() != 6)
+        throw InputError(key + ": expected [theta, i, j, p, q, value] (6 entries)");
+      Externalities::Entry en{};
+      en.theta = static_cast<int>(read_int(row[0], key + "[0] (theta)", INT32_MIN, INT32_MAX));
+      en.i = static_cast<int>(read_int(row[1], key + "[1] (i)", INT32_MIN, INT32_MAX));
+      en.j = static_cast<int>(read_int(row[2], key + "[2] (j)", INT32_MIN, INT32_MAX));
+      en.p = static_cast<int>(read_int(row[3], key + "[3] (p)", INT32_MIN, INT32_MAX));
+      en.q = static_cast<int>(read_int(row[4], key + "[4] (q)", INT32_MIN, INT32_MAX));
+      en.value = read_number(row[5], key + "[5] (value)");
+      x.sparse.push_back(en);
+    }
+  } else if (e.contains("factored")) {
+    x.form = Externalities::Form::Factored;
+    const json& f = e["factored"];
+    if (!f.is_object()) throw InputError("externalities.factored: expected an object {buyer, seller}");
+    x.buyer = read_tensor(member(f, "buyer", "externalities.factored."), "externalities.factored.buyer", {m, n, n},
+                          {"m", "n", "n"});
+    x.seller = read_tensor(member(f, "seller", "externalities.factored."), "externalities.factored.seller", {m, s, s},
+                           {"m", "s", "s"});
+  } else {
+    throw InputError("externalities." + e.begin().key() + ": unknown form; expected dense, sparse or factored");
+  }
+}
+
+}  // namespace
+
+Instance parse_instance(const std::string& text, const std::string& origin) {
+  const json doc = io::parse_json(text, origin);
+  try {
+    if (!doc.is_object()) throw InputError(std::string("document: expected a JSON object, found ") + doc.type_name());
+    const json& fmt = member(doc, "format");
+    if (!fmt.is_string() || fmt.get<std::string>() != "ivassign/1")
+      throw InputError("format: " + fmt.dump() + " is not \"ivassign/1\"");
+    Instance in;
+    if (auto it = doc.find("name"); it != doc.end()) {
+      if (!it->is_string()) throw InputError("name: expected a string");
+      in.name = it->get<std::string>();
+    }
+    in.states = static_cast<int>(read_int(member(doc, "states"), "states", 1, kMaxSize));
+    in.buyers = static_cast<int>(read_int(member(doc, "buyers"), "buyers", 1, kMaxSize));
+    in.sellers = static_cast<int>(read_int(member(doc, "sellers"), "sellers", 1, kMaxSize));
+    const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                      s = static_cast<std::size_t>(in.sellers);
+    const json& sig = member(doc, "signals");
+    if (!sig.is_array()) throw InputError(std::string("signals: expected an array, found ") + sig.type_name());
+    if (sig.size() != n)
+      throw InputError("signals: has " + std::to_string(sig.size()) + " entries, expected n = " + std::to_string(n));
+    for (std::size_t i = 0; i < n; ++i)
+      in.signals.push_back(static_cast<int>(read_int(sig[i], "signals[" + std::to_string(i) + "]", 1, kMaxSize)));
+    read_prior(doc, in);
+    in.valuations = read_tensor(member(doc, "valuations"), "valuations", {m, n, s}, {"m", "n", "s"});
+    in.costs = read_tensor(member(doc, "costs"), "costs", {m, n, s}, {"m", "n", "s"});
+    read_externalities(doc, in);
+    if (auto it = doc.find("bound"); it != doc.end()) in.bound = read_number(*it, "bound");
+    if (auto it = doc.find("observed"); it != doc.end()) {
+      if (!it->is_array()) throw InputError(std::string("observed: expected an array, found ") + it->type_name());
+      if (it->size() != n)
+        throw InputError("observed: has " + std::to_string(it->size()) + " entries, expected n = " + std::to_string(n));
+      for (std::size_t i = 0; i < n; ++i)
+        in.observed.push_back(static_cast<int>(read_int((*it)[i], "observed[" + std::to_string(i) + "]", INT32_MIN, INT32_MAX)));
+    }
+    validate(in);
+    return in;
+  } catch (const InputError& e) {
+    throw InputError(origin + ": " + e.what());
+  }
+}
+
+Instance load_instance(const std::string& path) {
+  Instance in = parse_instance(load_text(path), path);
+  if (in.name.empty()) in.name = std::filesystem::path(path).stem().string();
+  return in;
+}
+
+namespace {
+json nest(const std::vector<double>& flat, const std::vector<std::size_t>& shape, std::size_t level, std::size_t& pos) {
+  json a = json::array();
+  for (std::size_t k = 0; k < shape[level]; ++k) {
+    if (level + 1 == shape.size())
+      a.push_back(flat[pos++]);
+    else
+      a.push_back(nest(flat, shape, level + 1, pos));
+  }
+  return a;
+}
+json nest(const std::vector<double>& flat, const std::vector<std::size_t>& shape) {
+  std::size_t pos = 0;
+  return nest(flat, shape, 0, pos);
+}
+}  // namespace
+
+std::string instance_to_json(const Instance& in, int indent) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  json doc;
+  doc["format"] = "ivassign/1";
+  if (!in.name.empty()) doc["name"] = in.name;
+  doc["states"] = in.states;
+  doc["buyers"] = in.buyers;
+  doc["sellers"] = in.sellers;
+  doc["signals"] = in.signals;
+  json prior;
+  switch (in.prior.form) {
+    case Prior::Form::Joint: prior["joint"] = in.prior.joint; break;
+    case Prior::Form::Symmetric:
+      prior["lambda"] = in.prior.lambda;
+      prior["q"] = nest(in.prior.q.at(0), {m, static_cast<std::size_t>(in.signals.at(0))});
+      break;
+    case Prior::Form::PerBuyer: {
+      prior["lambda"] = in.prior.lambda;
+      json qpb = json::array();
+      for (std::size_t i = 0; i < n; ++i) qpb.push_back(nest(in.prior.q[i], {m, static_cast<std::size_t>(in.signals[i])}));
+      prior["q_per_buyer"] = qpb;
+      break;
+    }
+  }
+  doc["prior"] = prior;
+  doc["valuations"] = nest(in.valuations, {m, n, s});
+  doc["costs"] = nest(in.costs, {m, n, s});
+  const auto& e = in.externalities;
+  switch (e.form) {
+    case Externalities::Form::None: break;
+    case Externalities::Form::Dense: doc["externalities"]["dense"] = nest(e.dense, {m, n, s, n, s}); break;
+    case Externalities::Form::Sparse: {
+      json sp = json::array();
+      for (const auto& x : e.sparse) sp.push_back(json::array({x.theta, x.i, x.j, x.p, x.q, x.value}));
+      doc["externalities"]["sparse"] = sp;
+      break;
+    }
+    case Externalities::Form::Factored:
+      doc["externalities"]["factored"]["buyer"] = nest(e.buyer, {m, n, n});
+      doc["externalities"]["factored"]["seller"] = nest(e.seller, {m, s, s});
+      break;
+  }
+  if (in.bound) doc["bound"] = *in.bound;
+  if (!in.observed.empty()) doc["observed"] = in.observed;
+  return doc.dump(indent);
+}
+
+}  // namespace ivassign

@@ -1,0 +1,273 @@
+// validate(Instance): the rules of instance-format.md that do not concern JSON syntax.
+// Messages name the key, the index and the rule.
+#include <cmath>
+#include <sstream>
+#include <string>
+#include <tuple>
+#include <set>
+
+#include "ivassign/error.hpp"
+#include "ivassign/instance.hpp"
+#include "ivassign/tolerances.hpp"
+
+namespace ivassign {
+
+namespace {
+
+std::string num(double v) {
+  std::ostringstream ss;
+  ss.precision(17);
+  ss << v;
+  return ss.str();
+}
+
+std::string idx(std::initializer_list<std::size_t> indices) {
+  std::string s;
+  for (auto i : indices) s += "[" + std::to_string(i) + "]";
+  return s;
+}
+
+void require_length(const std::string& key, std::size_t got, std::size_t expected, const std::string& what) {
+  if (got != expected)
+    throw InputError(key + ": has " + std::to_string(got) + " entries, expected " + what + " = " +
+                     std::to_string(expected));
+}
+
+void require_finite(const std::string& key, double v) {
+  if (!std::isfinite(v)) throw InputError(key + ": " + num(v) + " is not a finite number");
+}
+
+void check_distribution(const std::string& key, const double* p, std::size_t count) {
+  double total = 0.0;
+  for (std::size_t k = 0; k < count; ++k) {
+    require_finite(key + ": entry " + std::to_string(k), p[k]);
+    if (!(p[k] > 0.0))
+      throw InputError(key + ": entry " + std::to_string(k) + " is " + num(p[k]) +
+                       "; the prior must have full support (every entry > 0)");
+    total += p[k];
+  }
+  if (std::abs(total - 1.0) > tol::kProbabilitySum)
+    throw InputError(key + ": entries sum to " + num(total) + "; they must sum to 1 (relative tolerance 1e-9)");
+}
+
+}  // namespace
+
+std::uint64_t Instance::profile_count() const {
+  std::uint64_t count = 1;
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    const auto k = static_cast<std::uint64_t>(signals[i]);
+    if (k == 0) return 0;
+    if (count > UINT64_MAX / k)
+      throw InputError("signals: the number of signal profiles prod K_i overflows 64 bits");
+    count *= k;
+  }
+  return count;
+}
+
+double Instance::effective_bound() const {
+  if (bound) return *bound;
+  double mx = 0.0;
+  for (double v : valuations) mx = std::max(mx, v);
+  for (double v : costs) mx = std::max(mx, v);
+  const auto& e = externalities;
+  switch (e.form) {
+    case Externalities::Form::None: break;
+    case Externalities::Form::Dense:
+      for (double v : e.dense) mx = std::max(mx, v);
+      break;
+    case Externalities::Form::Sparse:
+      for (const auto& x : e.sparse) mx = std::max(mx, x.value);
+      break;
+    case Externalities::Form::Factored: {
+      // largest c_ij^pq(theta) = buyer[theta][i][p] * seller[theta][j][q], p != i, q != j
+      const std::size_t n = static_cast<std::size_t>(buyers), s = static_cast<std::size_t>(sellers);
+      for (int t = 0; t < states; ++t) {
+        double bmax = 0.0, smax = 0.0;
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t p = 0; p < n; ++p)
+            if (p != i) bmax = std::max(bmax, e.buyer[(t * n + i) * n + p]);
+        for (std::size_t j = 0; j < s; ++j)
+          for (std::size_t q = 0; q < s; ++q)
+            if (q != j) smax = std::max(smax, e.seller[(t * s + j) * s + q]);
+        mx = std::max(mx, bmax * smax);
+      }
+      break;
+    }
+  }
+  return mx;
+}
+
+std::uint64_t profile_index(const std::vector<int>& signals, const std::vector<int>& profile) {
+  if (profile.size() != signals.size())
+    throw InputError("profile: has " + std::to_string(profile.size()) + " signals, expected n = " +
+                     std::to_string(signals.size()));
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    if (profile[i] < 0 || profile[i] >= signals[i])
+      throw InputError("profile: signal " + std::to_string(profile[i]) + " of buyer " + std::to_string(i) +
+                       " is out of range [0, " + std::to_string(signals[i]) + ")");
+    index = index * static_cast<std::uint64_t>(signals[i]) + static_cast<std::uint64_t>(profile[i]);
+  }
+  return index;
+}
+
+std::vector<int> profile_from_index(const std::vector<int>& signals, std::uint64_t index) {
+  std::vector<int> profile(signals.size());
+  for (std::size_t k = signals.size(); k-- > 0;) {
+    profile[k] = static_cast<int>(index % static_cast<std::uint64_t>(signals[k]));
+    index /= static_cast<std::uint64_t>(signals[k]);
+  }
+  return profile;
+}
+
+void validate(const Instance& in) {
+  if (in.states < 1) throw InputError("states: " + std::to_string(in.states) + " must be an integer >= 1");
+  if (in.buyers < 1) throw InputError("buyers: " + std::to_string(in.buyers) + " must be an integer >= 1");
+  if (in.sellers < 1) throw InputError("sellers: " + std::to_string(in.sellers) + " must be an integer >= 1");
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  require_length("signals", in.signals.size(), n, "buyers");
+  for (std::size_t i = 0; i < n; ++i)
+    if (in.signals[i] < 1)
+      throw InputError("signals[" + std::to_string(i) + "]: " + std::to_string(in.signals[i]) +
+                       " must be an integer >= 1");
+  const std::uint64_t profiles = in.profile_count();
+
+  // prior
+  const Prior& pr = in.prior;
+  switch (pr.form) {
+    case Prior::Form::Joint: {
+      if (profiles > (UINT64_MAX / m))
+        throw InputError("prior.joint: m * prod K_i overflows; use the conditionally independent form");
+      require_length("prior.joint", pr.joint.size(), m * profiles, "m * prod K_i");
+      check_distribution("prior.joint", pr.joint.data(), pr.joint.size());
+      break;
+    }
+    case Prior::Form::Symmetric:
+    case Prior::Form::PerBuyer: {
+      const bool sym = pr.form == Prior::Form::Symmetric;
+      require_length("prior.lambda", pr.lambda.size(), m, "states");
+      check_distribution("prior.lambda", pr.lambda.data(), m);
+      require_length(sym ? "prior.q (per buyer copies)" : "prior.q_per_buyer", pr.q.size(), n, "buyers");
+      for (std::size_t i = 0; i < n; ++i) {
+        if (sym && static_cast<int>(in.signals[i]) != in.signals[0])
+          throw InputError("signals[" + std::to_string(i) + "]: " + std::to_string(in.signals[i]) +
+                           " differs from signals[0] = " + std::to_string(in.signals[0]) +
+                           "; prior.q needs one alphabet for all buyers (use q_per_buyer)");
+        const std::size_t k = static_cast<std::size_t>(in.signals[i]);
+        const std::string key = sym ? std::string("prior.q") : "prior.q_per_buyer[" + std::to_string(i) + "]";
+        require_length(key, pr.q[i].size(), m * k, "m * K_i");
+        for (std::size_t t = 0; t < m; ++t)
+          check_distribution(key + "[" + std::to_string(t) + "]", pr.q[i].data() + t * k, k);
+      }
+      break;
+    }
+  }
+
+  // valuations and costs
+  auto check_values = [&](const std::string& key, const std::vector<double>& v) {
+    require_length(key, v.size(), m * n * s, "m * n * s");
+    for (std::size_t t = 0; t < m; ++t)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < s; ++j) {
+          const double x = v[(t * n + i) * s + j];
+          const std::string at = key + idx({t, i, j});
+          require_finite(at, x);
+          if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; " + key + " must be >= 0");
+        }
+  };
+  check_values("valuations", in.valuations);
+  check_values("costs", in.costs);
+
+  // externalities
+  const Externalities& e = in.externalities;
+  switch (e.form) {
+    case Externalities::Form::None: break;
+    case Externalities::Form::Dense: {
+      require_length("externalities.dense", e.dense.size(), m * n * s * n * s, "m * n * s * n * s");
+      for (std::size_t t = 0; t < m; ++t)
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t j = 0; j < s; ++j)
+            for (std::size_t p = 0; p < n; ++p)
+              for (std::size_t q = 0; q < s; ++q) {
+                const double x = e.dense[(((t * n + i) * s + j) * n + p) * s + q];
+                const std::string at = "externalities.dense" + idx({t, i, j, p, q});
+                require_finite(at, x);
+                if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality costs must be >= 0");
+                if ((p == i || q == j) && x != 0.0)
+                  throw InputError(at + ": " + num(x) + " is nonzero but " + (p == i ? "p == i" : "q == j") +
+                                   "; entries with p == i or q == j do not exist and must be 0");
+              }
+      break;
+    }
+    case Externalities::Form::Sparse: {
+      std::set<std::tuple<int, int, int, int, int>> seen;
+      for (std::size_t k = 0; k < e.sparse.size(); ++k) {
+        const auto& x = e.sparse[k];
+        const std::string at = "externalities.sparse[" + std::to_string(k) + "]";
+        auto range = [&](const char* name, int v, int hi, const char* what) {
+          if (v < 0 || v >= hi)
+            throw InputError(at + ": " + name + " = " + std::to_string(v) + " is out of range [0, " + std::to_string(hi) +
+                             ") (" + what + ")");
+        };
+        range("theta", x.theta, in.states, "states");
+        range("i", x.i, in.buyers, "buyers");
+        range("j", x.j, in.sellers, "sellers");
+        range("p", x.p, in.buyers, "buyers");
+        range("q", x.q, in.sellers, "sellers");
+        require_finite(at + " value", x.value);
+        if (x.value < 0.0) throw InputError(at + ": value " + num(x.value) + " is negative; externality costs must be >= 0");
+        if (x.p == x.i || x.q == x.j)
+          throw InputError(at + ": " + (x.p == x.i ? "p == i" : "q == j") +
+                           "; entries with p == i or q == j do not exist");
+        if (!seen.insert({x.theta, x.i, x.j, x.p, x.q}).second)
+          throw InputError(at + ": key [theta=" + std::to_string(x.theta) + ", i=" + std::to_string(x.i) +
+                           ", j=" + std::to_string(x.j) + ", p=" + std::to_string(x.p) + ", q=" + std::to_string(x.q) +
+                           "] is repeated; sparse keys must be unique");
+      }
+      break;
+    }
+    case Externalities::Form::Factored: {
+      require_length("externalities.factored.buyer", e.buyer.size(), m * n * n, "m * n * n");
+      require_length("externalities.factored.seller", e.seller.size(), m * s * s, "m * s * s");
+      for (std::size_t t = 0; t < m; ++t) {
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t p = 0; p < n; ++p) {
+            const double x = e.buyer[(t * n + i) * n + p];
+            const std::string at = "externalities.factored.buyer" + idx({t, i, p});
+            require_finite(at, x);
+            if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality factors must be >= 0");
+          }
+        for (std::size_t j = 0; j < s; ++j)
+          for (std::size_t q = 0; q < s; ++q) {
+            const double x = e.seller[(t * s + j) * s + q];
+            const std::string at = "externalities.factored.seller" + idx({t, j, q});
+            require_finite(at, x);
+            if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality factors must be >= 0");
+          }
+      }
+      break;
+    }
+  }
+
+  if (in.bound) {
+    require_finite("bound", *in.bound);
+    if (!(*in.bound > 0.0)) throw InputError("bound: " + num(*in.bound) + " must be > 0");
+    Instance unbounded = in;
+    unbounded.bound.reset();
+    const double largest = unbounded.effective_bound();
+    if (*in.bound < largest)
+      throw InputError("bound: " + num(*in.bound) + " is below the largest valuation, cost or externality " +
+                       num(largest) + "; M must bound all of them");
+  }
+  if (!in.observed.empty()) {
+    require_length("observed", in.observed.size(), n, "buyers");
+    for (std::size_t i = 0; i < n; ++i)
+      if (in.observed[i] < 0 || in.observed[i] >= in.signals[i])
+        throw InputError("observed[" + std::to_string(i) + "]: " + std::to_string(in.observed[i]) +
+                         " is out of range [0, " + std::to_string(in.signals[i]) + ") (signals of buyer " +
+                         std::to_string(i) + ")");
+  }
+}
+
+}  // namespace ivassign

@@ -1,0 +1,98 @@
+#include "io/json_reader.hpp"
+
+#include <cmath>
+#include <sstream>
+
+#include "ivassign/error.hpp"
+
+namespace ivassign::io {
+
+namespace {
+const char* type_name(const nlohmann::json& v) { return v.type_name(); }
+}  // namespace
+
+nlohmann::json parse_json(const std::string& text, const std::string& origin) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    // byte is 1-based position of the offending character
+    std::size_t line = 1, column = 1;
+    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
+    for (std::size_t k = 0; k < end; ++k) {
+      if (text[k] == '\n') {
+        ++line;
+        column = 1;
+      } else {
+        ++column;
+      }
+    }
+    std::string reason = e.what();
+    const auto pos = reason.find("parse error");
+    if (pos != std::string::npos) reason = reason.substr(pos);
+    throw InputError(origin + ": malformed JSON at line " + std::to_string(line) + ", column " +
+                     std::to_string(column) + ": " + reason);
+  } catch (const nlohmann::json::exception& e) {  // e.g. a number that overflows a double
+    throw InputError(origin + ": malformed JSON: " + e.what());
+  }
+}
+
+std::int64_t read_int(const nlohmann::json& v, const std::string& key, std::int64_t lo, std::int64_t hi) {
+  std::int64_t x = 0;
+  if (v.is_number_integer()) {
+    if (v.is_number_unsigned() && v.get<std::uint64_t>() > static_cast<std::uint64_t>(INT64_MAX))
+      throw InputError(key + ": integer too large");
+    x = v.get<std::int64_t>();
+  } else if (v.is_number_float()) {
+    const double d = v.get<double>();
+    if (!std::isfinite(d) || std::floor(d) != d || std::abs(d) > 9e15)
+      throw InputError(key + ": " + v.dump() + " is not an integer");
+    x = static_cast<std::int64_t>(d);
+  } else {
+    throw InputError(key + ": expected an integer, found " + type_name(v));
+  }
+  if (x < lo || x > hi)
+    throw InputError(key + ": " + std::to_string(x) + " is out of range [" + std::to_string(lo) + ", " +
+                     std::to_string(hi) + "]");
+  return x;
+}
+
+double read_number(const nlohmann::json& v, const std::string& key) {
+  if (!v.is_number()) throw InputError(key + ": expected a number, found " + type_name(v));
+  const double d = v.get<double>();
+  if (!std::isfinite(d)) throw InputError(key + ": " + v.dump() + " is not a finite number");
+  return d;
+}
+
+const nlohmann::json& member(const nlohmann::json& obj, const std::string& name, const std::string& prefix) {
+  auto it = obj.find(name);
+  if (it == obj.end()) throw InputError(prefix + name + ": required key is missing");
+  return *it;
+}
+
+namespace {
+void read_level(const nlohmann::json& v, const std::string& key, const std::vector<std::size_t>& shape,
+                const std::vector<std::string>& names, std::size_t level, std::vector<double>& out) {
+  if (level == shape.size()) {
+    out.push_back(read_number(v, key));
+    return;
+  }
+  if (!v.is_array()) throw InputError(key + ": expected an array, found " + type_name(v));
+  if (v.size() != shape[level])
+    throw InputError(key + ": has " + std::to_string(v.size()) + " entries, expected " + names[level] + " = " +
+                     std::to_string(shape[level]));
+  for (std::size_t k = 0; k < v.size(); ++k)
+    read_level(v[k], key + "[" + std::to_string(k) + "]", shape, names, level + 1, out);
+}
+}  // namespace
+
+std::vector<double> read_tensor(const nlohmann::json& v, const std::string& key, const std::vector<std::size_t>& shape,
+                                const std::vector<std::string>& dim_names) {
+  std::size_t total = 1;
+  for (auto d : shape) total *= d;
+  std::vector<double> out;
+  out.reserve(total);
+  read_level(v, key, shape, dim_names, 0, out);
+  return out;
+}
+
+}  // namespace ivassign::io

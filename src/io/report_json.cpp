@@ -1,0 +1,48 @@
+// The `ivassign-report/1` document (shared spec report-format.md). Non-finite numbers become null.
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "ivassign/io.hpp"
+
+namespace ivassign {
+
+namespace {
+nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+}  // namespace
+
+std::string report_to_json(const MechanismReport& r, int indent) {
+  using nlohmann::json;
+  json doc;
+  doc["format"] = "ivassign-report/1";
+  doc["instance"] = r.instance;
+  doc["backend"] = to_string(r.backend);
+  doc["bound"] = r.bound;
+  doc["informational_size"] = r.informational_size;
+  doc["delta"] = {{"theorem1", number(r.delta_theorem1)},
+                  {"exact", r.delta_exact ? number(*r.delta_exact) : json(nullptr)},
+                  {"used", number(r.delta_used)}};
+  if (r.binding_lie.buyer >= 0)
+    doc["delta"]["binding_lie"] = {{"buyer", r.binding_lie.buyer},
+                                   {"signal", r.binding_lie.signal},
+                                   {"report", r.binding_lie.report},
+                                   {"gain", r.binding_lie.gain},
+                                   {"score_gain", r.binding_lie.score_gain}};
+  json profiles = json::array();
+  for (const auto& p : r.profiles) {
+    profiles.push_back({{"profile", p.profile},
+                        {"posterior", p.posterior},
+                        {"assignment", p.assignment},
+                        {"welfare", p.welfare},
+                        {"payoffs", p.payoffs},
+                        {"transfers", p.transfers},
+                        {"rewards", p.rewards},
+                        {"minus_i_welfare", p.minus_i_welfare},
+                        {"optimal", p.optimal}});
+  }
+  doc["profiles"] = profiles;
+  doc["seconds"] = r.seconds;
+  return doc.dump(indent);
+}
+
+}  // namespace ivassign

@@ -1,0 +1,78 @@
+// The assignment problem at a posterior: every per-state quantity x averaged, x(pi) = sum_theta x(theta) pi(theta).
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+#include "ivassign/error.hpp"
+#include "ivassign/mechanism.hpp"
+
+namespace ivassign {
+
+AssignmentProblem expected_problem(const Instance& in, const std::vector<double>& pi, int deviator,
+                                   const std::vector<double>& deviator_pi) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  if (pi.size() != m) throw InputError("expected_problem: posterior has " + std::to_string(pi.size()) + " entries, expected m");
+  if (deviator >= 0 && deviator_pi.size() != m)
+    throw InputError("expected_problem: deviator posterior has " + std::to_string(deviator_pi.size()) + " entries, expected m");
+  // own(i): the posterior at which buyer i's valuations and externality costs count
+  auto own = [&](std::size_t i) -> const std::vector<double>& {
+    return static_cast<int>(i) == deviator ? deviator_pi : pi;
+  };
+  AssignmentProblem p;
+  p.buyers = in.buyers;
+  p.sellers = in.sellers;
+  p.linear.assign(n * s, 0.0);
+  for (std::size_t i = 0; i < n; ++i) {
+    const auto& pu = own(i);
+    for (std::size_t j = 0; j < s; ++j) {
+      double w = 0.0;
+      for (std::size_t t = 0; t < m; ++t)
+        w += pu[t] * in.valuations[(t * n + i) * s + j] - pi[t] * in.costs[(t * n + i) * s + j];
+      p.linear[i * s + j] = w;
+    }
+  }
+  const auto& e = in.externalities;
+  auto& x = p.externalities;
+  switch (e.form) {
+    case Externalities::Form::None: break;
+    case Externalities::Form::Dense: {
+      x.form = ExternalityCosts::Form::Dense;
+      const std::size_t block = n * s * n * s;
+      x.dense.assign(block, 0.0);
+      const std::size_t row = s * n * s;  // entries of one buyer i
+      for (std::size_t i = 0; i < n; ++i) {
+        const auto& pc = own(i);
+        for (std::size_t t = 0; t < m; ++t) {
+          if (pc[t] == 0.0) continue;
+          const double* src = e.dense.data() + t * block + i * row;
+          double* dst = x.dense.data() + i * row;
+          for (std::size_t k = 0; k < row; ++k) dst[k] += pc[t] * src[k];
+        }
+      }
+      break;
+    }
+    case Externalities::Form::Sparse: {
+      x.form = ExternalityCosts::Form::Sparse;
+      std::map<std::tuple<int, int, int, int>, double> merged;
+      for (const auto& en : e.sparse) merged[{en.i, en.j, en.p, en.q}] += own(en.i)[en.theta] * en.value;
+      x.sparse.reserve(merged.size());
+      for (const auto& [key, value] : merged)
+        x.sparse.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), std::get<3>(key), value});
+      break;
+    }
+    case Externalities::Form::Factored: {
+      x.form = ExternalityCosts::Form::Factored;
+      x.terms = in.states;
+      x.weight.assign(n * m, 0.0);
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t t = 0; t < m; ++t) x.weight[i * m + t] = own(i)[t];
+      x.buyer = e.buyer;
+      x.seller = e.seller;
+      break;
+    }
+  }
+  return p;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,189 @@
+// The two-stage mechanism: posteriors and information measures, the efficient matching and VCG at
+// every needed profile, delta.theorem1, delta.exact and the stage-1 rewards.
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "common/parallel.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/mechanism.hpp"
+#include "ivassign/posterior.hpp"
+#include "ivassign/tolerances.hpp"
+#include "ivassign/vcg.hpp"
+
+namespace ivassign {
+
+std::string to_string(DeltaMode mode) {
+  switch (mode) {
+    case DeltaMode::Exact: return "exact";
+    case DeltaMode::Theorem1: return "theorem1";
+    case DeltaMode::Value: return "value";
+  }
+  return "?";
+}
+
+std::vector<std::vector<int>> all_profiles(const Instance& in) {
+  const std::uint64_t count = in.profile_count();
+  std::vector<std::vector<int>> out;
+  out.reserve(count);
+  for (std::uint64_t b = 0; b < count; ++b) out.push_back(profile_from_index(in.signals, b));
+  return out;
+}
+
+namespace {
+
+struct Truthful {
+  AssignmentResult full;
+  VcgResult vcg;
+};
+
+Truthful solve_truthful(const Instance& in, const PosteriorTable& table, std::uint64_t b, const SolverOptions& inner) {
+  const double* rho = table.rho(b);
+  const AssignmentProblem problem = expected_problem(in, std::vector<double>(rho, rho + in.states));
+  Truthful t;
+  t.full = solve_assignment(problem, inner);
+  t.vcg = vcg_transfers(problem, t.full, inner);
+  return t;
+}
+
+void validate_options(const MechanismOptions& o) {
+  if (o.delta_mode == DeltaMode::Value && !(o.delta_value >= 0.0 && std::isfinite(o.delta_value)))
+    throw InputError("delta: " + std::to_string(o.delta_value) + " is out of range; it must be a finite number >= 0");
+  if (o.delta_mode == DeltaMode::Exact && !o.compute_exact_delta)
+    throw InputError("delta: exact was requested but compute_exact_delta is false");
+  if (o.threads < 0) throw InputError("threads: " + std::to_string(o.threads) + " must be >= 1 (or 0 for all cores)");
+}
+
+}  // namespace
+
+MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options) {
+  validate_options(options);
+  const auto start = std::chrono::steady_clock::now();
+  std::vector<std::uint64_t> requested;
+  for (const auto& p : profiles) requested.push_back(profile_index(in.signals, p));
+
+  MechanismReport report;
+  report.instance = in.name;
+  report.bound = in.effective_bound();
+  const PosteriorTable table = build_posterior_table(in, options.backend);
+  report.backend = table.backend;
+  const InformationMeasures info = information_measures(table);
+  report.informational_size = info.informational_size;
+  report.delta_theorem1 = delta_theorem1(info, in.buyers, report.bound);
+
+  const int n = in.buyers;
+  const int threads = thread_count(options.threads);
+  SolverOptions inner = options.solver;
+  inner.threads = 1;  // parallelism is over profiles
+  if (inner.backend == Backend::Auto) inner.backend = Backend::Cpu;
+
+  // Truthful outcome: every profile when delta.exact is needed, else the requested ones.
+  const std::uint64_t count = table.profiles;
+  std::vector<Truthful> truthful(options.compute_exact_delta ? count : 0);
+  FirstException errors;
+  if (options.compute_exact_delta) {
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+    for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
+      errors.run([&] { truthful[static_cast<std::uint64_t>(b)] = solve_truthful(in, table, static_cast<std::uint64_t>(b), inner); });
+    errors.rethrow();
+
+    // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
+    // u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile, reduced in order.
+    std::vector<std::size_t> offset(n + 1, 0);
+    for (int i = 0; i < n; ++i) offset[i + 1] = offset[i] + static_cast<std::size_t>(in.signals[i]);
+    std::vector<std::vector<double>> contribution(count);
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+    for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
+      errors.run([&] {
+        const auto b = static_cast<std::uint64_t>(sb);
+        const std::vector<int> profile = profile_from_index(in.signals, b);
+        const std::vector<double> rho_b(table.rho(b), table.rho(b) + in.states);
+        auto& c = contribution[b];
+        c.assign(offset[n], 0.0);
+        for (int i = 0; i < n; ++i) {
+          const double p = table.conditional(i, b, profile[i]);
+          const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
+          for (int ri = 0; ri < in.signals[i]; ++ri) {
+            if (ri == profile[i]) continue;
+            std::vector<int> lie = profile;
+            lie[i] = ri;
+            const std::uint64_t r = profile_index(in.signals, lie);
+            const std::vector<double> rho_r(table.rho(r), table.rho(r) + in.states);
+            const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
+            const AssignmentResult best = solve_assignment(deviation, inner);
+            const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
+            c[offset[i] + ri] = p * (lie_utility - truthful_utility);
+          }
+        }
+      });
+    }
+    errors.rethrow();
+    double delta = 0.0;
+    bool impossible = false;
+    StageOneLie binding;
+    for (int i = 0; i < n; ++i) {
+      const int k = in.signals[i];
+      std::uint64_t stride = 1;  // of b_i in the flat profile index
+      for (int l = i + 1; l < n; ++l) stride *= static_cast<std::uint64_t>(in.signals[l]);
+      for (int bi = 0; bi < k; ++bi)
+        for (int ri = 0; ri < k; ++ri) {
+          if (ri == bi) continue;
+          double gain = 0.0;
+          for (std::uint64_t b = 0; b < count; ++b)
+            if (static_cast<int>((b / stride) % static_cast<std::uint64_t>(k)) == bi)
+              gain += contribution[b][offset[i] + ri];
+          if (gain <= tol::kGainRelative * report.bound) continue;
+          const double s = info.score_gain[i][static_cast<std::size_t>(bi) * k + ri];
+          if (!(s > 0.0)) {
+            impossible = true;
+            continue;
+          }
+          if (gain / s > delta) {
+            delta = gain / s;
+            binding = {i, bi, ri, gain, s};
+          }
+        }
+    }
+    if (!impossible) report.delta_exact = delta;
+    report.binding_lie = binding;
+  }
+
+  switch (options.delta_mode) {
+    case DeltaMode::Exact:
+      if (!report.delta_exact)
+        throw InputError("delta.exact does not exist for this prior: a stage-1 lie gains where the spherical score "
+                         "gain is 0 (two signals of a buyer carry the same beliefs); no reward scale can work");
+      report.delta_used = *report.delta_exact;
+      break;
+    case DeltaMode::Theorem1: report.delta_used = report.delta_theorem1; break;
+    case DeltaMode::Value: report.delta_used = options.delta_value; break;
+  }
+  if (!std::isfinite(report.delta_used))
+    throw InputError("delta." + to_string(options.delta_mode) + " is infinite for this prior (a lie with zero score gain "
+                     "moves the posterior); choose --delta VALUE");
+
+  report.profiles.resize(requested.size());
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(requested.size()); ++k) {
+    errors.run([&] {
+      const std::uint64_t b = requested[static_cast<std::size_t>(k)];
+      const Truthful t = options.compute_exact_delta ? truthful[b] : solve_truthful(in, table, b, inner);
+      ProfileOutcome& out = report.profiles[static_cast<std::size_t>(k)];
+      out.profile = profile_from_index(in.signals, b);
+      out.posterior.assign(table.rho(b), table.rho(b) + in.states);
+      out.assignment = t.full.assignment;
+      out.welfare = t.vcg.welfare;
+      out.payoffs = t.vcg.payoffs;
+      out.transfers = t.vcg.transfers;
+      out.minus_i_welfare = t.vcg.minus_i_welfare;
+      out.rewards = stage1_rewards(table, info, b, report.delta_used);
+      out.optimal = t.vcg.optimal;
+    });
+  }
+  errors.rethrow();
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return report;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,118 @@
+// The full signal-profile tensor on the CPU (OpenMP) or the GPU, and posteriors on demand.
+#include <cmath>
+#include <fstream>
+#include <string>
+
+#include "ivassign/error.hpp"
+#include "ivassign/posterior.hpp"
+#include "kernels/posterior.cuh"
+#include "posterior/prior_layout.hpp"
+#ifdef IVASSIGN_HAVE_CUDA
+#include "kernels/posterior_launch.hpp"
+#endif
+
+namespace ivassign {
+
+PriorLayout::PriorLayout(const Instance& in)
+    : states(in.states), buyers(in.buyers), profiles(in.profile_count()), signals(in.signals) {
+  strides.assign(buyers, 1);
+  for (int i = buyers - 2; i >= 0; --i) strides[i] = strides[i + 1] * static_cast<std::uint64_t>(signals[i + 1]);
+  if (in.prior.conditionally_independent()) {
+    for (double l : in.prior.lambda) log_lambda.push_back(std::log(l));
+    for (int i = 0; i < buyers; ++i) {
+      q_offset.push_back(log_q.size());
+      for (double q : in.prior.q[i]) log_q.push_back(std::log(q));
+    }
+  }
+}
+
+double PosteriorTable::conditional(int buyer, std::uint64_t profile, int signal_of_buyer) const {
+  return marginal[profile] / signal_marginal[buyer][signal_of_buyer];
+}
+
+std::uint64_t posterior_table_bytes(const Instance& in) {
+  const std::uint64_t profiles = in.profile_count();
+  return profiles * (static_cast<std::uint64_t>(in.states) + 1) * sizeof(double);
+}
+
+namespace {
+
+std::uint64_t available_host_bytes() {
+  std::ifstream meminfo("/proc/meminfo");
+  std::string key;
+  std::uint64_t value = 0;
+  std::string unit;
+  while (meminfo >> key >> value >> unit)
+    if (key == "MemAvailable:") return value * 1024;
+  return UINT64_MAX;
+}
+
+}  // namespace
+
+PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
+  const Backend backend = resolve_backend(requested);
+  const std::uint64_t bytes = posterior_table_bytes(in);
+  const std::uint64_t available = available_host_bytes();
+  if (bytes > available)
+    throw ResourceError("the full signal-profile tensor needs " + std::to_string(bytes) + " bytes (" +
+                        std::to_string(in.profile_count()) + " profiles x " + std::to_string(in.states + 1) +
+                        " doubles) but only " + std::to_string(available) +
+                        " bytes of host memory are available; use a conditionally independent prior "
+                        "(lambda + q), whose posteriors are computed on demand");
+  PriorLayout layout(in);
+  PosteriorTable t;
+  t.states = in.states;
+  t.signals = in.signals;
+  t.profiles = layout.profiles;
+  t.backend = backend;
+  t.marginal.assign(t.profiles, 0.0);
+  t.posterior.assign(t.profiles * static_cast<std::uint64_t>(t.states), 0.0);
+  const bool ci = in.prior.conditionally_independent();
+
+  if (backend == Backend::Cuda) {
+#ifdef IVASSIGN_HAVE_CUDA
+    if (ci)
+      cuda::posterior_table_ci(layout.log_lambda.data(), layout.log_q.data(), layout.log_q.size(),
+                               layout.q_offset.data(), layout.signals.data(), layout.strides.data(), t.states,
+                               in.buyers, t.profiles, t.marginal.data(), t.posterior.data());
+    else
+      cuda::posterior_table_joint(in.prior.joint.data(), t.states, t.profiles, t.marginal.data(),
+                                  t.posterior.data());
+#endif
+  } else {
+    const auto profiles = static_cast<std::int64_t>(t.profiles);
+#pragma omp parallel for schedule(static)
+    for (std::int64_t b = 0; b < profiles; ++b) {
+      const auto ub = static_cast<std::uint64_t>(b);
+      double* out = t.posterior.data() + ub * static_cast<std::uint64_t>(t.states);
+      t.marginal[ub] = ci ? kernels::posterior_from_ci(layout.log_lambda.data(), layout.log_q.data(),
+                                                       layout.q_offset.data(), layout.signals.data(),
+                                                       layout.strides.data(), t.states, in.buyers, ub, out)
+                          : kernels::posterior_from_joint(in.prior.joint.data(), t.states, t.profiles, ub, out);
+    }
+  }
+  // signal marginals P_i(b_i) = sum over profiles with that signal
+  t.signal_marginal.assign(in.buyers, {});
+  for (int i = 0; i < in.buyers; ++i) {
+    auto& mi = t.signal_marginal[i];
+    mi.assign(in.signals[i], 0.0);
+    for (std::uint64_t b = 0; b < t.profiles; ++b)
+      mi[kernels::signal_of(b, layout.strides.data(), layout.signals.data(), i)] += t.marginal[b];
+  }
+  return t;
+}
+
+std::vector<double> posterior_of_profile(const Instance& in, const std::vector<int>& profile) {
+  const std::uint64_t b = profile_index(in.signals, profile);
+  std::vector<double> rho(in.states);
+  if (in.prior.conditionally_independent()) {
+    PriorLayout layout(in);
+    kernels::posterior_from_ci(layout.log_lambda.data(), layout.log_q.data(), layout.q_offset.data(),
+                               layout.signals.data(), layout.strides.data(), in.states, in.buyers, b, rho.data());
+  } else {
+    kernels::posterior_from_joint(in.prior.joint.data(), in.states, in.profile_count(), b, rho.data());
+  }
+  return rho;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,111 @@
+// solve_assignment: option validation and the choice of algorithm.
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <tuple>
+
+#include "ivassign/assignment.hpp"
+#include "ivassign/error.hpp"
+
+namespace ivassign {
+
+namespace {
+
+void validate_options(const SolverOptions& o) {
+  if (!(o.time_limit > 0.0))
+    throw InputError("solver option time_limit: " + std::to_string(o.time_limit) +
+                     " is out of range; it must be > 0 seconds (infinity for none)");
+  if (o.iteration_limit < -1 || o.iteration_limit == 0)
+    throw InputError("solver option iteration_limit: " + std::to_string(o.iteration_limit) +
+                     " is out of range; it must be >= 1, or -1 for none");
+  if (o.threads < 0)
+    throw InputError("solver option threads: " + std::to_string(o.threads) +
+                     " is out of range; it must be >= 1, or 0 for all cores");
+  if (o.exact_size_limit < 0)
+    throw InputError("solver option exact_size_limit: must be >= 0");
+}
+
+void validate_problem(const AssignmentProblem& p) {
+  const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
+  if (p.buyers < 0 || p.sellers < 0) throw InputError("assignment problem: sizes must be non-negative");
+  if (p.linear.size() != n * s)
+    throw InputError("assignment problem: linear has " + std::to_string(p.linear.size()) +
+                     " entries, expected buyers*sellers = " + std::to_string(n * s));
+  for (std::size_t k = 0; k < p.linear.size(); ++k)
+    if (!std::isfinite(p.linear[k]))
+      throw InputError("assignment problem: linear entry " + std::to_string(k) + " is not finite");
+  if (!p.allowed.empty() && p.allowed.size() != n)
+    throw InputError("assignment problem: allowed has " + std::to_string(p.allowed.size()) + " entries, expected " +
+                     std::to_string(n));
+  const auto& e = p.externalities;
+  using F = ExternalityCosts::Form;
+  if (e.form == F::Dense && e.dense.size() != n * s * n * s)
+    throw InputError("assignment problem: dense externalities need n*s*n*s entries");
+  if (e.form == F::Factored) {
+    const std::size_t t = static_cast<std::size_t>(e.terms);
+    if (e.terms < 0 || e.weight.size() != n * t || e.buyer.size() != t * n * n || e.seller.size() != t * s * s)
+      throw InputError("assignment problem: factored externalities need weight n*T, buyer T*n*n, seller T*s*s");
+  }
+  if (e.form == F::Sparse) {
+    for (std::size_t k = 0; k < e.sparse.size(); ++k) {
+      const auto& x = e.sparse[k];
+      if (x.i < 0 || x.i >= p.buyers || x.p < 0 || x.p >= p.buyers || x.j < 0 || x.j >= p.sellers || x.q < 0 ||
+          x.q >= p.sellers)
+        throw InputError("assignment problem: sparse externality " + std::to_string(k) + " has an index out of range");
+      if (k > 0) {
+        const auto& y = e.sparse[k - 1];
+        const bool ordered = std::tie(y.i, y.j, y.p, y.q) < std::tie(x.i, x.j, x.p, x.q);
+        if (!ordered)
+          throw InputError("assignment problem: sparse externalities must be sorted by (i,j,p,q) with unique keys (entry " +
+                           std::to_string(k) + ")");
+      }
+    }
+  }
+}
+
+}  // namespace
+
+AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
+  validate_options(options);
+  validate_problem(problem);
+  SolverKind kind = options.solver;
+  if (kind == SolverKind::Auto) kind = SolverKind::Enumerate;
+  switch (kind) {
+    case SolverKind::Enumerate:
+      return solve_by_enumeration(problem, options);
+    default:
+      throw InputError("solver '" + to_string(kind) + "' is not available in this build");
+  }
+}
+
+std::string to_string(SolverKind kind) {
+  switch (kind) {
+    case SolverKind::Auto: return "auto";
+    case SolverKind::Enumerate: return "enumerate";
+    case SolverKind::Lap: return "lap";
+    case SolverKind::BranchAndBound: return "exact";
+    case SolverKind::Tabu: return "heuristic";
+  }
+  return "?";
+}
+
+SolverKind parse_solver_kind(const std::string& text) {
+  if (text == "auto") return SolverKind::Auto;
+  if (text == "enumerate") return SolverKind::Enumerate;
+  if (text == "lap") return SolverKind::Lap;
+  if (text == "exact" || text == "branch-and-bound") return SolverKind::BranchAndBound;
+  if (text == "heuristic" || text == "tabu") return SolverKind::Tabu;
+  throw InputError("--solver: '" + text + "' is not one of auto, exact, heuristic, lap, enumerate");
+}
+
+std::string to_string(SolveStatus s) {
+  switch (s) {
+    case SolveStatus::Optimal: return "optimal";
+    case SolveStatus::Feasible: return "feasible";
+    case SolveStatus::TimeLimit: return "time_limit";
+    case SolveStatus::IterationLimit: return "iteration_limit";
+  }
+  return "?";
+}
+
+}  // namespace ivassign

@@ -1,0 +1,25 @@
+// tests/test_support.hpp — paths to the shared reference data and the CLI, and a runner for it.
+#pragma once
+#include <string>
+
+namespace ivassign::test {
+
+/// ../shared (the folder with data/examples, data/qaplib, data/social); IVASSIGN_SHARED_DIR
+/// in the environment overrides the configured path.
+std::string shared_dir();
+std::string examples_dir();
+/// build/ivassign
+std::string cli_path();
+
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+/// Runs `build/ivassign <args>` (args are passed to /bin/sh, quote them) and captures both streams.
+CommandResult run_cli(const std::string& args);
+
+/// A fresh empty temporary directory for this test.
+std::string temp_dir();
+
+}  // namespace ivassign::test
