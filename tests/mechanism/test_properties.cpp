@@ -1,0 +1,115 @@
+// Property tests on seeded random instances (every prior and externality form, s != n): the
+// mechanism against the naive oracle of tests/oracle.hpp.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ivassign/error.hpp"
+#include "ivassign/mechanism.hpp"
+#include "ivassign/posterior.hpp"
+#include "oracle.hpp"
+#include "random_instance.hpp"
+
+namespace ivassign {
+namespace {
+
+struct Case {
+  Prior::Form prior;
+  Externalities::Form ext;
+  int sellers;
+};
+
+class MechanismProperties : public ::testing::TestWithParam<Case> {};
+
+TEST_P(MechanismProperties, AgreesWithTheNaiveOracleAndKeepsItsGuarantees) {
+  const Case c = GetParam();
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    test::RandomSpec spec;
+    spec.prior = c.prior;
+    spec.externalities = c.ext;
+    spec.sellers = c.sellers;
+    spec.signals = {2, 2, 2};
+    const Instance in = test::random_instance(spec, seed * 7919 + static_cast<std::uint64_t>(c.sellers));
+    SCOPED_TRACE("seed " + std::to_string(seed));
+    MechanismOptions opt;
+    opt.backend = Backend::Cpu;
+    const MechanismReport rep = run_mechanism(in, all_profiles(in), opt);
+    const auto J = test::oracle::joint(in);
+    const int n = in.buyers;
+    const double tol = 1e-9 * (1 + rep.bound);
+    std::vector<std::vector<double>> minus(rep.profiles.size(), std::vector<double>(n));
+    std::vector<double> welfare(rep.profiles.size());
+    for (std::size_t b = 0; b < rep.profiles.size(); ++b) {
+      const auto& p = rep.profiles[b];
+      const auto pi = test::oracle::posterior(in, J, b);
+      welfare[b] = test::oracle::best_welfare(in, pi, -1);
+      EXPECT_NEAR(p.welfare, welfare[b], tol) << "welfare is the brute-force maximum";
+      double sum = 0;
+      for (int i = 0; i < n; ++i) {
+        sum += test::oracle::payoff(in, p.assignment, i, pi, pi);
+        minus[b][i] = test::oracle::best_welfare(in, pi, i);
+        EXPECT_LE(p.transfers[i], tol) << "no deficit before rewards";
+        EXPECT_GE(p.payoffs[i] + p.transfers[i], -tol) << "individual rationality";
+        EXPECT_NEAR(p.payoffs[i] + p.transfers[i], welfare[b] - minus[b][i], tol) << "VCG net utility";
+      }
+      EXPECT_NEAR(sum, p.welfare, tol) << "the reported matching attains the welfare";
+      EXPECT_TRUE(p.optimal);
+    }
+    // delta.exact: no stage-1 lie gains at delta.exact; one gains just below it (when > 0)
+    ASSERT_TRUE(rep.delta_exact.has_value());
+    const PosteriorTable table = build_posterior_table(in, Backend::Cpu);
+    const InformationMeasures info = information_measures(table);
+    double worst_ratio = 0;
+    for (int i = 0; i < n; ++i)
+      for (int bi = 0; bi < 2; ++bi)
+        for (int ri = 0; ri < 2; ++ri) {
+          if (bi == ri) continue;
+          double gain = 0;
+          for (std::uint64_t b = 0; b < table.profiles; ++b) {
+            auto prof = profile_from_index(in.signals, b);
+            if (prof[i] != bi) continue;
+            auto lie = prof;
+            lie[i] = ri;
+            const std::uint64_t r = profile_index(in.signals, lie);
+            const auto pb = test::oracle::posterior(in, J, b), pr = test::oracle::posterior(in, J, r);
+            const double u_lie = test::oracle::best_welfare(in, pr, -1, i, pb) - minus[r][i];
+            const double u_true = welfare[b] - minus[b][i];
+            gain += table.conditional(i, b, bi) * (u_lie - u_true);
+          }
+          const double s = info.score_gain[i][bi * 2 + ri];
+          EXPECT_LE(gain, *rep.delta_exact * s + tol) << "lie " << i << ": " << bi << " -> " << ri;
+          if (gain > tol) worst_ratio = std::max(worst_ratio, gain / s);
+        }
+    EXPECT_NEAR(*rep.delta_exact, worst_ratio, 1e-7 * (1 + worst_ratio));
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AllForms, MechanismProperties,
+    ::testing::Values(Case{Prior::Form::Joint, Externalities::Form::Dense, 3},
+                      Case{Prior::Form::Joint, Externalities::Form::None, 4},
+                      Case{Prior::Form::Symmetric, Externalities::Form::Factored, 3},
+                      Case{Prior::Form::PerBuyer, Externalities::Form::Sparse, 2},
+                      Case{Prior::Form::PerBuyer, Externalities::Form::Dense, 4},
+                      Case{Prior::Form::Symmetric, Externalities::Form::Sparse, 3}));
+
+TEST(MechanismOptionsCheck, BadOptionsAreRefusedByName) {
+  test::RandomSpec spec;
+  const Instance in = test::random_instance(spec, 3);
+  MechanismOptions opt;
+  opt.delta_mode = DeltaMode::Value;
+  opt.delta_value = -1;
+  EXPECT_THROW(run_mechanism(in, {{0, 0, 0}}, opt), InputError);
+  opt = {};
+  opt.threads = -2;
+  EXPECT_THROW(run_mechanism(in, {{0, 0, 0}}, opt), InputError);
+  opt = {};
+  opt.solver.time_limit = -1;
+  EXPECT_THROW(run_mechanism(in, {{0, 0, 0}}, opt), InputError);
+  opt = {};
+  EXPECT_THROW(run_mechanism(in, {{0, 0, 2}}, opt), InputError);  // signal out of range
+  EXPECT_THROW(run_mechanism(in, {{0, 0}}, opt), InputError);     // wrong length
+}
+
+}  // namespace
+}  // namespace ivassign
