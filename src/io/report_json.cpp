@@ -8,11 +8,11 @@
 namespace ivassign {
 
 namespace {
-nlohmann::json number(double v) { return std::isfinite(v) ? nlohmann::json(v) : nlohmann::json(nullptr); }
+using json = nlohmann::ordered_json;  // keys in the order of report-format.md
+json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 }  // namespace
 
 std::string report_to_json(const MechanismReport& r, int indent) {
-  using nlohmann::json;
   json doc;
   doc["format"] = "ivassign-report/1";
   doc["instance"] = r.instance;

@@ -32,7 +32,9 @@ double PosteriorTable::conditional(int buyer, std::uint64_t profile, int signal_
 
 std::uint64_t posterior_table_bytes(const Instance& in) {
   const std::uint64_t profiles = in.profile_count();
-  return profiles * (static_cast<std::uint64_t>(in.states) + 1) * sizeof(double);
+  const std::uint64_t per_profile = (static_cast<std::uint64_t>(in.states) + 1) * sizeof(double);
+  if (profiles > UINT64_MAX / per_profile) return UINT64_MAX;  // saturate: certainly too large
+  return profiles * per_profile;
 }
 
 namespace {

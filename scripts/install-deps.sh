@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what ivassign needs from Debian's packages (a fresh machine has none of them).
+# Safe to run again: apt-get skips what is already installed.
+set -euo pipefail
+packages=(
+  cmake g++ make                 # build
+  nlohmann-json3-dev             # JSON instances and reports
+  libcli11-dev                   # the command line
+  libgtest-dev libgmock-dev      # tests
+  libbenchmark-dev               # bench/
+  python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy
+  gnuplot-nox                    # plots (check --plot, replica --plot)
+)
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "install-deps: all Debian packages present"
+  exit 0
+fi
+echo "install-deps: installing ${missing[*]}"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+echo "install-deps: done"
