@@ -165,7 +165,8 @@ TEST(PosteriorMeasures, ScoreGainIsPositiveWhenBeliefsDiffer) {
     const int k = in.signals[i];
     for (int a = 0; a < k; ++a)
       for (int b = 0; b < k; ++b) {
-        if (a != b) EXPECT_GT(info.score_gain[i][a * k + b], 0.0);
+        if (a == b) continue;
+        EXPECT_GT(info.score_gain[i][a * k + b], 0.0);
       }
   }
 }
