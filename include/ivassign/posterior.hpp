@@ -49,14 +49,34 @@ PosteriorTable build_posterior_table(const Instance& instance, Backend backend =
 /// priors (log space), O(m) for the joint form.
 std::vector<double> posterior_of_profile(const Instance& instance, const std::vector<int>& profile);
 
+/// How the measures were computed.
+enum class MeasureMethod {
+  Tensor,        ///< exact, over the full signal-profile tensor
+  CountVectors,  ///< exact, symmetric CI prior: over signal-count vectors of the other buyers
+  Sampled        ///< per-buyer CI prior with too many profiles: nu_i and D_i estimated (see *_half_width)
+};
+
 struct InformationMeasures {
+  MeasureMethod method = MeasureMethod::Tensor;
+  Backend backend = Backend::Cpu;
   std::vector<double> informational_size;                 ///< nu_i
+  /// Lambda_i = min over b_i != r_i of sum_{b_-i} (P(b_-i|b_i)/||P(.|b_i)||_2 - P(b_-i|r_i)/||P(.|r_i)||_2)^2
+  /// (2013 paper, section 7.1); NaN when K_i = 1 (undefined).
+  std::vector<double> variation;
   std::vector<std::vector<double>> conditional_norm;      ///< ||P_-i(. | b_i)||_2, K_i each
   std::vector<std::vector<double>> score_gain;            ///< S_i(b_i, r_i), K_i x K_i row-major
   std::vector<std::vector<double>> theorem1_sum;          ///< D_i(b_i, r_i), K_i x K_i row-major
+  /// Sampled only: half-widths of the confidence intervals (level `confidence`) of nu_i and D_i.
+  double confidence = 0.0;
+  std::uint64_t samples = 0;
+  std::vector<double> informational_size_half_width;
+  std::vector<std::vector<double>> theorem1_sum_half_width;
 };
 
-InformationMeasures information_measures(const PosteriorTable& table);
+/// Measures over a full table, on the table's backend when `backend` is Auto (CUDA: the table is
+/// uploaded once, every (i, b_i, r_i) pair is a transform, a sort and three reductions on the
+/// device; falls back to the CPU when the table does not fit in device memory).
+InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto);
 
 /// The smallest delta meeting Theorem 1's sufficient condition:
 /// max over i, b_i != r_i of (2+n)(2n+1) M D_i(b_i,r_i) / S_i(b_i,r_i). 0 when every D_i is 0;

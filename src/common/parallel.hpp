@@ -1,6 +1,9 @@
 // src/common/parallel.hpp — thread counts for OpenMP regions (0 = all cores).
 #pragma once
+#include <array>
+#include <cstdint>
 #include <exception>
+#include <vector>
 #include <mutex>
 #ifdef _OPENMP
 #include <omp.h>
@@ -15,6 +18,27 @@ inline int thread_count(int requested) {
 #else
   return 1;
 #endif
+}
+
+/// N sums over [0, count) that do not depend on the thread count: fixed blocks are summed in
+/// parallel, then the block sums in order. add(o, acc) adds item o's terms to acc[0..N).
+template <int N, class Add>
+std::array<double, N> blocked_sums(std::uint64_t count, Add add) {
+  constexpr std::uint64_t kBlock = 4096;
+  const std::uint64_t blocks = (count + kBlock - 1) / kBlock;
+  std::vector<std::array<double, N>> partial(blocks);
+#pragma omp parallel for schedule(static)
+  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(blocks); ++sb) {
+    const auto b = static_cast<std::uint64_t>(sb);
+    std::array<double, N> acc{};
+    const std::uint64_t end = (b + 1) * kBlock < count ? (b + 1) * kBlock : count;
+    for (std::uint64_t o = b * kBlock; o < end; ++o) add(o, acc.data());
+    partial[b] = acc;
+  }
+  std::array<double, N> total{};
+  for (const auto& p : partial)
+    for (int k = 0; k < N; ++k) total[k] += p[k];
+  return total;
 }
 
 /// Exceptions must not leave an OpenMP region: each iteration runs through `run`, the first

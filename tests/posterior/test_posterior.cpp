@@ -27,7 +27,7 @@ TEST(PosteriorLevel, SmallestExceedanceLevel) {
   EXPECT_DOUBLE_EQ(smallest_exceedance_level(none), 0.0);
   // distances equal up to rounding noise are one value
   std::vector<DistanceMass> noisy{{0.7, 0.5}, {0.7 + 1e-15, 0.5}};
-  EXPECT_DOUBLE_EQ(smallest_exceedance_level(noisy), 0.7);
+  EXPECT_NEAR(smallest_exceedance_level(noisy), 0.7, 1e-12);
 }
 
 void expect_tables_equal(const PosteriorTable& a, const PosteriorTable& b, double tol) {
