@@ -31,31 +31,48 @@ IVA_HD double posterior_from_joint(const double* joint, int states, uint64_t pro
   return total;
 }
 
-/// Conditionally independent prior, in log space:
-///   log P(theta, b) = log lambda(theta) + sum_i log q_i(b_i | theta)
-/// log_lambda[m]; log_q is buyer blocks of m*K_i (theta slowest) starting at q_offset[i].
-/// Writes rho(b) to out (m entries) and returns P(b). Stable for any n (max-shifted exponentials).
+/// Normalizes log weights in place into a distribution (max-shifted exponentials); returns the
+/// log of their sum.
+IVA_HD double normalize_log_weights(double* w, int states) {
+  double peak = -INFINITY;
+  for (int t = 0; t < states; ++t) peak = w[t] > peak ? w[t] : peak;
+  double total = 0.0;
+  for (int t = 0; t < states; ++t) {
+    w[t] = exp(w[t] - peak);
+    total += w[t];
+  }
+  const double inv = 1.0 / total;
+  for (int t = 0; t < states; ++t) w[t] *= inv;
+  return peak + log(total);
+}
+
+/// log P(theta, b) = log lambda(theta) + sum_i log q_i(b_i | theta), the signals given by signal_at(i).
+/// log_q is buyer blocks of m*K_i (theta slowest) starting at q_offset[i].
+template <class SignalAt>
+IVA_HD void ci_log_joint(const double* log_lambda, const double* log_q, const uint64_t* q_offset, const int* signals,
+                         int states, int buyers, SignalAt signal_at, double* out) {
+  for (int t = 0; t < states; ++t) {
+    double lp = log_lambda[t];
+    for (int i = 0; i < buyers; ++i) lp += log_q[q_offset[i] + static_cast<uint64_t>(t) * signals[i] + signal_at(i)];
+    out[t] = lp;
+  }
+}
+
+/// Conditionally independent prior, flat profile index b: writes rho(b) (m entries), returns P(b).
+/// Log space, stable for any n.
 IVA_HD double posterior_from_ci(const double* log_lambda, const double* log_q, const uint64_t* q_offset,
                                 const int* signals, const uint64_t* strides, int states, int buyers,
                                 uint64_t b, double* out) {
-  double peak = -INFINITY;
-  for (int t = 0; t < states; ++t) {
-    double lp = log_lambda[t];
-    for (int i = 0; i < buyers; ++i) {
-      const int bi = signal_of(b, strides, signals, i);
-      lp += log_q[q_offset[i] + static_cast<uint64_t>(t) * signals[i] + bi];
-    }
-    out[t] = lp;
-    peak = lp > peak ? lp : peak;
-  }
-  double total = 0.0;
-  for (int t = 0; t < states; ++t) {
-    out[t] = exp(out[t] - peak);
-    total += out[t];
-  }
-  const double inv = 1.0 / total;
-  for (int t = 0; t < states; ++t) out[t] *= inv;
-  return exp(peak) * total;
+  ci_log_joint(log_lambda, log_q, q_offset, signals, states, buyers,
+               [=](int i) { return signal_of(b, strides, signals, i); }, out);
+  return exp(normalize_log_weights(out, states));
+}
+
+/// Same for a profile given as an array of signals (any n; no flat index).
+IVA_HD double posterior_from_ci_profile(const double* log_lambda, const double* log_q, const uint64_t* q_offset,
+                                        const int* signals, const int* profile, int states, int buyers, double* out) {
+  ci_log_joint(log_lambda, log_q, q_offset, signals, states, buyers, [=](int i) { return profile[i]; }, out);
+  return exp(normalize_log_weights(out, states));
 }
 
 /// ||a - b||_1 over m entries.

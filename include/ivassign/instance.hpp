@@ -66,6 +66,9 @@ struct Instance {
   double effective_bound() const;
   /// prod_i K_i; throws InputError when it does not fit in 64 bits.
   std::uint64_t profile_count() const;
+  /// prod_i K_i, or UINT64_MAX when it does not fit in 64 bits (conditionally independent priors
+  /// may have astronomically many profiles: they never need the count).
+  std::uint64_t profile_count_saturated() const;
   std::size_t value_index(int theta, int i, int j) const {
     return (static_cast<std::size_t>(theta) * buyers + i) * sellers + j;
   }
@@ -76,6 +79,9 @@ struct Instance {
 /// externalities, unique sparse keys, indices in range, `observed` in range). Throws InputError
 /// naming the key, the index and the rule.
 void validate(const Instance& instance);
+
+/// Throws InputError unless `profile` has n signals, each in range.
+void check_profile(const std::vector<int>& signals, const std::vector<int>& profile);
 
 /// Flat C-order index of a signal profile (b_1 slowest, b_n fastest) and back.
 std::uint64_t profile_index(const std::vector<int>& signals, const std::vector<int>& profile);

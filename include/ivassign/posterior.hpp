@@ -17,6 +17,7 @@
 //   double d1  = ivassign::delta_theorem1(info, inst.buyers, inst.effective_bound());
 #pragma once
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "ivassign/backend.hpp"
@@ -78,10 +79,43 @@ struct InformationMeasures {
 /// device; falls back to the CPU when the table does not fit in device memory).
 InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto);
 
+struct MeasureOptions {
+  Backend backend = Backend::Auto;
+  /// CI priors with at most this many profiles use the exact tensor path; above it, symmetric
+  /// priors use count vectors (exact) and per-buyer priors sampling (estimates). Joint priors
+  /// always use the tensor.
+  std::uint64_t max_tensor_profiles = std::uint64_t(1) << 22;
+  std::uint64_t samples = 200000;  ///< per buyer and signal, sampled path
+  double confidence = 0.95;        ///< simultaneous over all (i, b_i, r_i), sampled path
+  std::uint64_t seed = 1;
+  int threads = 0;                 ///< 0: all cores
+};
+
+/// The measures of the instance's prior by the best exact method that fits (see MeasureOptions):
+///   tensor         exact, O(m prod K_i) memory
+///   count vectors  exact, symmetric CI prior: O(C(n+K-2, K-1) K^2 m) time, no tensor
+///   sampled        per-buyer CI prior: conditional norms, S_i and Lambda_i exact in closed form
+///                  (O(m^2 n K)); nu_i and D_i estimated from `samples` draws of b_-i ~ P(.|b_i),
+///                  with simultaneous confidence half-widths (DKW for nu_i, Hoeffding for D_i)
+InformationMeasures prior_measures(const Instance& instance, const MeasureOptions& options = {});
+
+/// For conditionally independent priors: conditional norms, S_i and Lambda_i in closed form,
+/// sum_{b_-i} P(b_-i|a) P(b_-i|b) = sum_{t,t'} P(t|a) P(t'|b) prod_{k != i} sum_x q_k(x|t) q_k(x|t').
+/// nu_i and D_i are left empty. O(m^2 n K) time, log space.
+InformationMeasures ci_closed_form_scores(const Instance& instance);
+
+/// Stage-1 rewards without the table: P(b_-i | b_i) on demand (O(m n) for CI priors).
+std::vector<double> stage1_rewards(const Instance& instance, const InformationMeasures& info,
+                                   const std::vector<int>& profile, double delta);
+
 /// The smallest delta meeting Theorem 1's sufficient condition:
 /// max over i, b_i != r_i of (2+n)(2n+1) M D_i(b_i,r_i) / S_i(b_i,r_i). 0 when every D_i is 0;
-/// +infinity when some D_i > 0 has S_i = 0 (no reward of this form can work).
-double delta_theorem1(const InformationMeasures& info, int buyers, double bound);
+/// +infinity when some D_i > 0 has S_i = 0 (no reward of this form can work). With
+/// `upper` true and sampled measures, D_i + its half-width is used (a bound that holds with the
+/// stated confidence).
+double delta_theorem1(const InformationMeasures& info, int buyers, double bound, bool upper = false);
+
+std::string to_string(MeasureMethod method);
 
 /// Stage-1 reward xi_i(b) = delta P_-i(b_-i|b_i) / ||P_-i(.|b_i)||_2 for every buyer.
 std::vector<double> stage1_rewards(const PosteriorTable& table, const InformationMeasures& info,

@@ -52,15 +52,22 @@ void check_distribution(const std::string& key, const double* p, std::size_t cou
 
 }  // namespace
 
-std::uint64_t Instance::profile_count() const {
+std::uint64_t Instance::profile_count_saturated() const {
   std::uint64_t count = 1;
   for (std::size_t i = 0; i < signals.size(); ++i) {
     const auto k = static_cast<std::uint64_t>(signals[i]);
     if (k == 0) return 0;
-    if (count > UINT64_MAX / k)
-      throw InputError("signals: the number of signal profiles prod K_i overflows 64 bits");
+    if (count > UINT64_MAX / k) return UINT64_MAX;
     count *= k;
   }
+  return count;
+}
+
+std::uint64_t Instance::profile_count() const {
+  const std::uint64_t count = profile_count_saturated();
+  if (count == UINT64_MAX)
+    throw InputError("signals: the number of signal profiles prod K_i overflows 64 bits; only the conditionally "
+                     "independent prior forms (without the full tensor) work at this size");
   return count;
 }
 
@@ -97,15 +104,22 @@ double Instance::effective_bound() const {
   return mx;
 }
 
-std::uint64_t profile_index(const std::vector<int>& signals, const std::vector<int>& profile) {
+void check_profile(const std::vector<int>& signals, const std::vector<int>& profile) {
   if (profile.size() != signals.size())
     throw InputError("profile: has " + std::to_string(profile.size()) + " signals, expected n = " +
                      std::to_string(signals.size()));
-  std::uint64_t index = 0;
-  for (std::size_t i = 0; i < signals.size(); ++i) {
+  for (std::size_t i = 0; i < signals.size(); ++i)
     if (profile[i] < 0 || profile[i] >= signals[i])
       throw InputError("profile: signal " + std::to_string(profile[i]) + " of buyer " + std::to_string(i) +
                        " is out of range [0, " + std::to_string(signals[i]) + ")");
+}
+
+std::uint64_t profile_index(const std::vector<int>& signals, const std::vector<int>& profile) {
+  check_profile(signals, profile);
+  std::uint64_t index = 0;
+  for (std::size_t i = 0; i < signals.size(); ++i) {
+    if (index > (UINT64_MAX - static_cast<std::uint64_t>(profile[i])) / static_cast<std::uint64_t>(signals[i]))
+      throw InputError("profile: the flat index of this profile overflows 64 bits (too many profiles)");
     index = index * static_cast<std::uint64_t>(signals[i]) + static_cast<std::uint64_t>(profile[i]);
   }
   return index;
@@ -131,12 +145,11 @@ void validate(const Instance& in) {
     if (in.signals[i] < 1)
       throw InputError("signals[" + std::to_string(i) + "]: " + std::to_string(in.signals[i]) +
                        " must be an integer >= 1");
-  const std::uint64_t profiles = in.profile_count();
-
   // prior
   const Prior& pr = in.prior;
   switch (pr.form) {
     case Prior::Form::Joint: {
+      const std::uint64_t profiles = in.profile_count();
       if (profiles > (UINT64_MAX / m))
         throw InputError("prior.joint: m * prod K_i overflows; use the conditionally independent form");
       require_length("prior.joint", pr.joint.size(), m * profiles, "m * prod K_i");

@@ -16,4 +16,13 @@ struct DistanceMass {
 /// posteriors that are equal in exact arithmetic). The input is reordered.
 double smallest_exceedance_level(std::vector<DistanceMass>& points, double tie_tolerance = 1e-12);
 
+/// For an empirical distribution (masses summing to 1): the level, and the levels of the tail
+/// probabilities shifted down and up by `epsilon` (a DKW band: with the band's confidence the true
+/// level lies in [lower, upper], since the level is monotone in the tail).
+struct LevelInterval {
+  double estimate, lower, upper;
+};
+LevelInterval exceedance_level_interval(std::vector<DistanceMass>& points, double epsilon,
+                                        double tie_tolerance = 1e-12);
+
 }  // namespace ivassign

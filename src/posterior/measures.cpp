@@ -111,20 +111,31 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
   return measures_on_cpu(t);
 }
 
-double delta_theorem1(const InformationMeasures& info, int n, double bound) {
+double delta_theorem1(const InformationMeasures& info, int n, double bound, bool upper) {
   const double factor = (2.0 + n) * (2.0 * n + 1.0) * bound;
+  const bool widen = upper && !info.theorem1_sum_half_width.empty();
   double delta = 0.0;
   for (std::size_t i = 0; i < info.score_gain.size(); ++i) {
     const auto& s = info.score_gain[i];
     const auto& d = info.theorem1_sum[i];
     const std::size_t k = info.conditional_norm[i].size();
     for (std::size_t pair = 0; pair < k * k; ++pair) {
-      if (pair / k == pair % k || d[pair] <= 0.0) continue;
+      const double dp = d[pair] + (widen ? info.theorem1_sum_half_width[i][pair] : 0.0);
+      if (pair / k == pair % k || dp <= 0.0) continue;
       if (s[pair] <= 0.0) return std::numeric_limits<double>::infinity();
-      delta = std::max(delta, factor * d[pair] / s[pair]);
+      delta = std::max(delta, factor * dp / s[pair]);
     }
   }
   return delta;
+}
+
+std::string to_string(MeasureMethod method) {
+  switch (method) {
+    case MeasureMethod::Tensor: return "tensor";
+    case MeasureMethod::CountVectors: return "count_vectors";
+    case MeasureMethod::Sampled: return "sampled";
+  }
+  return "?";
 }
 
 std::vector<double> stage1_rewards(const PosteriorTable& t, const InformationMeasures& info, std::uint64_t profile,

@@ -14,9 +14,10 @@
 namespace ivassign {
 
 PriorLayout::PriorLayout(const Instance& in)
-    : states(in.states), buyers(in.buyers), profiles(in.profile_count()), signals(in.signals) {
+    : states(in.states), buyers(in.buyers), profiles(in.profile_count_saturated()), signals(in.signals) {
   strides.assign(buyers, 1);
-  for (int i = buyers - 2; i >= 0; --i) strides[i] = strides[i + 1] * static_cast<std::uint64_t>(signals[i + 1]);
+  if (profiles != UINT64_MAX)
+    for (int i = buyers - 2; i >= 0; --i) strides[i] = strides[i + 1] * static_cast<std::uint64_t>(signals[i + 1]);
   if (in.prior.conditionally_independent()) {
     for (double l : in.prior.lambda) log_lambda.push_back(std::log(l));
     for (int i = 0; i < buyers; ++i) {
@@ -31,7 +32,7 @@ double PosteriorTable::conditional(int buyer, std::uint64_t profile, int signal_
 }
 
 std::uint64_t posterior_table_bytes(const Instance& in) {
-  const std::uint64_t profiles = in.profile_count();
+  const std::uint64_t profiles = in.profile_count_saturated();
   const std::uint64_t per_profile = (static_cast<std::uint64_t>(in.states) + 1) * sizeof(double);
   if (profiles > UINT64_MAX / per_profile) return UINT64_MAX;  // saturate: certainly too large
   return profiles * per_profile;
@@ -56,9 +57,11 @@ PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
   const std::uint64_t bytes = posterior_table_bytes(in);
   const std::uint64_t available = available_host_bytes();
   if (bytes > available)
-    throw ResourceError("the full signal-profile tensor needs " + std::to_string(bytes) + " bytes (" +
-                        std::to_string(in.profile_count()) + " profiles x " + std::to_string(in.states + 1) +
-                        " doubles) but only " + std::to_string(available) +
+    throw ResourceError("the full signal-profile tensor needs " +
+                        (bytes == UINT64_MAX ? std::string("more than 2^64") : std::to_string(bytes)) + " bytes (" +
+                        (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
+                                                                     : std::to_string(in.profile_count())) +
+                        " profiles x " + std::to_string(in.states + 1) + " doubles) but only " + std::to_string(available) +
                         " bytes of host memory are available; use a conditionally independent prior "
                         "(lambda + q), whose posteriors are computed on demand");
   PriorLayout layout(in);
@@ -105,14 +108,15 @@ PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
 }
 
 std::vector<double> posterior_of_profile(const Instance& in, const std::vector<int>& profile) {
-  const std::uint64_t b = profile_index(in.signals, profile);
+  check_profile(in.signals, profile);
   std::vector<double> rho(in.states);
   if (in.prior.conditionally_independent()) {
     PriorLayout layout(in);
-    kernels::posterior_from_ci(layout.log_lambda.data(), layout.log_q.data(), layout.q_offset.data(),
-                               layout.signals.data(), layout.strides.data(), in.states, in.buyers, b, rho.data());
+    kernels::posterior_from_ci_profile(layout.log_lambda.data(), layout.log_q.data(), layout.q_offset.data(),
+                                       layout.signals.data(), profile.data(), in.states, in.buyers, rho.data());
   } else {
-    kernels::posterior_from_joint(in.prior.joint.data(), in.states, in.profile_count(), b, rho.data());
+    kernels::posterior_from_joint(in.prior.joint.data(), in.states, in.profile_count(),
+                                  profile_index(in.signals, profile), rho.data());
   }
   return rho;
 }

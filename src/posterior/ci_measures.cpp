@@ -1,0 +1,377 @@
+// Measures of conditionally independent priors without the tensor:
+//   closed form   conditional norms, S_i, Lambda_i (exact, O(m^2 n K))
+//   count vectors nu_i and D_i for the symmetric form (exact; the posterior depends on b only
+//                 through the signal counts, so b_-i ranges over count vectors of the n-1 others)
+//   sampling      nu_i and D_i for the per-buyer form (estimates with simultaneous confidence bands)
+// and prior_measures(), which picks the method.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "common/parallel.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/posterior.hpp"
+#include "ivassign/tolerances.hpp"
+#include "kernels/posterior.cuh"
+#include "posterior/informational_size.hpp"
+#include "posterior/measures_detail.hpp"
+
+namespace ivassign {
+
+namespace {
+
+double log_sum_exp(const double* v, int count) {
+  double peak = -std::numeric_limits<double>::infinity();
+  for (int k = 0; k < count; ++k) peak = std::max(peak, v[k]);
+  if (!std::isfinite(peak)) return peak;
+  double total = 0.0;
+  for (int k = 0; k < count; ++k) total += std::exp(v[k] - peak);
+  return peak + std::log(total);
+}
+
+/// The CI prior in log space: log lambda(t), log q_i(x | t), log P_i(x), log P(t | b_i = x).
+struct CiModel {
+  int m = 0, n = 0;
+  std::vector<int> K;
+  std::vector<double> log_lambda;
+  std::vector<std::vector<double>> log_q;         // [i][t * K_i + x]
+  std::vector<std::vector<double>> log_signal;    // [i][x]  log P_i(x)
+  std::vector<std::vector<double>> log_state_given;  // [i][x * m + t]  log P(t | b_i = x)
+
+  explicit CiModel(const Instance& in) : m(in.states), n(in.buyers), K(in.signals) {
+    if (!in.prior.conditionally_independent())
+      throw InputError("prior: this computation needs a conditionally independent prior (lambda with q or q_per_buyer)");
+    for (double l : in.prior.lambda) log_lambda.push_back(std::log(l));
+    log_q.resize(n);
+    log_signal.resize(n);
+    log_state_given.resize(n);
+    std::vector<double> tmp(m);
+    for (int i = 0; i < n; ++i) {
+      for (double q : in.prior.q[i]) log_q[i].push_back(std::log(q));
+      log_signal[i].resize(K[i]);
+      log_state_given[i].resize(static_cast<std::size_t>(K[i]) * m);
+      for (int x = 0; x < K[i]; ++x) {
+        for (int t = 0; t < m; ++t) tmp[t] = log_lambda[t] + lq(i, t, x);
+        log_signal[i][x] = log_sum_exp(tmp.data(), m);
+        for (int t = 0; t < m; ++t) log_state_given[i][static_cast<std::size_t>(x) * m + t] = tmp[t] - log_signal[i][x];
+      }
+    }
+  }
+  double lq(int i, int t, int x) const { return log_q[i][static_cast<std::size_t>(t) * K[i] + x]; }
+};
+
+void init_shapes(InformationMeasures& info, const std::vector<int>& K) {
+  const std::size_t n = K.size();
+  info.informational_size.assign(n, 0.0);
+  info.conditional_norm.assign(n, {});
+  info.score_gain.assign(n, {});
+  info.theorem1_sum.assign(n, {});
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::size_t k = static_cast<std::size_t>(K[i]);
+    info.conditional_norm[i].assign(k, 0.0);
+    info.score_gain[i].assign(k * k, 0.0);
+    info.theorem1_sum[i].assign(k * k, 0.0);
+  }
+}
+
+/// Simultaneous confidence: Bonferroni over every (i, b_i, r_i) statement about nu and D.
+double per_statement_alpha(const std::vector<int>& K, double confidence) {
+  double statements = 0;
+  for (int k : K) statements += 2.0 * k * (k - 1);
+  return (1.0 - confidence) / std::max(statements, 1.0);
+}
+
+std::uint64_t binomial(std::uint64_t a, std::uint64_t b) {
+  if (b > a) return 0;
+  b = std::min(b, a - b);
+  long double r = 1;
+  for (std::uint64_t k = 1; k <= b; ++k) r = r * static_cast<long double>(a - b + k) / static_cast<long double>(k);
+  if (r > 1.8e19L) return UINT64_MAX;
+  return static_cast<std::uint64_t>(std::llround(r));
+}
+
+/// splitmix64: independent, reproducible streams per (seed, buyer, signal, sample).
+std::uint64_t mix(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+/// A counter-based stream: uniform doubles in [0, 1) from splitmix64, cheap to start per sample.
+struct SampleStream {
+  std::uint64_t state;
+  double uniform() { return static_cast<double>(mix(state += 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53; }
+};
+
+}  // namespace
+
+InformationMeasures ci_closed_form_scores(const Instance& in) {
+  const CiModel model(in);
+  const int m = model.m, n = model.n;
+  InformationMeasures info;
+  init_shapes(info, model.K);
+  // log G_k(t, t') = log sum_x q_k(x|t) q_k(x|t'), summed over all buyers once
+  std::vector<std::vector<double>> log_g(n, std::vector<double>(static_cast<std::size_t>(m) * m));
+  std::vector<double> log_g_all(static_cast<std::size_t>(m) * m, 0.0);
+  for (int k = 0; k < n; ++k)
+    for (int t = 0; t < m; ++t)
+      for (int u = 0; u < m; ++u) {
+        double g = 0.0;
+        for (int x = 0; x < model.K[k]; ++x) g += std::exp(model.lq(k, t, x) + model.lq(k, u, x));
+        log_g[k][static_cast<std::size_t>(t) * m + u] = std::log(g);
+        log_g_all[static_cast<std::size_t>(t) * m + u] += std::log(g);
+      }
+  std::vector<std::vector<double>> variation(n);
+  std::vector<double> terms(static_cast<std::size_t>(m) * m);
+  for (int i = 0; i < n; ++i) {
+    const int K = model.K[i];
+    // log O(a, b) = log sum_{t,t'} P(t|a) P(t'|b) prod_{k != i} G_k(t, t')
+    std::vector<double> log_o(static_cast<std::size_t>(K) * K);
+    for (int a = 0; a < K; ++a)
+      for (int b = 0; b < K; ++b) {
+        for (int t = 0; t < m; ++t)
+          for (int u = 0; u < m; ++u) {
+            const std::size_t tu = static_cast<std::size_t>(t) * m + u;
+            terms[tu] = model.log_state_given[i][static_cast<std::size_t>(a) * m + t] +
+                        model.log_state_given[i][static_cast<std::size_t>(b) * m + u] + (log_g_all[tu] - log_g[i][tu]);
+          }
+        log_o[static_cast<std::size_t>(a) * K + b] = log_sum_exp(terms.data(), m * m);
+      }
+    variation[i].assign(static_cast<std::size_t>(K) * K, 0.0);
+    for (int a = 0; a < K; ++a) info.conditional_norm[i][a] = std::exp(0.5 * log_o[static_cast<std::size_t>(a) * K + a]);
+    for (int a = 0; a < K; ++a)
+      for (int b = 0; b < K; ++b) {
+        if (a == b) continue;
+        const std::size_t ab = static_cast<std::size_t>(a) * K + b;
+        const double half_b = 0.5 * log_o[static_cast<std::size_t>(b) * K + b];
+        const double half_a = 0.5 * log_o[static_cast<std::size_t>(a) * K + a];
+        // S(a,b) = ||P(.|a)|| - O(a,b) / ||P(.|b)||;  Lambda term = 2 - 2 O(a,b) / (||P(.|a)|| ||P(.|b)||)
+        info.score_gain[i][ab] = info.conditional_norm[i][a] - std::exp(log_o[ab] - half_b);
+        variation[i][ab] = 2.0 - 2.0 * std::exp(log_o[ab] - half_a - half_b);
+      }
+  }
+  finalize_variation(info, variation);
+  return info;
+}
+
+namespace {
+
+/// nu_i and D_i of a symmetric CI prior over count vectors c of the n-1 other buyers:
+/// P(c | b_i = a) = multinomial(c) * P(one profile with counts c | a), rho depends on c + e_a.
+void count_vector_measures(const Instance& in, InformationMeasures& info) {
+  const CiModel model(in);
+  const int m = model.m, n = model.n, K = model.K[0];
+  const std::uint64_t N = static_cast<std::uint64_t>(n - 1);
+  const std::uint64_t count = binomial(N + K - 1, static_cast<std::uint64_t>(K - 1));
+  constexpr std::uint64_t kMaxVectors = 200000000ULL;
+  if (count > kMaxVectors)
+    throw ResourceError("the count-vector path would enumerate " + std::to_string(count) +
+                        " signal-count vectors (n = " + std::to_string(n) + ", K = " + std::to_string(K) +
+                        "); at most " + std::to_string(kMaxVectors) + " are supported");
+  // enumerate compositions of N into K parts, lexicographically
+  std::vector<std::uint32_t> vectors;
+  vectors.reserve(count * K);
+  std::vector<std::uint32_t> c(K, 0);
+  c[K - 1] = static_cast<std::uint32_t>(N);
+  while (true) {
+    vectors.insert(vectors.end(), c.begin(), c.end());
+    // next composition: find the rightmost position < K-1 that can take one from the tail
+    int j = K - 2;
+    std::uint32_t tail = c[K - 1];
+    while (j >= 0 && tail == 0) {
+      tail += c[j];
+      c[j] = 0;
+      --j;
+    }
+    if (j < 0) break;
+    // move one unit into position j, the rest of the tail to the last position
+    ++c[j];
+    for (int l = j + 1; l < K; ++l) c[l] = 0;
+    c[K - 1] = tail - 1;
+  }
+  const std::uint64_t total_vectors = vectors.size() / static_cast<std::size_t>(K);
+  const double log_n_factorial = std::lgamma(static_cast<double>(N) + 1.0);
+  std::vector<DistanceMass> points(total_vectors);
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) {
+      if (a == b) continue;
+      const auto sums = blocked_sums<1>(total_vectors, [&](std::uint64_t v, double* acc) {
+        const std::uint32_t* cv = vectors.data() + v * static_cast<std::uint64_t>(K);
+        double log_mult = log_n_factorial;
+        for (int x = 0; x < K; ++x) log_mult -= std::lgamma(static_cast<double>(cv[x]) + 1.0);
+        double ja[64], jb[64], ra[64], rb[64];
+        for (int t = 0; t < m; ++t) {
+          double l = model.log_lambda[t];
+          for (int x = 0; x < K; ++x) l += cv[x] * model.lq(0, t, x);
+          ja[t] = l + model.lq(0, t, a);
+          jb[t] = l + model.lq(0, t, b);
+        }
+        // P(profile with counts c | b_i = a) = sum_t P(t, profile, a) / P_i(a)
+        const double log_pa = log_sum_exp(ja, m) - model.log_signal[0][a];
+        const double mass = std::exp(log_mult + log_pa);
+        const double la = log_sum_exp(ja, m), lb = log_sum_exp(jb, m);
+        for (int t = 0; t < m; ++t) {
+          ra[t] = std::exp(ja[t] - la);
+          rb[t] = std::exp(jb[t] - lb);
+        }
+        const double d = kernels::l1_distance(ra, rb, m);
+        points[v] = {d, mass};
+        acc[0] += mass * d;
+      });
+      const std::size_t ab = static_cast<std::size_t>(a) * K + b;
+      info.theorem1_sum[0][ab] = sums[0];
+      info.informational_size[0] = std::max(info.informational_size[0],
+                                            smallest_exceedance_level(points, tol::kDistanceTie));
+    }
+  for (int i = 1; i < n; ++i) {
+    info.informational_size[i] = info.informational_size[0];
+    info.theorem1_sum[i] = info.theorem1_sum[0];
+  }
+}
+
+/// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a).
+void sampled_measures(const Instance& in, const MeasureOptions& opt, InformationMeasures& info) {
+  const CiModel model(in);
+  const int m = model.m, n = model.n;
+  const std::uint64_t N = opt.samples;
+  const double alpha = per_statement_alpha(model.K, opt.confidence);
+  const double eps = std::sqrt(std::log(2.0 / alpha) / (2.0 * static_cast<double>(N)));  // DKW and Hoeffding
+  info.confidence = opt.confidence;
+  info.samples = N;
+  info.informational_size_half_width.assign(n, 0.0);
+  info.theorem1_sum_half_width.assign(n, {});
+  // cumulative q_k(. | t) for categorical draws
+  std::vector<std::vector<double>> cdf(n);
+  for (int k = 0; k < n; ++k) {
+    cdf[k].resize(in.prior.q[k].size());
+    for (int t = 0; t < m; ++t) {
+      double acc = 0.0;
+      for (int x = 0; x < model.K[k]; ++x) {
+        acc += in.prior.q[k][static_cast<std::size_t>(t) * model.K[k] + x];
+        cdf[k][static_cast<std::size_t>(t) * model.K[k] + x] = acc;
+      }
+    }
+  }
+  auto draw = [](const double* c, int size, double u) {
+    for (int x = 0; x < size - 1; ++x)
+      if (u < c[x] * c[size - 1]) return x;
+    return size - 1;
+  };
+  for (int i = 0; i < n; ++i) {
+    const int K = model.K[i];
+    info.theorem1_sum_half_width[i].assign(static_cast<std::size_t>(K) * K, 0.0);
+    double nu = 0.0, nu_lower = 0.0, nu_upper = 0.0;
+    for (int a = 0; a < K; ++a) {
+      // distances to every report r for each sample (sample-major)
+      std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
+      std::vector<double> state_cdf(m);
+      double acc = 0.0;
+      for (int t = 0; t < m; ++t) state_cdf[t] = (acc += std::exp(model.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt.threads))
+      for (std::int64_t ss = 0; ss < static_cast<std::int64_t>(N); ++ss) {
+        const auto s = static_cast<std::uint64_t>(ss);
+        SampleStream rng{mix(opt.seed ^ mix((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
+        const int theta = draw(state_cdf.data(), m, rng.uniform());
+        double base[64], ja[64], jr[64], ra[64], rr[64];
+        for (int t = 0; t < m; ++t) base[t] = model.log_lambda[t];
+        for (int k = 0; k < n; ++k) {
+          if (k == i) continue;
+          const int x = draw(cdf[k].data() + static_cast<std::size_t>(theta) * model.K[k], model.K[k], rng.uniform());
+          for (int t = 0; t < m; ++t) base[t] += model.lq(k, t, x);
+        }
+        for (int t = 0; t < m; ++t) ja[t] = base[t] + model.lq(i, t, a);
+        const double la = log_sum_exp(ja, m);
+        for (int t = 0; t < m; ++t) ra[t] = std::exp(ja[t] - la);
+        for (int r = 0; r < K; ++r) {
+          if (r == a) continue;
+          for (int t = 0; t < m; ++t) jr[t] = base[t] + model.lq(i, t, r);
+          const double lr = log_sum_exp(jr, m);
+          for (int t = 0; t < m; ++t) rr[t] = std::exp(jr[t] - lr);
+          dist[s * static_cast<std::uint64_t>(K) + r] = kernels::l1_distance(ra, rr, m);
+        }
+      }
+      std::vector<DistanceMass> points(N);
+      for (int r = 0; r < K; ++r) {
+        if (r == a) continue;
+        double sum = 0.0;
+        for (std::uint64_t s = 0; s < N; ++s) {
+          const double d = dist[s * static_cast<std::uint64_t>(K) + r];
+          points[s] = {d, 1.0 / static_cast<double>(N)};
+          sum += d;
+        }
+        const std::size_t ar = static_cast<std::size_t>(a) * K + r;
+        info.theorem1_sum[i][ar] = sum / static_cast<double>(N);
+        info.theorem1_sum_half_width[i][ar] = 2.0 * eps;  // Hoeffding, d in [0, 2]
+        const LevelInterval level = exceedance_level_interval(points, eps, tol::kDistanceTie);
+        nu = std::max(nu, level.estimate);
+        nu_lower = std::max(nu_lower, level.lower);
+        nu_upper = std::max(nu_upper, level.upper);
+      }
+    }
+    info.informational_size[i] = nu;
+    info.informational_size_half_width[i] = std::max(nu_upper - nu, nu - nu_lower);
+  }
+}
+
+}  // namespace
+
+InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt) {
+  if (!(opt.confidence > 0.0 && opt.confidence < 1.0))
+    throw InputError("measure option confidence: " + std::to_string(opt.confidence) + " must be in (0, 1)");
+  if (opt.samples < 100) throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100");
+  if (in.states > 64 && in.prior.conditionally_independent())
+    throw InputError("states: the tensor-free paths support at most 64 states");
+  const std::uint64_t profiles = in.profile_count_saturated();
+  if (!in.prior.conditionally_independent() || profiles <= opt.max_tensor_profiles) {
+    const PosteriorTable table = build_posterior_table(in, opt.backend);
+    return information_measures(table, opt.backend == Backend::Auto ? table.backend : opt.backend);
+  }
+  InformationMeasures info = ci_closed_form_scores(in);
+  if (in.prior.form == Prior::Form::Symmetric) {
+    info.method = MeasureMethod::CountVectors;
+    count_vector_measures(in, info);
+  } else {
+    info.method = MeasureMethod::Sampled;
+    sampled_measures(in, opt, info);
+  }
+  return info;
+}
+
+std::vector<double> stage1_rewards(const Instance& in, const InformationMeasures& info, const std::vector<int>& profile,
+                                   double delta) {
+  check_profile(in.signals, profile);
+  const int n = in.buyers, m = in.states;
+  std::vector<double> xi(n);
+  if (in.prior.conditionally_independent()) {
+    const CiModel model(in);
+    std::vector<double> joint(m);
+    for (int t = 0; t < m; ++t) {
+      joint[t] = model.log_lambda[t];
+      for (int k = 0; k < n; ++k) joint[t] += model.lq(k, t, profile[k]);
+    }
+    const double log_pb = log_sum_exp(joint.data(), m);
+    for (int i = 0; i < n; ++i)
+      xi[i] = kernels::spherical_reward(delta, std::exp(log_pb - model.log_signal[i][profile[i]]),
+                                        info.conditional_norm[i][profile[i]]);
+    return xi;
+  }
+  // joint prior: P(b) and the signal marginals from the tensor
+  const std::uint64_t P = in.profile_count();
+  const std::uint64_t b = profile_index(in.signals, profile);
+  double pb = 0.0;
+  for (int t = 0; t < m; ++t) pb += in.prior.joint[static_cast<std::uint64_t>(t) * P + b];
+  std::vector<double> marginal(n, 0.0);
+  for (int t = 0; t < m; ++t)
+    for (std::uint64_t x = 0; x < P; ++x) {
+      const double p = in.prior.joint[static_cast<std::uint64_t>(t) * P + x];
+      const auto prof = profile_from_index(in.signals, x);
+      for (int i = 0; i < n; ++i)
+        if (prof[i] == profile[i]) marginal[i] += p;
+    }
+  for (int i = 0; i < n; ++i)
+    xi[i] = kernels::spherical_reward(delta, pb / marginal[i], info.conditional_norm[i][profile[i]]);
+  return xi;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,144 @@
+// Measures without the tensor: the closed form, count vectors and sampling against the tensor path.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "ivassign/error.hpp"
+#include "ivassign/posterior.hpp"
+#include "random_instance.hpp"
+
+namespace ivassign {
+namespace {
+
+Instance ci_instance(Prior::Form form, int n, int K, int m, std::uint64_t seed) {
+  test::RandomSpec spec;
+  spec.prior = form;
+  spec.buyers = n;
+  spec.sellers = 2;
+  spec.states = m;
+  spec.signals.assign(n, K);
+  spec.externalities = Externalities::Form::None;
+  return test::random_instance(spec, seed);
+}
+
+TEST(PriorMeasures, ClosedFormScoresEqualTheTensor) {
+  for (auto form : {Prior::Form::Symmetric, Prior::Form::PerBuyer}) {
+    const Instance in = ci_instance(form, 4, 3, 3, 17);
+    const auto tensor = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
+    const auto closed = ci_closed_form_scores(in);
+    for (int i = 0; i < in.buyers; ++i) {
+      for (int a = 0; a < 3; ++a) EXPECT_NEAR(closed.conditional_norm[i][a], tensor.conditional_norm[i][a], 1e-13);
+      for (int ab = 0; ab < 9; ++ab) EXPECT_NEAR(closed.score_gain[i][ab], tensor.score_gain[i][ab], 1e-13);
+      EXPECT_NEAR(closed.variation[i], tensor.variation[i], 1e-12);
+    }
+  }
+}
+
+TEST(PriorMeasures, CountVectorsEqualTheTensorForSymmetricPriors) {
+  for (int K : {2, 3, 4}) {
+    const Instance in = ci_instance(Prior::Form::Symmetric, 5, K, 3, 40 + K);
+    const auto tensor = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
+    MeasureOptions opt;
+    opt.max_tensor_profiles = 0;  // force the count-vector path
+    const auto counts = prior_measures(in, opt);
+    ASSERT_EQ(counts.method, MeasureMethod::CountVectors);
+    for (int i = 0; i < in.buyers; ++i) {
+      EXPECT_NEAR(counts.informational_size[i], tensor.informational_size[i], 1e-12) << "K " << K;
+      for (int ab = 0; ab < K * K; ++ab) {
+        EXPECT_NEAR(counts.theorem1_sum[i][ab], tensor.theorem1_sum[i][ab], 1e-12);
+        EXPECT_NEAR(counts.score_gain[i][ab], tensor.score_gain[i][ab], 1e-13);
+      }
+    }
+    EXPECT_NEAR(delta_theorem1(counts, in.buyers, 9.0), delta_theorem1(tensor, in.buyers, 9.0),
+                1e-9 * delta_theorem1(tensor, in.buyers, 9.0));
+  }
+}
+
+TEST(PriorMeasures, SamplingBracketsTheExactValues) {
+  const Instance in = ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 99);
+  const auto tensor = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
+  MeasureOptions opt;
+  opt.max_tensor_profiles = 0;
+  opt.samples = 20000;
+  const auto sampled = prior_measures(in, opt);
+  ASSERT_EQ(sampled.method, MeasureMethod::Sampled);
+  EXPECT_EQ(sampled.samples, 20000u);
+  for (int i = 0; i < in.buyers; ++i) {
+    EXPECT_LE(std::abs(sampled.informational_size[i] - tensor.informational_size[i]),
+              sampled.informational_size_half_width[i] + 1e-12);
+    EXPECT_GT(sampled.informational_size_half_width[i], 0.0);
+    for (int ab = 0; ab < 9; ++ab) {
+      if (ab / 3 == ab % 3) continue;
+      EXPECT_LE(std::abs(sampled.theorem1_sum[i][ab] - tensor.theorem1_sum[i][ab]),
+                sampled.theorem1_sum_half_width[i][ab]);
+      EXPECT_NEAR(sampled.score_gain[i][ab], tensor.score_gain[i][ab], 1e-13) << "S is exact";
+    }
+  }
+  // the conservative delta bound covers the exact one
+  EXPECT_GE(delta_theorem1(sampled, in.buyers, 9.0, true), delta_theorem1(tensor, in.buyers, 9.0));
+  // deterministic for a seed, whatever the thread count
+  opt.threads = 1;
+  const auto again = prior_measures(in, opt);
+  EXPECT_EQ(again.informational_size, sampled.informational_size);
+  EXPECT_EQ(again.theorem1_sum, sampled.theorem1_sum);
+}
+
+TEST(PriorMeasures, RewardsOnDemandEqualTheTable) {
+  for (auto form : {Prior::Form::Joint, Prior::Form::PerBuyer}) {
+    test::RandomSpec spec;
+    spec.prior = form;
+    spec.signals = {2, 3, 2};
+    const Instance in = test::random_instance(spec, 8);
+    const auto table = build_posterior_table(in, Backend::Cpu);
+    const auto info = information_measures(table, Backend::Cpu);
+    for (std::uint64_t b = 0; b < table.profiles; ++b) {
+      const auto a = stage1_rewards(table, info, b, 3.0);
+      const auto c = stage1_rewards(in, info, profile_from_index(in.signals, b), 3.0);
+      for (int i = 0; i < in.buyers; ++i) EXPECT_NEAR(a[i], c[i], 1e-12 * (1 + a[i]));
+    }
+  }
+}
+
+TEST(PriorMeasures, LargeSymmetricMarketIsExactWithoutTheTensor) {
+  // n = 60, K = 3: 3^60 profiles; count vectors: C(61, 2) = 1830
+  const Instance in = ci_instance(Prior::Form::Symmetric, 60, 3, 4, 5);
+  const auto info = prior_measures(in);
+  EXPECT_EQ(info.method, MeasureMethod::CountVectors);
+  for (int i = 0; i < in.buyers; ++i) {
+    EXPECT_GE(info.informational_size[i], 0.0);
+    EXPECT_LT(info.informational_size[i], 1.0);
+    EXPECT_GT(info.score_gain[i][1], 0.0);
+    EXPECT_TRUE(std::isfinite(info.conditional_norm[i][0]));
+  }
+  EXPECT_TRUE(std::isfinite(delta_theorem1(info, in.buyers, 9.0)));
+}
+
+TEST(PriorMeasures, BadOptionsAreRefused) {
+  const Instance in = ci_instance(Prior::Form::PerBuyer, 3, 2, 2, 1);
+  MeasureOptions opt;
+  opt.confidence = 1.0;
+  EXPECT_THROW(prior_measures(in, opt), InputError);
+  opt = {};
+  opt.samples = 3;
+  EXPECT_THROW(prior_measures(in, opt), InputError);
+}
+
+TEST(PosteriorBackends, CudaMeasuresAgreeWithCpu) {
+  if (!cuda_available()) GTEST_SKIP() << "no CUDA device here (" << cuda_device_description() << "): CUDA comparison skipped";
+  const Instance in = ci_instance(Prior::Form::PerBuyer, 6, 3, 4, 77);
+  const auto table = build_posterior_table(in, Backend::Cpu);
+  const auto cpu = information_measures(table, Backend::Cpu);
+  const auto gpu = information_measures(table, Backend::Cuda);
+  ASSERT_EQ(gpu.backend, Backend::Cuda);
+  for (int i = 0; i < in.buyers; ++i) {
+    EXPECT_NEAR(cpu.informational_size[i], gpu.informational_size[i], 1e-12);
+    EXPECT_NEAR(cpu.variation[i], gpu.variation[i], 1e-12);
+    for (std::size_t ab = 0; ab < cpu.score_gain[i].size(); ++ab) {
+      EXPECT_NEAR(cpu.score_gain[i][ab], gpu.score_gain[i][ab], 1e-12);
+      EXPECT_NEAR(cpu.theorem1_sum[i][ab], gpu.theorem1_sum[i][ab], 1e-12);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
