@@ -19,6 +19,7 @@
 #include "ivassign/assignment.hpp"
 #include "ivassign/backend.hpp"
 #include "ivassign/instance.hpp"
+#include "ivassign/posterior.hpp"
 
 namespace ivassign {
 
@@ -30,7 +31,10 @@ struct MechanismOptions {
   bool compute_exact_delta = true;  ///< false: delta.exact is reported as null (cannot be used)
   Backend backend = Backend::Auto;
   SolverOptions solver;           ///< for the efficient matching and the minus-i optima
+  MeasureOptions measures;        ///< how nu_i, S_i, D_i are computed (tensor, count vectors, sampling)
   int threads = 0;                ///< 0: all cores
+  /// delta.exact solves every profile; refused above this many profiles (use theorem1 or a value).
+  std::uint64_t max_exact_profiles = 1u << 20;
 };
 
 struct ProfileOutcome {
@@ -56,7 +60,9 @@ struct MechanismReport {
   Backend backend = Backend::Cpu;
   double bound = 0.0;
   std::vector<double> informational_size;
+  InformationMeasures measures;        ///< all measures of the prior (method, Lambda_i, bands when sampled)
   double delta_theorem1 = 0.0;
+  double delta_theorem1_upper = 0.0;   ///< sampled measures: the bound at the upper confidence limits
   std::optional<double> delta_exact;   ///< absent when not computed
   double delta_used = 0.0;
   StageOneLie binding_lie;             ///< the (i, b_i, r_i) that sets delta.exact (buyer -1: none)

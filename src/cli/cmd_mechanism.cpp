@@ -27,6 +27,9 @@ struct MechanismArgs {
   std::string out;
   bool quiet = false;
   bool no_exact_delta = false;
+  std::uint64_t samples = 200000;
+  double confidence = 0.95;
+  std::uint64_t max_tensor_profiles = std::uint64_t(1) << 22;
 };
 
 void run(const MechanismArgs& a) {
@@ -60,6 +63,10 @@ void run(const MechanismArgs& a) {
   opt.solver.solver = parse_solver_kind(a.solver);
   opt.solver.seed = a.seed;
   if (a.time_limit > 0.0) opt.solver.time_limit = a.time_limit;
+  opt.measures.samples = a.samples;
+  opt.measures.confidence = a.confidence;
+  opt.measures.seed = a.seed;
+  opt.measures.max_tensor_profiles = a.max_tensor_profiles;
 
   const Instance inst = load_instance(a.instance);
   std::vector<std::vector<int>> profiles;
@@ -99,6 +106,14 @@ void add_mechanism_command(CLI::App& app) {
   cmd->add_flag("--quiet", args->quiet, "No progress on stderr");
   cmd->add_flag("--no-exact-delta", args->no_exact_delta,
                 "Skip delta.exact (reported as null); needs --delta theorem1 or a value");
+  cmd->add_option("--samples", args->samples,
+                  "Per-buyer CI priors with too many profiles: draws per (buyer, signal) for nu_i and D_i")
+      ->capture_default_str();
+  cmd->add_option("--confidence", args->confidence, "Simultaneous confidence of the sampled bands, in (0, 1)")
+      ->capture_default_str();
+  cmd->add_option("--max-tensor-profiles", args->max_tensor_profiles,
+                  "CI priors with more profiles skip the full tensor (count vectors or sampling)")
+      ->capture_default_str();
   cmd->callback([args] { run(*args); });
 }
 

@@ -19,9 +19,23 @@ std::string report_to_json(const MechanismReport& r, int indent) {
   doc["backend"] = to_string(r.backend);
   doc["bound"] = r.bound;
   doc["informational_size"] = r.informational_size;
+  const auto& mm = r.measures;
+  json variation = json::array();
+  for (double v : mm.variation) variation.push_back(number(v));
+  doc["variation_of_beliefs"] = variation;
+  json measures = {{"method", to_string(mm.method)}, {"estimated", mm.method == MeasureMethod::Sampled}};
+  if (mm.method == MeasureMethod::Sampled) {
+    measures["samples"] = mm.samples;
+    measures["confidence"] = mm.confidence;
+    measures["informational_size_half_width"] = mm.informational_size_half_width;
+    measures["note"] = "informational_size and delta.theorem1 are estimates from sampling; the half-widths and "
+                       "delta.theorem1_upper hold simultaneously with the stated confidence";
+  }
+  doc["measures"] = measures;
   doc["delta"] = {{"theorem1", number(r.delta_theorem1)},
                   {"exact", r.delta_exact ? number(*r.delta_exact) : json(nullptr)},
                   {"used", number(r.delta_used)}};
+  if (r.measures.method == MeasureMethod::Sampled) doc["delta"]["theorem1_upper"] = number(r.delta_theorem1_upper);
   if (r.binding_lie.buyer >= 0)
     doc["delta"]["binding_lie"] = {{"buyer", r.binding_lie.buyer},
                                    {"signal", r.binding_lie.signal},

@@ -37,9 +37,8 @@ struct Truthful {
   VcgResult vcg;
 };
 
-Truthful solve_truthful(const Instance& in, const PosteriorTable& table, std::uint64_t b, const SolverOptions& inner) {
-  const double* rho = table.rho(b);
-  const AssignmentProblem problem = expected_problem(in, std::vector<double>(rho, rho + in.states));
+Truthful solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
+  const AssignmentProblem problem = expected_problem(in, rho);
   Truthful t;
   t.full = solve_assignment(problem, inner);
   t.vcg = vcg_transfers(problem, t.full, inner);
@@ -54,23 +53,45 @@ void validate_options(const MechanismOptions& o) {
   if (o.threads < 0) throw InputError("threads: " + std::to_string(o.threads) + " must be >= 1 (or 0 for all cores)");
 }
 
+std::vector<double> rho_of(const PosteriorTable& table, std::uint64_t b) {
+  return std::vector<double>(table.rho(b), table.rho(b) + table.states);
+}
+
 }  // namespace
 
 MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options) {
   validate_options(options);
   const auto start = std::chrono::steady_clock::now();
-  std::vector<std::uint64_t> requested;
-  for (const auto& p : profiles) requested.push_back(profile_index(in.signals, p));
+  for (const auto& p : profiles) check_profile(in.signals, p);
 
   MechanismReport report;
   report.instance = in.name;
   report.bound = in.effective_bound();
-  const PosteriorTable table = build_posterior_table(in, options.backend);
-  report.backend = table.backend;
-  const InformationMeasures info = information_measures(table);
+  MeasureOptions mopt = options.measures;
+  mopt.backend = options.backend;
+  if (mopt.threads == 0) mopt.threads = options.threads;
+  // delta.exact needs the truthful outcome on every profile, hence the full table
+  PosteriorTable table;
+  const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
+                          in.profile_count_saturated() <= mopt.max_tensor_profiles;
+  if (options.compute_exact_delta && in.profile_count_saturated() > options.max_exact_profiles)
+    throw InputError("delta.exact solves the assignment on every one of the " +
+                     (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
+                                                                 : std::to_string(in.profile_count())) +
+                     " signal profiles (limit " + std::to_string(options.max_exact_profiles) +
+                     "); use --delta theorem1 or --delta VALUE with --no-exact-delta");
+  if (with_table) {
+    table = build_posterior_table(in, options.backend);
+    report.measures = information_measures(table, table.backend);
+  } else {
+    report.measures = prior_measures(in, mopt);
+  }
+  report.backend = report.measures.backend;
+  const InformationMeasures& info = report.measures;
   report.informational_size = info.informational_size;
   report.delta_theorem1 = delta_theorem1(info, in.buyers, report.bound);
+  report.delta_theorem1_upper = delta_theorem1(info, in.buyers, report.bound, true);
 
   const int n = in.buyers;
   const int threads = thread_count(options.threads);
@@ -85,7 +106,10 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   if (options.compute_exact_delta) {
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
     for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
-      errors.run([&] { truthful[static_cast<std::uint64_t>(b)] = solve_truthful(in, table, static_cast<std::uint64_t>(b), inner); });
+      errors.run([&] {
+        const auto ub = static_cast<std::uint64_t>(b);
+        truthful[ub] = solve_truthful(in, rho_of(table, ub), inner);
+      });
     errors.rethrow();
 
     // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
@@ -98,7 +122,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
       errors.run([&] {
         const auto b = static_cast<std::uint64_t>(sb);
         const std::vector<int> profile = profile_from_index(in.signals, b);
-        const std::vector<double> rho_b(table.rho(b), table.rho(b) + in.states);
+        const std::vector<double> rho_b = rho_of(table, b);
         auto& c = contribution[b];
         c.assign(offset[n], 0.0);
         for (int i = 0; i < n; ++i) {
@@ -109,7 +133,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
             std::vector<int> lie = profile;
             lie[i] = ri;
             const std::uint64_t r = profile_index(in.signals, lie);
-            const std::vector<double> rho_r(table.rho(r), table.rho(r) + in.states);
+            const std::vector<double> rho_r = rho_of(table, r);
             const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
             const AssignmentResult best = solve_assignment(deviation, inner);
             const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
@@ -163,21 +187,28 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
     throw InputError("delta." + to_string(options.delta_mode) + " is infinite for this prior (a lie with zero score gain "
                      "moves the posterior); choose --delta VALUE");
 
-  report.profiles.resize(requested.size());
+  report.profiles.resize(profiles.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(requested.size()); ++k) {
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(profiles.size()); ++k) {
     errors.run([&] {
-      const std::uint64_t b = requested[static_cast<std::size_t>(k)];
-      const Truthful t = options.compute_exact_delta ? truthful[b] : solve_truthful(in, table, b, inner);
+      const std::vector<int>& profile = profiles[static_cast<std::size_t>(k)];
       ProfileOutcome& out = report.profiles[static_cast<std::size_t>(k)];
-      out.profile = profile_from_index(in.signals, b);
-      out.posterior.assign(table.rho(b), table.rho(b) + in.states);
+      out.profile = profile;
+      if (with_table) {
+        const std::uint64_t b = profile_index(in.signals, profile);
+        out.posterior = rho_of(table, b);
+        out.rewards = stage1_rewards(table, info, b, report.delta_used);
+      } else {
+        out.posterior = posterior_of_profile(in, profile);
+        out.rewards = stage1_rewards(in, info, profile, report.delta_used);
+      }
+      const Truthful t = options.compute_exact_delta ? truthful[profile_index(in.signals, profile)]
+                                                     : solve_truthful(in, out.posterior, inner);
       out.assignment = t.full.assignment;
       out.welfare = t.vcg.welfare;
       out.payoffs = t.vcg.payoffs;
       out.transfers = t.vcg.transfers;
       out.minus_i_welfare = t.vcg.minus_i_welfare;
-      out.rewards = stage1_rewards(table, info, b, report.delta_used);
       out.optimal = t.vcg.optimal;
     });
   }

@@ -68,3 +68,48 @@ TEST(Cli, BundledExampleRuns) {
 
 }  // namespace
 }  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+TEST(Cli, LargeConditionallyIndependentMarketRunsWithoutTheTensor) {
+  // 40 buyers, 3 signals each (3^40 profiles), symmetric prior: exact measures by count vectors
+  nlohmann::json doc;
+  const int n = 40, s = 3, m = 2;
+  doc["format"] = "ivassign/1";
+  doc["name"] = "large-ci";
+  doc["states"] = m;
+  doc["buyers"] = n;
+  doc["sellers"] = s;
+  doc["signals"] = std::vector<int>(n, 3);
+  doc["prior"]["lambda"] = {0.4, 0.6};
+  doc["prior"]["q"] = {{0.6, 0.3, 0.1}, {0.2, 0.3, 0.5}};
+  std::vector<std::vector<std::vector<double>>> u(m, std::vector<std::vector<double>>(n, std::vector<double>(s)));
+  for (int t = 0; t < m; ++t)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < s; ++j) u[t][i][j] = 1 + (3 * i + 5 * j + 7 * t) % 9;
+  doc["valuations"] = u;
+  for (auto& a : u)
+    for (auto& b : a)
+      for (auto& c : b) c = 1;
+  doc["costs"] = u;
+  doc["observed"] = std::vector<int>(n, 1);
+  const std::string dir = test::temp_dir();
+  std::ofstream(dir + "/large.json") << doc.dump();
+  auto r = test::run_cli("mechanism " + dir + "/large.json");
+  EXPECT_EQ(r.exit_code, 2) << "delta.exact over 3^40 profiles is refused";
+  EXPECT_NE(r.err.find("--no-exact-delta"), std::string::npos) << r.err;
+  r = test::run_cli("mechanism " + dir + "/large.json --delta theorem1 --no-exact-delta");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto rep = nlohmann::json::parse(r.out);
+  EXPECT_EQ(rep["measures"]["method"], "count_vectors");
+  EXPECT_EQ(rep["measures"]["estimated"], false);
+  EXPECT_TRUE(rep["delta"]["exact"].is_null());
+  EXPECT_EQ(rep["informational_size"].size(), 40u);
+  EXPECT_GT(rep["delta"]["theorem1"].get<double>(), 0.0);
+  EXPECT_EQ(rep["profiles"][0]["rewards"].size(), 40u);
+  EXPECT_TRUE(rep["profiles"][0]["optimal"].get<bool>());
+}
+
+}  // namespace
+}  // namespace ivassign
