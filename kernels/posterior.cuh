@@ -75,6 +75,31 @@ IVA_HD double posterior_from_ci_profile(const double* log_lambda, const double* 
   return exp(normalize_log_weights(out, states));
 }
 
+/// Linear-space factor of a conditionally independent prior over buyers [first, last) of the flat
+/// profile b: w_t = (lambda_t if with_lambda) * prod_i q_i(b_i | t). q is buyer blocks of m*K_i
+/// (theta slowest) at q_offset[i]. The host uses it only when no product can underflow.
+IVA_HD void ci_factor(const double* lambda, const double* q, const uint64_t* q_offset, const int* signals,
+                      const uint64_t* strides, int states, int first, int last, bool with_lambda, uint64_t b,
+                      double* w) {
+  for (int t = 0; t < states; ++t) w[t] = with_lambda ? lambda[t] : 1.0;
+  for (int i = first; i < last; ++i) {
+    const double* qi = q + q_offset[i] + signal_of(b, strides, signals, i);
+    for (int t = 0; t < states; ++t) w[t] *= qi[static_cast<uint64_t>(t) * signals[i]];
+  }
+}
+
+/// rho(b) from the two factors of P(theta, b) = outer_t * inner_t: writes rho, returns P(b).
+IVA_HD double posterior_from_factors(const double* outer, const double* inner, int states, double* out) {
+  double total = 0.0;
+  for (int t = 0; t < states; ++t) {
+    out[t] = outer[t] * inner[t];
+    total += out[t];
+  }
+  const double inv = 1.0 / total;
+  for (int t = 0; t < states; ++t) out[t] *= inv;
+  return total;
+}
+
 /// ||a - b||_1 over m entries.
 IVA_HD double l1_distance(const double* a, const double* b, int m) {
   double d = 0.0;

@@ -17,4 +17,11 @@ void posterior_table_ci(const double* log_lambda, const double* log_q, std::uint
                         const std::uint64_t* q_offset, const int* signals, const std::uint64_t* strides, int states,
                         int buyers, std::uint64_t profiles, double* marginal, double* posterior);
 
+/// Conditionally independent forms in linear space (when no product underflows): P(theta, b) =
+/// [lambda prod_{i < split} q_i] * [prod_{i >= split} q_i], the inner factor tabulated once.
+void posterior_table_ci_factored(const double* lambda, const double* q, std::uint64_t q_size,
+                                 const std::uint64_t* q_offset, const int* signals, const std::uint64_t* strides,
+                                 int states, int buyers, int split, std::uint64_t inner_count, std::uint64_t profiles,
+                                 double* marginal, double* posterior);
+
 }  // namespace ivassign::cuda

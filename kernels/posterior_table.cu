@@ -1,6 +1,7 @@
 // CUDA kernels for the full signal-profile tensor: one thread per profile, calling the same
 // per-element functions (kernels/posterior.cuh) as the OpenMP path.
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include "kernels/cuda_check.cuh"
@@ -28,6 +29,29 @@ __global__ void ci_kernel(const double* log_lambda, const double* log_q, const s
   if (k >= count) return;
   marginal[k] = kernels::posterior_from_ci(log_lambda, log_q, q_offset, signals, strides, states, buyers, first + k,
                                            posterior + k * states);
+}
+
+__global__ void inner_factor_kernel(const double* lambda, const double* q, const std::uint64_t* q_offset,
+                                    const int* signals, const std::uint64_t* strides, int states, int split,
+                                    int buyers, std::uint64_t inner_count, double* inner) {
+  const std::uint64_t x = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
+  if (x >= inner_count) return;
+  kernels::ci_factor(lambda, q, q_offset, signals, strides, states, split, buyers, false, x, inner + x * states);
+}
+
+constexpr int kMaxFactoredStates = 64;  // register scratch of the factored kernel; more states use log space
+
+__global__ void ci_factored_kernel(const double* lambda, const double* q, const std::uint64_t* q_offset,
+                                   const int* signals, const std::uint64_t* strides, int states, int split,
+                                   std::uint64_t inner_count, const double* inner, std::uint64_t first,
+                                   std::uint64_t count, double* marginal, double* posterior) {
+  const std::uint64_t k = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
+  if (k >= count) return;
+  const std::uint64_t b = first + k;
+  double outer[kMaxFactoredStates];
+  kernels::ci_factor(lambda, q, q_offset, signals, strides, states, 0, split, true, b - b % inner_count, outer);
+  marginal[k] = kernels::posterior_from_factors(outer, inner + (b % inner_count) * states, states,
+                                                posterior + k * states);
 }
 
 template <class T>
@@ -76,6 +100,40 @@ void posterior_table_joint(const double* joint, int states, std::uint64_t profil
   run_chunks(states, profiles, 0, marginal, posterior,
              [&](unsigned blocks, std::uint64_t first, std::uint64_t count, double* dm, double* dp) {
                joint_kernel<<<blocks, kThreads>>>(d_joint.ptr, states, profiles, first, count, dm, dp);
+             });
+}
+
+void posterior_table_ci_factored(const double* lambda, const double* q, std::uint64_t q_size,
+                                 const std::uint64_t* q_offset, const int* signals, const std::uint64_t* strides,
+                                 int states, int buyers, int split, std::uint64_t inner_count, std::uint64_t profiles,
+                                 double* marginal, double* posterior) {
+  if (states > kMaxFactoredStates) {
+    // fall back to log space for very many states (no register scratch that large)
+    std::vector<double> log_lambda(states), log_q(q_size);
+    for (int t = 0; t < states; ++t) log_lambda[t] = std::log(lambda[t]);
+    for (std::uint64_t k = 0; k < q_size; ++k) log_q[k] = std::log(q[k]);
+    posterior_table_ci(log_lambda.data(), log_q.data(), q_size, q_offset, signals, strides, states, buyers, profiles,
+                       marginal, posterior);
+    return;
+  }
+  DeviceBuffer<double> d_l(states, "lambda");
+  DeviceBuffer<double> d_q(q_size, "q");
+  DeviceBuffer<std::uint64_t> d_off(buyers, "q offsets");
+  DeviceBuffer<int> d_sig(buyers, "signals");
+  DeviceBuffer<std::uint64_t> d_str(buyers, "strides");
+  DeviceBuffer<double> d_inner(inner_count * states, "inner factor");
+  IVA_CUDA_CHECK(cudaMemcpy(d_l.ptr, lambda, sizeof(double) * states, cudaMemcpyHostToDevice));
+  IVA_CUDA_CHECK(cudaMemcpy(d_q.ptr, q, sizeof(double) * q_size, cudaMemcpyHostToDevice));
+  IVA_CUDA_CHECK(cudaMemcpy(d_off.ptr, q_offset, sizeof(std::uint64_t) * buyers, cudaMemcpyHostToDevice));
+  IVA_CUDA_CHECK(cudaMemcpy(d_sig.ptr, signals, sizeof(int) * buyers, cudaMemcpyHostToDevice));
+  IVA_CUDA_CHECK(cudaMemcpy(d_str.ptr, strides, sizeof(std::uint64_t) * buyers, cudaMemcpyHostToDevice));
+  inner_factor_kernel<<<static_cast<unsigned>((inner_count + kThreads - 1) / kThreads), kThreads>>>(
+      d_l.ptr, d_q.ptr, d_off.ptr, d_sig.ptr, d_str.ptr, states, split, buyers, inner_count, d_inner.ptr);
+  IVA_CUDA_CHECK(cudaGetLastError());
+  run_chunks(states, profiles, 0, marginal, posterior,
+             [&](unsigned blocks, std::uint64_t first, std::uint64_t count, double* dm, double* dp) {
+               ci_factored_kernel<<<blocks, kThreads>>>(d_l.ptr, d_q.ptr, d_off.ptr, d_sig.ptr, d_str.ptr, states, split,
+                                                        inner_count, d_inner.ptr, first, count, dm, dp);
              });
 }
 

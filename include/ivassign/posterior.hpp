@@ -17,7 +17,9 @@
 //   double d1  = ivassign::delta_theorem1(info, inst.buyers, inst.effective_bound());
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ivassign/backend.hpp"
@@ -25,12 +27,34 @@
 
 namespace ivassign {
 
+/// An allocator that leaves doubles uninitialized on resize: the large tables are written in
+/// parallel right after allocation, so a zero fill would only cost a serial pass over memory.
+template <class T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <class U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;
+  }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+using TableVector = std::vector<double, UninitializedAllocator<double>>;
+
 struct PosteriorTable {
   int states = 0;                    ///< m
   std::vector<int> signals;          ///< K_i
   std::uint64_t profiles = 0;        ///< prod K_i
-  std::vector<double> marginal;      ///< P(b), one per profile
-  std::vector<double> posterior;     ///< rho(b), profiles x m, profile-major
+  TableVector marginal;              ///< P(b), one per profile
+  TableVector posterior;             ///< rho(b), profiles x m, profile-major
   std::vector<std::vector<double>> signal_marginal;  ///< P_i(b_i), per buyer K_i entries
   Backend backend = Backend::Cpu;    ///< where it was computed
 
@@ -45,6 +69,8 @@ std::uint64_t posterior_table_bytes(const Instance& instance);
 /// Builds the full table. Throws ResourceError (with bytes needed and available, and a
 /// suggestion) when it cannot fit in memory.
 PosteriorTable build_posterior_table(const Instance& instance, Backend backend = Backend::Auto);
+/// Same, reusing `table`'s memory when it is large enough (pipelines that rebuild tables of one size).
+void fill_posterior_table(const Instance& instance, PosteriorTable& table, Backend backend = Backend::Auto);
 
 /// rho(b) for one profile, on demand, without the table: O(m n) for conditionally independent
 /// priors (log space), O(m) for the joint form.

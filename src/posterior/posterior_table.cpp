@@ -19,10 +19,29 @@ PriorLayout::PriorLayout(const Instance& in)
   if (profiles != UINT64_MAX)
     for (int i = buyers - 2; i >= 0; --i) strides[i] = strides[i + 1] * static_cast<std::uint64_t>(signals[i + 1]);
   if (in.prior.conditionally_independent()) {
-    for (double l : in.prior.lambda) log_lambda.push_back(std::log(l));
+    lambda = in.prior.lambda;
+    double log_floor = 0.0;  // log of the smallest possible product
+    double smallest = 1.0;
+    for (double l : in.prior.lambda) {
+      log_lambda.push_back(std::log(l));
+      smallest = std::min(smallest, l);
+    }
+    log_floor += std::log(smallest);
     for (int i = 0; i < buyers; ++i) {
       q_offset.push_back(log_q.size());
-      for (double q : in.prior.q[i]) log_q.push_back(std::log(q));
+      smallest = 1.0;
+      for (double x : in.prior.q[i]) {
+        log_q.push_back(std::log(x));
+        q.push_back(x);
+        smallest = std::min(smallest, x);
+      }
+      log_floor += std::log(smallest);
+    }
+    linear_safe = log_floor > -600.0 && states <= 256;  // products stay far above the smallest normal double
+    split = buyers;
+    while (split > 1 && inner_count * static_cast<std::uint64_t>(signals[split - 1]) <= 256) {
+      --split;
+      inner_count *= static_cast<std::uint64_t>(signals[split]);
     }
   }
 }
@@ -53,9 +72,16 @@ std::uint64_t available_host_bytes() {
 }  // namespace
 
 PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
+  PosteriorTable t;
+  fill_posterior_table(in, t, requested);
+  return t;
+}
+
+void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend requested) {
   const Backend backend = resolve_backend(requested);
   const std::uint64_t bytes = posterior_table_bytes(in);
-  const std::uint64_t available = available_host_bytes();
+  const std::uint64_t held = (t.posterior.capacity() + t.marginal.capacity()) * sizeof(double);
+  const std::uint64_t available = available_host_bytes() + held;  // a reused table frees its memory
   if (bytes > available)
     throw ResourceError("the full signal-profile tensor needs " +
                         (bytes == UINT64_MAX ? std::string("more than 2^64") : std::to_string(bytes)) + " bytes (" +
@@ -65,18 +91,22 @@ PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
                         " bytes of host memory are available; use a conditionally independent prior "
                         "(lambda + q), whose posteriors are computed on demand");
   PriorLayout layout(in);
-  PosteriorTable t;
   t.states = in.states;
   t.signals = in.signals;
   t.profiles = layout.profiles;
   t.backend = backend;
-  t.marginal.assign(t.profiles, 0.0);
-  t.posterior.assign(t.profiles * static_cast<std::uint64_t>(t.states), 0.0);
+  t.marginal.resize(t.profiles);  // every entry is written below
+  t.posterior.resize(t.profiles * static_cast<std::uint64_t>(t.states));
   const bool ci = in.prior.conditionally_independent();
 
   if (backend == Backend::Cuda) {
 #ifdef IVASSIGN_HAVE_CUDA
-    if (ci)
+    if (ci && layout.linear_safe)
+      cuda::posterior_table_ci_factored(layout.lambda.data(), layout.q.data(), layout.q.size(), layout.q_offset.data(),
+                                        layout.signals.data(), layout.strides.data(), t.states, in.buyers,
+                                        layout.split, layout.inner_count, t.profiles, t.marginal.data(),
+                                        t.posterior.data());
+    else if (ci)
       cuda::posterior_table_ci(layout.log_lambda.data(), layout.log_q.data(), layout.log_q.size(),
                                layout.q_offset.data(), layout.signals.data(), layout.strides.data(), t.states,
                                in.buyers, t.profiles, t.marginal.data(), t.posterior.data());
@@ -84,6 +114,24 @@ PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
       cuda::posterior_table_joint(in.prior.joint.data(), t.states, t.profiles, t.marginal.data(),
                                   t.posterior.data());
 #endif
+  } else if (ci && layout.linear_safe) {
+    // factored: P(theta, b) = [lambda prod_{i < split} q_i](outer prefix) * [prod_{i >= split} q_i](inner)
+    const int m = t.states;
+    const std::uint64_t inner = layout.inner_count, outer_count = t.profiles / inner;
+    std::vector<double> inner_w(inner * static_cast<std::uint64_t>(m));
+    for (std::uint64_t x = 0; x < inner; ++x)
+      kernels::ci_factor(layout.lambda.data(), layout.q.data(), layout.q_offset.data(), layout.signals.data(),
+                         layout.strides.data(), m, layout.split, in.buyers, false, x, inner_w.data() + x * m);
+#pragma omp parallel for schedule(static)
+    for (std::int64_t so = 0; so < static_cast<std::int64_t>(outer_count); ++so) {
+      const std::uint64_t first = static_cast<std::uint64_t>(so) * inner;
+      double outer_w[256];
+      kernels::ci_factor(layout.lambda.data(), layout.q.data(), layout.q_offset.data(), layout.signals.data(),
+                         layout.strides.data(), m, 0, layout.split, true, first, outer_w);
+      for (std::uint64_t x = 0; x < inner; ++x)
+        t.marginal[first + x] = kernels::posterior_from_factors(outer_w, inner_w.data() + x * m, m,
+                                                                t.posterior.data() + (first + x) * m);
+    }
   } else {
     const auto profiles = static_cast<std::int64_t>(t.profiles);
 #pragma omp parallel for schedule(static)
@@ -96,15 +144,28 @@ PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
                           : kernels::posterior_from_joint(in.prior.joint.data(), t.states, t.profiles, ub, out);
     }
   }
-  // signal marginals P_i(b_i) = sum over profiles with that signal
+  // signal marginals P_i(b_i): for CI priors sum_t lambda_t q_i(b_i|t); else the sum of P(b) along
+  // every axis but i (sequential strides, no division)
   t.signal_marginal.assign(in.buyers, {});
-  for (int i = 0; i < in.buyers; ++i) {
+  for (int i = 0; i < in.buyers && ci; ++i) {
     auto& mi = t.signal_marginal[i];
     mi.assign(in.signals[i], 0.0);
-    for (std::uint64_t b = 0; b < t.profiles; ++b)
-      mi[kernels::signal_of(b, layout.strides.data(), layout.signals.data(), i)] += t.marginal[b];
+    for (int x = 0; x < in.signals[i]; ++x)
+      for (int s = 0; s < t.states; ++s)
+        mi[x] += in.prior.lambda[s] * in.prior.q[i][static_cast<std::size_t>(s) * in.signals[i] + x];
   }
-  return t;
+  for (int i = 0; i < in.buyers && !ci; ++i) {
+    auto& mi = t.signal_marginal[i];
+    mi.assign(in.signals[i], 0.0);
+    const std::uint64_t stride = layout.strides[i], k = static_cast<std::uint64_t>(in.signals[i]);
+    for (std::uint64_t hi = 0; hi < t.profiles; hi += stride * k)
+      for (std::uint64_t x = 0; x < k; ++x) {
+        const double* p = t.marginal.data() + hi + x * stride;
+        double acc = 0.0;
+        for (std::uint64_t lo = 0; lo < stride; ++lo) acc += p[lo];
+        mi[x] += acc;
+      }
+  }
 }
 
 std::vector<double> posterior_of_profile(const Instance& in, const std::vector<int>& profile) {
