@@ -61,11 +61,14 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t) {
     info.score_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
     info.theorem1_sum[i].assign(static_cast<std::size_t>(k) * k, 0.0);
     variation[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+    // pairs in parallel (each with its own distance buffer); the sums inside run in fixed blocks,
+    // so the result does not depend on the thread count
     double nu = 0.0;
-    std::vector<DistanceMass> points(others);
+#pragma omp parallel for schedule(dynamic) reduction(max : nu)
     for (int pair = 0; pair < k * k; ++pair) {
       const int bi = pair / k, ri = pair % k;
       if (bi == ri) continue;
+      std::vector<DistanceMass> points(others);
       const auto sums = blocked_sums<3>(others, [&](std::uint64_t o, double* acc) {
         const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
         const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
