@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ivassign/instance.hpp"
+#include "ivassign/incentives.hpp"
 #include "ivassign/mechanism.hpp"
 
 namespace ivassign {
@@ -24,6 +25,11 @@ std::string instance_to_json(const Instance& instance, int indent = 1);
 
 /// The mechanism report as an `ivassign-report/1` JSON document.
 std::string report_to_json(const MechanismReport& report, int indent = 1);
+
+/// The check report as an `ivassign-check/1` JSON document (report-format.md, "Check report").
+std::string check_report_to_json(const CheckReport& report, int indent = 1);
+/// The replica experiment as an `ivassign-replica/1` JSON document (one row per size).
+std::string replica_report_to_json(const ReplicaReport& report, int indent = 1);
 
 /// Reads a whole text file; throws InputError naming the path when it cannot be read.
 std::string load_text(const std::string& path);

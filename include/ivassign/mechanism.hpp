@@ -66,6 +66,8 @@ struct MechanismReport {
   std::optional<double> delta_exact;   ///< absent when not computed
   double delta_used = 0.0;
   StageOneLie binding_lie;             ///< the (i, b_i, r_i) that sets delta.exact (buyer -1: none)
+  /// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], K_i x K_i per buyer (with delta.exact)
+  std::vector<std::vector<double>> stage1_gain;
   std::vector<ProfileOutcome> profiles;
   double seconds = 0.0;
 };

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <iostream>
 #include <sstream>
@@ -50,5 +52,59 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
 }
 
 bool progress_allowed(bool quiet) { return !quiet && isatty(fileno(stderr)); }
+
+std::function<void(double, const std::string&)> progress_printer(const std::string& command, bool quiet) {
+  if (!progress_allowed(quiet)) return {};
+  const auto start = std::chrono::steady_clock::now();
+  return [command, start](double fraction, const std::string& stage) {
+    const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (elapsed < 2.0 && fraction < 1.0) return;
+    std::cerr << "\r" << command << ": " << static_cast<int>(100 * fraction) << "% " << stage << "\x1b[K";
+    if (fraction >= 1.0) std::cerr << "\n";
+    std::cerr.flush();
+  };
+}
+
+void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
+  cmd.add_option("--delta", a.delta, "Reward scale: exact (smallest that works), theorem1, or a number >= 0")
+      ->capture_default_str();
+  cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic, lap, enumerate")->capture_default_str();
+  add_backend_option(cmd, a.backend);
+  cmd.add_option("--threads", a.threads, "Worker threads (0: all cores)")->capture_default_str();
+  cmd.add_option("--time-limit", a.time_limit, "Seconds per solve for heuristic solvers");
+  cmd.add_option("--seed", a.seed, "Seed of randomized solvers and samplers")->capture_default_str();
+  cmd.add_flag("--quiet", a.quiet, "No progress on stderr");
+}
+
+MechanismOptions mechanism_options(const MechanismArgs& a) {
+  MechanismOptions opt;
+  if (a.delta == "exact") {
+    opt.delta_mode = DeltaMode::Exact;
+  } else if (a.delta == "theorem1") {
+    opt.delta_mode = DeltaMode::Theorem1;
+  } else {
+    std::size_t used = 0;
+    double v = -1.0;
+    try {
+      v = std::stod(a.delta, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used != a.delta.size() || !(v >= 0.0) || !std::isfinite(v))
+      throw InputError("--delta: '" + a.delta + "' is not exact, theorem1 or a number >= 0");
+    opt.delta_mode = DeltaMode::Value;
+    opt.delta_value = v;
+  }
+  if (a.threads < 0) throw InputError("--threads: " + std::to_string(a.threads) + " must be >= 1 (0: all cores)");
+  if (a.time_limit < 0.0 || !std::isfinite(a.time_limit)) throw InputError("--time-limit: must be > 0 seconds");
+  opt.backend = backend_from_option(a.backend);
+  opt.threads = a.threads;
+  opt.solver.solver = parse_solver_kind(a.solver);
+  opt.solver.seed = a.seed;
+  opt.solver.threads = a.threads;
+  if (a.time_limit > 0.0) opt.solver.time_limit = a.time_limit;
+  opt.measures.seed = a.seed;
+  return opt;
+}
 
 }  // namespace ivassign::cli

@@ -1,11 +1,14 @@
 // src/cli/common.hpp — what every command shares: output to stdout or --out, backend and thread
 // options, progress on stderr.
 #pragma once
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "ivassign/backend.hpp"
+#include "ivassign/mechanism.hpp"
 
 namespace ivassign::cli {
 
@@ -22,5 +25,24 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
 
 /// True when progress may be shown (stderr is a terminal and not --quiet).
 bool progress_allowed(bool quiet);
+
+/// A progress callback for the library: prints "command: NN% stage" on stderr once a run has lasted
+/// two seconds, when progress_allowed(quiet); otherwise a no-op.
+std::function<void(double, const std::string&)> progress_printer(const std::string& command, bool quiet);
+
+/// The options shared by the commands that run the mechanism.
+struct MechanismArgs {
+  std::string delta = "exact";
+  std::string solver = "auto";
+  std::string backend;
+  int threads = 0;
+  double time_limit = 0.0;
+  std::uint64_t seed = 1;
+  bool quiet = false;
+};
+/// Adds --delta, --solver, --backend, --threads, --time-limit, --seed, --quiet.
+void add_mechanism_options(CLI::App& cmd, MechanismArgs& args);
+/// Validates them (InputError naming the option) and fills the library's options.
+MechanismOptions mechanism_options(const MechanismArgs& args);
 
 }  // namespace ivassign::cli

@@ -17,6 +17,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", "ivassign 0.1.0");
   ivassign::cli::add_mechanism_command(app);
+  ivassign::cli::add_check_command(app);
+  ivassign::cli::add_replica_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,152 @@
+// ivassign/incentives.hpp — numerical incentive, budget and large-market checks of the two-stage
+// mechanism (assignment paper, Theorems 1 and 2; report-format.md, "Check report").
+//
+// check_incentives():
+//  * stage 1: for every buyer i and lie b_i -> r_i, the expected gain G_i(b_i, r_i) of the lie (with
+//    the best stage-2 report afterwards) against the reward loss delta * S_i(b_i, r_i); the minimum
+//    margin, the pair attaining it, and whether truth-telling is a Bayes-Nash equilibrium. Exact over
+//    every profile when there are at most `max_exact_profiles`; above that the Theorem 1 sufficient
+//    condition delta * S_i >= (2+n)(2n+1) M D_i is checked instead (a certificate when it holds).
+//  * stage 2: on sampled profiles each buyer tries scaled, zeroed, permuted, targeted and random
+//    valuation reports, inflated and deflated externalities, and a local-search best response; with
+//    VCG the gain of a misreport is W(z') - W(z*) at the true reports, so with an exact solver it is
+//    never positive; with a heuristic solver the gains found measure the solver's suboptimality.
+//  * budget: E[sum xi_i], E[-sum x_i], Prob(sum x_i + sum xi_i > 0) and the expected and worst
+//    deficit, interim/ex post individual rationality including rewards (exact over all profiles, or
+//    by sampling profiles from the prior, stated in the report).
+// replica_experiment(): Theorem 2's rewards xi_i = n^-(k+2) P^(b_{i+1}|b_i)/||P^(.|b_i)||_2 on
+// replicas of a symmetric conditionally independent market of growing size.
+//
+//   ivassign::CheckOptions opt;                    // delta: exact
+//   auto rep = ivassign::check_incentives(inst, opt);
+//   if (!rep.stage1.truthful) report(rep.stage1.worst);
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ivassign/mechanism.hpp"
+
+namespace ivassign {
+
+/// Progress callback: fraction done in [0, 1] and what is running.
+using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
+
+struct CheckOptions {
+  MechanismOptions mechanism;        ///< delta mode, solver, backend, threads
+  int stage2_profiles = 16;          ///< profiles probed in stage 2 (all when there are fewer)
+  int random_misreports = 12;        ///< random reports per buyer and profile
+  int local_search_steps = 40;       ///< best-response hill-climbing steps per buyer and profile
+  int budget_samples = 256;          ///< profiles sampled for the budget when they cannot all be solved
+  std::uint64_t seed = 1;
+  ProgressFn progress;               ///< optional
+};
+
+struct StageOneCheck {
+  std::string method;                ///< "exact" or "theorem1_condition"
+  bool truthful = false;
+  double min_margin = 0.0;
+  struct Worst {
+    int buyer = -1, signal = -1, report = -1;
+    double gain = 0.0, reward_loss = 0.0;
+  } worst;
+  /// margin_i(b_i, r_i) = delta S_i - G_i (exact) or delta S_i - (2+n)(2n+1) M D_i (condition)
+  std::vector<std::vector<double>> margins;
+  std::vector<std::vector<double>> gains;  ///< G_i (exact) or the Theorem 1 bound (condition)
+};
+
+struct StageTwoCheck {
+  double max_gain = 0.0;
+  std::int64_t misreports_tried = 0;
+  int profiles_probed = 0;
+  bool solver_exact = true;          ///< every solve behind the probe was proven optimal
+  struct Worst {
+    int buyer = -1;
+    std::vector<int> profile;
+    std::string misreport;
+    double gain = 0.0;
+  } worst;
+};
+
+struct BudgetCheck {
+  std::string method;                ///< "exact" (all profiles) or "sampled"
+  std::uint64_t profiles = 0;        ///< profiles evaluated
+  double expected_rewards = 0.0;     ///< E[sum_i xi_i]
+  double expected_revenue = 0.0;     ///< E[-sum_i x_i]
+  double deficit_probability = 0.0;  ///< Prob(sum_i x_i + sum_i xi_i > 0)
+  double expected_deficit = 0.0;     ///< E[max(0, sum_i x_i + sum_i xi_i)]
+  double max_deficit = 0.0;          ///< largest sum_i x_i + sum_i xi_i seen (negative: a surplus everywhere)
+  double min_net_utility = 0.0;      ///< min over profiles and buyers of g_i + x_i + xi_i (ex post IR >= 0)
+  bool ex_post_ir = true;
+  std::vector<double> interim_utility_min;  ///< per buyer: min over b_i of E[g_i + x_i + xi_i | b_i]
+  double standard_error_rewards = 0.0, standard_error_revenue = 0.0;  ///< sampled only
+};
+
+/// One row per evaluated profile, for plots.
+struct ProfileBudget {
+  std::vector<int> profile;
+  double probability = 0.0;          ///< P(b) (exact) or 1/samples (sampled)
+  double rewards = 0.0, revenue = 0.0, welfare = 0.0;
+};
+
+struct CheckReport {
+  std::string instance;
+  double delta = 0.0;
+  std::string delta_source;          ///< "exact", "theorem1", "value"
+  std::optional<double> delta_exact;
+  double delta_theorem1 = 0.0;
+  double bound = 0.0;
+  StageOneCheck stage1;
+  StageTwoCheck stage2;
+  BudgetCheck budget;
+  std::vector<ProfileBudget> rows;
+  std::vector<double> informational_size;
+  double seconds = 0.0;
+};
+
+CheckReport check_incentives(const Instance& instance, const CheckOptions& options = {});
+
+struct ReplicaOptions {
+  std::vector<int> sizes{4, 8, 16, 32, 64, 128, 256};
+  int k = 2;                          ///< rewards of order n^-(k+2) each, total O(n^-(k+1))
+  int welfare_samples = 4;            ///< profiles sampled per size for the expected welfare
+  SolverOptions solver;               ///< for the welfare solves (heuristic above the exact limit)
+  std::uint64_t seed = 1;
+  ProgressFn progress;
+};
+
+struct ReplicaRow {
+  int buyers = 0, sellers = 0;
+  double informational_size = 0.0;    ///< max_i nu_i (exact, count vectors)
+  double expected_total_rewards = 0.0;///< E[sum_i xi_i] with Theorem 2's rewards
+  double max_total_rewards = 0.0;     ///< max over b of sum_i xi_i (<= n^-(k+1))
+  bool incentive_condition = false;   ///< n^-(k+2) S^_i >= (2+n)(2n+1) M D_i for every lie
+  double min_margin = 0.0;            ///< min of the left minus the right side
+  double expected_welfare = 0.0;      ///< mean efficient welfare over sampled profiles
+  double welfare_per_buyer = 0.0;
+  bool welfare_proven = false;        ///< every welfare solve proven optimal
+  double seconds = 0.0;
+};
+
+struct ReplicaReport {
+  std::string base;
+  int k = 2;
+  double bound = 0.0;
+  std::vector<ReplicaRow> rows;
+};
+
+/// The n-buyer replica of a symmetric CI base market: buyer i copies base buyer i mod n0, seller j
+/// copies base seller j mod s0 (s = ceil(n s0 / n0)); valuations, costs and externalities are copied
+/// by type (externalities between copies of one base buyer or seller are 0).
+Instance replicate_market(const Instance& base, int buyers);
+
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options = {});
+
+/// P(b) of one profile, on demand (O(m n) for CI priors).
+double profile_probability(const Instance& instance, const std::vector<int>& profile);
+
+/// A profile drawn from the prior (CI: state, then each signal; joint: inverse CDF).
+std::vector<int> sample_profile(const Instance& instance, std::uint64_t seed);
+
+}  // namespace ivassign

@@ -1,0 +1,294 @@
+// check_incentives: stage-1 margins, stage-2 misreport probing, budget and participation.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+#include "common/parallel.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/incentives.hpp"
+#include "ivassign/tolerances.hpp"
+
+namespace ivassign {
+
+namespace {
+
+std::uint64_t mix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+struct Stream {
+  std::uint64_t state;
+  double uniform() { return static_cast<double>(mix64(state += 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53; }
+  int below(int n) { return std::min(n - 1, static_cast<int>(uniform() * n)); }
+};
+
+/// Multiplies buyer i's externality costs (his row c_i..^..) by `factor`.
+void scale_externality_row(AssignmentProblem& p, int i, double factor) {
+  auto& e = p.externalities;
+  const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
+  switch (e.form) {
+    case ExternalityCosts::Form::None: break;
+    case ExternalityCosts::Form::Dense: {
+      const std::size_t row = s * n * s;
+      for (std::size_t k = 0; k < row; ++k) e.dense[i * row + k] *= factor;
+      break;
+    }
+    case ExternalityCosts::Form::Sparse:
+      for (auto& x : e.sparse)
+        if (x.i == i) x.value *= factor;
+      break;
+    case ExternalityCosts::Form::Factored:
+      for (int t = 0; t < e.terms; ++t) e.weight[static_cast<std::size_t>(i) * e.terms + t] *= factor;
+      break;
+  }
+}
+
+/// Stage-2 probe of one profile: every buyer's misreports; gain = W_true(z') - W_true(z*).
+struct Probe {
+  double max_gain = -std::numeric_limits<double>::infinity();
+  std::int64_t tried = 0;
+  bool exact = true;
+  int worst_buyer = -1;
+  std::string worst_kind;
+};
+
+Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, std::uint64_t seed) {
+  const int n = in.buyers, s = in.sellers;
+  const double M = in.effective_bound();
+  SolverOptions solver = opt.mechanism.solver;
+  solver.threads = 1;
+  if (solver.backend == Backend::Auto) solver.backend = Backend::Cpu;
+  const AssignmentProblem truth = expected_problem(in, rho);
+  const AssignmentResult best = solve_assignment(truth, solver);
+  const double w_star = truth.objective(best.assignment);
+  Probe probe;
+  probe.exact = best.optimal;
+  Stream rng{mix64(seed)};
+  // u_i(rho) and v_i(rho) rows: a report changes u (and c), the seller costs stay public
+  auto rows = [&](int i, std::vector<double>& u, std::vector<double>& v) {
+    u.assign(s, 0.0);
+    v.assign(s, 0.0);
+    for (int j = 0; j < s; ++j)
+      for (int t = 0; t < in.states; ++t) {
+        u[j] += rho[t] * in.valuations[in.value_index(t, i, j)];
+        v[j] += rho[t] * in.costs[in.value_index(t, i, j)];
+      }
+  };
+  auto evaluate = [&](int i, const std::vector<double>& u_report, const std::vector<double>& v, double ext_factor,
+                      const std::string& kind) {
+    AssignmentProblem reported = truth;
+    for (int j = 0; j < s; ++j) reported.linear[static_cast<std::size_t>(i) * s + j] = u_report[j] - v[j];
+    if (ext_factor != 1.0) scale_externality_row(reported, i, ext_factor);
+    const AssignmentResult r = solve_assignment(reported, solver);
+    probe.exact = probe.exact && r.optimal;
+    const double gain = truth.objective(r.assignment) - w_star;
+    ++probe.tried;
+    if (gain > probe.max_gain) {
+      probe.max_gain = gain;
+      probe.worst_buyer = i;
+      probe.worst_kind = kind;
+    }
+    return gain;
+  };
+  std::vector<double> u, v;
+  for (int i = 0; i < n; ++i) {
+    rows(i, u, v);
+    std::vector<double> rep(s);
+    for (double f : {0.0, 0.5, 1.5, 3.0}) {
+      for (int j = 0; j < s; ++j) rep[j] = f * u[j];
+      evaluate(i, rep, v, 1.0, f == 0.0 ? "zeroed valuations" : "valuations scaled x" + std::to_string(f).substr(0, 3));
+    }
+    for (double f : {0.0, 2.0}) evaluate(i, u, v, f, f == 0.0 ? "externalities deflated to 0" : "externalities inflated x2");
+    for (int k = 0; k < 3; ++k) {
+      rep = u;
+      for (int j = s - 1; j > 0; --j) std::swap(rep[j], rep[rng.below(j + 1)]);
+      evaluate(i, rep, v, 1.0, "permuted valuations");
+    }
+    for (int j = 0; j < std::min(s, 8); ++j) {  // targeted: claim one licence is worth 2M, the others 0
+      std::fill(rep.begin(), rep.end(), 0.0);
+      rep[j] = 2.0 * M;
+      evaluate(i, rep, v, 0.0, "targeted at seller " + std::to_string(j));
+    }
+    std::vector<double> best_report = u;
+    double best_gain = -std::numeric_limits<double>::infinity();
+    double best_ext = 1.0;
+    for (int k = 0; k < opt.random_misreports; ++k) {
+      for (int j = 0; j < s; ++j) rep[j] = u[j] * 2.0 * rng.uniform() + (rng.uniform() < 0.2 ? M * rng.uniform() : 0.0);
+      const double ext = 2.0 * rng.uniform();
+      const double g = evaluate(i, rep, v, ext, "random report");
+      if (g > best_gain) {
+        best_gain = g;
+        best_report = rep;
+        best_ext = ext;
+      }
+    }
+    // best response by hill climbing from the best random report
+    double step = M / 4;
+    for (int k = 0; k < opt.local_search_steps; ++k) {
+      rep = best_report;
+      const int j = rng.below(s);
+      rep[j] = std::max(0.0, rep[j] + (rng.uniform() < 0.5 ? -step : step));
+      const double g = evaluate(i, rep, v, best_ext, "local-search best response");
+      if (g > best_gain) {
+        best_gain = g;
+        best_report = rep;
+      } else if (k % 8 == 7) {
+        step /= 2;
+      }
+    }
+  }
+  return probe;
+}
+
+void report_progress(const CheckOptions& opt, double f, const std::string& stage) {
+  if (opt.progress) opt.progress(f, stage);
+}
+
+}  // namespace
+
+CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
+  if (opt.stage2_profiles < 0 || opt.random_misreports < 0 || opt.local_search_steps < 0 || opt.budget_samples < 1)
+    throw InputError("check options: stage2_profiles, random_misreports, local_search_steps must be >= 0 and "
+                     "budget_samples >= 1");
+  const auto start = std::chrono::steady_clock::now();
+  const int n = in.buyers;
+  CheckReport rep;
+  rep.instance = in.name;
+  rep.bound = in.effective_bound();
+  MechanismOptions mopt = opt.mechanism;
+  const std::uint64_t profiles = in.profile_count_saturated();
+  const bool exact = profiles <= mopt.max_exact_profiles;
+  mopt.compute_exact_delta = exact;
+  if (!exact && mopt.delta_mode == DeltaMode::Exact)
+    throw InputError("delta.exact solves every one of the signal profiles, too many here; check with --delta theorem1 "
+                     "or --delta VALUE (stage 1 is then checked against the Theorem 1 condition)");
+  report_progress(opt, 0.0, "mechanism on every profile");
+  std::vector<std::vector<int>> evaluated;
+  if (exact) {
+    evaluated = all_profiles(in);
+  } else {
+    for (int k = 0; k < opt.budget_samples; ++k) evaluated.push_back(sample_profile(in, opt.seed * 1000003ULL + k));
+  }
+  const MechanismReport mech = run_mechanism(in, evaluated, mopt);
+  rep.delta = mech.delta_used;
+  rep.delta_source = to_string(mopt.delta_mode);
+  rep.delta_exact = mech.delta_exact;
+  rep.delta_theorem1 = mech.delta_theorem1;
+  rep.informational_size = mech.informational_size;
+  report_progress(opt, 0.4, "stage 1");
+
+  // stage 1
+  const InformationMeasures& info = mech.measures;
+  const double tol = tol::kGainRelative * rep.bound;
+  auto& s1 = rep.stage1;
+  s1.method = exact ? "exact" : "theorem1_condition";
+  s1.min_margin = std::numeric_limits<double>::infinity();
+  s1.margins.assign(n, {});
+  s1.gains.assign(n, {});
+  const double factor = (2.0 + n) * (2.0 * n + 1.0) * rep.bound;
+  for (int i = 0; i < n; ++i) {
+    const int k = in.signals[i];
+    s1.margins[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+    s1.gains[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+    for (int a = 0; a < k; ++a)
+      for (int b = 0; b < k; ++b) {
+        if (a == b) continue;
+        const std::size_t ab = static_cast<std::size_t>(a) * k + b;
+        const double gain = exact ? mech.stage1_gain[i][ab] : factor * info.theorem1_sum[i][ab];
+        const double loss = rep.delta * info.score_gain[i][ab];
+        s1.gains[i][ab] = gain;
+        s1.margins[i][ab] = loss - gain;
+        if (loss - gain < s1.min_margin) {
+          s1.min_margin = loss - gain;
+          s1.worst = {i, a, b, gain, loss};
+        }
+      }
+  }
+  if (!std::isfinite(s1.min_margin)) s1.min_margin = 0.0;  // one signal per buyer: no lie exists
+  s1.truthful = s1.min_margin >= -tol;
+
+  // budget and participation
+  auto& bud = rep.budget;
+  bud.method = exact ? "exact" : "sampled";
+  bud.profiles = mech.profiles.size();
+  bud.min_net_utility = std::numeric_limits<double>::infinity();
+  bud.max_deficit = -std::numeric_limits<double>::infinity();
+  std::vector<std::vector<double>> interim(n), interim_mass(n);
+  for (int i = 0; i < n; ++i) {
+    interim[i].assign(in.signals[i], 0.0);
+    interim_mass[i].assign(in.signals[i], 0.0);
+  }
+  std::vector<double> reward_samples, revenue_samples;
+  for (const auto& p : mech.profiles) {
+    const double weight = exact ? profile_probability(in, p.profile) : 1.0 / static_cast<double>(mech.profiles.size());
+    const double rewards = std::accumulate(p.rewards.begin(), p.rewards.end(), 0.0);
+    const double transfers = std::accumulate(p.transfers.begin(), p.transfers.end(), 0.0);
+    const double deficit = transfers + rewards;
+    bud.expected_rewards += weight * rewards;
+    bud.expected_revenue += weight * -transfers;
+    if (deficit > tol) bud.deficit_probability += weight;
+    bud.expected_deficit += weight * std::max(0.0, deficit);
+    bud.max_deficit = std::max(bud.max_deficit, deficit);
+    reward_samples.push_back(rewards);
+    revenue_samples.push_back(-transfers);
+    for (int i = 0; i < n; ++i) {
+      const double u = p.payoffs[i] + p.transfers[i] + p.rewards[i];
+      bud.min_net_utility = std::min(bud.min_net_utility, u);
+      interim[i][p.profile[i]] += weight * u;
+      interim_mass[i][p.profile[i]] += weight;
+    }
+    rep.rows.push_back({p.profile, weight, rewards, -transfers, p.welfare});
+  }
+  bud.ex_post_ir = bud.min_net_utility >= -tol;
+  bud.interim_utility_min.assign(n, std::numeric_limits<double>::infinity());
+  for (int i = 0; i < n; ++i)
+    for (int a = 0; a < in.signals[i]; ++a)
+      if (interim_mass[i][a] > 0) bud.interim_utility_min[i] = std::min(bud.interim_utility_min[i], interim[i][a] / interim_mass[i][a]);
+  if (!exact) {
+    auto stderr_of = [](const std::vector<double>& x) {
+      const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+      double var = 0.0;
+      for (double v : x) var += (v - mean) * (v - mean);
+      return x.size() > 1 ? std::sqrt(var / static_cast<double>(x.size() - 1) / static_cast<double>(x.size())) : 0.0;
+    };
+    bud.standard_error_rewards = stderr_of(reward_samples);
+    bud.standard_error_revenue = stderr_of(revenue_samples);
+  }
+
+  // stage 2: probe the most likely profiles (exact) or the first sampled ones
+  report_progress(opt, 0.6, "stage 2 probing");
+  std::vector<std::size_t> order(mech.profiles.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (exact)
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rep.rows[a].probability > rep.rows[b].probability; });
+  const std::size_t probes = std::min<std::size_t>(order.size(), static_cast<std::size_t>(opt.stage2_profiles));
+  std::vector<Probe> results(probes);
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) num_threads(thread_count(mopt.threads))
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(probes); ++k)
+    errors.run([&] {
+      const auto& p = mech.profiles[order[static_cast<std::size_t>(k)]];
+      results[static_cast<std::size_t>(k)] = probe_profile(in, p.posterior, opt, opt.seed + 7919ULL * static_cast<std::uint64_t>(k));
+    });
+  errors.rethrow();
+  auto& s2 = rep.stage2;
+  s2.profiles_probed = static_cast<int>(probes);
+  s2.max_gain = probes ? -std::numeric_limits<double>::infinity() : 0.0;
+  for (std::size_t k = 0; k < probes; ++k) {
+    s2.misreports_tried += results[k].tried;
+    s2.solver_exact = s2.solver_exact && results[k].exact;
+    if (results[k].max_gain > s2.max_gain) {
+      s2.max_gain = results[k].max_gain;
+      s2.worst = {results[k].worst_buyer, mech.profiles[order[k]].profile, results[k].worst_kind, results[k].max_gain};
+    }
+  }
+  report_progress(opt, 1.0, "done");
+  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return rep;
+}
+
+}  // namespace ivassign
