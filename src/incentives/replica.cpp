@@ -10,10 +10,16 @@
 
 namespace ivassign {
 
-Instance replicate_market(const Instance& base, int n) {
+namespace {
+void require_symmetric(const Instance& base) {
   if (base.prior.form != Prior::Form::Symmetric)
     throw InputError("replica: the base instance needs a symmetric conditionally independent prior (lambda + q): "
                      "Theorem 2 replicates one signal technology Q(.|theta) for every buyer");
+}
+}  // namespace
+
+Instance replicate_market(const Instance& base, int n) {
+  require_symmetric(base);
   if (n < 2) throw InputError("replica: sizes must be >= 2 buyers (got " + std::to_string(n) + ")");
   const int n0 = base.buyers, s0 = base.sellers, m = base.states;
   const int s = static_cast<int>((static_cast<long>(n) * s0 + n0 - 1) / n0);
@@ -84,6 +90,7 @@ Instance replicate_market(const Instance& base, int n) {
 }
 
 ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
+  require_symmetric(base);
   if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
   if (opt.sizes.empty()) throw InputError("replica: --sizes is empty");
   if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
