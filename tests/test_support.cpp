@@ -8,6 +8,9 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <vector>
+
+#include <gtest/gtest.h>
 
 namespace ivassign::test {
 
@@ -25,12 +28,29 @@ static std::string slurp(const std::string& path) {
   return ss.str();
 }
 
+namespace {
+/// Removes every directory temp_dir() made when the test program ends.
+class TempDirs : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::error_code ec;
+    for (const auto& d : dirs) std::filesystem::remove_all(d, ec);
+  }
+  std::vector<std::string> dirs;
+};
+TempDirs* temp_dirs() {
+  static TempDirs* env = static_cast<TempDirs*>(::testing::AddGlobalTestEnvironment(new TempDirs));
+  return env;
+}
+}  // namespace
+
 std::string temp_dir() {
   static int counter = 0;
   auto dir = std::filesystem::temp_directory_path() /
              ("ivassign-test-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
   std::filesystem::remove_all(dir);
   std::filesystem::create_directories(dir);
+  temp_dirs()->dirs.push_back(dir.string());
   return dir.string();
 }
 
