@@ -8,6 +8,7 @@
 //   auto inst = ivassign::load_instance("market.json");
 //   ivassign::save_text("copy.json", ivassign::instance_to_json(inst));
 #pragma once
+#include <iosfwd>
 #include <string>
 
 #include "ivassign/instance.hpp"
@@ -20,8 +21,13 @@ namespace ivassign {
 Instance load_instance(const std::string& path);
 /// Parses and validates an instance from JSON text; `origin` names the source in messages.
 Instance parse_instance(const std::string& json_text, const std::string& origin = "<input>");
-/// The instance as an `ivassign/1` JSON document (pretty-printed when indent >= 0).
-std::string instance_to_json(const Instance& instance, int indent = 1);
+/// The instance as an `ivassign/1` JSON document (one top-level key per line, arrays compact,
+/// numbers in shortest round-trip form): load_instance reads it back to the same Instance.
+std::string instance_to_json(const Instance& instance);
+/// Streams the same document (no in-memory copy: for instances of hundreds of megabytes).
+void write_instance(const Instance& instance, std::ostream& out);
+/// Writes the instance to a file atomically (temporary file, then rename).
+void save_instance(const Instance& instance, const std::string& path);
 
 /// The mechanism report as an `ivassign-report/1` JSON document.
 std::string report_to_json(const MechanismReport& report, int indent = 1);

@@ -1,5 +1,6 @@
 // The `ivassign/1` instance format (shared spec instance-format.md): reading with structural
 // checks (types, shapes, ranges), then validate() for the value rules; writing back.
+#include <charconv>
 #include <fstream>
 #include <sstream>
 #include <cstdio>
@@ -202,68 +203,162 @@ Instance load_instance(const std::string& path) {
 }
 
 namespace {
-json nest(const std::vector<double>& flat, const std::vector<std::size_t>& shape, std::size_t level, std::size_t& pos) {
-  json a = json::array();
-  for (std::size_t k = 0; k < shape[level]; ++k) {
-    if (level + 1 == shape.size())
-      a.push_back(flat[pos++]);
-    else
-      a.push_back(nest(flat, shape, level + 1, pos));
+
+/// Streaming writer: compact JSON, shortest round-trip numbers (std::to_chars), no DOM, so a
+/// generated instance of hundreds of megabytes is written in one pass.
+class Writer {
+ public:
+  explicit Writer(std::ostream& out) : out_(out) {}
+  void raw(const char* s) { out_ << s; }
+  void number(double v) {
+    char buf[32];
+    const auto r = std::to_chars(buf, buf + sizeof buf, v);
+    out_.write(buf, r.ptr - buf);
   }
-  return a;
-}
-json nest(const std::vector<double>& flat, const std::vector<std::size_t>& shape) {
-  std::size_t pos = 0;
-  return nest(flat, shape, 0, pos);
-}
+  void integer(long long v) { out_ << v; }
+  void string(const std::string& s) { out_ << nlohmann::json(s).dump(); }
+  void key(const char* k, bool first = false) {
+    if (!first) out_ << ",\n";
+    out_ << '"' << k << "\": ";
+  }
+  /// Nested arrays of `shape` from flat data (C order).
+  void tensor(const double* data, const std::vector<std::size_t>& shape, std::size_t level = 0) {
+    out_ << '[';
+    std::size_t stride = 1;
+    for (std::size_t l = level + 1; l < shape.size(); ++l) stride *= shape[l];
+    for (std::size_t k = 0; k < shape[level]; ++k) {
+      if (k) out_ << ',';
+      if (level + 1 == shape.size())
+        number(data[k]);
+      else
+        tensor(data + k * stride, shape, level + 1);
+    }
+    out_ << ']';
+  }
+  void ints(const std::vector<int>& v) {
+    out_ << '[';
+    for (std::size_t k = 0; k < v.size(); ++k) {
+      if (k) out_ << ',';
+      out_ << v[k];
+    }
+    out_ << ']';
+  }
+
+ private:
+  std::ostream& out_;
+};
+
 }  // namespace
 
-std::string instance_to_json(const Instance& in, int indent) {
+void write_instance(const Instance& in, std::ostream& out) {
   const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
                     s = static_cast<std::size_t>(in.sellers);
-  json doc;
-  doc["format"] = "ivassign/1";
-  if (!in.name.empty()) doc["name"] = in.name;
-  doc["states"] = in.states;
-  doc["buyers"] = in.buyers;
-  doc["sellers"] = in.sellers;
-  doc["signals"] = in.signals;
-  json prior;
-  switch (in.prior.form) {
-    case Prior::Form::Joint: prior["joint"] = in.prior.joint; break;
-    case Prior::Form::Symmetric:
-      prior["lambda"] = in.prior.lambda;
-      prior["q"] = nest(in.prior.q.at(0), {m, static_cast<std::size_t>(in.signals.at(0))});
-      break;
-    case Prior::Form::PerBuyer: {
-      prior["lambda"] = in.prior.lambda;
-      json qpb = json::array();
-      for (std::size_t i = 0; i < n; ++i) qpb.push_back(nest(in.prior.q[i], {m, static_cast<std::size_t>(in.signals[i])}));
-      prior["q_per_buyer"] = qpb;
-      break;
-    }
+  Writer w(out);
+  w.raw("{\n");
+  w.key("format", true);
+  w.string("ivassign/1");
+  if (!in.name.empty()) {
+    w.key("name");
+    w.string(in.name);
   }
-  doc["prior"] = prior;
-  doc["valuations"] = nest(in.valuations, {m, n, s});
-  doc["costs"] = nest(in.costs, {m, n, s});
+  w.key("states");
+  w.integer(in.states);
+  w.key("buyers");
+  w.integer(in.buyers);
+  w.key("sellers");
+  w.integer(in.sellers);
+  w.key("signals");
+  w.ints(in.signals);
+  w.key("prior");
+  switch (in.prior.form) {
+    case Prior::Form::Joint:
+      w.raw("{\"joint\": ");
+      w.tensor(in.prior.joint.data(), {in.prior.joint.size()});
+      break;
+    case Prior::Form::Symmetric:
+      w.raw("{\"lambda\": ");
+      w.tensor(in.prior.lambda.data(), {m});
+      w.raw(", \"q\": ");
+      w.tensor(in.prior.q.at(0).data(), {m, static_cast<std::size_t>(in.signals.at(0))});
+      break;
+    case Prior::Form::PerBuyer:
+      w.raw("{\"lambda\": ");
+      w.tensor(in.prior.lambda.data(), {m});
+      w.raw(", \"q_per_buyer\": [");
+      for (std::size_t i = 0; i < n; ++i) {
+        if (i) w.raw(",");
+        w.tensor(in.prior.q[i].data(), {m, static_cast<std::size_t>(in.signals[i])});
+      }
+      w.raw("]");
+      break;
+  }
+  w.raw("}");
+  w.key("valuations");
+  w.tensor(in.valuations.data(), {m, n, s});
+  w.key("costs");
+  w.tensor(in.costs.data(), {m, n, s});
   const auto& e = in.externalities;
   switch (e.form) {
     case Externalities::Form::None: break;
-    case Externalities::Form::Dense: doc["externalities"]["dense"] = nest(e.dense, {m, n, s, n, s}); break;
-    case Externalities::Form::Sparse: {
-      json sp = json::array();
-      for (const auto& x : e.sparse) sp.push_back(json::array({x.theta, x.i, x.j, x.p, x.q, x.value}));
-      doc["externalities"]["sparse"] = sp;
+    case Externalities::Form::Dense:
+      w.key("externalities");
+      w.raw("{\"dense\": ");
+      w.tensor(e.dense.data(), {m, n, s, n, s});
+      w.raw("}");
       break;
-    }
+    case Externalities::Form::Sparse:
+      w.key("externalities");
+      w.raw("{\"sparse\": [");
+      for (std::size_t k = 0; k < e.sparse.size(); ++k) {
+        const auto& x = e.sparse[k];
+        out << (k ? ",[" : "[") << x.theta << ',' << x.i << ',' << x.j << ',' << x.p << ',' << x.q << ',';
+        w.number(x.value);
+        w.raw("]");
+      }
+      w.raw("]}");
+      break;
     case Externalities::Form::Factored:
-      doc["externalities"]["factored"]["buyer"] = nest(e.buyer, {m, n, n});
-      doc["externalities"]["factored"]["seller"] = nest(e.seller, {m, s, s});
+      w.key("externalities");
+      w.raw("{\"factored\": {\"buyer\": ");
+      w.tensor(e.buyer.data(), {m, n, n});
+      w.raw(", \"seller\": ");
+      w.tensor(e.seller.data(), {m, s, s});
+      w.raw("}}");
       break;
   }
-  if (in.bound) doc["bound"] = *in.bound;
-  if (!in.observed.empty()) doc["observed"] = in.observed;
-  return doc.dump(indent);
+  if (in.bound) {
+    w.key("bound");
+    w.number(*in.bound);
+  }
+  if (!in.observed.empty()) {
+    w.key("observed");
+    w.ints(in.observed);
+  }
+  w.raw("\n}\n");
+}
+
+std::string instance_to_json(const Instance& in) {
+  std::ostringstream out;
+  write_instance(in, out);
+  return out.str();
+}
+
+void save_instance(const Instance& in, const std::string& path) {
+  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+  {
+    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+    if (!out) throw Error(path + ": cannot be opened for writing");
+    write_instance(in, out);
+    out.flush();
+    if (!out) {
+      std::remove(tmp.c_str());
+      throw Error(path + ": write failed (disk full?)");
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    throw Error(path + ": cannot be replaced");
+  }
 }
 
 }  // namespace ivassign

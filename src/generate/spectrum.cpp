@@ -1,0 +1,161 @@
+// The spectrum-licence instance generator (see include/ivassign/generate.hpp).
+#include <algorithm>
+#include <cmath>
+#include <numeric>
+
+#include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
+#include "ivassign/incentives.hpp"
+
+namespace ivassign {
+
+namespace {
+
+/// splitmix64 stream with its own transforms: the same numbers on every platform.
+struct Rng {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+  }
+  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  double uniform(double a, double b) { return a + (b - a) * uniform(); }
+  double normal() {  // Box-Muller
+    const double u1 = std::max(uniform(), 1e-300), u2 = uniform();
+    return std::sqrt(-2.0 * std::log(u1)) * std::cos(6.283185307179586 * u2);
+  }
+  double lognormal(double mu, double sigma) { return std::exp(mu + sigma * normal()); }
+  double pareto(double xm, double alpha) { return xm / std::pow(1.0 - uniform(), 1.0 / alpha); }
+  int below(int n) { return std::min(n - 1, static_cast<int>(uniform() * n)); }
+};
+
+void check_range(const char* name, double v, double lo, double hi) {
+  if (!(v >= lo && v <= hi))
+    throw InputError(std::string("generate spectrum: --") + name + " = " + std::to_string(v) + " is out of range [" +
+                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+}
+
+}  // namespace
+
+Instance generate_spectrum(const SpectrumOptions& o) {
+  check_range("buyers", o.buyers, 1, 100000);
+  check_range("licences", o.licences, 1, 100000);
+  check_range("states", o.states, 1, 64);
+  const int K = o.signals == 0 ? o.states : o.signals;
+  check_range("signals", K, 1, 64);
+  check_range("national-share", o.national_share, 0, 1);
+  check_range("accuracy-min", o.accuracy_min, 0, 1);
+  check_range("accuracy-max", o.accuracy_max, o.accuracy_min, 1);
+  check_range("interference", o.interference, 0, 10);
+  check_range("density", o.density, 0, 1);
+  check_range("reserve", o.reserve, 0, 10);
+  const int n = o.buyers, s = o.licences, m = o.states;
+  const std::size_t N = static_cast<std::size_t>(n), S = static_cast<std::size_t>(s), Mst = static_cast<std::size_t>(m);
+  Rng rng{o.seed * 0x2545F4914F6CDD1DULL + 17};
+
+  // the map: a near-square grid of regions, Pareto populations (millions)
+  const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(s))));
+  std::vector<double> pop(S);
+  for (auto& p : pop) p = std::min(rng.pareto(0.05, 1.3), 40.0);
+  auto row_of = [&](int j) { return j / cols; };
+  auto col_of = [&](int j) { return j % cols; };
+  auto steps = [&](int j, int q) { return std::abs(row_of(j) - row_of(q)) + std::abs(col_of(j) - col_of(q)); };
+
+  // firms: national (whole map) or regional (a diamond of radius r around a centre)
+  const int nationals = std::max(n > 1 ? 1 : 0, static_cast<int>(std::lround(o.national_share * n)));
+  std::vector<char> national(N, 0);
+  std::vector<int> centre(N, 0), radius(N, 0);
+  std::vector<double> scale(N);  // budget as a value scale
+  for (int i = 0; i < n; ++i) {
+    national[i] = i < nationals;
+    centre[i] = rng.below(s);
+    radius[i] = 1 + rng.below(std::max(1, cols / 3));
+    scale[i] = rng.lognormal(0.0, 0.35) * (national[i] ? 1.3 : 1.0);
+  }
+  auto covers = [&](int i, int j) { return national[i] || steps(centre[i], j) <= radius[i]; };
+
+  Instance in;
+  in.name = "spectrum-n" + std::to_string(n) + "-s" + std::to_string(s) + "-m" + std::to_string(m) + "-seed" +
+            std::to_string(o.seed);
+  in.states = m;
+  in.buyers = n;
+  in.sellers = s;
+  in.signals.assign(N, K);
+  // demand states: value per head rises with the state; each firm reacts with its own sensitivity
+  std::vector<double> level(Mst);
+  for (int t = 0; t < m; ++t) level[t] = m == 1 ? 1.0 : 0.6 + 0.8 * t / (m - 1.0);
+  in.valuations.resize(Mst * N * S);
+  in.costs.resize(Mst * N * S);
+  for (int i = 0; i < n; ++i) {
+    const double sensitivity = rng.uniform(0.5, 1.5);
+    for (int t = 0; t < m; ++t) {
+      const double per_head = scale[i] * (1.0 + sensitivity * (level[t] - 1.0));
+      for (int j = 0; j < s; ++j)
+        in.valuations[in.value_index(t, i, j)] = std::max(0.0, pop[j] * per_head * (covers(i, j) ? 1.0 : 0.2));
+    }
+  }
+  for (int t = 0; t < m; ++t)
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < s; ++j) in.costs[in.value_index(t, i, j)] = o.reserve * pop[j] * level[t];
+
+  // prior: states uniform-ish, signals = noisy reports of the state
+  in.prior.lambda.resize(Mst);
+  double z = 0;
+  for (auto& l : in.prior.lambda) z += (l = rng.uniform(0.5, 1.5));
+  for (auto& l : in.prior.lambda) l /= z;
+  auto signal_model = [&](double accuracy) {
+    std::vector<double> q(Mst * static_cast<std::size_t>(K));
+    for (int t = 0; t < m; ++t)
+      for (int x = 0; x < K; ++x) {
+        // the signal closest to the state's position on the signal scale is the "correct" one
+        const int correct = m == 1 ? 0 : static_cast<int>(std::lround(t * (K - 1.0) / (m - 1.0)));
+        q[static_cast<std::size_t>(t) * K + x] = K == 1 ? 1.0 : (x == correct ? accuracy : (1.0 - accuracy) / (K - 1));
+      }
+    return q;
+  };
+  // accuracies in (1/K, 1): the signal must be informative, and every probability positive
+  auto accuracy = [&]() {
+    const double lo = std::max(o.accuracy_min, 1.0 / K + 1e-3), hi = std::min(std::max(o.accuracy_max, lo), 0.999);
+    return rng.uniform(lo, hi);
+  };
+  if (o.symmetric_signals) {
+    in.prior.form = Prior::Form::Symmetric;
+    in.prior.q.assign(N, signal_model(accuracy()));
+  } else {
+    in.prior.form = Prior::Form::PerBuyer;
+    in.prior.q.resize(N);
+    for (int i = 0; i < n; ++i) in.prior.q[i] = signal_model(accuracy());
+  }
+
+  // interference: rival strength (both national, or overlapping footprints) x licence proximity
+  auto& e = in.externalities;
+  e.form = Externalities::Form::Factored;
+  e.buyer.assign(Mst * N * N, 0.0);
+  e.seller.assign(Mst * S * S, 0.0);
+  for (int t = 0; t < m; ++t) {
+    for (int i = 0; i < n; ++i)
+      for (int p = 0; p < n; ++p) {
+        if (p == i) continue;
+        const bool overlap = national[i] || national[p] || steps(centre[i], centre[p]) <= radius[i] + radius[p];
+        e.buyer[(static_cast<std::size_t>(t) * N + i) * N + p] =
+            overlap ? o.interference * scale[i] * level[t] * (national[i] && national[p] ? 1.5 : 1.0) : 0.0;
+      }
+    // symmetric proximity: adjacent regions, and (with `density`) some regions two steps apart
+    for (int j = 0; j < s; ++j)
+      for (int q = j + 1; q < s; ++q) {
+        const int d = steps(j, q);
+        double prox = 0;
+        if (d == 1) prox = std::sqrt(pop[j] * pop[q]);
+        else if (d == 2 && o.density > 0 && rng.uniform() < o.density) prox = 0.5 * std::sqrt(pop[j] * pop[q]);
+        e.seller[(static_cast<std::size_t>(t) * S + j) * S + q] = prox;
+        e.seller[(static_cast<std::size_t>(t) * S + q) * S + j] = prox;
+      }
+  }
+  validate(in);
+  in.observed = sample_profile(in, o.seed + 1000 + static_cast<std::uint64_t>(o.observed_seed_offset));
+  return in;
+}
+
+}  // namespace ivassign
