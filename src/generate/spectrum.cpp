@@ -31,6 +31,9 @@ struct Rng {
   int below(int n) { return std::min(n - 1, static_cast<int>(uniform() * n)); }
 };
 
+/// Money and proximity values are published to 1e-4: shorter files, the same economics.
+double tidy(double v) { return std::round(v * 1e4) / 1e4; }
+
 void check_range(const char* name, double v, double lo, double hi) {
   if (!(v >= lo && v <= hi))
     throw InputError(std::string("generate spectrum: --") + name + " = " + std::to_string(v) + " is out of range [" +
@@ -93,12 +96,12 @@ Instance generate_spectrum(const SpectrumOptions& o) {
     for (int t = 0; t < m; ++t) {
       const double per_head = scale[i] * (1.0 + sensitivity * (level[t] - 1.0));
       for (int j = 0; j < s; ++j)
-        in.valuations[in.value_index(t, i, j)] = std::max(0.0, pop[j] * per_head * (covers(i, j) ? 1.0 : 0.2));
+        in.valuations[in.value_index(t, i, j)] = tidy(std::max(0.0, pop[j] * per_head * (covers(i, j) ? 1.0 : 0.2)));
     }
   }
   for (int t = 0; t < m; ++t)
     for (int i = 0; i < n; ++i)
-      for (int j = 0; j < s; ++j) in.costs[in.value_index(t, i, j)] = o.reserve * pop[j] * level[t];
+      for (int j = 0; j < s; ++j) in.costs[in.value_index(t, i, j)] = tidy(o.reserve * pop[j] * level[t]);
 
   // prior: states uniform-ish, signals = noisy reports of the state
   in.prior.lambda.resize(Mst);
@@ -140,7 +143,7 @@ Instance generate_spectrum(const SpectrumOptions& o) {
         if (p == i) continue;
         const bool overlap = national[i] || national[p] || steps(centre[i], centre[p]) <= radius[i] + radius[p];
         e.buyer[(static_cast<std::size_t>(t) * N + i) * N + p] =
-            overlap ? o.interference * scale[i] * level[t] * (national[i] && national[p] ? 1.5 : 1.0) : 0.0;
+            overlap ? tidy(o.interference * scale[i] * level[t] * (national[i] && national[p] ? 1.5 : 1.0)) : 0.0;
       }
     // symmetric proximity: adjacent regions, and (with `density`) some regions two steps apart
     for (int j = 0; j < s; ++j)
@@ -149,8 +152,8 @@ Instance generate_spectrum(const SpectrumOptions& o) {
         double prox = 0;
         if (d == 1) prox = std::sqrt(pop[j] * pop[q]);
         else if (d == 2 && o.density > 0 && rng.uniform() < o.density) prox = 0.5 * std::sqrt(pop[j] * pop[q]);
-        e.seller[(static_cast<std::size_t>(t) * S + j) * S + q] = prox;
-        e.seller[(static_cast<std::size_t>(t) * S + q) * S + j] = prox;
+        e.seller[(static_cast<std::size_t>(t) * S + j) * S + q] = tidy(prox);
+        e.seller[(static_cast<std::size_t>(t) * S + q) * S + j] = tidy(prox);
       }
   }
   validate(in);
