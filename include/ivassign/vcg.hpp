@@ -2,9 +2,13 @@
 //
 // x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z)     (x_i <= 0: buyer i pays -x_i)
 // Needs n + 1 optima: the full one (given) and one "minus-i" optimum per buyer (buyer i removed).
-// Guarantees kept whatever the solver: the minus-i value is never taken below the value of the
-// full matching with i removed (a valid matching of Z_-i; removing i only removes costs c >= 0),
-// so x_i <= 0 always; `proven[i]` says whether the minus-i value is a proven optimum.
+// Guarantees kept whatever the solver (heuristics included):
+//  * the full value is at least every minus-i matching extended by i's best free seller: when the
+//    solver's full matching loses to one, the extension replaces it (`full_improved`);
+//  * the minus-i value is never below the full matching with i removed (a valid matching of Z_-i,
+//    removing i only removes costs c >= 0), so x_i <= 0 and g_i + x_i >= 0 by construction;
+//  * `proven[i]` says whether the minus-i value is a proven optimum, and `transfer_error_bound[i]`
+//    how much too little buyer i may be charged when it is not (the solver's bound gap).
 //
 //   auto full = ivassign::solve_assignment(problem);
 //   auto vcg  = ivassign::vcg_transfers(problem, full);
@@ -17,10 +21,14 @@
 namespace ivassign {
 
 struct VcgResult {
+  std::vector<int> assignment;          ///< the matching charged (the given one, or an improvement)
   std::vector<double> payoffs;          ///< g_i(z*)
   std::vector<double> transfers;        ///< x_i <= 0
   std::vector<double> minus_i_welfare;  ///< max over Z_-i of sum_{k != i} g_k
+  std::vector<double> minus_i_upper_bound;  ///< proven bound on the minus-i optimum (= value when proven)
   std::vector<char> proven;             ///< minus-i value proven optimal
+  std::vector<double> transfer_error_bound; ///< 0 when proven; else how much x_i may be too high
+  bool full_improved = false;           ///< a minus-i extension beat the given full matching
   double welfare = 0.0;                 ///< sum_i g_i(z*)
   bool optimal = false;                 ///< full and every minus-i optimum proven
 };

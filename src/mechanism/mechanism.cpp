@@ -207,7 +207,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
       }
       const Truthful t = options.compute_exact_delta ? truthful[profile_index(in.signals, profile)]
                                                      : solve_truthful(in, out.posterior, inner);
-      out.assignment = t.full.assignment;
+      out.assignment = t.vcg.assignment;
       out.welfare = t.vcg.welfare;
       out.payoffs = t.vcg.payoffs;
       out.transfers = t.vcg.transfers;

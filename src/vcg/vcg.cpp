@@ -2,6 +2,8 @@
 #include "ivassign/vcg.hpp"
 
 #include <algorithm>
+#include <cmath>
+#include <limits>
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
@@ -18,42 +20,100 @@ AssignmentResult solve_without_buyer(const AssignmentProblem& problem, int buyer
   return solve_assignment(reduced, options);
 }
 
+namespace {
+
+/// The best single insertion of buyer i into matching z (i unmatched in z): i takes the free seller
+/// with the largest change of the total objective, or stays out. Returns the extended matching.
+std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z, int i) {
+  std::vector<char> used(p.sellers, 0);
+  for (int k = 0; k < p.buyers; ++k)
+    if (z[k] >= 0) used[z[k]] = 1;
+  double best = 0.0;
+  int best_j = -1;
+  for (int j = 0; j < p.sellers; ++j) {
+    if (used[j]) continue;
+    double gain = p.w(i, j);
+    if (p.has_externalities())
+      for (int k = 0; k < p.buyers; ++k)
+        if (k != i && z[k] >= 0) gain -= p.pair_cost(i, j, k, z[k]) + p.pair_cost(k, z[k], i, j);
+    if (gain > best) {
+      best = gain;
+      best_j = j;
+    }
+  }
+  z[i] = best_j;
+  return z;
+}
+
+double others_value(const std::vector<double>& g, int i) {
+  double total = 0.0;
+  for (std::size_t k = 0; k < g.size(); ++k)
+    if (static_cast<int>(k) != i) total += g[k];
+  return total;
+}
+
+}  // namespace
+
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
   const int n = problem.buyers;
   check_assignment(problem, full.assignment);
   VcgResult r;
-  r.payoffs = problem.payoffs(full.assignment);
-  r.welfare = 0.0;
-  for (double g : r.payoffs) r.welfare += g;
-  r.transfers.assign(n, 0.0);
+  r.assignment = full.assignment;
   r.minus_i_welfare.assign(n, 0.0);
+  r.minus_i_upper_bound.assign(n, std::numeric_limits<double>::infinity());
   r.proven.assign(n, 0);
+  std::vector<std::vector<int>> minus_assignment(n);
   SolverOptions inner = options;
   inner.threads = 1;
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
   for (int i = 0; i < n; ++i) {
     errors.run([&] {
-    if (!problem.buyer_allowed(i)) {  // buyer already absent: nothing to charge
-      r.minus_i_welfare[i] = r.welfare;
-      r.proven[i] = full.optimal;
-      return;
-    }
-    const AssignmentResult minus = solve_without_buyer(problem, i, inner);
-    // the full matching with i removed is a matching of Z_-i: a floor for the minus-i value
-    std::vector<int> restricted = full.assignment;
-    restricted[i] = -1;
-    double others = 0.0;
-    const auto g = problem.payoffs(restricted);
-    for (int k = 0; k < n; ++k)
-      if (k != i) others += g[k];
-    r.minus_i_welfare[i] = std::max(minus.objective, others);
-    r.proven[i] = minus.optimal ? 1 : 0;
-    r.transfers[i] = std::min(0.0, (r.welfare - r.payoffs[i]) - r.minus_i_welfare[i]);
+      if (!problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
+      const AssignmentResult minus = solve_without_buyer(problem, i, inner);
+      r.minus_i_welfare[i] = minus.objective;
+      r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
+      r.proven[i] = minus.optimal ? 1 : 0;
+      minus_assignment[i] = minus.assignment;
     });
   }
   errors.rethrow();
-  r.optimal = full.optimal && std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
+  // Guarantee 1: the full value is at least every minus-i matching extended by i. A heuristic full
+  // solve that loses to one is replaced by the best extension (the minus-i values do not change).
+  double welfare = problem.objective(r.assignment);
+  for (int i = 0; i < n; ++i) {
+    if (minus_assignment[i].empty()) continue;
+    std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i);
+    const double v = problem.objective(z);
+    if (v > welfare + 1e-12 * (1.0 + std::abs(welfare))) {
+      welfare = v;
+      r.assignment = std::move(z);
+      r.full_improved = true;
+    }
+  }
+  r.payoffs = problem.payoffs(r.assignment);
+  r.welfare = 0.0;
+  for (double g : r.payoffs) r.welfare += g;
+  r.transfers.assign(n, 0.0);
+  r.transfer_error_bound.assign(n, 0.0);
+  for (int i = 0; i < n; ++i) {
+    if (!problem.buyer_allowed(i)) {
+      r.minus_i_welfare[i] = r.welfare;
+      r.minus_i_upper_bound[i] = r.welfare;
+      r.proven[i] = full.optimal ? 1 : 0;
+      continue;
+    }
+    // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
+    // costs c >= 0), so it is a floor for the minus-i value and x_i <= 0 holds by construction.
+    std::vector<int> restricted = r.assignment;
+    restricted[i] = -1;
+    r.minus_i_welfare[i] = std::max(r.minus_i_welfare[i], others_value(problem.payoffs(restricted), i));
+    r.transfers[i] = std::min(0.0, (r.welfare - r.payoffs[i]) - r.minus_i_welfare[i]);
+    // x_i is too high (too little charged) by at most the gap of the minus-i value
+    r.transfer_error_bound[i] = r.proven[i] ? 0.0 : std::max(0.0, r.minus_i_upper_bound[i] - r.minus_i_welfare[i]);
+  }
+  r.optimal = full.optimal && !r.full_improved &&
+              std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   return r;
 }
 
