@@ -50,7 +50,9 @@ TEST(Vcg, GuaranteesHoldWhenTheFullMatchingIsPoor) {
     const double best = solve_by_enumeration(p).objective;
     EXPECT_FALSE(v.optimal);
     EXPECT_GE(v.welfare, 0.0);
-    if (best > 1e-9) EXPECT_TRUE(v.full_improved);
+    if (best > 1e-9) {
+      EXPECT_TRUE(v.full_improved);
+    }
     for (int i = 0; i < p.buyers; ++i) {
       EXPECT_LE(v.transfers[i], 0.0);
       EXPECT_GE(v.payoffs[i] + v.transfers[i], -1e-12);
