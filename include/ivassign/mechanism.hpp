@@ -46,6 +46,10 @@ struct ProfileOutcome {
   std::vector<double> transfers;     ///< VCG x_i <= 0
   std::vector<double> rewards;       ///< xi_i(r) with delta.used
   std::vector<double> minus_i_welfare;
+  std::vector<char> minus_i_proven;          ///< per buyer: minus-i optimum proven
+  std::vector<double> transfer_error_bound;  ///< per buyer: how much x_i may be too high (0 when proven)
+  std::string solver;                ///< algorithm of the full solve
+  double solve_seconds = 0.0;        ///< full solve and the n minus-i solves
   bool optimal = false;              ///< matching and every minus-i optimum proven
 };
 

@@ -10,6 +10,11 @@ namespace ivassign {
 namespace {
 using json = nlohmann::ordered_json;  // keys in the order of report-format.md
 json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
+json minus_proven(const std::vector<char>& flags) {
+  json a = json::array();
+  for (char f : flags) a.push_back(f != 0);
+  return a;
+}
 }  // namespace
 
 std::string report_to_json(const MechanismReport& r, int indent) {
@@ -51,8 +56,11 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                         {"payoffs", p.payoffs},
                         {"transfers", p.transfers},
                         {"rewards", p.rewards},
+                        {"optimal", p.optimal},
                         {"minus_i_welfare", p.minus_i_welfare},
-                        {"optimal", p.optimal}});
+                        {"minus_i_proven", minus_proven(p.minus_i_proven)},
+                        {"transfer_error_bound", p.transfer_error_bound},
+                        {"solver", {{"name", p.solver}, {"seconds", p.solve_seconds}}}});
   }
   doc["profiles"] = profiles;
   doc["seconds"] = r.seconds;

@@ -35,13 +35,16 @@ namespace {
 struct Truthful {
   AssignmentResult full;
   VcgResult vcg;
+  double seconds = 0.0;
 };
 
 Truthful solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
   const AssignmentProblem problem = expected_problem(in, rho);
+  const auto start = std::chrono::steady_clock::now();
   Truthful t;
   t.full = solve_assignment(problem, inner);
   t.vcg = vcg_transfers(problem, t.full, inner);
+  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
 }
 
@@ -212,6 +215,10 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
       out.payoffs = t.vcg.payoffs;
       out.transfers = t.vcg.transfers;
       out.minus_i_welfare = t.vcg.minus_i_welfare;
+      out.minus_i_proven = t.vcg.proven;
+      out.transfer_error_bound = t.vcg.transfer_error_bound;
+      out.solver = t.full.solver;
+      out.solve_seconds = t.seconds;
       out.optimal = t.vcg.optimal;
     });
   }
