@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   cmake g++ make                 # build
   nlohmann-json3-dev             # JSON instances and reports
+  libsimdjson-dev                # fast loading of large instances
   libcli11-dev                   # the command line
   libgtest-dev libgmock-dev      # tests
   libbenchmark-dev               # bench/

@@ -145,17 +145,21 @@ Instance generate_spectrum(const SpectrumOptions& o) {
         e.buyer[(static_cast<std::size_t>(t) * N + i) * N + p] =
             overlap ? tidy(o.interference * scale[i] * level[t] * (national[i] && national[p] ? 1.5 : 1.0)) : 0.0;
       }
-    // symmetric proximity: adjacent regions, and (with `density`) some regions two steps apart
-    for (int j = 0; j < s; ++j)
-      for (int q = j + 1; q < s; ++q) {
-        const int d = steps(j, q);
-        double prox = 0;
-        if (d == 1) prox = std::sqrt(pop[j] * pop[q]);
-        else if (d == 2 && o.density > 0 && rng.uniform() < o.density) prox = 0.5 * std::sqrt(pop[j] * pop[q]);
-        e.seller[(static_cast<std::size_t>(t) * S + j) * S + q] = tidy(prox);
-        e.seller[(static_cast<std::size_t>(t) * S + q) * S + j] = tidy(prox);
-      }
   }
+  // symmetric proximity, the same in every state: adjacent regions, and (with `density`) some
+  // regions two steps apart
+  for (int j = 0; j < s; ++j)
+    for (int q = j + 1; q < s; ++q) {
+      const int d = steps(j, q);
+      if (d > 2) continue;
+      double prox = 0;
+      if (d == 1) prox = std::sqrt(pop[j] * pop[q]);
+      else if (o.density > 0 && rng.uniform() < o.density) prox = 0.5 * std::sqrt(pop[j] * pop[q]);
+      e.seller[static_cast<std::size_t>(j) * S + q] = e.seller[static_cast<std::size_t>(q) * S + j] = tidy(prox);
+    }
+  for (int t = 1; t < m; ++t)
+    std::copy(e.seller.begin(), e.seller.begin() + static_cast<std::ptrdiff_t>(S * S),
+              e.seller.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(t) * S * S));
   validate(in);
   in.observed = sample_profile(in, o.seed + 1000 + static_cast<std::uint64_t>(o.observed_seed_offset));
   return in;

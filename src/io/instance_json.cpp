@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "io/instance_fast.hpp"
 #include "io/json_reader.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/io.hpp"
@@ -54,6 +55,7 @@ void save_text(const std::string& path, const std::string& text) {
 namespace {
 
 constexpr std::int64_t kMaxSize = 1 << 30;
+constexpr std::size_t kFastReaderBytes = 1 << 20;  // documents from 1 MiB use the simdjson path
 
 void read_prior(const json& doc, Instance& in) {
   const json& p = member(doc, "prior");
@@ -155,6 +157,18 @@ void read_externalities(const json& doc, Instance& in) {
 }  // namespace
 
 Instance parse_instance(const std::string& text, const std::string& origin) {
+  // large documents: the simdjson extraction, then the same value rules; anything it does not
+  // expect falls through to the checked reader below, which names the problem
+  if (text.size() >= kFastReaderBytes) {
+    if (auto fast = io::read_instance_fast(text)) {
+      try {
+        validate(*fast);
+        return std::move(*fast);
+      } catch (const InputError& e) {
+        throw InputError(origin + ": " + e.what());
+      }
+    }
+  }
   const json doc = io::parse_json(text, origin);
   try {
     if (!doc.is_object()) throw InputError(std::string("document: expected a JSON object, found ") + doc.type_name());

@@ -4,6 +4,7 @@
 #include <sstream>
 #include <string>
 #include <tuple>
+#include <functional>
 #include <set>
 
 #include "ivassign/error.hpp"
@@ -21,11 +22,6 @@ std::string num(double v) {
   return ss.str();
 }
 
-std::string idx(std::initializer_list<std::size_t> indices) {
-  std::string s;
-  for (auto i : indices) s += "[" + std::to_string(i) + "]";
-  return s;
-}
 
 void require_length(const std::string& key, std::size_t got, std::size_t expected, const std::string& what) {
   if (got != expected)
@@ -48,6 +44,44 @@ void check_distribution(const std::string& key, const double* p, std::size_t cou
   }
   if (std::abs(total - 1.0) > tol::kProbabilitySum)
     throw InputError(key + ": entries sum to " + num(total) + "; they must sum to 1 (relative tolerance 1e-9)");
+}
+
+/// Scans a C-order tensor fast; builds a message only for the first entry that is not finite, is
+/// negative, or is nonzero where `zero_rule` names a reason it must be 0.
+void check_tensor(const std::string& key, const std::vector<double>& v, const std::vector<std::size_t>& shape,
+                  const std::vector<std::string>& names, const char* rule,
+                  const std::function<const char*(const std::vector<std::size_t>&)>& zero_rule = {}) {
+  std::size_t total = 1;
+  std::string what;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    total *= shape[d];
+    what += (d ? " * " : "") + names[d];
+  }
+  require_length(key, v.size(), total, what);
+  auto index_of = [&](std::size_t flat) {
+    std::vector<std::size_t> x(shape.size());
+    for (std::size_t d = shape.size(); d-- > 0;) {
+      x[d] = flat % shape[d];
+      flat /= shape[d];
+    }
+    return x;
+  };
+  auto at = [&](const std::vector<std::size_t>& x) {
+    std::string s = key;
+    for (auto k : x) s += "[" + std::to_string(k) + "]";
+    return s;
+  };
+  for (std::size_t k = 0; k < total; ++k) {
+    const double x = v[k];
+    if (!std::isfinite(x)) throw InputError(at(index_of(k)) + ": " + num(x) + " is not a finite number");
+    if (x < 0.0) throw InputError(at(index_of(k)) + ": " + num(x) + " is negative; " + rule);
+    if (x != 0.0 && zero_rule) {
+      const auto idx_k = index_of(k);
+      if (const char* why = zero_rule(idx_k))
+        throw InputError(at(idx_k) + ": " + num(x) + " is nonzero but " + why +
+                         "; entries with p == i or q == j do not exist and must be 0");
+    }
+  }
 }
 
 }  // namespace
@@ -178,41 +212,22 @@ void validate(const Instance& in) {
   }
 
   // valuations and costs
-  auto check_values = [&](const std::string& key, const std::vector<double>& v) {
-    require_length(key, v.size(), m * n * s, "m * n * s");
-    for (std::size_t t = 0; t < m; ++t)
-      for (std::size_t i = 0; i < n; ++i)
-        for (std::size_t j = 0; j < s; ++j) {
-          const double x = v[(t * n + i) * s + j];
-          const std::string at = key + idx({t, i, j});
-          require_finite(at, x);
-          if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; " + key + " must be >= 0");
-        }
-  };
-  check_values("valuations", in.valuations);
-  check_values("costs", in.costs);
+  check_tensor("valuations", in.valuations, {m, n, s}, {"m", "n", "s"}, "valuations must be >= 0");
+  check_tensor("costs", in.costs, {m, n, s}, {"m", "n", "s"}, "costs must be >= 0");
 
   // externalities
   const Externalities& e = in.externalities;
   switch (e.form) {
     case Externalities::Form::None: break;
-    case Externalities::Form::Dense: {
-      require_length("externalities.dense", e.dense.size(), m * n * s * n * s, "m * n * s * n * s");
-      for (std::size_t t = 0; t < m; ++t)
-        for (std::size_t i = 0; i < n; ++i)
-          for (std::size_t j = 0; j < s; ++j)
-            for (std::size_t p = 0; p < n; ++p)
-              for (std::size_t q = 0; q < s; ++q) {
-                const double x = e.dense[(((t * n + i) * s + j) * n + p) * s + q];
-                const std::string at = "externalities.dense" + idx({t, i, j, p, q});
-                require_finite(at, x);
-                if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality costs must be >= 0");
-                if ((p == i || q == j) && x != 0.0)
-                  throw InputError(at + ": " + num(x) + " is nonzero but " + (p == i ? "p == i" : "q == j") +
-                                   "; entries with p == i or q == j do not exist and must be 0");
-              }
+    case Externalities::Form::Dense:
+      // entries with p == i or q == j do not exist: they must be 0
+      check_tensor("externalities.dense", e.dense, {m, n, s, n, s}, {"m", "n", "s", "n", "s"},
+                   "externality costs must be >= 0", [](const std::vector<std::size_t>& x) -> const char* {
+                     if (x[3] == x[1]) return "p == i";
+                     if (x[4] == x[2]) return "q == j";
+                     return nullptr;
+                   });
       break;
-    }
     case Externalities::Form::Sparse: {
       std::set<std::tuple<int, int, int, int, int>> seen;
       for (std::size_t k = 0; k < e.sparse.size(); ++k) {
@@ -241,24 +256,10 @@ void validate(const Instance& in) {
       break;
     }
     case Externalities::Form::Factored: {
-      require_length("externalities.factored.buyer", e.buyer.size(), m * n * n, "m * n * n");
-      require_length("externalities.factored.seller", e.seller.size(), m * s * s, "m * s * s");
-      for (std::size_t t = 0; t < m; ++t) {
-        for (std::size_t i = 0; i < n; ++i)
-          for (std::size_t p = 0; p < n; ++p) {
-            const double x = e.buyer[(t * n + i) * n + p];
-            const std::string at = "externalities.factored.buyer" + idx({t, i, p});
-            require_finite(at, x);
-            if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality factors must be >= 0");
-          }
-        for (std::size_t j = 0; j < s; ++j)
-          for (std::size_t q = 0; q < s; ++q) {
-            const double x = e.seller[(t * s + j) * s + q];
-            const std::string at = "externalities.factored.seller" + idx({t, j, q});
-            require_finite(at, x);
-            if (x < 0.0) throw InputError(at + ": " + num(x) + " is negative; externality factors must be >= 0");
-          }
-      }
+      check_tensor("externalities.factored.buyer", e.buyer, {m, n, n}, {"m", "n", "n"},
+                   "externality factors must be >= 0");
+      check_tensor("externalities.factored.seller", e.seller, {m, s, s}, {"m", "s", "s"},
+                   "externality factors must be >= 0");
       break;
     }
   }

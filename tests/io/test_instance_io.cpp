@@ -237,3 +237,65 @@ TEST(InstanceIo, CommandLineRejectsBadInputWithExitCode2) {
 
 }  // namespace
 }  // namespace ivassign
+
+#include "io/instance_fast.hpp"
+#include "ivassign/generate.hpp"
+
+namespace ivassign {
+namespace {
+
+TEST(InstanceIoFast, SimdjsonPathReadsExactlyWhatTheCheckedPathReads) {
+  if (!io::fast_reader_available()) GTEST_SKIP() << "built without simdjson";
+  std::vector<std::string> texts;
+  for (auto prior : {Prior::Form::Joint, Prior::Form::Symmetric, Prior::Form::PerBuyer})
+    for (auto ext : {Externalities::Form::None, Externalities::Form::Dense, Externalities::Form::Sparse,
+                     Externalities::Form::Factored})
+      texts.push_back(base(prior, ext).dump());
+  for (const char* n : {"toy-2x2", "ci-3x3", "joint-3x4", "rect-3x2"})
+    texts.push_back(load_text(test::examples_dir() + "/" + n + ".json"));
+  SpectrumOptions o;
+  o.buyers = 30;
+  o.licences = 120;
+  texts.push_back(instance_to_json(generate_spectrum(o)));
+  for (const auto& text : texts) {
+    const auto fast = io::read_instance_fast(text);
+    ASSERT_TRUE(fast.has_value());
+    const Instance checked = parse_instance(text);
+    Instance named = *fast;
+    EXPECT_EQ(instance_to_json(named), instance_to_json(checked));
+  }
+}
+
+TEST(InstanceIoFast, SurprisesFallBackToTheCheckedPathAndItsMessages) {
+  if (!io::fast_reader_available()) GTEST_SKIP() << "built without simdjson";
+  json d = base();
+  d["valuations"][1][0].erase(1);
+  EXPECT_FALSE(io::read_instance_fast(d.dump()).has_value());
+  EXPECT_FALSE(io::read_instance_fast("{ not json").has_value());
+  // a large document with a ragged array still gets the precise message
+  SpectrumOptions o;
+  o.buyers = 60;
+  o.licences = 300;
+  json big = json::parse(instance_to_json(generate_spectrum(o)));
+  big["costs"][0][3].erase(7);
+  const std::string text = big.dump();
+  ASSERT_GT(text.size(), 1u << 20);
+  try {
+    parse_instance(text, "big.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("costs[0][3]: has 299 entries, expected s = 300"), std::string::npos) << e.what();
+  }
+  // and a value rule broken in a large document is named too
+  big = json::parse(instance_to_json(generate_spectrum(o)));
+  big["valuations"][0][1][2] = -1.0;
+  try {
+    parse_instance(big.dump(), "big.json");
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("big.json: valuations[0][1][2]"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
