@@ -72,8 +72,14 @@ struct SolverOptions {
   std::int64_t iteration_limit = -1;                            ///< -1: none
   std::uint64_t seed = 1;
   int threads = 0;                                              ///< 0: all cores
-  /// Auto chooses exhaustive/exact methods while (n + 1) * (s + 1) <= this many ... see solve.cpp
+  /// Auto: without externalities the LAP; with them the exact branch and bound while at most this
+  /// many buyers take part, the tabu search above.
   int exact_size_limit = 12;
+  /// Heuristics stop as soon as the objective reaches this value (NaN: no target).
+  double target = std::numeric_limits<double>::quiet_NaN();
+  /// Heuristics start their first search from this matching (empty: none); VCG passes the full
+  /// optimum with buyer i removed to the minus-i searches.
+  std::vector<int> initial_assignment;
 };
 
 enum class SolveStatus { Optimal, Feasible, TimeLimit, IterationLimit };

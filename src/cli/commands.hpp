@@ -11,5 +11,6 @@ namespace ivassign::cli {
 void add_mechanism_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_replica_command(CLI::App& app);
+void add_qap_command(CLI::App& app);
 
 }  // namespace ivassign::cli

@@ -19,6 +19,7 @@ int main(int argc, char** argv) {
   ivassign::cli::add_mechanism_command(app);
   ivassign::cli::add_check_command(app);
   ivassign::cli::add_replica_command(app);
+  ivassign::cli::add_qap_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

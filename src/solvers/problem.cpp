@@ -1,5 +1,6 @@
 // AssignmentProblem: evaluation of g_i(z), pair costs, the independent feasibility checker.
 #include <algorithm>
+#include <limits>
 #include <string>
 
 #include "ivassign/assignment.hpp"
@@ -105,6 +106,57 @@ double check_assignment(const AssignmentProblem& problem, const std::vector<int>
     owner[j] = i;
   }
   return problem.objective(z);
+}
+
+}  // namespace ivassign
+
+#include "solvers/structure.hpp"
+
+namespace ivassign {
+
+bool every_optimum_is_complete(const AssignmentProblem& p) {
+  const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
+  std::size_t active = 0;
+  for (int i = 0; i < p.buyers; ++i) active += p.buyer_allowed(i) ? 1 : 0;
+  if (active > s) return false;
+  // worst[i][k]: the largest c_ij^kq over j, q
+  std::vector<double> worst(n * n, 0.0);
+  const auto& e = p.externalities;
+  switch (e.form) {
+    case ExternalityCosts::Form::None: break;
+    case ExternalityCosts::Form::Dense:
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t j = 0; j < s; ++j)
+          for (std::size_t k = 0; k < n; ++k)
+            for (std::size_t q = 0; q < s; ++q)
+              worst[i * n + k] = std::max(worst[i * n + k], e.dense[((i * s + j) * n + k) * s + q]);
+      break;
+    case ExternalityCosts::Form::Sparse:
+      for (const auto& x : e.sparse)
+        worst[static_cast<std::size_t>(x.i) * n + x.p] = std::max(worst[static_cast<std::size_t>(x.i) * n + x.p], x.value);
+      break;
+    case ExternalityCosts::Form::Factored: {
+      const std::size_t T = static_cast<std::size_t>(e.terms);
+      for (std::size_t t = 0; t < T; ++t) {
+        double bmax = 0.0;
+        for (std::size_t k = 0; k < s * s; ++k) bmax = std::max(bmax, e.seller[t * s * s + k]);
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t k = 0; k < n; ++k)
+            if (k != i) worst[i * n + k] += e.weight[i * T + t] * e.buyer[(t * n + i) * n + k] * bmax;
+      }
+      break;
+    }
+  }
+  for (int i = 0; i < p.buyers; ++i) {
+    if (!p.buyer_allowed(i)) continue;
+    double min_w = std::numeric_limits<double>::infinity();
+    for (int j = 0; j < p.sellers; ++j) min_w = std::min(min_w, p.w(i, j));
+    double cost = 0.0;
+    for (int k = 0; k < p.buyers; ++k)
+      if (k != i && p.buyer_allowed(k)) cost += worst[static_cast<std::size_t>(i) * n + k] + worst[static_cast<std::size_t>(k) * n + i];
+    if (!(min_w > cost)) return false;
+  }
+  return true;
 }
 
 }  // namespace ivassign

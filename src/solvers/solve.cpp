@@ -6,6 +6,7 @@
 
 #include "ivassign/assignment.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
 
 namespace ivassign {
 
@@ -23,6 +24,7 @@ void validate_options(const SolverOptions& o) {
                      " is out of range; it must be >= 1, or 0 for all cores");
   if (o.exact_size_limit < 0)
     throw InputError("solver option exact_size_limit: must be >= 0");
+  if (std::isinf(o.target)) throw InputError("solver option target: must be finite (NaN for none)");
 }
 
 void validate_problem(const AssignmentProblem& p) {
@@ -69,13 +71,24 @@ AssignmentResult solve_assignment(const AssignmentProblem& problem, const Solver
   validate_options(options);
   validate_problem(problem);
   SolverKind kind = options.solver;
-  if (kind == SolverKind::Auto) kind = SolverKind::Enumerate;
-  switch (kind) {
-    case SolverKind::Enumerate:
-      return solve_by_enumeration(problem, options);
-    default:
-      throw InputError("solver '" + to_string(kind) + "' is not available in this build");
+  if (kind == SolverKind::Auto) {
+    int active = 0;
+    for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
+    if (!problem.has_externalities())
+      kind = SolverKind::Lap;
+    else if (active <= options.exact_size_limit)
+      kind = SolverKind::BranchAndBound;
+    else
+      kind = SolverKind::Tabu;
   }
+  switch (kind) {
+    case SolverKind::Enumerate: return solve_by_enumeration(problem, options);
+    case SolverKind::Lap: return solve_lap(problem, options);
+    case SolverKind::BranchAndBound: return solve_branch_and_bound(problem, options);
+    case SolverKind::Tabu: return solve_tabu(problem, options);
+    case SolverKind::Auto: break;
+  }
+  throw Error("solve_assignment: no solver selected");
 }
 
 std::string to_string(SolverKind kind) {

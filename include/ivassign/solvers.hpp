@@ -1,0 +1,71 @@
+// ivassign/solvers.hpp — the expert tier of the assignment solvers (solve_assignment picks one).
+//
+// solve_lap — linear assignment (no externalities), exact. Shortest augmenting paths with
+//   potentials (Jonker & Volgenant 1987, rectangular form of Crouse 2016): O(n^2 s) worst case,
+//   O(n s) memory beyond the weights. Partial matchings: a buyer whose every w_ij <= 0, or any buyer
+//   when n > s, may stay unmatched (a private zero-cost column per buyer). Duals:
+//   w_ij <= row_duals[i] + col_duals[j] for every pair, with equality on matched pairs; col_duals >= 0
+//   and 0 on unmatched sellers; with private columns row_duals >= 0 and 0 on unmatched buyers.
+//
+// solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
+//   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
+//   the free buyers and sellers of Gilmore-Lawler-style optimistic gains (each pair's linear weight
+//   minus the costs it must pay to buyers already placed; costs among unplaced buyers are >= 0 and
+//   dropped), a valid upper bound because c >= 0. Certifies optimality; n <= 12 in seconds.
+//
+// solve_tabu — robust tabu search (Taillard 1991) over slot permutations: buyer i occupies slot
+//   pi(i) in [0, max(n, s) + n), slots >= s mean "unmatched". Moves swap two buyers' slots; every
+//   move's change of the objective is kept in a delta table updated in O(1) per move for the
+//   factored (Koopmans-Beckmann) form after each swap and recomputed in O(n) per move otherwise.
+//   Aspiration, random tabu tenures in [0.9 n, 1.1 n], multi-start over threads with seeds
+//   seed, seed+1, ...; stops at the time limit, the iteration limit or the target value.
+//   Deterministic for a seed and thread count. Never claims optimality.
+//
+// QAPLIB: read_qaplib reads `n`, A, B (minimize sum_ij a_ij b_p(i)p(j)); qap_objective evaluates a
+//   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic.
+//
+//   ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, s, w);
+//   ivassign::AssignmentResult r = ivassign::solve_lap(p);
+//   double price_of_seller_0 = r.col_duals[0];
+#pragma once
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ivassign/assignment.hpp"
+
+namespace ivassign {
+
+AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions& options = {});
+AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
+AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});
+
+/// A QAPLIB instance: minimize sum_ij a_ij b_{p(i) p(j)} over permutations p.
+struct QapInstance {
+  std::string name;
+  int n = 0;
+  std::vector<double> a, b;  ///< n*n each
+};
+
+/// Reads a QAPLIB .dat file (InputError naming the file and what is wrong).
+QapInstance read_qaplib(const std::string& path);
+/// Reads the permutation of a QAPLIB .sln file (1-based in the file, 0-based here) and its value.
+std::vector<int> read_qaplib_solution(const std::string& path, double* value = nullptr);
+/// sum_ij a_ij b_{p(i) p(j)}
+double qap_objective(const QapInstance& qap, const std::vector<int>& permutation);
+/// The QAP as an assignment problem (maximization over complete matchings): one factored term
+/// with c_ij^pq = a_ip b_jq and a constant linear weight `bonus` that makes every complete
+/// matching better than every partial one; objective = n * bonus - QAP objective.
+AssignmentProblem qap_as_assignment(const QapInstance& qap, double* bonus = nullptr);
+
+struct QapResult {
+  double objective = 0.0;          ///< the QAP objective (minimized)
+  std::vector<int> permutation;    ///< 0-based
+  bool optimal = false;
+  double seconds = 0.0;
+  std::int64_t iterations = 0;
+  std::string solver;
+};
+QapResult solve_qaplib(const QapInstance& qap, const SolverOptions& options = {});
+
+}  // namespace ivassign

@@ -1,0 +1,214 @@
+// Linear assignment: shortest augmenting paths with potentials (Jonker & Volgenant 1987; the
+// rectangular form of Crouse 2016, "On implementing 2D rectangular assignment algorithms").
+//
+// Max sum w_ij over partial matchings becomes min sum c_ij with c_ij = -w_ij. When some buyer may
+// prefer to stay unmatched (a w_ij <= 0) or there are more buyers than sellers, each buyer gets a
+// private column of cost 0 ("unmatched"); otherwise every buyer is matched in an optimum and the
+// private columns are left out (the common dense case runs on the plain n x s matrix).
+#include "solvers/lap.hpp"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+
+#include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
+
+namespace ivassign::lap {
+
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
+Engine::Engine(const AssignmentProblem& p, bool complete) : p_(p), n_(p.buyers), s_(p.sellers) {
+  if (p.has_externalities())
+    throw InputError("LAP solver: the problem has externalities (a quadratic assignment problem); use the exact or "
+                     "heuristic QAP solver");
+  active_.assign(n_, 0);
+  int rows = 0;
+  double min_w = kInf;
+  for (int i = 0; i < n_; ++i) {
+    if (!p.buyer_allowed(i)) continue;
+    active_[i] = 1;
+    ++rows;
+    for (int j = 0; j < s_; ++j) min_w = std::min(min_w, p.w(i, j));
+  }
+  if (complete && rows > s_)
+    throw InputError("LAP solver: a complete matching of " + std::to_string(rows) + " buyers needs as many sellers (" +
+                     std::to_string(s_) + ")");
+  dummies_ = !complete && (rows > s_ || !(min_w > 0.0));
+  double scale = 1.0;
+  for (double w : p.linear) scale = std::max(scale, std::abs(w));
+  tight_ = 1e-12 * scale * std::max(1, n_);
+  cols_ = s_ + (dummies_ ? n_ : 0);
+  u_.assign(n_, 0.0);
+  v_.assign(cols_, 0.0);
+  col4row_.assign(n_, -1);
+  row4col_.assign(cols_, -1);
+  shortest_.assign(cols_, kInf);
+  path_.assign(cols_, -1);
+  remaining_.reserve(cols_);
+  sr_.assign(n_, 0);
+  sc_.assign(cols_, 0);
+}
+
+double Engine::cost(int row, int col) const {
+  if (col < s_) return -p_.linear[static_cast<std::size_t>(row) * s_ + col];
+  return col - s_ == row ? 0.0 : kInf;
+}
+
+void Engine::augment(int cur) {
+  // Dijkstra from row `cur` over reduced costs c - u - v >= 0 until an unassigned column is reached
+  remaining_.clear();
+  for (int j = 0; j < cols_; ++j) remaining_.push_back(j);
+  std::fill(shortest_.begin(), shortest_.end(), kInf);
+  std::fill(sr_.begin(), sr_.end(), 0);
+  std::fill(sc_.begin(), sc_.end(), 0);
+  double min_val = 0.0;
+  int i = cur, sink = -1;
+  std::vector<int> scanned_rows;
+  while (sink == -1) {
+    sr_[i] = 1;
+    scanned_rows.push_back(i);
+    int index = -1;
+    double lowest = kInf;
+    const double ui = u_[i];
+    const double* wi = p_.linear.data() + static_cast<std::size_t>(i) * s_;
+    for (std::size_t k = 0; k < remaining_.size(); ++k) {
+      const int j = remaining_[k];
+      const double c = j < s_ ? -wi[j] : (j - s_ == i ? 0.0 : kInf);
+      if (c < kInf) {
+        const double r = min_val + c - ui - v_[j];
+        if (r < shortest_[j]) {
+          path_[j] = i;
+          shortest_[j] = r;
+        }
+      }
+      if (shortest_[j] < lowest || (shortest_[j] == lowest && row4col_[j] == -1)) {
+        lowest = shortest_[j];
+        index = static_cast<int>(k);
+      }
+    }
+    if (index < 0 || lowest == kInf)
+      throw Error("LAP solver: no augmenting path (the problem has no feasible completion); this is a bug for partial "
+                  "matchings, please report it");
+    min_val = lowest;
+    const int j = remaining_[static_cast<std::size_t>(index)];
+    if (row4col_[j] == -1)
+      sink = j;
+    else
+      i = row4col_[j];
+    sc_[j] = 1;
+    remaining_[static_cast<std::size_t>(index)] = remaining_.back();
+    remaining_.pop_back();
+  }
+  // dual update, then flip the path
+  u_[cur] += min_val;
+  for (int r : scanned_rows)
+    if (r != cur) u_[r] += min_val - shortest_[col4row_[r]];
+  for (int j = 0; j < cols_; ++j)
+    if (sc_[j]) v_[j] -= min_val - shortest_[j];
+  int j = sink;
+  while (true) {
+    const int r = path_[j];
+    row4col_[j] = r;
+    std::swap(col4row_[r], j);
+    if (r == cur) break;
+  }
+  ++augmentations_;
+}
+
+void Engine::solve() {
+  for (int i = 0; i < n_; ++i)
+    if (active_[i] && col4row_[i] == -1) augment(i);
+}
+
+void Engine::remove_row(int buyer) {
+  if (!active_[buyer]) return;
+  active_[buyer] = 0;
+  const int freed = col4row_[buyer];
+  col4row_[buyer] = -1;
+  u_[buyer] = 0.0;
+  if (freed < 0) return;
+  row4col_[freed] = -1;
+  // Optimality needs v = 0 on every unassigned column. Raising a column's v to 0 can make rows
+  // infeasible: each is re-reduced (u_r = min_c c_rc - v_c) and, when its own column is no longer
+  // tight, released, which frees that column in turn. Then every released row is re-augmented.
+  std::vector<int> columns{freed}, released;
+  while (!columns.empty()) {
+    const int col = columns.back();
+    columns.pop_back();
+    if (v_[col] == 0.0) continue;
+    v_[col] = 0.0;
+    for (int r = 0; r < n_; ++r) {
+      if (!active_[r]) continue;
+      const double c = cost(r, col);
+      if (!(c < kInf) || c - u_[r] - v_[col] >= 0.0) continue;
+      double best = kInf;
+      for (int k = 0; k < cols_; ++k) {
+        const double ck = cost(r, k);
+        if (ck < kInf) best = std::min(best, ck - v_[k]);
+      }
+      u_[r] = best;
+      const int mine = col4row_[r];
+      if (mine >= 0 && cost(r, mine) - u_[r] - v_[mine] > tight_) {
+        row4col_[mine] = -1;
+        col4row_[r] = -1;
+        released.push_back(r);
+        columns.push_back(mine);
+      }
+    }
+  }
+  for (int r : released) augment(r);
+}
+
+std::vector<int> Engine::assignment() const {
+  std::vector<int> z(n_, -1);
+  for (int i = 0; i < n_; ++i)
+    if (active_[i] && col4row_[i] >= 0 && col4row_[i] < s_) z[i] = col4row_[i];
+  return z;
+}
+
+double Engine::objective() const {
+  double total = 0.0;
+  for (int i = 0; i < n_; ++i)
+    if (active_[i] && col4row_[i] >= 0 && col4row_[i] < s_) total += p_.w(i, col4row_[i]);
+  return total;
+}
+
+std::vector<double> Engine::row_duals() const {
+  std::vector<double> a(n_, 0.0);
+  for (int i = 0; i < n_; ++i)
+    if (active_[i]) a[i] = -u_[i] - (dummies_ ? v_[s_ + i] : 0.0);
+  return a;
+}
+
+std::vector<double> Engine::col_duals() const {
+  std::vector<double> b(s_);
+  for (int j = 0; j < s_; ++j) b[j] = -v_[j];
+  return b;
+}
+
+}  // namespace ivassign::lap
+
+namespace ivassign {
+
+AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions&) {
+  const auto start = std::chrono::steady_clock::now();
+  lap::Engine engine(problem);
+  engine.solve();
+  AssignmentResult r;
+  r.assignment = engine.assignment();
+  r.objective = problem.objective(r.assignment);
+  r.optimal = true;
+  r.status = SolveStatus::Optimal;
+  r.upper_bound = r.objective;
+  r.iterations = engine.augmentations();
+  r.solver = "lap";
+  r.row_duals = engine.row_duals();
+  r.col_duals = engine.col_duals();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,13 @@
+// src/solvers/structure.hpp — structural facts the solvers use.
+#pragma once
+#include "ivassign/assignment.hpp"
+
+namespace ivassign {
+
+/// True when every optimum matches every allowed buyer: there are at most as many such buyers as
+/// sellers and each buyer's smallest weight exceeds the largest total externality cost it can add
+/// or cause (a QAPLIB instance with its completeness bonus, for instance). Cost: one pass over the
+/// externality storage, O(n^2 T) for the factored form.
+bool every_optimum_is_complete(const AssignmentProblem& problem);
+
+}  // namespace ivassign

@@ -1,0 +1,127 @@
+// The LAP solver against exhaustive search and (when available) scipy; duals; warm-started removals.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <fstream>
+#include <random>
+
+#include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
+#include "solvers/lap.hpp"
+#include "test_support.hpp"
+
+namespace ivassign {
+namespace {
+
+AssignmentProblem random_lap(int n, int s, std::uint64_t seed, double lo, double hi, bool integer = false) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::vector<double> w(static_cast<std::size_t>(n) * s);
+  for (auto& x : w) x = integer ? std::floor(u(rng)) : u(rng);
+  return AssignmentProblem::linear_only(n, s, w);
+}
+
+void expect_dual_certificate(const AssignmentProblem& p, const AssignmentResult& r) {
+  const double tol = 1e-9;
+  std::vector<char> seller_used(p.sellers, 0);
+  for (int i = 0; i < p.buyers; ++i)
+    if (r.assignment[i] >= 0) seller_used[r.assignment[i]] = 1;
+  for (int i = 0; i < p.buyers; ++i) {
+    for (int j = 0; j < p.sellers; ++j) EXPECT_LE(p.w(i, j), r.row_duals[i] + r.col_duals[j] + tol);
+    if (r.assignment[i] >= 0) {
+      EXPECT_NEAR(p.w(i, r.assignment[i]), r.row_duals[i] + r.col_duals[r.assignment[i]], tol);
+    }
+  }
+  double dual = 0;
+  for (double a : r.row_duals) dual += a;
+  for (double b : r.col_duals) dual += b;
+  // strong duality holds for the partial-matching LP when the private columns are in use
+  bool partial = false;
+  for (double x : p.linear) partial = partial || x <= 0;
+  if (partial || p.buyers > p.sellers) {
+    for (double a : r.row_duals) EXPECT_GE(a, -tol);
+    for (double b : r.col_duals) EXPECT_GE(b, -tol);
+    EXPECT_NEAR(dual, r.objective, 1e-7);
+  }
+}
+
+TEST(LapSolver, MatchesExhaustiveSearchOnRectangularAndPartialProblems) {
+  int cases = 0;
+  for (int n = 1; n <= 6; ++n)
+    for (int s = 1; s <= 6; ++s)
+      for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+        // mixed signs (some pairs are never worth matching), and integer ties
+        const AssignmentProblem p = random_lap(n, s, seed * 100 + n * 10 + s, -4, 9, seed % 2 == 0);
+        const AssignmentResult r = solve_lap(p);
+        const AssignmentResult e = solve_by_enumeration(p);
+        ASSERT_NEAR(r.objective, e.objective, 1e-9) << "n " << n << " s " << s << " seed " << seed;
+        EXPECT_NEAR(check_assignment(p, r.assignment), r.objective, 1e-9);
+        EXPECT_TRUE(r.optimal);
+        expect_dual_certificate(p, r);
+        ++cases;
+      }
+  EXPECT_EQ(cases, 216);
+}
+
+TEST(LapSolver, ExcludedBuyersStayUnmatched) {
+  AssignmentProblem p = random_lap(5, 4, 3, 1, 10);
+  p.allowed = {1, 0, 1, 1, 0};
+  const AssignmentResult r = solve_lap(p);
+  EXPECT_EQ(r.assignment[1], -1);
+  EXPECT_EQ(r.assignment[4], -1);
+  EXPECT_NEAR(r.objective, solve_by_enumeration(p).objective, 1e-9);
+}
+
+TEST(LapSolver, WarmStartedRemovalEqualsColdResolve) {
+  for (std::uint64_t seed = 1; seed <= 30; ++seed) {
+    const int n = 3 + static_cast<int>(seed % 9), s = 2 + static_cast<int>((seed * 7) % 11);
+    const AssignmentProblem p = random_lap(n, s, seed, seed % 3 == 0 ? -3 : 0.5, 20, seed % 4 == 0);
+    for (int i = 0; i < n; ++i) {
+      lap::Engine warm(p);
+      warm.solve();
+      warm.remove_row(i);
+      AssignmentProblem minus = p;
+      minus.allowed.assign(n, 1);
+      minus.allowed[i] = 0;
+      EXPECT_NEAR(warm.objective(), solve_by_enumeration(minus).objective, 1e-9) << "seed " << seed << " i " << i;
+      EXPECT_EQ(warm.assignment()[i], -1);
+    }
+  }
+}
+
+TEST(LapSolver, AgreesWithScipyLinearSumAssignment) {
+  if (std::system("/usr/bin/python3 -c 'import scipy.optimize' >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "/usr/bin/python3 with scipy is not installed (Debian package python3-scipy)";
+  const std::string dir = test::temp_dir();
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const int n = 40 + static_cast<int>(seed) * 7, s = seed % 2 ? n : n + 13;
+    const AssignmentProblem p = random_lap(n, s, seed, 1, seed % 3 == 0 ? 5 : 1000, seed % 3 == 0);  // ties
+    {
+      std::ofstream out(dir + "/w.txt");
+      out.precision(17);
+      out << n << "\n" << s << "\n";
+      for (double x : p.linear) out << x << "\n";
+    }
+    const std::string script = dir + "/lsa.py";
+    std::ofstream(script) << "import sys, numpy as np\nfrom scipy.optimize import linear_sum_assignment\n"
+                             "d = np.loadtxt(sys.argv[1]); n, s = int(d[0]), int(d[1]); w = d[2:].reshape(n, s)\n"
+                             "r, c = linear_sum_assignment(w, maximize=True)\nprint(repr(float(w[r, c].sum())))\n";
+    FILE* pipe = popen(("/usr/bin/python3 " + script + " " + dir + "/w.txt").c_str(), "r");
+    ASSERT_NE(pipe, nullptr);
+    char buf[128] = {0};
+    ASSERT_NE(fgets(buf, sizeof buf, pipe), nullptr);
+    pclose(pipe);
+    const double scipy_value = std::stod(buf);
+    EXPECT_NEAR(solve_lap(p).objective, scipy_value, 1e-9 * std::abs(scipy_value)) << "n " << n << " s " << s;
+  }
+}
+
+TEST(LapSolver, RefusesQuadraticProblems) {
+  AssignmentProblem p = random_lap(3, 3, 1, 1, 2);
+  p.externalities.form = ExternalityCosts::Form::Dense;
+  p.externalities.dense.assign(81, 0.0);
+  EXPECT_THROW(solve_lap(p), InputError);
+}
+
+}  // namespace
+}  // namespace ivassign
