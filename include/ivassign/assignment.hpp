@@ -97,6 +97,9 @@ struct AssignmentResult {
   std::vector<double> col_duals; ///< LAP only: seller potentials
 };
 
+/// Throws InputError naming an option that is out of its range.
+void validate_solver_options(const SolverOptions& options);
+
 /// Validates options (InputError naming the option and its range) and the problem, then solves.
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options = {});
 

@@ -2,6 +2,11 @@
 //
 // x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z)     (x_i <= 0: buyer i pays -x_i)
 // Needs n + 1 optima: the full one (given) and one "minus-i" optimum per buyer (buyer i removed).
+// Without externalities the minus-i optima come from the full LAP optimum: row i is removed from
+// a copy of the optimal primal-dual state and optimality is restored by re-reducing the rows the
+// freed column makes infeasible and re-augmenting them (exact; typically one augmenting path), in
+// parallel over buyers. With externalities each minus-i search starts from the full matching with
+// i removed (tabu) and runs in parallel over buyers.
 // Guarantees kept whatever the solver (heuristics included):
 //  * the full value is at least every minus-i matching extended by i's best free seller: when the
 //    solver's full matching loses to one, the extension replaces it (`full_improved`);
@@ -37,6 +42,10 @@ struct VcgResult {
 /// The minus-i problems are solved with `options`, in parallel over buyers.
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full,
                         const SolverOptions& options = {});
+
+/// The efficient matching and its VCG transfers in one call (`full_out`: the solver's result).
+VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options = {},
+                         AssignmentResult* full_out = nullptr);
 
 /// max over Z_-i of sum_{k != i} g_k, with its solver result (problem with buyer i excluded).
 AssignmentResult solve_without_buyer(const AssignmentProblem& problem, int buyer,

@@ -42,8 +42,7 @@ Truthful solve_truthful(const Instance& in, const std::vector<double>& rho, cons
   const AssignmentProblem problem = expected_problem(in, rho);
   const auto start = std::chrono::steady_clock::now();
   Truthful t;
-  t.full = solve_assignment(problem, inner);
-  t.vcg = vcg_transfers(problem, t.full, inner);
+  t.vcg = solve_with_vcg(problem, inner, &t.full);
   t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
 }

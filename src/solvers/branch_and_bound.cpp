@@ -143,11 +143,19 @@ class BranchAndBound {
     linear.allowed = mask;
     lap::Engine e2(linear);
     e2.solve();
-    const auto z = e2.assignment();
-    const double v = p_.objective(z);
-    if (v > best_value_) {
-      best_value_ = v;
-      best_ = z;
+    std::vector<std::vector<int>> candidates{e2.assignment()};
+    if (o_.initial_assignment.size() == static_cast<std::size_t>(p_.buyers)) candidates.push_back(o_.initial_assignment);
+    for (const auto& z : candidates) {
+      double v = 0.0;
+      try {
+        v = check_assignment(p_, z);  // a hint that is not a valid matching here is ignored
+      } catch (const Error&) {
+        continue;
+      }
+      if (v > best_value_) {
+        best_value_ = v;
+        best_ = z;
+      }
     }
   }
 

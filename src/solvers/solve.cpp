@@ -10,9 +10,7 @@
 
 namespace ivassign {
 
-namespace {
-
-void validate_options(const SolverOptions& o) {
+void validate_solver_options(const SolverOptions& o) {
   if (!(o.time_limit > 0.0))
     throw InputError("solver option time_limit: " + std::to_string(o.time_limit) +
                      " is out of range; it must be > 0 seconds (infinity for none)");
@@ -26,6 +24,8 @@ void validate_options(const SolverOptions& o) {
     throw InputError("solver option exact_size_limit: must be >= 0");
   if (std::isinf(o.target)) throw InputError("solver option target: must be finite (NaN for none)");
 }
+
+namespace {
 
 void validate_problem(const AssignmentProblem& p) {
   const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
@@ -68,7 +68,7 @@ void validate_problem(const AssignmentProblem& p) {
 }  // namespace
 
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
-  validate_options(options);
+  validate_solver_options(options);
   validate_problem(problem);
   SolverKind kind = options.solver;
   if (kind == SolverKind::Auto) {

@@ -7,6 +7,7 @@
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
+#include "solvers/lap.hpp"
 
 namespace ivassign {
 
@@ -54,11 +55,23 @@ double others_value(const std::vector<double>& g, int i) {
 
 }  // namespace
 
+namespace {
+
+bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
+  return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
+}
+
+/// VCG around a given full matching, with the minus-i optima already computed.
+VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
+                 const std::vector<std::vector<int>>& minus_assignment);
+
+}  // namespace
+
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
   const int n = problem.buyers;
+  validate_solver_options(options);
   check_assignment(problem, full.assignment);
   VcgResult r;
-  r.assignment = full.assignment;
   r.minus_i_welfare.assign(n, 0.0);
   r.minus_i_upper_bound.assign(n, std::numeric_limits<double>::infinity());
   r.proven.assign(n, 0);
@@ -66,11 +79,34 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   SolverOptions inner = options;
   inner.threads = 1;
   FirstException errors;
+  if (uses_lap(problem, options)) {
+    // LAP: one optimum with its duals, then each minus-i optimum by removing row i from a copy of
+    // that state and repairing it (usually one augmenting path) instead of a new solve
+    lap::Engine engine(problem);
+    engine.solve();
+#pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
+    for (int i = 0; i < n; ++i) {
+      errors.run([&] {
+        if (!problem.buyer_allowed(i)) return;
+        lap::Engine minus = engine;
+        minus.remove_row(i);
+        minus_assignment[i] = minus.assignment();
+        r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = problem.objective(minus_assignment[i]);
+        r.proven[i] = 1;
+      });
+    }
+    errors.rethrow();
+    return finish(problem, full, std::move(r), minus_assignment);
+  }
 #pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
   for (int i = 0; i < n; ++i) {
     errors.run([&] {
       if (!problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
-      const AssignmentResult minus = solve_without_buyer(problem, i, inner);
+      // warm start for heuristics: the full matching with buyer i removed
+      SolverOptions warm = inner;
+      warm.initial_assignment = full.assignment;
+      warm.initial_assignment[i] = -1;
+      const AssignmentResult minus = solve_without_buyer(problem, i, warm);
       r.minus_i_welfare[i] = minus.objective;
       r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
       r.proven[i] = minus.optimal ? 1 : 0;
@@ -78,6 +114,22 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     });
   }
   errors.rethrow();
+  return finish(problem, full, std::move(r), minus_assignment);
+}
+
+VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {
+  AssignmentResult full = solve_assignment(problem, options);
+  VcgResult r = vcg_transfers(problem, full, options);
+  if (full_out) *full_out = std::move(full);
+  return r;
+}
+
+namespace {
+
+VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
+                 const std::vector<std::vector<int>>& minus_assignment) {
+  const int n = problem.buyers;
+  r.assignment = full.assignment;
   // Guarantee 1: the full value is at least every minus-i matching extended by i. A heuristic full
   // solve that loses to one is replaced by the best extension (the minus-i values do not change).
   double welfare = problem.objective(r.assignment);
@@ -116,5 +168,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
               std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   return r;
 }
+
+}  // namespace
 
 }  // namespace ivassign

@@ -71,3 +71,71 @@ TEST(Vcg, ExcludedBuyerAndBadIndex) {
 
 }  // namespace
 }  // namespace ivassign
+
+#include <random>
+
+#include "ivassign/solvers.hpp"
+
+namespace ivassign {
+namespace {
+
+TEST(VcgLap, WarmStartedMinusIOptimaEqualColdResolves) {
+  std::mt19937_64 rng(11);
+  for (int n : {5, 17, 60, 150, 300}) {
+    for (int variant = 0; variant < 3; ++variant) {
+      const int s = variant == 1 ? n + n / 3 : (variant == 2 ? n - n / 4 : n);
+      std::vector<double> w(static_cast<std::size_t>(n) * s);
+      std::uniform_int_distribution<int> ties(0, 6);  // integer weights: many ties
+      std::uniform_real_distribution<double> u(-2, 100);
+      for (auto& x : w) x = variant == 0 ? ties(rng) : u(rng);
+      const AssignmentProblem p = AssignmentProblem::linear_only(n, s, w);
+      AssignmentResult full;
+      const VcgResult v = solve_with_vcg(p, {}, &full);
+      EXPECT_TRUE(v.optimal);
+      for (int i = 0; i < n; ++i) {
+        const double cold = solve_without_buyer(p, i).objective;
+        ASSERT_NEAR(v.minus_i_welfare[i], cold, 1e-9 * (1 + std::abs(cold))) << "n " << n << " variant " << variant << " i " << i;
+        EXPECT_LE(v.transfers[i], 0.0);
+        EXPECT_GE(v.payoffs[i] + v.transfers[i], -1e-9);
+      }
+    }
+  }
+}
+
+TEST(VcgQap, GuaranteesHoldWithTheHeuristicAndATinyTimeLimit) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    test::RandomSpec spec;
+    spec.buyers = 14;
+    spec.sellers = 14;
+    spec.signals.assign(14, 2);
+    spec.prior = Prior::Form::PerBuyer;
+    spec.externalities = Externalities::Form::Factored;
+    const Instance in = test::random_instance(spec, seed);
+    const AssignmentProblem p = expected_problem(in, std::vector<double>(in.states, 1.0 / in.states));
+    SolverOptions o;
+    o.solver = SolverKind::Tabu;
+    o.time_limit = 0.002;
+    o.threads = 1;
+    const VcgResult v = solve_with_vcg(p, o);
+    for (int i = 0; i < p.buyers; ++i) {
+      EXPECT_LE(v.transfers[i], 0.0);
+      EXPECT_GE(v.payoffs[i] + v.transfers[i], -1e-9);
+      EXPECT_FALSE(v.proven[i]);
+      EXPECT_GE(v.transfer_error_bound[i], 0.0);
+    }
+    EXPECT_FALSE(v.optimal);
+  }
+}
+
+TEST(VcgOptions, BadOptionsAreRefused) {
+  const AssignmentProblem p = AssignmentProblem::linear_only(2, 2, {1, 2, 3, 4});
+  SolverOptions o;
+  o.time_limit = -1;
+  EXPECT_THROW(solve_with_vcg(p, o), InputError);
+  o = {};
+  o.threads = -1;
+  EXPECT_THROW(solve_with_vcg(p, o), InputError);
+}
+
+}  // namespace
+}  // namespace ivassign
