@@ -18,6 +18,7 @@
 #include <string>
 
 #include "ivassign/instance.hpp"
+#include "ivassign/solvers.hpp"
 
 namespace ivassign {
 
@@ -39,5 +40,12 @@ struct SpectrumOptions {
 
 /// Validates the options (InputError naming the option and its range) and generates the instance.
 Instance generate_spectrum(const SpectrumOptions& options);
+
+/// A QAPLIB instance as an `ivassign/1` instance: one state, one signal per buyer, facilities as
+/// buyers and locations as sellers, u_ij = `constant`, v_ij = a_ii b_jj, factored externalities
+/// c_ij^pq = a_ip b_jq. `constant` (> 2 n max a max b + max a_ii b_jj) makes every complete matching
+/// beat every partial one, so welfare(permutation) = n * constant - QAP objective(permutation).
+/// InputError when an entry of a or b is negative (the format needs non-negative costs).
+Instance qap_as_instance(const QapInstance& qap, double* constant = nullptr);
 
 }  // namespace ivassign

@@ -35,7 +35,16 @@ struct MechanismOptions {
   int threads = 0;                ///< 0: all cores
   /// delta.exact solves every profile; refused above this many profiles (use theorem1 or a value).
   std::uint64_t max_exact_profiles = 1u << 20;
+  /// ... and above this many assignment solves (exact_delta_work: a solve with externalities, a QAP,
+  /// counts 256), so that a run that would take hours is refused at once with a clear message.
+  std::uint64_t max_exact_work = 1u << 22;
 };
+
+/// The work delta.exact needs: P profiles x (1 + sum_i (K_i - 1)) solves (the truthful one and
+/// every stage-1 lie), x 256 with externalities; saturates at UINT64_MAX.
+std::uint64_t exact_delta_work(const Instance& instance);
+/// True when delta.exact is within both limits of `options`.
+bool exact_delta_affordable(const Instance& instance, const MechanismOptions& options);
 
 struct ProfileOutcome {
   std::vector<int> profile;          ///< reported signals r

@@ -12,5 +12,7 @@ void add_mechanism_command(CLI::App& app);
 void add_check_command(CLI::App& app);
 void add_replica_command(CLI::App& app);
 void add_qap_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+void add_convert_command(CLI::App& app);
 
 }  // namespace ivassign::cli

@@ -20,6 +20,8 @@ int main(int argc, char** argv) {
   ivassign::cli::add_check_command(app);
   ivassign::cli::add_replica_command(app);
   ivassign::cli::add_qap_command(app);
+  ivassign::cli::add_generate_command(app);
+  ivassign::cli::add_convert_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

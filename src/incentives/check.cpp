@@ -160,11 +160,11 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   rep.instance = in.name;
   rep.bound = in.effective_bound();
   MechanismOptions mopt = opt.mechanism;
-  const std::uint64_t profiles = in.profile_count_saturated();
-  const bool exact = profiles <= mopt.max_exact_profiles;
+  const bool exact = exact_delta_affordable(in, mopt);
   mopt.compute_exact_delta = exact;
   if (!exact && mopt.delta_mode == DeltaMode::Exact)
-    throw InputError("delta.exact solves every one of the signal profiles, too many here; check with --delta theorem1 "
+    throw InputError("delta.exact solves the assignment on every signal profile and for every stage-1 lie, too much work here "
+                     "(MechanismOptions::max_exact_profiles, max_exact_work); check with --delta theorem1 "
                      "or --delta VALUE (stage 1 is then checked against the Theorem 1 condition)");
   report_progress(opt, 0.0, "mechanism on every profile");
   std::vector<std::vector<int>> evaluated;

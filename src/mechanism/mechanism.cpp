@@ -61,6 +61,19 @@ std::vector<double> rho_of(const PosteriorTable& table, std::uint64_t b) {
 
 }  // namespace
 
+std::uint64_t exact_delta_work(const Instance& in) {
+  const std::uint64_t profiles = in.profile_count_saturated();
+  std::uint64_t per_profile = 1;
+  for (int k : in.signals) per_profile += static_cast<std::uint64_t>(k - 1);
+  const std::uint64_t weight = in.externalities.form == Externalities::Form::None ? 1 : 256;
+  if (profiles == UINT64_MAX || profiles > UINT64_MAX / per_profile / weight) return UINT64_MAX;
+  return profiles * per_profile * weight;
+}
+
+bool exact_delta_affordable(const Instance& in, const MechanismOptions& options) {
+  return in.profile_count_saturated() <= options.max_exact_profiles && exact_delta_work(in) <= options.max_exact_work;
+}
+
 MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options) {
   validate_options(options);
@@ -77,12 +90,16 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   PosteriorTable table;
   const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
                           in.profile_count_saturated() <= mopt.max_tensor_profiles;
-  if (options.compute_exact_delta && in.profile_count_saturated() > options.max_exact_profiles)
+  if (options.compute_exact_delta && !exact_delta_affordable(in, options))
     throw InputError("delta.exact solves the assignment on every one of the " +
                      (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
                                                                  : std::to_string(in.profile_count())) +
-                     " signal profiles (limit " + std::to_string(options.max_exact_profiles) +
-                     "); use --delta theorem1 or --delta VALUE with --no-exact-delta");
+                     " signal profiles and for every stage-1 lie (work " +
+                     (exact_delta_work(in) == UINT64_MAX ? std::string("beyond 2^64")
+                                                         : std::to_string(exact_delta_work(in))) +
+                     ", limits " + std::to_string(options.max_exact_profiles) + " profiles and " +
+                     std::to_string(options.max_exact_work) +
+                     " solves, a QAP counting 256); use --delta theorem1 or --delta VALUE with --no-exact-delta");
   if (with_table) {
     table = build_posterior_table(in, options.backend);
     report.measures = information_measures(table, table.backend);

@@ -131,35 +131,76 @@ void Engine::remove_row(int buyer) {
   u_[buyer] = 0.0;
   if (freed < 0) return;
   row4col_[freed] = -1;
-  // Optimality needs v = 0 on every unassigned column. Raising a column's v to 0 can make rows
-  // infeasible: each is re-reduced (u_r = min_c c_rc - v_c) and, when its own column is no longer
-  // tight, released, which frees that column in turn. Then every released row is re-augmented.
-  std::vector<int> columns{freed}, released;
-  while (!columns.empty()) {
-    const int col = columns.back();
-    columns.pop_back();
-    if (v_[col] == 0.0) continue;
-    v_[col] = 0.0;
-    for (int r = 0; r < n_; ++r) {
-      if (!active_[r]) continue;
-      const double c = cost(r, col);
-      if (!(c < kInf) || c - u_[r] - v_[col] >= 0.0) continue;
-      double best = kInf;
-      for (int k = 0; k < cols_; ++k) {
-        const double ck = cost(r, k);
-        if (ck < kInf) best = std::min(best, ck - v_[k]);
-      }
-      u_[r] = best;
-      const int mine = col4row_[r];
-      if (mine >= 0 && cost(r, mine) - u_[r] - v_[mine] > tight_) {
-        row4col_[mine] = -1;
-        col4row_[r] = -1;
-        released.push_back(r);
-        columns.push_back(mine);
+  if (freed >= s_) {  // buyer i was unmatched (its private column): nothing else changes
+    v_[freed] = 0.0;
+    return;
+  }
+  // The new optimum differs from the old one by one alternating path that starts at the freed
+  // column j: rows r_1..r_k move r_t: c_t -> c_{t-1} (c_0 = j) and c_k becomes free. Its cost change
+  // is D + v_j - v_{c_k}, D the sum of reduced costs along it, so a Dijkstra from j over columns
+  // (dist) and rows (d) finds the best one; it stops once d_min >= T = min over reached columns of
+  // dist(c) - v_c (v <= 0, so nothing further can do better). Duals: v_c += T - dist(c),
+  // u_r -= T - d(r) on what was reached keeps every reduced cost >= 0, matched edges tight and
+  // v = 0 on the column left free.
+  std::vector<double> dist_col;  // dist of reached columns, in reach order
+  std::vector<int> reached_cols{freed}, reached_rows;
+  std::vector<double> d(n_, kInf);
+  std::vector<int> pred(n_, -1);
+  std::vector<char> done(n_, 0);
+  dist_col.push_back(0.0);
+  double T = -v_[freed];
+  int best_col = freed;
+  int col = freed;
+  double dcol = 0.0;
+  while (true) {
+    // relax every row from the column just reached
+    const double vc = v_[col];
+    if (col < s_) {
+      for (int r = 0; r < n_; ++r) {
+        if (!active_[r] || done[r]) continue;
+        const double c = cost(r, col);
+        if (!(c < kInf)) continue;
+        const double cand = dcol + c - u_[r] - vc;
+        if (cand < d[r]) {
+          d[r] = cand;
+          pred[r] = col;
+        }
       }
     }
+    int next = -1;
+    double lowest = kInf;
+    for (int r = 0; r < n_; ++r)
+      if (active_[r] && !done[r] && d[r] < lowest) {
+        lowest = d[r];
+        next = r;
+      }
+    if (next < 0 || !(lowest < T)) break;
+    done[next] = 1;
+    reached_rows.push_back(next);
+    col = col4row_[next];
+    dcol = lowest;
+    reached_cols.push_back(col);
+    dist_col.push_back(dcol);
+    if (dcol - v_[col] < T) {
+      T = dcol - v_[col];
+      best_col = col;
+    }
   }
-  for (int r : released) augment(r);
+  for (std::size_t k = 0; k < reached_cols.size(); ++k) v_[reached_cols[k]] += T - dist_col[k];
+  for (int r : reached_rows) u_[r] -= T - d[r];
+  // flip the path that ends at best_col: its row moves to its predecessor column, and so on back to j
+  int c = best_col, r = row4col_[c];
+  row4col_[c] = -1;
+  while (c != freed) {
+    const int to = pred[r];
+    const int displaced = row4col_[to];  // the row that moves next (-1 at j)
+    col4row_[r] = to;
+    row4col_[to] = r;
+    r = displaced;
+    c = to;
+  }
+  v_[best_col] = 0.0;  // = v + T - dist already; exact zero for the free column
+  ++augmentations_;
 }
 
 std::vector<int> Engine::assignment() const {

@@ -18,8 +18,9 @@ class Engine {
   /// Augments every unassigned row (Jonker-Volgenant style shortest augmenting paths, Dijkstra on
   /// reduced costs with dual updates). O(rows^2 * columns) worst case.
   void solve();
-  /// Takes row `buyer` out of an optimal state and restores optimality: the freed column's dual is
-  /// raised to 0, rows it made infeasible are re-reduced and re-augmented (usually one path).
+  /// Takes row `buyer` out of an optimal state and restores optimality (assignment and duals) with one
+  /// alternating path from the column it freed: a Dijkstra over reduced costs that stops as soon as
+  /// no longer path can do better, O(rows) per row it reaches.
   void remove_row(int buyer);
 
   std::vector<int> assignment() const;  ///< seller of every buyer, or -1

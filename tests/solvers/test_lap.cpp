@@ -85,6 +85,21 @@ TEST(LapSolver, WarmStartedRemovalEqualsColdResolve) {
       minus.allowed[i] = 0;
       EXPECT_NEAR(warm.objective(), solve_by_enumeration(minus).objective, 1e-9) << "seed " << seed << " i " << i;
       EXPECT_EQ(warm.assignment()[i], -1);
+      // the repaired state is optimal with valid duals: a second removal from it is exact too
+      const int k = (i + 1) % n;
+      warm.remove_row(k);
+      minus.allowed[k] = 0;
+      EXPECT_NEAR(warm.objective(), solve_by_enumeration(minus).objective, 1e-9) << "seed " << seed << " i,k " << i
+                                                                                    << "," << k;
+      const std::vector<double> a = warm.row_duals(), b = warm.col_duals();
+      const std::vector<int> z = warm.assignment();
+      for (int r = 0; r < n; ++r) {
+        if (!minus.allowed[r]) continue;
+        for (int j = 0; j < s; ++j) EXPECT_LE(p.w(r, j), a[r] + b[j] + 1e-9);
+        if (z[r] >= 0) {
+          EXPECT_NEAR(p.w(r, z[r]), a[r] + b[z[r]], 1e-9);
+        }
+      }
     }
   }
 }

@@ -1,0 +1,125 @@
+// Solver benchmarks (targets measured, not asserted):
+//  * LAP on dense uniform random weights, n = 1000 / 4000 (/ 10000 with IVASSIGN_BENCH_LARGE=1);
+//  * VCG without externalities, n = 2000: all n + 1 optima (warm-started removals) vs one solve;
+//  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU);
+//  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget.
+// The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <random>
+
+#include "ivassign/solvers.hpp"
+#include "ivassign/vcg.hpp"
+
+namespace {
+
+using namespace ivassign;
+
+AssignmentProblem uniform_lap(int n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> w(static_cast<std::size_t>(n) * n);
+  for (auto& x : w) x = u(rng);
+  return AssignmentProblem::linear_only(n, n, std::move(w));
+}
+
+void BM_Lap(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const AssignmentProblem p = uniform_lap(n, 42);
+  for (auto _ : state) {
+    AssignmentResult r = solve_lap(p);
+    benchmark::DoNotOptimize(r.objective);
+  }
+}
+BENCHMARK(BM_Lap)->Arg(1000)->Arg(4000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_LapLarge(benchmark::State& state) {
+  if (!std::getenv("IVASSIGN_BENCH_LARGE")) {
+    state.SkipWithError("set IVASSIGN_BENCH_LARGE=1 for n = 10000 (800 MB of weights)");
+    return;
+  }
+  BM_Lap(state);
+}
+BENCHMARK(BM_LapLarge)->Arg(10000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_VcgLapAllOptima(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  const AssignmentProblem p = uniform_lap(n, 7);
+  double one = 0, all = 0;
+  for (auto _ : state) {
+    auto t0 = std::chrono::steady_clock::now();
+    const AssignmentResult full = solve_lap(p);
+    one = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    t0 = std::chrono::steady_clock::now();
+    const VcgResult v = vcg_transfers(p, full);
+    all = one + std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    benchmark::DoNotOptimize(v.transfers.data());
+  }
+  state.counters["one_solve_s"] = one;
+  state.counters["all_n+1_s"] = all;
+  state.counters["ratio"] = all / one;  // target <= 3
+}
+BENCHMARK(BM_VcgLapAllOptima)->Arg(2000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+QapInstance random_qap(int n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_int_distribution<int> u(0, 99);
+  QapInstance q;
+  q.name = "tai" + std::to_string(n) + "-like";
+  q.n = n;
+  q.a.resize(static_cast<std::size_t>(n) * n);
+  q.b.resize(q.a.size());
+  for (auto& x : q.a) x = u(rng);
+  for (auto& x : q.b) x = u(rng);
+  for (int i = 0; i < n; ++i) q.a[static_cast<std::size_t>(i) * n + i] = q.b[static_cast<std::size_t>(i) * n + i] = 0;
+  return q;
+}
+
+void BM_TabuSwapEvaluations(benchmark::State& state) {
+  const QapInstance q = random_qap(100, 3);
+  SolverOptions o;
+  o.solver = SolverKind::Tabu;
+  o.threads = 1;
+  o.iteration_limit = 2000;
+  std::int64_t iterations = 0;
+  double seconds = 0;
+  for (auto _ : state) {
+    const QapResult r = solve_qaplib(q, o);
+    iterations += r.iterations;
+    seconds += r.seconds;
+  }
+  // every iteration evaluates all n(n-1)/2 swaps (one O(1) update or one O(n) recomputation each)
+  state.counters["swap_evals_per_s"] = static_cast<double>(iterations) * 100 * 99 / 2 / seconds;
+}
+BENCHMARK(BM_TabuSwapEvaluations)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_VcgQapWarmVsCold(benchmark::State& state) {
+  const QapInstance q = random_qap(static_cast<int>(state.range(0)), 5);
+  const AssignmentProblem p = qap_as_assignment(q);
+  SolverOptions o;
+  o.solver = SolverKind::Tabu;
+  o.time_limit = 0.25;  // per solve: the same budget warm and cold
+  for (auto _ : state) {
+    AssignmentResult full;
+    const VcgResult warm = solve_with_vcg(p, o, &full);
+    // cold: the same minus-i searches without the warm start
+    double cold_sum = 0, warm_sum = 0, max_diff = 0;
+    for (int i = 0; i < p.buyers; ++i) {
+      SolverOptions c = o;
+      c.initial_assignment.clear();
+      const double cold = solve_without_buyer(p, i, c).objective;
+      cold_sum += cold;
+      warm_sum += warm.minus_i_welfare[i];
+      max_diff = std::max(max_diff, warm.minus_i_welfare[i] - cold);
+    }
+    state.counters["mean_minus_i_gain_warm_over_cold"] = (warm_sum - cold_sum) / p.buyers;
+    state.counters["max_transfer_difference"] = max_diff;
+  }
+}
+BENCHMARK(BM_VcgQapWarmVsCold)->Arg(100)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+}  // namespace
+
+BENCHMARK_MAIN();
