@@ -119,11 +119,52 @@ void Engine::augment(int cur) {
 }
 
 void Engine::solve() {
+  if (!duals_valid_) throw Error("LAP engine: solve after a removal without duals (a bug)");
   for (int i = 0; i < n_; ++i)
     if (active_[i] && col4row_[i] == -1) augment(i);
 }
 
-void Engine::remove_row(int buyer) {
+bool Engine::warm_start(const std::vector<int>& z, const std::vector<double>& a, const std::vector<double>& b) {
+  if (z.size() != static_cast<std::size_t>(n_) || a.size() != z.size() || b.size() != static_cast<std::size_t>(s_))
+    return false;
+  // v_j = -b_j on real columns, 0 on private ones, u_i = -a_i (see row_duals/col_duals)
+  std::vector<double> u(n_, 0.0), v(cols_, 0.0);
+  std::vector<int> c4r(n_, -1), r4c(cols_, -1);
+  for (int j = 0; j < s_; ++j) {
+    if (!(b[j] >= -tight_)) return false;
+    v[j] = -b[j];
+  }
+  for (int i = 0; i < n_; ++i) {
+    if (!active_[i]) {
+      if (z[i] != -1) return false;
+      continue;
+    }
+    u[i] = -a[i];
+    const int col = z[i] >= 0 ? z[i] : (dummies_ ? s_ + i : -1);
+    if (col < 0 || col >= cols_ || r4c[col] != -1) return false;
+    c4r[i] = col;
+    r4c[col] = i;
+    const double* wi = p_.linear.data() + static_cast<std::size_t>(i) * s_;
+    for (int j = 0; j < s_; ++j)
+      if (-wi[j] - u[i] - v[j] < -tight_) return false;
+    if (dummies_ && a[i] < -tight_) return false;             // private column
+    const double c = col < s_ ? -wi[col] : 0.0;
+    if (c - u[i] - v[col] > tight_) return false;  // the matched edge is tight
+  }
+  for (int j = 0; j < s_; ++j)
+    if (r4c[j] == -1 && v[j] < -tight_) return false;  // an unmatched seller has price 0
+  u_ = std::move(u);
+  v_ = std::move(v);
+  col4row_ = std::move(c4r);
+  row4col_ = std::move(r4c);
+  for (int j = 0; j < s_; ++j)
+    if (row4col_[j] == -1) v_[j] = 0.0;
+  return true;
+}
+
+void Engine::remove_row(int buyer, bool keep_duals) {
+  if (!duals_valid_) throw Error("LAP engine: remove_row after a removal without duals (a bug)");
+  if (!keep_duals) duals_valid_ = false;
   if (!active_[buyer]) return;
   active_[buyer] = 0;
   const int freed = col4row_[buyer];
@@ -149,32 +190,40 @@ void Engine::remove_row(int buyer) {
   std::vector<char> done(n_, 0);
   dist_col.push_back(0.0);
   double T = -v_[freed];
+  // Without duals to maintain, a path can also be cut once d_min + min(-v) over the columns a path
+  // can end at (matched ones) reaches T: nothing further can do better.
+  double floor_v = 0.0;
+  if (!keep_duals) {
+    floor_v = kInf;
+    for (int c = 0; c < cols_; ++c)
+      if (row4col_[c] >= 0) floor_v = std::min(floor_v, -v_[c]);
+    if (!(floor_v < kInf)) floor_v = 0.0;
+  }
   int best_col = freed;
   int col = freed;
   double dcol = 0.0;
   while (true) {
-    // relax every row from the column just reached
+    // relax every row from the column just reached and pick the closest row (one pass)
     const double vc = v_[col];
-    if (col < s_) {
-      for (int r = 0; r < n_; ++r) {
-        if (!active_[r] || done[r]) continue;
-        const double c = cost(r, col);
-        if (!(c < kInf)) continue;
+    const double* wc = col < s_ && by_column_ ? by_column_->data() + static_cast<std::size_t>(col) * n_ : nullptr;
+    int next = -1;
+    double lowest = kInf;
+    for (int r = 0; r < n_; ++r) {
+      if (!active_[r] || done[r]) continue;
+      if (col < s_) {
+        const double c = wc ? -wc[r] : cost(r, col);
         const double cand = dcol + c - u_[r] - vc;
         if (cand < d[r]) {
           d[r] = cand;
           pred[r] = col;
         }
       }
-    }
-    int next = -1;
-    double lowest = kInf;
-    for (int r = 0; r < n_; ++r)
-      if (active_[r] && !done[r] && d[r] < lowest) {
+      if (d[r] < lowest) {
         lowest = d[r];
         next = r;
       }
-    if (next < 0 || !(lowest < T)) break;
+    }
+    if (next < 0 || !(lowest + floor_v < T)) break;
     done[next] = 1;
     reached_rows.push_back(next);
     col = col4row_[next];
@@ -186,8 +235,10 @@ void Engine::remove_row(int buyer) {
       best_col = col;
     }
   }
-  for (std::size_t k = 0; k < reached_cols.size(); ++k) v_[reached_cols[k]] += T - dist_col[k];
-  for (int r : reached_rows) u_[r] -= T - d[r];
+  if (keep_duals) {
+    for (std::size_t k = 0; k < reached_cols.size(); ++k) v_[reached_cols[k]] += T - dist_col[k];
+    for (int r : reached_rows) u_[r] -= T - d[r];
+  }
   // flip the path that ends at best_col: its row moves to its predecessor column, and so on back to j
   int c = best_col, r = row4col_[c];
   row4col_[c] = -1;
@@ -199,7 +250,7 @@ void Engine::remove_row(int buyer) {
     r = displaced;
     c = to;
   }
-  v_[best_col] = 0.0;  // = v + T - dist already; exact zero for the free column
+  if (keep_duals) v_[best_col] = 0.0;  // = v + T - dist already; exact zero for the free column
   ++augmentations_;
 }
 
@@ -218,6 +269,7 @@ double Engine::objective() const {
 }
 
 std::vector<double> Engine::row_duals() const {
+  if (!duals_valid_) throw Error("LAP engine: duals asked for after a removal without duals (a bug)");
   std::vector<double> a(n_, 0.0);
   for (int i = 0; i < n_; ++i)
     if (active_[i]) a[i] = -u_[i] - (dummies_ ? v_[s_ + i] : 0.0);
@@ -225,6 +277,7 @@ std::vector<double> Engine::row_duals() const {
 }
 
 std::vector<double> Engine::col_duals() const {
+  if (!duals_valid_) throw Error("LAP engine: duals asked for after a removal without duals (a bug)");
   std::vector<double> b(s_);
   for (int j = 0; j < s_; ++j) b[j] = -v_[j];
   return b;

@@ -83,13 +83,21 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     // LAP: one optimum with its duals, then each minus-i optimum by removing row i from a copy of
     // that state and repairing it (usually one augmenting path) instead of a new solve
     lap::Engine engine(problem);
-    engine.solve();
+    if (!engine.warm_start(full.assignment, full.row_duals, full.col_duals)) engine.solve();
+    std::vector<double> by_column;  // contiguous column scans for the removals (n*s doubles, <= 256 MB)
+    if (static_cast<double>(n) * problem.sellers <= 3.2e7) {
+      by_column.resize(problem.linear.size());
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < problem.sellers; ++j)
+          by_column[static_cast<std::size_t>(j) * n + i] = problem.linear[static_cast<std::size_t>(i) * problem.sellers + j];
+      engine.set_columns(&by_column);
+    }
 #pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
     for (int i = 0; i < n; ++i) {
       errors.run([&] {
         if (!problem.buyer_allowed(i)) return;
         lap::Engine minus = engine;
-        minus.remove_row(i);
+        minus.remove_row(i, /*keep_duals=*/false);
         minus_assignment[i] = minus.assignment();
         r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = problem.objective(minus_assignment[i]);
         r.proven[i] = 1;
