@@ -1,6 +1,6 @@
 // Solver benchmarks (targets measured, not asserted):
 //  * LAP on dense uniform random weights, n = 1000 / 4000 (/ 10000 with IVASSIGN_BENCH_LARGE=1);
-//  * VCG without externalities, n = 2000: all n + 1 optima (warm-started removals) vs one solve;
+//  * VCG without externalities, n = 2000: all n + 1 optima (smallest equilibrium prices) vs one solve;
 //  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU);
 //  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).

@@ -2,10 +2,10 @@
 //
 // x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z)     (x_i <= 0: buyer i pays -x_i)
 // Needs n + 1 optima: the full one (given) and one "minus-i" optimum per buyer (buyer i removed).
-// Without externalities the minus-i optima come from the full LAP optimum: row i is removed from
-// a copy of the optimal primal-dual state and optimality is restored by re-reducing the rows the
-// freed column makes infeasible and re-augmenting them (exact; typically one augmenting path), in
-// parallel over buyers. With externalities each minus-i search starts from the full matching with
+// Without externalities all minus-i optima come at once from the full LAP optimum and its duals:
+// the smallest competitive-equilibrium prices p (one Dijkstra over sellers, O(s^2 + n s)) are the
+// VCG prices (Leonard 1983), so max_{Z_-i} = W* - w_{i,sigma(i)} + p_{sigma(i)}, exact; the given
+// full optimum's duals are checked and reused, so VCG costs little more than one solve. With externalities each minus-i search starts from the full matching with
 // i removed (tabu) and runs in parallel over buyers.
 // Guarantees kept whatever the solver (heuristics included):
 //  * the full value is at least every minus-i matching extended by i's best free seller: when the
@@ -33,7 +33,8 @@ struct VcgResult {
   std::vector<double> minus_i_upper_bound;  ///< proven bound on the minus-i optimum (= value when proven)
   std::vector<char> proven;             ///< minus-i value proven optimal
   std::vector<double> transfer_error_bound; ///< 0 when proven; else how much x_i may be too high
-  bool full_improved = false;           ///< a minus-i extension beat the given full matching
+  bool full_improved = false;           ///< a better matching than the given one is charged (a minus-i
+                                        ///< extension, or without externalities the LAP optimum)
   double welfare = 0.0;                 ///< sum_i g_i(z*)
   bool optimal = false;                 ///< full and every minus-i optimum proven
 };

@@ -119,7 +119,43 @@ void Engine::augment(int cur) {
 }
 
 void Engine::solve() {
-  if (!duals_valid_) throw Error("LAP engine: solve after a removal without duals (a bug)");
+  // Square and complete (every column ends up matched, so no column needs v = 0): Jonker-Volgenant
+  // column reduction first, v_j = min_i c_ij with each column's cheapest row matched when that row
+  // is still free; the shortest paths then only augment the rows left over.
+  bool fresh = true;
+  for (int i = 0; i < n_ && fresh; ++i) fresh = col4row_[i] == -1;
+  int rows = 0;
+  for (int i = 0; i < n_; ++i) rows += active_[i];
+  if (fresh && !dummies_ && rows == s_ && rows == n_) {
+    std::vector<double> colmin(s_, kInf);
+    std::vector<int> argmin(s_, -1);
+    for (int i = 0; i < n_; ++i) {  // row-major pass over the weights
+      const double* wi = p_.linear.data() + static_cast<std::size_t>(i) * s_;
+      for (int j = 0; j < s_; ++j)
+        if (-wi[j] < colmin[j]) {
+          colmin[j] = -wi[j];
+          argmin[j] = i;
+        }
+    }
+    for (int j = s_ - 1; j >= 0; --j) {
+      v_[j] = colmin[j];
+      const int i = argmin[j];
+      if (col4row_[i] == -1) {
+        col4row_[i] = j;
+        row4col_[j] = i;
+      }
+    }
+    for (int i = 0; i < n_; ++i) {
+      if (col4row_[i] >= 0) {
+        u_[i] = cost(i, col4row_[i]) - v_[col4row_[i]];  // = 0: tight
+      } else {
+        double best = kInf;
+        const double* wi = p_.linear.data() + static_cast<std::size_t>(i) * s_;
+        for (int j = 0; j < s_; ++j) best = std::min(best, -wi[j] - v_[j]);
+        u_[i] = best;
+      }
+    }
+  }
   for (int i = 0; i < n_; ++i)
     if (active_[i] && col4row_[i] == -1) augment(i);
 }
@@ -162,9 +198,7 @@ bool Engine::warm_start(const std::vector<int>& z, const std::vector<double>& a,
   return true;
 }
 
-void Engine::remove_row(int buyer, bool keep_duals) {
-  if (!duals_valid_) throw Error("LAP engine: remove_row after a removal without duals (a bug)");
-  if (!keep_duals) duals_valid_ = false;
+void Engine::remove_row(int buyer) {
   if (!active_[buyer]) return;
   active_[buyer] = 0;
   const int freed = col4row_[buyer];
@@ -190,28 +224,18 @@ void Engine::remove_row(int buyer, bool keep_duals) {
   std::vector<char> done(n_, 0);
   dist_col.push_back(0.0);
   double T = -v_[freed];
-  // Without duals to maintain, a path can also be cut once d_min + min(-v) over the columns a path
-  // can end at (matched ones) reaches T: nothing further can do better.
-  double floor_v = 0.0;
-  if (!keep_duals) {
-    floor_v = kInf;
-    for (int c = 0; c < cols_; ++c)
-      if (row4col_[c] >= 0) floor_v = std::min(floor_v, -v_[c]);
-    if (!(floor_v < kInf)) floor_v = 0.0;
-  }
   int best_col = freed;
   int col = freed;
   double dcol = 0.0;
   while (true) {
     // relax every row from the column just reached and pick the closest row (one pass)
     const double vc = v_[col];
-    const double* wc = col < s_ && by_column_ ? by_column_->data() + static_cast<std::size_t>(col) * n_ : nullptr;
     int next = -1;
     double lowest = kInf;
     for (int r = 0; r < n_; ++r) {
       if (!active_[r] || done[r]) continue;
       if (col < s_) {
-        const double c = wc ? -wc[r] : cost(r, col);
+        const double c = cost(r, col);
         const double cand = dcol + c - u_[r] - vc;
         if (cand < d[r]) {
           d[r] = cand;
@@ -223,7 +247,7 @@ void Engine::remove_row(int buyer, bool keep_duals) {
         next = r;
       }
     }
-    if (next < 0 || !(lowest + floor_v < T)) break;
+    if (next < 0 || !(lowest < T)) break;
     done[next] = 1;
     reached_rows.push_back(next);
     col = col4row_[next];
@@ -235,10 +259,8 @@ void Engine::remove_row(int buyer, bool keep_duals) {
       best_col = col;
     }
   }
-  if (keep_duals) {
-    for (std::size_t k = 0; k < reached_cols.size(); ++k) v_[reached_cols[k]] += T - dist_col[k];
-    for (int r : reached_rows) u_[r] -= T - d[r];
-  }
+  for (std::size_t k = 0; k < reached_cols.size(); ++k) v_[reached_cols[k]] += T - dist_col[k];
+  for (int r : reached_rows) u_[r] -= T - d[r];
   // flip the path that ends at best_col: its row moves to its predecessor column, and so on back to j
   int c = best_col, r = row4col_[c];
   row4col_[c] = -1;
@@ -250,8 +272,35 @@ void Engine::remove_row(int buyer, bool keep_duals) {
     r = displaced;
     c = to;
   }
-  if (keep_duals) v_[best_col] = 0.0;  // = v + T - dist already; exact zero for the free column
+  v_[best_col] = 0.0;  // = v + T - dist already; exact zero for the free column
   ++augmentations_;
+}
+
+std::vector<double> Engine::minimal_prices() const {
+  const std::vector<double> a = row_duals(), b = col_duals();
+  // q_j = b_j - p_j: shortest paths from the sources (q_j <= b_j for p_j >= 0; q_j <= b_j - w_rj for
+  // each unmatched row r) along edges sigma(r) -> k of reduced cost a_r + b_k - w_rk >= 0.
+  std::vector<double> q(b);
+  for (int r = 0; r < n_; ++r) {
+    if (!active_[r] || (col4row_[r] >= 0 && col4row_[r] < s_)) continue;
+    const double* wr = p_.linear.data() + static_cast<std::size_t>(r) * s_;
+    for (int k = 0; k < s_; ++k) q[k] = std::min(q[k], b[k] - wr[k]);
+  }
+  std::vector<char> done(s_, 0);
+  for (int step = 0; step < s_; ++step) {
+    int j = -1;
+    for (int k = 0; k < s_; ++k)
+      if (!done[k] && (j < 0 || q[k] < q[j])) j = k;
+    done[j] = 1;
+    const int r = row4col_[j];
+    if (r < 0) continue;
+    const double* wr = p_.linear.data() + static_cast<std::size_t>(r) * s_;
+    for (int k = 0; k < s_; ++k)
+      if (!done[k]) q[k] = std::min(q[k], q[j] + std::max(0.0, a[r] + b[k] - wr[k]));
+  }
+  std::vector<double> p(s_);
+  for (int k = 0; k < s_; ++k) p[k] = std::max(0.0, b[k] - q[k]);
+  return p;
 }
 
 std::vector<int> Engine::assignment() const {
@@ -269,7 +318,6 @@ double Engine::objective() const {
 }
 
 std::vector<double> Engine::row_duals() const {
-  if (!duals_valid_) throw Error("LAP engine: duals asked for after a removal without duals (a bug)");
   std::vector<double> a(n_, 0.0);
   for (int i = 0; i < n_; ++i)
     if (active_[i]) a[i] = -u_[i] - (dummies_ ? v_[s_ + i] : 0.0);
@@ -277,7 +325,6 @@ std::vector<double> Engine::row_duals() const {
 }
 
 std::vector<double> Engine::col_duals() const {
-  if (!duals_valid_) throw Error("LAP engine: duals asked for after a removal without duals (a bug)");
   std::vector<double> b(s_);
   for (int j = 0; j < s_; ++j) b[j] = -v_[j];
   return b;

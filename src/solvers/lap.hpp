@@ -25,13 +25,13 @@ class Engine {
                   const std::vector<double>& col_duals);
   /// Takes row `buyer` out of an optimal state and restores optimality (assignment and duals) with one
   /// alternating path from the column it freed: a Dijkstra over reduced costs that stops as soon as
-  /// no longer path can do better, O(rows) per row it reaches. With `keep_duals` false the search
-  /// stops sooner (it also uses the smallest price of a column a path can end at) and the duals are
-  /// left invalid: the assignment and objective are optimal, but no further removal or dual query.
-  void remove_row(int buyer, bool keep_duals = true);
-  /// Optional: the weights column by column (s x n, w_ij at [j * n + i]), shared by every copy of
-  /// the engine; remove_row then scans a column contiguously instead of with stride s.
-  void set_columns(const std::vector<double>* weights_by_column) { by_column_ = weights_by_column; }
+  /// no longer path can do better, O(rows) per row it reaches.
+  void remove_row(int buyer);
+  /// The smallest competitive-equilibrium prices p_j of the partial-matching problem at the current
+  /// optimum (Demange, Gale & Sotomayor 1986): one Dijkstra over sellers with the current duals as
+  /// potentials, O(s^2 + n s). By Leonard (1983) they are the VCG prices:
+  /// W(Z_-i) = W* - w_{i,sigma(i)} + p_{sigma(i)} for every matched buyer i (W* for unmatched ones).
+  std::vector<double> minimal_prices() const;
 
   std::vector<int> assignment() const;  ///< seller of every buyer, or -1
   double objective() const;             ///< sum of w over matched pairs
@@ -47,8 +47,6 @@ class Engine {
   int n_ = 0, s_ = 0, cols_ = 0;
   bool dummies_ = false;
   double tight_ = 0.0;  // reduced costs below this are tight (rounding of the dual updates)
-  const std::vector<double>* by_column_ = nullptr;
-  bool duals_valid_ = true;
   std::vector<char> active_;
   std::vector<double> u_, v_;
   std::vector<int> col4row_, row4col_;
