@@ -61,6 +61,24 @@ bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
   return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
 }
 
+/// Without externalities: max over Z_-i of sum_k w for every buyer i from one LAP optimum and the
+/// smallest equilibrium prices (Leonard 1983): W* - w_{i,sigma(i)} + p_sigma(i). `full`, when given,
+/// is tried as a warm start (its certificate is checked). Also returns the optimum and its value.
+std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const AssignmentResult* full,
+                                       std::vector<int>* sigma_out, double* best_out) {
+  lap::Engine engine(problem);
+  if (!full || !engine.warm_start(full->assignment, full->row_duals, full->col_duals)) engine.solve();
+  const std::vector<int> sigma = engine.assignment();
+  const double best = problem.objective(sigma);
+  const std::vector<double> price = engine.minimal_prices();
+  std::vector<double> minus(problem.buyers, best);
+  for (int i = 0; i < problem.buyers; ++i)
+    if (problem.buyer_allowed(i) && sigma[i] >= 0) minus[i] = best - problem.w(i, sigma[i]) + price[sigma[i]];
+  if (sigma_out) *sigma_out = sigma;
+  if (best_out) *best_out = best;
+  return minus;
+}
+
 /// VCG around a given full matching, with the minus-i optima already computed.
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
                  const std::vector<std::vector<int>>& minus_assignment);
@@ -82,14 +100,12 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   if (uses_lap(problem, options)) {
     // LAP: every minus-i optimum at once from the smallest equilibrium prices (Leonard 1983):
     // W(Z_-i) = W* - w_{i,sigma(i)} + p_sigma(i), one Dijkstra after the optimum, exact.
-    lap::Engine engine(problem);
-    if (!engine.warm_start(full.assignment, full.row_duals, full.col_duals)) engine.solve();
-    const std::vector<int> sigma = engine.assignment();
-    const double best = problem.objective(sigma);
-    const std::vector<double> price = engine.minimal_prices();
+    std::vector<int> sigma;
+    double best = 0;
+    const std::vector<double> minus = lap_minus_i_optima(problem, &full, &sigma, &best);
     for (int i = 0; i < n; ++i) {
       if (!problem.buyer_allowed(i)) continue;
-      r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = sigma[i] >= 0 ? best - problem.w(i, sigma[i]) + price[sigma[i]] : best;
+      r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = minus[i];
       r.proven[i] = 1;
     }
     AssignmentResult optimum = full;
@@ -119,6 +135,15 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     });
   }
   errors.rethrow();
+  if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
+    // Costs c >= 0, so the problem without externalities bounds every minus-i value from above;
+    // its minus-i optima all come from one LAP (smallest prices). Finite error bounds for heuristics.
+    AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
+    relaxed.allowed = problem.allowed;
+    const std::vector<double> bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+    for (int i = 0; i < n; ++i)
+      if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
+  }
   return finish(problem, full, std::move(r), minus_assignment);
 }
 
