@@ -1,14 +1,18 @@
 // Solver benchmarks (targets measured, not asserted):
 //  * LAP on dense uniform random weights, n = 1000 / 4000 (/ 10000 with IVASSIGN_BENCH_LARGE=1);
 //  * VCG without externalities, n = 2000: all n + 1 optima (smallest equilibrium prices) vs one solve;
-//  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU);
+//  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU, O(1) updates);
+//  * batch scoring of every swap of many permutations (O(n) each), CPU vs CUDA: the GPU target;
 //  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
 #include <benchmark/benchmark.h>
 
 #include <chrono>
 #include <cstdlib>
+#include <algorithm>
 #include <random>
+
+#include "ivassign/backend.hpp"
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
@@ -94,6 +98,37 @@ void BM_TabuSwapEvaluations(benchmark::State& state) {
   state.counters["swap_evals_per_s"] = static_cast<double>(iterations) * 100 * 99 / 2 / seconds;
 }
 BENCHMARK(BM_TabuSwapEvaluations)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Batch scoring of every swap of many permutations (independent searches), CPU vs CUDA, n = 100
+// (tai100a-sized): swap evaluations per second, each O(n) from scratch.
+void swap_scoring(benchmark::State& state, Backend backend) {
+  if (backend == Backend::Cuda && !cuda_available()) {
+    state.SkipWithError("no CUDA device on this machine");
+    return;
+  }
+  const int n = 100, batch = static_cast<int>(state.range(0));
+  const QapInstance q = random_qap(n, 11);
+  std::mt19937_64 rng(5);
+  std::vector<int> perms;
+  for (int b = 0; b < batch; ++b) {
+    std::vector<int> p(n);
+    for (int e = 0; e < n; ++e) p[e] = e;
+    std::shuffle(p.begin(), p.end(), rng);
+    perms.insert(perms.end(), p.begin(), p.end());
+  }
+  double seconds = 0;
+  std::int64_t evals = 0;
+  for (auto _ : state) {
+    const SwapScores s = score_all_swaps(q, perms, backend);
+    seconds += s.seconds;
+    evals += static_cast<std::int64_t>(s.deltas.size());
+  }
+  state.counters["swap_evals_per_s"] = static_cast<double>(evals) / seconds;
+}
+void BM_SwapScoringCpu(benchmark::State& state) { swap_scoring(state, Backend::Cpu); }
+void BM_SwapScoringCuda(benchmark::State& state) { swap_scoring(state, Backend::Cuda); }
+BENCHMARK(BM_SwapScoringCpu)->Arg(64)->Unit(benchmark::kMillisecond)->Iterations(3);
+BENCHMARK(BM_SwapScoringCuda)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond)->Iterations(3);
 
 void BM_VcgQapWarmVsCold(benchmark::State& state) {
   const QapInstance q = random_qap(static_cast<int>(state.range(0)), 5);

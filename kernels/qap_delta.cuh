@@ -5,6 +5,7 @@
 //   F(pi) = sum_e C[e][pi[e]] + sum_k sum_{e != f} A_k[e][f] * B_k[pi[e]][pi[f]]
 // All matrices are row-major T x T, the K term matrices stacked.
 #pragma once
+#include <math.h>
 #include <stdint.h>
 
 #include "kernels/hd.h"
@@ -30,6 +31,21 @@ IVA_HD double qap_swap_delta(const double* C, const double* A, const double* B, 
     }
   }
   return d;
+}
+
+/// The k-th pair (r, s), r < s, of T items in row-major order (0,1), (0,2), ..., (T-2,T-1):
+/// the order of the batch scoring's output on both backends.
+IVA_HD void qap_pair_of_index(int T, int64_t k, int* r_out, int* s_out) {
+  // r = the largest row whose first index is <= k; first(r) = r*T - r*(r+1)/2
+  const double tt = 2.0 * T - 1.0;
+  int r = static_cast<int>((tt - sqrt(tt * tt - 8.0 * static_cast<double>(k))) / 2.0);
+  if (r < 0) r = 0;
+  if (r > T - 2) r = T - 2;
+  while (r > 0 && static_cast<int64_t>(r) * T - static_cast<int64_t>(r) * (r + 1) / 2 > k) --r;
+  while (r < T - 2 && static_cast<int64_t>(r + 1) * T - static_cast<int64_t>(r + 1) * (r + 2) / 2 <= k) ++r;
+  const int64_t first = static_cast<int64_t>(r) * T - static_cast<int64_t>(r) * (r + 1) / 2;
+  *r_out = r;
+  *s_out = static_cast<int>(k - first) + r + 1;
 }
 
 /// Taillard's O(K) update: the delta of swap (r, s) after the swap (u, v) was applied (pi is the

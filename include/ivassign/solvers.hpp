@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/backend.hpp"
 
 namespace ivassign {
 
@@ -67,5 +68,18 @@ struct QapResult {
   std::string solver;
 };
 QapResult solve_qaplib(const QapInstance& qap, const SolverOptions& options = {});
+
+/// Every pairwise-swap move of many candidate permutations scored at once (the parallel work of
+/// batched independent searches): deltas[b * P + k] = F(perm_b with pair k swapped) - F(perm_b),
+/// P = n(n-1)/2 pairs (0,1), (0,2), ..., (n-2,n-1), F the QAPLIB objective. O(n) per swap
+/// (kernels/qap_delta.cuh, the tabu search's formula); Backend::Cuda runs one block per permutation,
+/// Cpu all cores; both give the same deltas up to rounding. `perms` holds batch * n entries.
+struct SwapScores {
+  std::vector<double> deltas;
+  Backend backend = Backend::Cpu;
+  double seconds = 0.0;  ///< the scoring alone (device kernel time on CUDA, no transfers)
+};
+SwapScores score_all_swaps(const QapInstance& qap, const std::vector<int>& perms, Backend backend = Backend::Auto,
+                           int threads = 0);
 
 }  // namespace ivassign
