@@ -7,5 +7,6 @@
 #include "ivassign/io.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/social.hpp"
 #include "ivassign/tolerances.hpp"
 #include "ivassign/vcg.hpp"

@@ -14,5 +14,10 @@ void add_replica_command(CLI::App& app);
 void add_qap_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
 void add_convert_command(CLI::App& app);
+void add_gvcg_command(CLI::App& app);
+void add_audit_command(CLI::App& app);
+void add_epic_command(CLI::App& app);
+/// `generate social ...`: added under the `generate` command (cmd_social.cpp).
+void add_generate_social_command(CLI::App& generate);
 
 }  // namespace ivassign::cli

@@ -22,6 +22,9 @@ int main(int argc, char** argv) {
   ivassign::cli::add_qap_command(app);
   ivassign::cli::add_generate_command(app);
   ivassign::cli::add_convert_command(app);
+  ivassign::cli::add_gvcg_command(app);
+  ivassign::cli::add_audit_command(app);
+  ivassign::cli::add_epic_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -1,0 +1,214 @@
+// audit_mechanism(): the incentive, participation and budget properties of a direct mechanism
+// (q, x) on the general model (social-format.md, `audit`; 2013 paper, section 2 and Definition 4).
+// One group per (agent, type, lie) scans the others' types; groups run in parallel and are combined
+// in a fixed order, so the report does not depend on the thread count.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "ivassign/error.hpp"
+#include "ivassign/social.hpp"
+#include "kernels/measures.cuh"
+#include "kernels/social_math.cuh"
+#include "posterior/informational_size.hpp"
+#include "social/model.hpp"
+
+namespace ivassign {
+
+using social::PriorTable;
+
+namespace {
+
+void check_mechanism(const SocialProblem& p, const SocialMechanism& mech, const std::string& key) {
+  const std::uint64_t T = p.profiles();
+  const auto n = static_cast<std::uint64_t>(p.agents);
+  if (mech.outcome.size() != T)
+    throw InputError(key + ".outcome: has " + std::to_string(mech.outcome.size()) + " entries, expected |T| = " +
+                     std::to_string(T));
+  for (std::uint64_t t = 0; t < T; ++t)
+    if (mech.outcome[t] < 0 || mech.outcome[t] >= p.outcomes)
+      throw InputError(key + ".outcome[" + std::to_string(t) + "]: " + std::to_string(mech.outcome[t]) +
+                       " is out of range [0, " + std::to_string(p.outcomes - 1) + "] (an outcome index)");
+  if (!mech.transfers.empty() || key == "mechanism") {
+    if (mech.transfers.size() != T * n)
+      throw InputError(key + ".transfers: has " + std::to_string(mech.transfers.size()) +
+                       " numbers, expected |T| * n = " + std::to_string(T * n));
+    for (std::uint64_t k = 0; k < mech.transfers.size(); ++k)
+      if (!std::isfinite(mech.transfers[k]))
+        throw InputError(key + ".transfers[" + std::to_string(k / n) + "][" + std::to_string(k % n) +
+                         "]: not a finite number");
+  }
+}
+
+struct LieGroup {
+  int agent, type, report;
+};
+
+struct LieResult {
+  double margin = 0.0;
+  double best_gain = -INFINITY;
+  std::uint64_t best_profile = 0;
+  double level = 0.0;
+};
+
+std::vector<int> profile_vector(const PriorTable& tb, std::uint64_t t) {
+  std::vector<int> v(tb.dims.size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tb.type_of(t, static_cast<int>(i));
+  return v;
+}
+
+}  // namespace
+
+SocialMechanism problem_mechanism(const SocialProblem& p) {
+  if (!p.has_mechanism) throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
+  return {p.mechanism_outcome, p.mechanism_transfers};
+}
+
+std::vector<int> efficient_rule(const SocialProblem& p, int threads) {
+  social::ThreadScope scope(threads);
+  const PriorTable types = social::type_table(p);
+  const auto un = static_cast<std::size_t>(p.agents), uC = static_cast<std::size_t>(p.outcomes);
+  std::vector<int> q(types.count, p.status_quo);
+#pragma omp parallel
+  {
+    std::vector<double> vals(un * uC + uC);
+#pragma omp for schedule(static)
+    for (std::int64_t st = 0; st < static_cast<std::int64_t>(types.count); ++st) {
+      const auto t = static_cast<std::uint64_t>(st);
+      if (types.marginal[t] == 0.0) continue;
+      social::all_expected_values(p, types, t, vals.data());
+      q[t] = kernels::efficient_with_transfers(vals.data(), p.agents, p.outcomes, vals.data() + un * uC, nullptr);
+    }
+  }
+  return q;
+}
+
+AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, int threads) {
+  check_mechanism(p, mech, "mechanism");
+  social::ThreadScope scope(threads);
+  const PriorTable types = social::type_table(p);
+  const std::uint64_t T = types.count;
+  const int n = p.agents;
+  const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
+  const double tol = social::gain_tolerance(p.effective_bound());
+  const auto& q = mech.outcome;
+  const auto& x = mech.transfers;
+
+  std::vector<LieGroup> groups;
+  for (int i = 0; i < n; ++i)
+    for (int a = 0; a < p.types[static_cast<std::size_t>(i)]; ++a)
+      for (int b = 0; b < p.types[static_cast<std::size_t>(i)]; ++b)
+        if (a != b) groups.push_back({i, a, b});
+  std::vector<LieResult> lie(groups.size());
+#pragma omp parallel
+  {
+    std::vector<double> v(uC);
+    std::vector<DistanceMass> points;
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg) {
+      const LieGroup& g = groups[static_cast<std::size_t>(sg)];
+      LieResult& r = lie[static_cast<std::size_t>(sg)];
+      const auto ii = static_cast<std::size_t>(g.agent);
+      const int K = p.types[ii];
+      const std::uint64_t stride = types.strides[ii];
+      const double pa = types.type_marginal[ii][static_cast<std::size_t>(g.type)];
+      points.clear();
+      for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
+        const std::uint64_t t = kernels::profile_with_signal(o, stride, K, g.type);
+        const double pt = types.marginal[t];
+        if (pt == 0.0) continue;
+        const double w = pt / pa;
+        const std::uint64_t tr = kernels::replace_type(t, stride, g.type, g.report);
+        social::expected_values_of(p, types, g.agent, t, v.data());
+        const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
+        const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
+        r.margin -= w * gain;
+        if (gain > r.best_gain) {
+          r.best_gain = gain;
+          r.best_profile = t;
+        }
+        if (gain > tol) points.push_back({gain, w});
+      }
+      r.level = smallest_exceedance_level(points, 1e-12);
+    }
+  }
+
+  AuditResult res;
+  res.ex_post_max_gain = groups.empty() ? 0.0 : -INFINITY;
+  res.bayesian_min_margin = groups.empty() ? 0.0 : INFINITY;
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    const LieGroup& g = groups[k];
+    const LieResult& r = lie[k];
+    if (r.margin < res.bayesian_min_margin) {
+      res.bayesian_min_margin = r.margin;
+      res.bayesian_agent = g.agent;
+      res.bayesian_type = g.type;
+      res.bayesian_report = g.report;
+    }
+    // ex post worst: the first in the order (agent, profile, report)
+    const bool better =
+        r.best_gain > res.ex_post_max_gain ||
+        (r.best_gain == res.ex_post_max_gain && g.agent == res.ex_post_agent &&
+         profile_vector(types, r.best_profile) < res.ex_post_profile);
+    if (std::isfinite(r.best_gain) && better) {
+      res.ex_post_max_gain = r.best_gain;
+      res.ex_post_agent = g.agent;
+      res.ex_post_profile = profile_vector(types, r.best_profile);
+      res.ex_post_report = g.report;
+    }
+    res.weak_ex_post_epsilon = std::max(res.weak_ex_post_epsilon, r.level);
+  }
+  if (!std::isfinite(res.ex_post_max_gain)) res.ex_post_max_gain = 0.0;
+  if (!std::isfinite(res.bayesian_min_margin)) res.bayesian_min_margin = 0.0;
+  res.bayesian_ic = res.bayesian_min_margin >= -1e-9;
+  res.ex_post_ic = res.ex_post_max_gain <= 1e-9;
+
+  // participation, per (agent, type)
+  std::vector<std::pair<int, int>> types_of;
+  for (int i = 0; i < n; ++i)
+    for (int a = 0; a < p.types[static_cast<std::size_t>(i)]; ++a) types_of.push_back({i, a});
+  std::vector<double> ex_post_min(types_of.size(), INFINITY), interim(types_of.size(), 0.0);
+#pragma omp parallel
+  {
+    std::vector<double> v(uC);
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(types_of.size()); ++sk) {
+      const auto k = static_cast<std::size_t>(sk);
+      const auto [i, a] = types_of[k];
+      const auto ii = static_cast<std::size_t>(i);
+      const int K = p.types[ii];
+      const double pa = types.type_marginal[ii][static_cast<std::size_t>(a)];
+      for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
+        const std::uint64_t t = kernels::profile_with_signal(o, types.strides[ii], K, a);
+        const double pt = types.marginal[t];
+        if (pt == 0.0) continue;
+        social::expected_values_of(p, types, i, t, v.data());
+        const double u = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
+        ex_post_min[k] = std::min(ex_post_min[k], u);
+        interim[k] += pt / pa * u;
+      }
+    }
+  }
+  res.ir_ex_post_min = *std::min_element(ex_post_min.begin(), ex_post_min.end());
+  res.ir_interim_min = *std::min_element(interim.begin(), interim.end());
+
+  double max_deficit = -INFINITY;
+#pragma omp parallel for schedule(static) reduction(max : max_deficit)
+  for (std::int64_t st = 0; st < static_cast<std::int64_t>(T); ++st) {
+    const auto t = static_cast<std::uint64_t>(st);
+    if (types.marginal[t] == 0.0) continue;
+    double s = 0.0;
+    for (std::size_t i = 0; i < un; ++i) s += x[t * un + i];
+    max_deficit = std::max(max_deficit, s);
+  }
+  const auto expected = social::blocked_accumulate(T, 1, [&](std::uint64_t t, double* acc) {
+    double s = 0.0;
+    for (std::size_t i = 0; i < un; ++i) s += x[t * un + i];
+    acc[0] += types.marginal[t] * s;
+  });
+  res.budget.max_deficit = max_deficit;
+  res.budget.expected_deficit = expected[0];
+  return res;
+}
+
+}  // namespace ivassign

@@ -1,0 +1,121 @@
+// The reports of `gvcg`, `audit` and `epic` (social-format.md) as JSON text.
+#include <nlohmann/json.hpp>
+
+#include "ivassign/social.hpp"
+
+namespace ivassign {
+
+namespace {
+
+/// Keys in the order of the spec (ordered_json keeps insertion order).
+using ordered = nlohmann::ordered_json;
+
+ordered opts(const std::vector<std::optional<double>>& v) {
+  ordered a = ordered::array();
+  for (const auto& x : v) a.push_back(x ? ordered(*x) : ordered(nullptr));
+  return a;
+}
+
+ordered budget_json(const SocialBudget& b) {
+  ordered o;
+  o["max_deficit"] = b.max_deficit;
+  o["expected_deficit"] = b.expected_deficit;
+  return o;
+}
+
+}  // namespace
+
+std::string gvcg_report_json(const GvcgResult& r) {
+  ordered doc;
+  doc["format"] = "ivassign-gvcg/1";
+  doc["stages"] = r.stages;
+  doc["informational_size"] = r.measures.informational_size;
+  doc["variability"] = opts(r.measures.variability);
+  doc["aggregate_uncertainty"] = r.measures.aggregate_uncertainty;
+  doc["state_variability"] = opts(r.measures.state_variability);
+  doc["nonexclusive_information"] = r.measures.nonexclusive_information;
+  ordered eps;
+  eps["exact"] = r.epsilon_exact ? ordered(*r.epsilon_exact) : ordered(nullptr);
+  eps["theorem"] = r.epsilon_theorem ? ordered(*r.epsilon_theorem) : ordered(nullptr);
+  eps["used"] = r.epsilon_used ? ordered(*r.epsilon_used) : ordered(nullptr);
+  doc["epsilon"] = eps;
+  ordered profiles = ordered::array();
+  for (const auto& p : r.profiles) {
+    ordered o;
+    o["profile"] = p.profile;
+    o["outcome"] = p.outcome;
+    o["welfare"] = p.welfare;
+    o["values"] = p.values;
+    o["transfers"] = p.transfers;
+    o["rewards"] = p.rewards.empty() ? ordered(nullptr) : ordered(p.rewards);
+    o["net"] = p.net;
+    profiles.push_back(std::move(o));
+  }
+  doc["profiles"] = std::move(profiles);
+  return doc.dump(1);
+}
+
+std::string audit_report_json(const AuditResult& r) {
+  ordered doc;
+  doc["format"] = "ivassign-audit/1";
+  ordered b;
+  b["min_margin"] = r.bayesian_min_margin;
+  b["ic"] = r.bayesian_ic;
+  if (r.bayesian_agent >= 0) {
+    ordered w;
+    w["agent"] = r.bayesian_agent;
+    w["type"] = r.bayesian_type;
+    w["report"] = r.bayesian_report;
+    w["margin"] = r.bayesian_min_margin;
+    b["worst"] = w;
+  } else {
+    b["worst"] = nullptr;
+  }
+  doc["bayesian"] = b;
+  ordered e;
+  e["max_gain"] = r.ex_post_max_gain;
+  e["ic"] = r.ex_post_ic;
+  if (r.ex_post_agent >= 0) {
+    ordered w;
+    w["agent"] = r.ex_post_agent;
+    w["profile"] = r.ex_post_profile;
+    w["report"] = r.ex_post_report;
+    w["gain"] = r.ex_post_max_gain;
+    e["worst"] = w;
+  } else {
+    e["worst"] = nullptr;
+  }
+  doc["ex_post"] = e;
+  doc["weak_ex_post_epsilon"] = r.weak_ex_post_epsilon;
+  ordered ir;
+  ir["ex_post_min"] = r.ir_ex_post_min;
+  ir["interim_min"] = r.ir_interim_min;
+  doc["individual_rationality"] = ir;
+  doc["budget"] = budget_json(r.budget);
+  return doc.dump(1);
+}
+
+std::string epic_report_json(const EpicResult& r, int agents) {
+  ordered doc;
+  doc["format"] = "ivassign-epic/1";
+  doc["implementable"] = r.implementable;
+  if (!r.implementable) {
+    ordered v;
+    v["agent"] = r.agent;
+    v["others"] = r.others;
+    v["cycle"] = r.cycle;
+    v["gain"] = r.gain;
+    doc["violation"] = v;
+  } else {
+    ordered x = ordered::array();
+    const auto n = static_cast<std::size_t>(agents);
+    for (std::size_t k = 0; k + n <= r.transfers.size(); k += n)
+      x.push_back(std::vector<double>(r.transfers.begin() + static_cast<std::ptrdiff_t>(k),
+                                      r.transfers.begin() + static_cast<std::ptrdiff_t>(k + n)));
+    doc["transfers"] = std::move(x);
+    doc["budget"] = budget_json(r.budget);
+  }
+  return doc.dump(1);
+}
+
+}  // namespace ivassign
