@@ -8,7 +8,7 @@
 //
 // Solvers (SolverKind): Enumerate (exhaustive depth-first search with a linear upper bound;
 // exact, practical for n, s <= 8..10), plus the solvers registered by src/solvers/ (LAP, exact
-// branch and bound, tabu search). solve_assignment picks one from the options and the problem.
+// branch and bound, tabu search, local search for large problems). solve_assignment picks one from the options and the problem.
 // AssignmentResult::optimal is true only when the solver proved optimality.
 //
 //   ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, s, weights);
@@ -63,7 +63,7 @@ struct AssignmentProblem {
   static AssignmentProblem linear_only(int buyers, int sellers, std::vector<double> weights);
 };
 
-enum class SolverKind { Auto, Enumerate, Lap, BranchAndBound, Tabu };
+enum class SolverKind { Auto, Enumerate, Lap, BranchAndBound, Tabu, Descent };
 
 struct SolverOptions {
   SolverKind solver = SolverKind::Auto;
@@ -73,8 +73,10 @@ struct SolverOptions {
   std::uint64_t seed = 1;
   int threads = 0;                                              ///< 0: all cores
   /// Auto: without externalities the LAP; with them the exact branch and bound while at most this
-  /// many buyers take part, the tabu search above.
+  /// many buyers take part, above it the tabu search while its slot count (sellers + buyers) is at
+  /// most tabu_size_limit, and the interaction-table local search (solve_descent) beyond.
   int exact_size_limit = 12;
+  int tabu_size_limit = 400;
   /// Heuristics stop as soon as the objective reaches this value (NaN: no target).
   double target = std::numeric_limits<double>::quiet_NaN();
   /// Heuristics start their first search from this matching (empty: none); VCG passes the full

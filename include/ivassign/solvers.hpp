@@ -21,6 +21,16 @@
 //   seed, seed+1, ...; stops at the time limit, the iteration limit or the target value.
 //   Deterministic for a seed and thread count. Never claims optimality.
 //
+// solve_descent — local search for large problems with externalities (spectrum instances with
+//   thousands of licences, where the tabu search's O((n+s)^2) tables do not fit): an interaction
+//   table H(i, j) (the externality cost buyer i at seller j would bear and cause against the current
+//   matching, n*s doubles) is kept exact under moves, so relocations, swaps and replacements of a
+//   buyer are scored in O(s) per buyer and applied in O(T nnz) for the factored form with sparse
+//   seller interference. Starts from the LAP optimum of the linear part (or the given matching),
+//   descends to a local optimum; with a finite time limit it then iterates (perturb n/50 buyers,
+//   descend, keep the better). upper_bound is the linear optimum (valid because c >= 0); optimal
+//   only when that bound is reached. Deterministic for a seed.
+//
 // QAPLIB: read_qaplib reads `n`, A, B (minimize sum_ij a_ij b_p(i)p(j)); qap_objective evaluates a
 //   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic.
 //
@@ -40,6 +50,7 @@ namespace ivassign {
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});
+AssignmentResult solve_descent(const AssignmentProblem& problem, const SolverOptions& options = {});
 
 /// A QAPLIB instance: minimize sum_ij a_ij b_{p(i) p(j)} over permutations p.
 struct QapInstance {

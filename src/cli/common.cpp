@@ -68,7 +68,7 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
   cmd.add_option("--delta", a.delta, "Reward scale: exact (smallest that works), theorem1, or a number >= 0")
       ->capture_default_str();
-  cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic, lap, enumerate")->capture_default_str();
+  cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic (tabu), descent (large problems), lap, enumerate")->capture_default_str();
   add_backend_option(cmd, a.backend);
   cmd.add_option("--threads", a.threads, "Worker threads (0: all cores)")->capture_default_str();
   cmd.add_option("--time-limit", a.time_limit, "Seconds per solve for heuristic solvers");

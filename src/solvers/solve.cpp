@@ -7,6 +7,7 @@
 #include "ivassign/assignment.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "solvers/structure.hpp"
 
 namespace ivassign {
 
@@ -22,6 +23,8 @@ void validate_solver_options(const SolverOptions& o) {
                      " is out of range; it must be >= 1, or 0 for all cores");
   if (o.exact_size_limit < 0)
     throw InputError("solver option exact_size_limit: must be >= 0");
+  if (o.tabu_size_limit < 0)
+    throw InputError("solver option tabu_size_limit: must be >= 0");
   if (std::isinf(o.target)) throw InputError("solver option target: must be finite (NaN for none)");
 }
 
@@ -67,25 +70,25 @@ void validate_problem(const AssignmentProblem& p) {
 
 }  // namespace
 
+SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options) {
+  if (options.solver != SolverKind::Auto) return options.solver;
+  int active = 0;
+  for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
+  if (!problem.has_externalities()) return SolverKind::Lap;
+  if (active <= options.exact_size_limit) return SolverKind::BranchAndBound;
+  if (problem.sellers + active <= options.tabu_size_limit) return SolverKind::Tabu;
+  return SolverKind::Descent;
+}
+
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
   validate_solver_options(options);
   validate_problem(problem);
-  SolverKind kind = options.solver;
-  if (kind == SolverKind::Auto) {
-    int active = 0;
-    for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
-    if (!problem.has_externalities())
-      kind = SolverKind::Lap;
-    else if (active <= options.exact_size_limit)
-      kind = SolverKind::BranchAndBound;
-    else
-      kind = SolverKind::Tabu;
-  }
-  switch (kind) {
+  switch (choose_solver(problem, options)) {
     case SolverKind::Enumerate: return solve_by_enumeration(problem, options);
     case SolverKind::Lap: return solve_lap(problem, options);
     case SolverKind::BranchAndBound: return solve_branch_and_bound(problem, options);
     case SolverKind::Tabu: return solve_tabu(problem, options);
+    case SolverKind::Descent: return solve_descent(problem, options);
     case SolverKind::Auto: break;
   }
   throw Error("solve_assignment: no solver selected");
@@ -98,6 +101,7 @@ std::string to_string(SolverKind kind) {
     case SolverKind::Lap: return "lap";
     case SolverKind::BranchAndBound: return "exact";
     case SolverKind::Tabu: return "heuristic";
+    case SolverKind::Descent: return "descent";
   }
   return "?";
 }
@@ -108,7 +112,8 @@ SolverKind parse_solver_kind(const std::string& text) {
   if (text == "lap") return SolverKind::Lap;
   if (text == "exact" || text == "branch-and-bound") return SolverKind::BranchAndBound;
   if (text == "heuristic" || text == "tabu") return SolverKind::Tabu;
-  throw InputError("--solver: '" + text + "' is not one of auto, exact, heuristic, lap, enumerate");
+  if (text == "descent" || text == "local-search") return SolverKind::Descent;
+  throw InputError("--solver: '" + text + "' is not one of auto, exact, heuristic, descent, lap, enumerate");
 }
 
 std::string to_string(SolveStatus s) {

@@ -11,3 +11,10 @@ namespace ivassign {
 bool every_optimum_is_complete(const AssignmentProblem& problem);
 
 }  // namespace ivassign
+
+namespace ivassign {
+
+/// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
+SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
+
+}  // namespace ivassign

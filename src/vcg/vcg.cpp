@@ -4,10 +4,13 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
 #include "solvers/lap.hpp"
+#include "solvers/placement_costs.hpp"
+#include "solvers/structure.hpp"
 
 namespace ivassign {
 
@@ -25,16 +28,22 @@ namespace {
 
 /// The best single insertion of buyer i into matching z (i unmatched in z): i takes the free seller
 /// with the largest change of the total objective, or stays out. Returns the extended matching.
-std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z, int i) {
+std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z, int i,
+                                 const PlacementCosts* costs) {
   std::vector<char> used(p.sellers, 0);
   for (int k = 0; k < p.buyers; ++k)
     if (z[k] >= 0) used[z[k]] = 1;
+  // cost[j]: what i at j would bear and cause against z (one row of the interaction table)
+  std::vector<double> cost;
+  if (costs && p.has_externalities()) costs->row(i, z, cost);
   double best = 0.0;
   int best_j = -1;
   for (int j = 0; j < p.sellers; ++j) {
     if (used[j]) continue;
     double gain = p.w(i, j);
-    if (p.has_externalities())
+    if (!cost.empty())
+      gain -= cost[j];
+    else if (p.has_externalities())
       for (int k = 0; k < p.buyers; ++k)
         if (k != i && z[k] >= 0) gain -= p.pair_cost(i, j, k, z[k]) + p.pair_cost(k, z[k], i, j);
     if (gain > best) {
@@ -46,12 +55,18 @@ std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z,
   return z;
 }
 
-double others_value(const std::vector<double>& g, int i) {
+/// sum_{k != i} g_k(z with i removed) = sum_{k != i} g_k(z) + sum_{k != i} c_{k z_k}^{i z_i}: removing i
+/// removes only the costs i caused. O(n T) instead of a full evaluation.
+double value_without(const AssignmentProblem& p, const std::vector<int>& z, const std::vector<double>& g, int i) {
   double total = 0.0;
-  for (std::size_t k = 0; k < g.size(); ++k)
-    if (static_cast<int>(k) != i) total += g[k];
+  for (int k = 0; k < p.buyers; ++k)
+    if (k != i) total += g[k];
+  if (z[i] >= 0 && p.has_externalities())
+    for (int k = 0; k < p.buyers; ++k)
+      if (k != i && z[k] >= 0) total += p.pair_cost(k, z[k], i, z[i]);
   return total;
 }
+
 
 }  // namespace
 
@@ -81,7 +96,7 @@ std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const A
 
 /// VCG around a given full matching, with the minus-i optima already computed.
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
-                 const std::vector<std::vector<int>>& minus_assignment);
+                 const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs = nullptr);
 
 }  // namespace
 
@@ -119,6 +134,13 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     out.full_improved = improved;  // the charged matching is the proven optimum either way
     return out;
   }
+  // large problems: the local search's placement costs are built once and shared by every minus-i
+  // search, which masks buyer i instead of copying the problem
+  std::unique_ptr<PlacementCosts> costs;
+  if (choose_solver(problem, options) == SolverKind::Descent ||
+      (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
+    costs = std::make_unique<PlacementCosts>(problem);
+  const bool shared_descent = costs && choose_solver(problem, options) == SolverKind::Descent;
 #pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
   for (int i = 0; i < n; ++i) {
     errors.run([&] {
@@ -127,7 +149,8 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
       SolverOptions warm = inner;
       warm.initial_assignment = full.assignment;
       warm.initial_assignment[i] = -1;
-      const AssignmentResult minus = solve_without_buyer(problem, i, warm);
+      const AssignmentResult minus =
+          shared_descent ? descent_search(*costs, warm, i) : solve_without_buyer(problem, i, warm);
       r.minus_i_welfare[i] = minus.objective;
       r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
       r.proven[i] = minus.optimal ? 1 : 0;
@@ -144,7 +167,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     for (int i = 0; i < n; ++i)
       if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
   }
-  return finish(problem, full, std::move(r), minus_assignment);
+  return finish(problem, full, std::move(r), minus_assignment, costs.get());
 }
 
 VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {
@@ -157,7 +180,7 @@ VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& 
 namespace {
 
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
-                 const std::vector<std::vector<int>>& minus_assignment) {
+                 const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs) {
   const int n = problem.buyers;
   r.assignment = full.assignment;
   // Guarantee 1: the full value is at least every minus-i matching extended by i. A heuristic full
@@ -165,7 +188,7 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   double welfare = problem.objective(r.assignment);
   for (int i = 0; i < n; ++i) {
     if (minus_assignment[i].empty()) continue;
-    std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i);
+    std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i, costs);
     const double v = problem.objective(z);
     if (v > welfare + 1e-12 * (1.0 + std::abs(welfare))) {
       welfare = v;
@@ -187,9 +210,7 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
     }
     // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
     // costs c >= 0), so it is a floor for the minus-i value and x_i <= 0 holds by construction.
-    std::vector<int> restricted = r.assignment;
-    restricted[i] = -1;
-    r.minus_i_welfare[i] = std::max(r.minus_i_welfare[i], others_value(problem.payoffs(restricted), i));
+    r.minus_i_welfare[i] = std::max(r.minus_i_welfare[i], value_without(problem, r.assignment, r.payoffs, i));
     r.transfers[i] = std::min(0.0, (r.welfare - r.payoffs[i]) - r.minus_i_welfare[i]);
     // x_i is too high (too little charged) by at most the gap of the minus-i value
     r.transfer_error_bound[i] = r.proven[i] ? 0.0 : std::max(0.0, r.minus_i_upper_bound[i] - r.minus_i_welfare[i]);

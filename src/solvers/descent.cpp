@@ -1,0 +1,357 @@
+// Local search for large assignment problems with externalities (include/ivassign/solvers.hpp,
+// solve_descent): best-move descent over relocations, swaps and replacements scored from the
+// interaction table H of src/solvers/placement_costs.hpp, then (with a finite time limit) iterated
+// local search: perturb a few buyers, descend, keep the better matching.
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
+#include "solvers/lap.hpp"
+#include "solvers/placement_costs.hpp"
+
+namespace ivassign {
+
+PlacementCosts::Csr PlacementCosts::make_csr(int rows, const std::vector<std::vector<std::pair<int, double>>>& lists) {
+  Csr c;
+  c.start.assign(static_cast<std::size_t>(rows) + 1, 0);
+  for (int r = 0; r < rows; ++r) c.start[r + 1] = c.start[r] + lists[r].size();
+  c.index.reserve(c.start.back());
+  c.value.reserve(c.start.back());
+  for (const auto& l : lists)
+    for (const auto& [k, v] : l) {
+      c.index.push_back(k);
+      c.value.push_back(v);
+    }
+  return c;
+}
+
+PlacementCosts::PlacementCosts(const AssignmentProblem& problem)
+    : p_(problem), n_(problem.buyers), s_(problem.sellers), form_(problem.externalities.form) {
+  using F = ExternalityCosts::Form;
+  const auto& e = problem.externalities;
+  const std::size_t n = static_cast<std::size_t>(n_), s = static_cast<std::size_t>(s_);
+  if (form_ == F::Factored) {
+    terms_ = e.terms;
+    for (int t = 0; t < terms_; ++t) {
+      std::vector<std::vector<std::pair<int, double>>> bc(n), br(n), sc(s), sr(s);
+      for (std::size_t i = 0; i < n; ++i) {
+        const double wi = e.weight[i * terms_ + t];
+        for (std::size_t p = 0; p < n; ++p) {
+          const double b = e.buyer[(t * n + i) * n + p];
+          if (p == i || b == 0.0) continue;
+          if (wi != 0.0) bc[p].emplace_back(static_cast<int>(i), wi * b);  // c_{i.}^{p.}: i bears, p causes
+        }
+      }
+      for (std::size_t p = 0; p < n; ++p) {
+        const double wp = e.weight[p * terms_ + t];
+        if (wp == 0.0) continue;
+        for (std::size_t i = 0; i < n; ++i) {
+          const double b = e.buyer[(t * n + p) * n + i];
+          if (i != p && b != 0.0) br[p].emplace_back(static_cast<int>(i), wp * b);  // c_{p.}^{i.}
+        }
+      }
+      for (std::size_t j = 0; j < s; ++j)
+        for (std::size_t q = 0; q < s; ++q) {
+          const double v = e.seller[(t * s + j) * s + q];
+          if (j == q || v == 0.0) continue;
+          sc[q].emplace_back(static_cast<int>(j), v);
+          sr[j].emplace_back(static_cast<int>(q), v);
+        }
+      bcol_.push_back(make_csr(n_, bc));
+      brow_.push_back(make_csr(n_, br));
+      scol_.push_back(make_csr(s_, sc));
+      srow_.push_back(make_csr(s_, sr));
+    }
+  } else if (form_ == F::Sparse) {
+    if (n * s > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+      throw ResourceError("local search: buyers*sellers = " + std::to_string(n * s) +
+                          " is too large for the sparse interaction index");
+    std::vector<std::vector<std::pair<int, double>>> lists(n * s);
+    for (const auto& x : e.sparse) {
+      if (x.value == 0.0 || x.p == x.i || x.q == x.j) continue;
+      lists[static_cast<std::size_t>(x.p) * s + x.q].emplace_back(x.i * s_ + x.j, x.value);  // c_ij^pq
+      lists[static_cast<std::size_t>(x.i) * s + x.j].emplace_back(x.p * s_ + x.q, x.value);  // as c_pq^ij
+    }
+    touch_ = make_csr(static_cast<int>(n * s), lists);
+  }
+}
+
+void PlacementCosts::row(int i, const std::vector<int>& z, std::vector<double>& out) const {
+  out.assign(static_cast<std::size_t>(s_), 0.0);
+  if (form_ == ExternalityCosts::Form::None) return;
+  const auto& e = p_.externalities;
+  const std::size_t n = static_cast<std::size_t>(n_);
+  for (int k = 0; k < n_; ++k) {
+    const int q = z[k];
+    if (k == i || q < 0) continue;
+    if (form_ == ExternalityCosts::Form::Factored) {
+      for (int t = 0; t < terms_; ++t) {
+        const double bears = e.weight[static_cast<std::size_t>(i) * terms_ + t] * e.buyer[(t * n + i) * n + k];
+        const double causes = e.weight[static_cast<std::size_t>(k) * terms_ + t] * e.buyer[(t * n + k) * n + i];
+        if (bears != 0.0) {
+          const Csr& sc = scol_[t];
+          for (std::size_t b = sc.start[q]; b < sc.start[q + 1]; ++b) out[sc.index[b]] += bears * sc.value[b];
+        }
+        if (causes != 0.0) {
+          const Csr& sr = srow_[t];
+          for (std::size_t b = sr.start[q]; b < sr.start[q + 1]; ++b) out[sr.index[b]] += causes * sr.value[b];
+        }
+      }
+    } else {
+      for (int j = 0; j < s_; ++j)
+        if (j != q) out[j] += p_.pair_cost(i, j, k, q) + p_.pair_cost(k, q, i, j);
+    }
+  }
+}
+
+std::vector<double> PlacementCosts::table(const std::vector<int>& z) const {
+  std::vector<double> h(static_cast<std::size_t>(n_) * s_, 0.0);
+  for (int p = 0; p < n_; ++p)
+    if (z[p] >= 0) for_each(p, z[p], [&](int i, int j, double v) { h[static_cast<std::size_t>(i) * s_ + j] += v; });
+  return h;
+}
+
+namespace {
+
+struct Rng {
+  std::uint64_t state;
+  std::uint64_t next() {
+    std::uint64_t x = (state += 0x9e3779b97f4a7c15ULL);
+    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+    return x ^ (x >> 31);
+  }
+  int below(int m) { return static_cast<int>(next() % static_cast<std::uint64_t>(m)); }
+};
+
+/// A matching with its interaction table H; moves keep H exact (up to rounding).
+class LocalSearch {
+ public:
+  LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
+      : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance) {}
+
+  void reset(const std::vector<int>& z) {
+    z_ = z;
+    owner_.assign(s_, -1);
+    for (int i = 0; i < n_; ++i)
+      if (z_[i] >= 0) owner_[z_[i]] = i;
+    h_ = c_.table(z_);
+  }
+  const std::vector<int>& matching() const { return z_; }
+
+  /// Best-move descent until no move gains more than the tolerance, or the clock/iteration budget
+  /// runs out. Returns false when it stopped early.
+  bool descend(std::int64_t& moves, std::int64_t move_limit, const std::chrono::steady_clock::time_point& deadline) {
+    bool improved = true;
+    while (improved) {
+      improved = false;
+      for (int i = 0; i < n_; ++i) {
+        if (!allowed_[i]) continue;
+        if ((moves & 15) == 0 && std::chrono::steady_clock::now() > deadline) return false;
+        if (move_limit > 0 && moves >= move_limit) return false;
+        if (best_move_of(i)) {
+          ++moves;
+          improved = true;
+        }
+      }
+    }
+    return true;
+  }
+
+  /// Moves buyer i to seller j (free) or out (j = -1).
+  void relocate(int i, int j) {
+    if (z_[i] >= 0) {
+      place(i, z_[i], -1.0);
+      owner_[z_[i]] = -1;
+    }
+    z_[i] = j;
+    if (j >= 0) {
+      owner_[j] = i;
+      place(i, j, 1.0);
+    }
+  }
+
+  /// Random perturbation of `count` allowed buyers: each goes to a random free seller or out.
+  void kick(Rng& rng, int count) {
+    std::vector<int> pool;
+    for (int i = 0; i < n_; ++i)
+      if (allowed_[i]) pool.push_back(i);
+    if (pool.empty() || s_ == 0) return;
+    for (int r = 0; r < count; ++r) {
+      const int i = pool[rng.below(static_cast<int>(pool.size()))];
+      const int j = rng.below(s_ + 1) - 1;
+      if (j >= 0 && owner_[j] >= 0) {
+        const int k = owner_[j];
+        if (k == i) continue;
+        const int a = z_[i];
+        relocate(k, -1);
+        relocate(i, j);
+        if (a >= 0) relocate(k, a);
+      } else {
+        relocate(i, j);
+      }
+    }
+  }
+
+ private:
+  double G(int i, int j) const { return p_.w(i, j) - h_[static_cast<std::size_t>(i) * s_ + j]; }
+  double pair(int i, int j, int k, int b) const { return p_.pair_cost(i, j, k, b) + p_.pair_cost(k, b, i, j); }
+
+  void place(int p, int q, double sign) {
+    c_.for_each(p, q, [&](int i, int j, double v) { h_[static_cast<std::size_t>(i) * s_ + j] += sign * v; });
+  }
+
+  /// Applies buyer i's best improving move, if any.
+  bool best_move_of(int i) {
+    const int a = z_[i];
+    const double ga = a >= 0 ? G(i, a) : 0.0;
+    double best = tol_;
+    int kind = 0, target = -1;  // 1 relocate (target seller or -1), 2 swap/replace with owner of target
+    if (a >= 0 && -ga > best) {
+      best = -ga;
+      kind = 1;
+      target = -1;
+    }
+    for (int j = 0; j < s_; ++j) {
+      if (j == a) continue;
+      const int k = owner_[j];
+      const double gij = G(i, j);
+      double gain;
+      if (k < 0) {
+        gain = gij - ga;
+      } else if (a < 0) {
+        gain = gij - G(k, j);  // i replaces k, k leaves
+      } else {
+        // swap i (at a) and k (at j): the i-k interaction is counted in both old G's and in neither new one
+        const double old_pair = pair(i, a, k, j);
+        const double swap = gij + G(k, a) - ga - G(k, j) - pair(i, j, k, a) - old_pair;
+        // i takes j, k leaves: removing both loses G(i,a) + G(k,j) + their pair (counted in both G's)
+        const double eject = gij - ga - G(k, j) - old_pair;
+        gain = std::max(swap, eject);
+        if (gain > best) {
+          best = gain;
+          kind = swap >= eject ? 2 : 3;
+          target = j;
+        }
+        continue;
+      }
+      if (gain > best) {
+        best = gain;
+        kind = k < 0 ? 1 : 3;
+        target = j;
+      }
+    }
+    if (kind == 0) return false;
+    if (kind == 1) {
+      relocate(i, target);
+    } else {
+      const int k = owner_[target];
+      relocate(k, -1);
+      relocate(i, target);
+      if (kind == 2) relocate(k, a);
+    }
+    return true;
+  }
+
+  const PlacementCosts& c_;
+  const AssignmentProblem& p_;
+  int n_, s_;
+  std::vector<char> allowed_;
+  double tol_;
+  std::vector<int> z_, owner_;
+  std::vector<double> h_;
+};
+
+}  // namespace
+
+AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions& options, int excluded) {
+  const auto start = std::chrono::steady_clock::now();
+  const AssignmentProblem& p = costs.problem();
+  const int n = p.buyers, s = p.sellers;
+  std::vector<char> allowed(n, 1);
+  for (int i = 0; i < n; ++i) allowed[i] = p.buyer_allowed(i) && i != excluded ? 1 : 0;
+  double scale = 0.0;
+  for (double w : p.linear) scale = std::max(scale, std::abs(w));
+  const double tol = 1e-10 * (1.0 + scale);
+
+  // c >= 0: the linear part alone bounds the optimum from above, and its optimum is the default start
+  AssignmentProblem linear = AssignmentProblem::linear_only(n, s, p.linear);
+  linear.allowed = allowed;
+  lap::Engine engine(linear);
+  engine.solve();
+  const std::vector<int> lap_start = engine.assignment();
+  const double upper = linear.objective(lap_start);
+
+  std::vector<int> z0 = options.initial_assignment;
+  if (z0.size() != static_cast<std::size_t>(n)) {
+    z0 = lap_start;
+  } else {
+    std::vector<char> used(s, 0);  // drop what the mask forbids or repeats
+    for (int i = 0; i < n; ++i) {
+      const int j = z0[i];
+      if (j < 0 || j >= s || !allowed[i] || used[j]) z0[i] = -1;
+      else used[j] = 1;
+    }
+    if (p.objective(lap_start) > p.objective(z0)) z0 = lap_start;
+  }
+
+  const bool timed = std::isfinite(options.time_limit);
+  const auto deadline = timed ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
+                                            std::chrono::duration<double>(options.time_limit))
+                              : std::chrono::steady_clock::time_point::max();
+  const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
+  LocalSearch ls(costs, allowed, tol);
+  ls.reset(z0);
+  std::int64_t moves = 0;
+  bool converged = ls.descend(moves, move_limit, deadline);
+  std::vector<int> best = ls.matching();
+  double best_value = p.objective(best);
+  const bool has_target = !std::isnan(options.target);
+  bool hit_target = has_target && best_value >= options.target;
+  bool proven = best_value >= upper - tol;
+  // iterated local search while time remains (only with a time limit: otherwise stop at the local optimum)
+  Rng rng{options.seed * 0x2545F4914F6CDD1DULL + 17};
+  int active = 0;
+  for (char a : allowed) active += a;
+  const int kick_size = std::max(2, active / 50);
+  while (timed && converged && !hit_target && !proven && std::chrono::steady_clock::now() < deadline &&
+         (move_limit < 0 || moves < move_limit)) {
+    ls.kick(rng, kick_size);
+    converged = ls.descend(moves, move_limit, deadline);
+    const double v = p.objective(ls.matching());
+    if (v > best_value + tol) {
+      best_value = v;
+      best = ls.matching();
+      hit_target = has_target && best_value >= options.target;
+      proven = best_value >= upper - tol;
+    } else {
+      ls.reset(best);
+    }
+    if (!converged) break;
+  }
+  AssignmentResult r;
+  r.assignment = best;
+  r.objective = best_value;
+  r.upper_bound = upper;
+  r.optimal = proven;  // the linear bound is reached: no externality cost is paid by any optimum
+  r.status = proven ? SolveStatus::Optimal
+             : hit_target ? SolveStatus::Feasible
+             : !converged && move_limit > 0 && moves >= move_limit ? SolveStatus::IterationLimit
+             : !converged ? SolveStatus::TimeLimit
+                          : SolveStatus::Feasible;
+  r.iterations = moves;
+  r.solver = "descent";
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+AssignmentResult solve_descent(const AssignmentProblem& problem, const SolverOptions& options) {
+  const PlacementCosts costs(problem);
+  return descent_search(costs, options);
+}
+
+}  // namespace ivassign
