@@ -115,6 +115,9 @@ struct MeasureOptions {
   double confidence = 0.95;        ///< simultaneous over all (i, b_i, r_i), sampled path
   std::uint64_t seed = 1;
   int threads = 0;                 ///< 0: all cores
+  /// Sampled path: memory for the shared pool of profiles (m * samples * m doubles of joint
+  /// log-likelihoods), which makes a draw O(m K) instead of O(m n); 0 or too small: draw each b_-i.
+  std::uint64_t sample_pool_bytes = std::uint64_t(1) << 30;
 };
 
 /// The measures of the instance's prior by the best exact method that fits (see MeasureOptions):
@@ -122,7 +125,9 @@ struct MeasureOptions {
 ///   count vectors  exact, symmetric CI prior: O(C(n+K-2, K-1) K^2 m) time, no tensor
 ///   sampled        per-buyer CI prior: conditional norms, S_i and Lambda_i exact in closed form
 ///                  (O(m^2 n K)); nu_i and D_i estimated from `samples` draws of b_-i ~ P(.|b_i),
-///                  with simultaneous confidence half-widths (DKW for nu_i, Hoeffding for D_i)
+///                  with simultaneous confidence half-widths (DKW for nu_i, Hoeffding for D_i).
+///                  The draws for (i, b_i) are theta_s ~ P(.|b_i) and b_-i from pool profile
+///                  (theta_s, s): iid for each (i, b_i), O(m n samples) once plus O(m K) per draw.
 InformationMeasures prior_measures(const Instance& instance, const MeasureOptions& options = {});
 
 /// For conditionally independent priors: conditional norms, S_i and Lambda_i in closed form,

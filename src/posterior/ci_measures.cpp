@@ -258,6 +258,34 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
       if (u < c[x] * c[size - 1]) return x;
     return size - 1;
   };
+  // The pool: one complete profile b^(t,s) ~ q(. | t) per state t and sample index s, its signals
+  // redrawn on demand from a stream keyed by (t, s, k); stored are only the joint log-likelihoods
+  // L(t, s, u) = log lambda(u) + sum_k log q_k(b^(t,s)_k | u). For buyer i and signal a, draw s
+  // takes theta_s ~ P(. | b_i = a) and b_-i = b^(theta_s, s)_-i: independent across s, so the
+  // draws for each (i, a) are iid from P(theta, b_-i | a) and the bands below hold as before.
+  const std::uint64_t pool_entries = static_cast<std::uint64_t>(m) * N * static_cast<std::uint64_t>(m);
+  const bool pooled = opt.sample_pool_bytes > 0 && pool_entries <= opt.sample_pool_bytes / sizeof(double);
+  const std::uint64_t pool_seed = mix(opt.seed ^ 0x5851f42d4c957f2dULL);
+  auto pool_key = [&](int t, std::uint64_t s) { return mix(pool_seed ^ mix(static_cast<std::uint64_t>(t) * N + s)); };
+  auto pool_signal = [&](std::uint64_t key, int k, int t) {
+    const double u = static_cast<double>(mix(key + (static_cast<std::uint64_t>(k) + 1) * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+    return draw(cdf[k].data() + static_cast<std::size_t>(t) * model.K[k], model.K[k], u);
+  };
+  std::vector<double> pool;
+  if (pooled) {
+    pool.assign(pool_entries, 0.0);
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt.threads))
+    for (std::int64_t e = 0; e < static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * N); ++e) {
+      const int t = static_cast<int>(static_cast<std::uint64_t>(e) / N);
+      const std::uint64_t key = pool_key(t, static_cast<std::uint64_t>(e) % N);
+      double* L = pool.data() + static_cast<std::uint64_t>(e) * m;
+      for (int u = 0; u < m; ++u) L[u] = model.log_lambda[u];
+      for (int k = 0; k < n; ++k) {
+        const int x = pool_signal(key, k, t);
+        for (int u = 0; u < m; ++u) L[u] += model.lq(k, u, x);
+      }
+    }
+  }
   for (int i = 0; i < n; ++i) {
     const int K = model.K[i];
     info.theorem1_sum_half_width[i].assign(static_cast<std::size_t>(K) * K, 0.0);
@@ -274,11 +302,17 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
         SampleStream rng{mix(opt.seed ^ mix((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
         const int theta = draw(state_cdf.data(), m, rng.uniform());
         double base[64], ja[64], jr[64], ra[64], rr[64];
-        for (int t = 0; t < m; ++t) base[t] = model.log_lambda[t];
-        for (int k = 0; k < n; ++k) {
-          if (k == i) continue;
-          const int x = draw(cdf[k].data() + static_cast<std::size_t>(theta) * model.K[k], model.K[k], rng.uniform());
-          for (int t = 0; t < m; ++t) base[t] += model.lq(k, t, x);
+        if (pooled) {  // log P(t, b_-i) from the pool profile: its likelihood less buyer i's factor
+          const double* L = pool.data() + (static_cast<std::uint64_t>(theta) * N + s) * m;
+          const int x = pool_signal(pool_key(theta, s), i, theta);
+          for (int t = 0; t < m; ++t) base[t] = L[t] - model.lq(i, t, x);
+        } else {
+          for (int t = 0; t < m; ++t) base[t] = model.log_lambda[t];
+          for (int k = 0; k < n; ++k) {
+            if (k == i) continue;
+            const int x = draw(cdf[k].data() + static_cast<std::size_t>(theta) * model.K[k], model.K[k], rng.uniform());
+            for (int t = 0; t < m; ++t) base[t] += model.lq(k, t, x);
+          }
         }
         for (int t = 0; t < m; ++t) ja[t] = base[t] + model.lq(i, t, a);
         const double la = log_sum_exp(ja, m);

@@ -57,30 +57,35 @@ TEST(PriorMeasures, CountVectorsEqualTheTensorForSymmetricPriors) {
 TEST(PriorMeasures, SamplingBracketsTheExactValues) {
   const Instance in = ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 99);
   const auto tensor = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
-  MeasureOptions opt;
-  opt.max_tensor_profiles = 0;
-  opt.samples = 20000;
-  const auto sampled = prior_measures(in, opt);
-  ASSERT_EQ(sampled.method, MeasureMethod::Sampled);
-  EXPECT_EQ(sampled.samples, 20000u);
-  for (int i = 0; i < in.buyers; ++i) {
-    EXPECT_LE(std::abs(sampled.informational_size[i] - tensor.informational_size[i]),
-              sampled.informational_size_half_width[i] + 1e-12);
-    EXPECT_GT(sampled.informational_size_half_width[i], 0.0);
-    for (int ab = 0; ab < 9; ++ab) {
-      if (ab / 3 == ab % 3) continue;
-      EXPECT_LE(std::abs(sampled.theorem1_sum[i][ab] - tensor.theorem1_sum[i][ab]),
-                sampled.theorem1_sum_half_width[i][ab]);
-      EXPECT_NEAR(sampled.score_gain[i][ab], tensor.score_gain[i][ab], 1e-13) << "S is exact";
+  // with the shared profile pool (default) and with every b_-i drawn afresh (no pool memory)
+  for (std::uint64_t pool_bytes : {std::uint64_t(1) << 30, std::uint64_t(0)}) {
+    SCOPED_TRACE("sample_pool_bytes " + std::to_string(pool_bytes));
+    MeasureOptions opt;
+    opt.max_tensor_profiles = 0;
+    opt.samples = 20000;
+    opt.sample_pool_bytes = pool_bytes;
+    const auto sampled = prior_measures(in, opt);
+    ASSERT_EQ(sampled.method, MeasureMethod::Sampled);
+    EXPECT_EQ(sampled.samples, 20000u);
+    for (int i = 0; i < in.buyers; ++i) {
+      EXPECT_LE(std::abs(sampled.informational_size[i] - tensor.informational_size[i]),
+                sampled.informational_size_half_width[i] + 1e-12);
+      EXPECT_GT(sampled.informational_size_half_width[i], 0.0);
+      for (int ab = 0; ab < 9; ++ab) {
+        if (ab / 3 == ab % 3) continue;
+        EXPECT_LE(std::abs(sampled.theorem1_sum[i][ab] - tensor.theorem1_sum[i][ab]),
+                  sampled.theorem1_sum_half_width[i][ab]);
+        EXPECT_NEAR(sampled.score_gain[i][ab], tensor.score_gain[i][ab], 1e-13) << "S is exact";
+      }
     }
+    // the conservative delta bound covers the exact one
+    EXPECT_GE(delta_theorem1(sampled, in.buyers, 9.0, true), delta_theorem1(tensor, in.buyers, 9.0));
+    // deterministic for a seed, whatever the thread count
+    opt.threads = 1;
+    const auto again = prior_measures(in, opt);
+    EXPECT_EQ(again.informational_size, sampled.informational_size);
+    EXPECT_EQ(again.theorem1_sum, sampled.theorem1_sum);
   }
-  // the conservative delta bound covers the exact one
-  EXPECT_GE(delta_theorem1(sampled, in.buyers, 9.0, true), delta_theorem1(tensor, in.buyers, 9.0));
-  // deterministic for a seed, whatever the thread count
-  opt.threads = 1;
-  const auto again = prior_measures(in, opt);
-  EXPECT_EQ(again.informational_size, sampled.informational_size);
-  EXPECT_EQ(again.theorem1_sum, sampled.theorem1_sum);
 }
 
 TEST(PriorMeasures, RewardsOnDemandEqualTheTable) {
