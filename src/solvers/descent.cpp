@@ -6,8 +6,10 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 #include <numeric>
 
+#include "common/parallel.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "solvers/lap.hpp"
@@ -140,8 +142,28 @@ class LocalSearch {
     for (int i = 0; i < n_; ++i)
       if (z_[i] >= 0) owner_[z_[i]] = i;
     h_ = c_.table(z_);
+    journal_.clear();
+    // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
+    value_ = 0.0;
+    for (int i = 0; i < n_; ++i)
+      if (z_[i] >= 0) value_ += p_.w(i, z_[i]) - 0.5 * h_[static_cast<std::size_t>(i) * s_ + z_[i]];
   }
   const std::vector<int>& matching() const { return z_; }
+  /// Welfare of the current matching, kept up to date move by move (exact up to rounding).
+  double value() const { return value_; }
+  void set_allowed(std::vector<char> allowed) { allowed_ = std::move(allowed); }
+  void set_tolerance(double tol) { tol_ = tol; }
+
+  /// Every relocation since reset() is journaled; rollback(mark) undoes those after `mark`.
+  std::size_t mark() const { return journal_.size(); }
+  void rollback(std::size_t to) {
+    while (journal_.size() > to) {
+      const auto [i, old] = journal_.back();
+      journal_.pop_back();
+      relocate(i, old);
+      journal_.pop_back();  // the undo itself
+    }
+  }
 
   /// Best-move descent until no move gains more than the tolerance, or the clock/iteration budget
   /// runs out. Returns false when it stopped early.
@@ -162,15 +184,19 @@ class LocalSearch {
     return true;
   }
 
-  /// Moves buyer i to seller j (free) or out (j = -1).
+  /// Moves buyer i to seller j (free) or out (j = -1). H(i, .) never holds i's own placement, so
+  /// leaving changes W by -G(i, z_i) and entering by +G(i, j).
   void relocate(int i, int j) {
+    journal_.emplace_back(i, z_[i]);
     if (z_[i] >= 0) {
+      value_ -= G(i, z_[i]);
       place(i, z_[i], -1.0);
       owner_[z_[i]] = -1;
     }
     z_[i] = j;
     if (j >= 0) {
       owner_[j] = i;
+      value_ += G(i, j);
       place(i, j, 1.0);
     }
   }
@@ -264,77 +290,47 @@ class LocalSearch {
   double tol_;
   std::vector<int> z_, owner_;
   std::vector<double> h_;
+  double value_ = 0.0;
+  std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
 };
 
-}  // namespace
-
-AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions& options, int excluded) {
-  const auto start = std::chrono::steady_clock::now();
-  const AssignmentProblem& p = costs.problem();
-  const int n = p.buyers, s = p.sellers;
-  std::vector<char> allowed(n, 1);
-  for (int i = 0; i < n; ++i) allowed[i] = p.buyer_allowed(i) && i != excluded ? 1 : 0;
-  double scale = 0.0;
-  for (double w : p.linear) scale = std::max(scale, std::abs(w));
-  const double tol = 1e-10 * (1.0 + scale);
-
-  // c >= 0: the linear part alone bounds the optimum from above, and its optimum is the default start
-  AssignmentProblem linear = AssignmentProblem::linear_only(n, s, p.linear);
-  linear.allowed = allowed;
-  lap::Engine engine(linear);
-  engine.solve();
-  const std::vector<int> lap_start = engine.assignment();
-  const double upper = linear.objective(lap_start);
-
-  std::vector<int> z0 = options.initial_assignment;
-  if (z0.size() != static_cast<std::size_t>(n)) {
-    z0 = lap_start;
-  } else {
-    std::vector<char> used(s, 0);  // drop what the mask forbids or repeats
-    for (int i = 0; i < n; ++i) {
-      const int j = z0[i];
-      if (j < 0 || j >= s || !allowed[i] || used[j]) z0[i] = -1;
-      else used[j] = 1;
-    }
-    if (p.objective(lap_start) > p.objective(z0)) z0 = lap_start;
-  }
-
+/// Descent, then (with a finite time limit) iterated local search, from the current state of `ls`.
+/// Kicks that do not pay are rolled back through the journal; `ls` ends wherever the last round left
+/// it, so callers that reuse it roll back to their own mark.
+AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
+                                  int active, double upper, double tol,
+                                  const std::chrono::steady_clock::time_point& start) {
   const bool timed = std::isfinite(options.time_limit);
   const auto deadline = timed ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                                             std::chrono::duration<double>(options.time_limit))
                               : std::chrono::steady_clock::time_point::max();
   const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
-  LocalSearch ls(costs, allowed, tol);
-  ls.reset(z0);
   std::int64_t moves = 0;
   bool converged = ls.descend(moves, move_limit, deadline);
   std::vector<int> best = ls.matching();
-  double best_value = p.objective(best);
+  double best_value = ls.value();
   const bool has_target = !std::isnan(options.target);
   bool hit_target = has_target && best_value >= options.target;
   bool proven = best_value >= upper - tol;
-  // iterated local search while time remains (only with a time limit: otherwise stop at the local optimum)
   Rng rng{options.seed * 0x2545F4914F6CDD1DULL + 17};
-  int active = 0;
-  for (char a : allowed) active += a;
   const int kick_size = std::max(2, active / 50);
   while (timed && converged && !hit_target && !proven && std::chrono::steady_clock::now() < deadline &&
          (move_limit < 0 || moves < move_limit)) {
+    const std::size_t mark = ls.mark();
     ls.kick(rng, kick_size);
     converged = ls.descend(moves, move_limit, deadline);
-    const double v = p.objective(ls.matching());
-    if (v > best_value + tol) {
-      best_value = v;
+    if (ls.value() > best_value + tol) {
+      best_value = ls.value();
       best = ls.matching();
       hit_target = has_target && best_value >= options.target;
       proven = best_value >= upper - tol;
     } else {
-      ls.reset(best);
+      ls.rollback(mark);
     }
     if (!converged) break;
   }
   AssignmentResult r;
-  r.assignment = best;
+  r.assignment = std::move(best);
   r.objective = best_value;
   r.upper_bound = upper;
   r.optimal = proven;  // the linear bound is reached: no externality cost is paid by any optimum
@@ -347,6 +343,96 @@ AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions
   r.solver = "descent";
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
+}
+
+double tolerance_of(const AssignmentProblem& p) {
+  double scale = 0.0;
+  for (double w : p.linear) scale = std::max(scale, std::abs(w));
+  return 1e-10 * (1.0 + scale);
+}
+
+}  // namespace
+
+AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions& options, int excluded,
+                                double linear_bound) {
+  const auto start = std::chrono::steady_clock::now();
+  const AssignmentProblem& p = costs.problem();
+  const int n = p.buyers, s = p.sellers;
+  std::vector<char> allowed(n, 1);
+  for (int i = 0; i < n; ++i) allowed[i] = p.buyer_allowed(i) && i != excluded ? 1 : 0;
+  const double tol = tolerance_of(p);
+
+  std::vector<int> z0 = options.initial_assignment;
+  const bool has_start = z0.size() == static_cast<std::size_t>(n);
+  if (has_start) {
+    std::vector<char> used(s, 0);  // drop what the mask forbids or repeats
+    for (int i = 0; i < n; ++i) {
+      const int j = z0[i];
+      if (j < 0 || j >= s || !allowed[i] || used[j]) z0[i] = -1;
+      else used[j] = 1;
+    }
+  }
+  double upper = linear_bound;
+  if (!has_start || std::isnan(linear_bound)) {
+    // c >= 0: the linear part alone bounds the optimum from above, and its optimum is the default start
+    AssignmentProblem linear = AssignmentProblem::linear_only(n, s, p.linear);
+    linear.allowed = allowed;
+    lap::Engine engine(linear);
+    engine.solve();
+    const std::vector<int> lap_start = engine.assignment();
+    upper = linear.objective(lap_start);
+    if (!has_start || p.objective(lap_start) > p.objective(z0)) z0 = lap_start;
+  }
+
+  LocalSearch ls(costs, allowed, tol);
+  ls.reset(z0);
+  int active = 0;
+  for (char c : allowed) active += c;
+  AssignmentResult r = iterated_descent(ls, options, active, upper, tol, start);
+  r.objective = p.objective(r.assignment);  // once, exactly (the tracked value is up to rounding)
+  return r;
+}
+
+std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
+                                              const SolverOptions& options, const std::vector<double>& linear_bound) {
+  const AssignmentProblem& p = costs.problem();
+  const int n = p.buyers;
+  if (full.size() != static_cast<std::size_t>(n) || linear_bound.size() != static_cast<std::size_t>(n))
+    throw Error("descent_minus_i: the full matching and the bounds need one entry per buyer");
+  std::vector<char> base_allowed(n);
+  int base_active = 0;
+  for (int i = 0; i < n; ++i) base_active += base_allowed[i] = p.buyer_allowed(i) ? 1 : 0;
+  const double tol = tolerance_of(p);
+  std::vector<AssignmentResult> out(n);
+  FirstException errors;
+#pragma omp parallel num_threads(thread_count(options.threads))
+  {
+    // one search state per thread, at the full matching; each minus-i search starts from it with
+    // buyer i removed and is rolled back to it afterwards (no table rebuilt, no problem copied)
+    std::unique_ptr<LocalSearch> ls;
+    errors.run([&] {
+      ls = std::make_unique<LocalSearch>(costs, base_allowed, tol);
+      ls->reset(full);
+    });
+    int searches = 0;
+#pragma omp for schedule(dynamic)
+    for (int i = 0; i < n; ++i) {
+      if (!ls || !base_allowed[i]) continue;
+      errors.run([&] {
+        if (++searches % 64 == 0) ls->reset(full);  // rollbacks are exact up to rounding: rebuild now and then
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<char> allowed = base_allowed;
+        allowed[i] = 0;
+        ls->set_allowed(allowed);
+        ls->relocate(i, -1);
+        AssignmentResult r = iterated_descent(*ls, options, base_active - 1, linear_bound[i], tol, start);
+        ls->rollback(0);
+        out[i] = std::move(r);
+      });
+    }
+  }
+  errors.rethrow();
+  return out;
 }
 
 AssignmentResult solve_descent(const AssignmentProblem& problem, const SolverOptions& options) {

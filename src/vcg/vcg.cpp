@@ -27,9 +27,10 @@ AssignmentResult solve_without_buyer(const AssignmentProblem& problem, int buyer
 namespace {
 
 /// The best single insertion of buyer i into matching z (i unmatched in z): i takes the free seller
-/// with the largest change of the total objective, or stays out. Returns the extended matching.
+/// with the largest change of the total objective, or stays out. Returns the extended matching;
+/// `gained`, when given, receives the change of the objective (>= 0).
 std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z, int i,
-                                 const PlacementCosts* costs) {
+                                 const PlacementCosts* costs, double* gained = nullptr) {
   std::vector<char> used(p.sellers, 0);
   for (int k = 0; k < p.buyers; ++k)
     if (z[k] >= 0) used[z[k]] = 1;
@@ -52,6 +53,7 @@ std::vector<int> extend_by_buyer(const AssignmentProblem& p, std::vector<int> z,
     }
   }
   z[i] = best_j;
+  if (gained) *gained = best;
   return z;
 }
 
@@ -141,31 +143,47 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
       (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
     costs = std::make_unique<PlacementCosts>(problem);
   const bool shared_descent = costs && choose_solver(problem, options) == SolverKind::Descent;
+  // Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
+  // minus-i optima all come from one LAP (smallest prices): finite error bounds for heuristics, and
+  // the shared descent searches need no LAP of their own.
+  std::vector<double> linear_bound;
+  auto linear_minus_i_bounds = [&] {
+    AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
+    relaxed.allowed = problem.allowed;
+    linear_bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+  };
+  if (shared_descent) linear_minus_i_bounds();
+  auto record = [&](int i, AssignmentResult minus) {
+    r.minus_i_welfare[i] = minus.objective;
+    r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
+    r.proven[i] = minus.optimal ? 1 : 0;
+    minus_assignment[i] = std::move(minus.assignment);
+  };
+  if (shared_descent) {
+    SolverOptions each = inner;
+    each.threads = options.threads;
+    std::vector<AssignmentResult> minus = descent_minus_i(*costs, full.assignment, each, linear_bound);
+    for (int i = 0; i < n; ++i)
+      if (problem.buyer_allowed(i)) record(i, std::move(minus[i]));
+  } else {
 #pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
-  for (int i = 0; i < n; ++i) {
-    errors.run([&] {
-      if (!problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
-      // warm start for heuristics: the full matching with buyer i removed
-      SolverOptions warm = inner;
-      warm.initial_assignment = full.assignment;
-      warm.initial_assignment[i] = -1;
-      const AssignmentResult minus =
-          shared_descent ? descent_search(*costs, warm, i) : solve_without_buyer(problem, i, warm);
-      r.minus_i_welfare[i] = minus.objective;
-      r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
-      r.proven[i] = minus.optimal ? 1 : 0;
-      minus_assignment[i] = minus.assignment;
-    });
+    for (int i = 0; i < n; ++i) {
+      errors.run([&] {
+        if (!problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
+        // warm start for heuristics: the full matching with buyer i removed
+        SolverOptions warm = inner;
+        warm.initial_assignment = full.assignment;
+        warm.initial_assignment[i] = -1;
+        record(i, solve_without_buyer(problem, i, warm));
+      });
+    }
   }
   errors.rethrow();
   if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
-    // Costs c >= 0, so the problem without externalities bounds every minus-i value from above;
-    // its minus-i optima all come from one LAP (smallest prices). Finite error bounds for heuristics.
-    AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
-    relaxed.allowed = problem.allowed;
-    const std::vector<double> bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+    if (linear_bound.empty()) linear_minus_i_bounds();
     for (int i = 0; i < n; ++i)
-      if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
+      if (problem.buyer_allowed(i) && !r.proven[i])
+        r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
   }
   return finish(problem, full, std::move(r), minus_assignment, costs.get());
 }
@@ -188,7 +206,11 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   double welfare = problem.objective(r.assignment);
   for (int i = 0; i < n; ++i) {
     if (minus_assignment[i].empty()) continue;
-    std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i, costs);
+    double gained = 0.0;
+    std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i, costs, &gained);
+    // the extension is worth the minus-i value plus what i gains; only a candidate that seems to win
+    // is evaluated in full (O(n^2) for dense externalities)
+    if (r.minus_i_welfare[i] + gained < welfare - 1e-9 * (1.0 + std::abs(welfare))) continue;
     const double v = problem.objective(z);
     if (v > welfare + 1e-12 * (1.0 + std::abs(welfare))) {
       welfare = v;

@@ -166,6 +166,22 @@ TEST(Descent, VcgSharesOneTableAcrossMinusISearches) {
   AssignmentResult full;
   const VcgResult v = solve_with_vcg(p, o, &full);
   const PlacementCosts costs(p);
+  // the batch of minus-i searches (one table per thread, rolled back between searches) gives what
+  // each search alone gives from the same start and bound, and what VCG reports
+  AssignmentProblem relaxed = AssignmentProblem::linear_only(p.buyers, p.sellers, p.linear);
+  std::vector<double> bound(p.buyers);
+  for (int i = 0; i < p.buyers; ++i) bound[i] = solve_without_buyer(relaxed, i, SolverOptions{}).objective;
+  const std::vector<AssignmentResult> batch = descent_minus_i(costs, full.assignment, o, bound);
+  for (int i = 0; i < p.buyers; ++i) {
+    SolverOptions alone = o;
+    alone.initial_assignment = full.assignment;
+    alone.initial_assignment[i] = -1;
+    const AssignmentResult single = descent_search(costs, alone, i, bound[i]);
+    EXPECT_EQ(batch[i].assignment, single.assignment) << "buyer " << i;
+    EXPECT_NEAR(batch[i].objective, p.objective(batch[i].assignment), 1e-9) << "tracked value, buyer " << i;
+    EXPECT_NEAR(batch[i].upper_bound, bound[i], 1e-9);
+    EXPECT_GE(v.minus_i_welfare[i], batch[i].objective - 1e-9) << "VCG reports at least the search's value";
+  }
   for (int i = 0; i < p.buyers; ++i) {
     EXPECT_LE(v.transfers[i], 1e-12);
     EXPECT_LE(v.minus_i_welfare[i], v.minus_i_upper_bound[i] + 1e-9);
