@@ -3,7 +3,10 @@
 //  * VCG without externalities, n = 2000: all n + 1 optima (smallest equilibrium prices) vs one solve;
 //  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU, O(1) updates);
 //  * batch scoring of every swap of many permutations (O(n) each), CPU vs CUDA: the GPU target;
-//  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget.
+//  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget;
+//  * descent on generated spectrum problems (n = 200 / 1000 firms, 4 licences each): one local
+//    optimum, its gap to the linear bound, the externality-blind LAP matching as the baseline, and
+//    all n minus-i searches sharing one interaction table.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
 #include <benchmark/benchmark.h>
 
@@ -13,6 +16,8 @@
 #include <random>
 
 #include "ivassign/backend.hpp"
+#include "ivassign/generate.hpp"
+#include "ivassign/mechanism.hpp"
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
@@ -154,6 +159,53 @@ void BM_VcgQapWarmVsCold(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VcgQapWarmVsCold)->Arg(100)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// Spectrum problem at the uniform posterior over the generator's 3 demand states.
+AssignmentProblem spectrum_problem(int n) {
+  SpectrumOptions g;
+  g.buyers = n;
+  g.licences = 4 * n;
+  g.seed = 1;
+  const Instance inst = generate_spectrum(g);
+  return expected_problem(inst, std::vector<double>(3, 1.0 / 3.0));
+}
+
+void BM_DescentSpectrum(benchmark::State& state) {
+  const AssignmentProblem p = spectrum_problem(static_cast<int>(state.range(0)));
+  SolverOptions o;
+  o.solver = SolverKind::Descent;  // no time limit: stop at the first local optimum
+  for (auto _ : state) {
+    const AssignmentResult d = solve_assignment(p, o);
+    SolverOptions lap;
+    lap.solver = SolverKind::Lap;  // the externality-blind matching (LAP on w), scored with the externalities
+    AssignmentProblem blind = AssignmentProblem::linear_only(p.buyers, p.sellers, p.linear);
+    const AssignmentResult b = solve_assignment(blind, lap);
+    state.counters["welfare"] = d.objective;
+    state.counters["linear_bound"] = d.upper_bound;
+    state.counters["gap_to_bound_pct"] = 100.0 * (d.upper_bound - d.objective) / d.upper_bound;
+    state.counters["blind_lap_welfare"] = p.objective(b.assignment);
+    state.counters["moves"] = static_cast<double>(d.iterations);
+    state.counters["solve_s"] = d.seconds;
+  }
+}
+BENCHMARK(BM_DescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+void BM_VcgDescentSpectrum(benchmark::State& state) {
+  const AssignmentProblem p = spectrum_problem(static_cast<int>(state.range(0)));
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    AssignmentResult full;
+    const VcgResult v = solve_with_vcg(p, o, &full);
+    const double all_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double worst = 0;
+    for (double e : v.transfer_error_bound) worst = std::max(worst, e);
+    state.counters["all_solves_over_one"] = all_s / full.seconds;
+    state.counters["max_transfer_error_bound"] = worst;
+  }
+}
+BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 

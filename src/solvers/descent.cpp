@@ -36,6 +36,9 @@ PlacementCosts::PlacementCosts(const AssignmentProblem& problem)
   using F = ExternalityCosts::Form;
   const auto& e = problem.externalities;
   const std::size_t n = static_cast<std::size_t>(n_), s = static_cast<std::size_t>(s_);
+  linear_t_.resize(n * s);
+  for (std::size_t i = 0; i < n; ++i)
+    for (std::size_t j = 0; j < s; ++j) linear_t_[j * n + i] = problem.linear[i * s + j];
   if (form_ == F::Factored) {
     terms_ = e.terms;
     for (int t = 0; t < terms_; ++t) {
@@ -68,6 +71,17 @@ PlacementCosts::PlacementCosts(const AssignmentProblem& problem)
       scol_.push_back(make_csr(s_, sc));
       srow_.push_back(make_csr(s_, sr));
     }
+    std::vector<std::vector<std::pair<int, double>>> near(s);
+    for (int t = 0; t < terms_; ++t)
+      for (int a = 0; a < s_; ++a) {
+        for (std::size_t b = scol_[t].start[a]; b < scol_[t].start[a + 1]; ++b) near[a].emplace_back(scol_[t].index[b], 0.0);
+        for (std::size_t b = srow_[t].start[a]; b < srow_[t].start[a + 1]; ++b) near[a].emplace_back(srow_[t].index[b], 0.0);
+      }
+    for (auto& l : near) {
+      std::sort(l.begin(), l.end());
+      l.erase(std::unique(l.begin(), l.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), l.end());
+    }
+    neighbours_ = make_csr(s_, near);
   } else if (form_ == F::Sparse) {
     if (n * s > static_cast<std::size_t>(std::numeric_limits<int>::max()))
       throw ResourceError("local search: buyers*sellers = " + std::to_string(n * s) +
@@ -142,6 +156,12 @@ class LocalSearch {
     for (int i = 0; i < n_; ++i)
       if (z_[i] >= 0) owner_[z_[i]] = i;
     h_ = c_.table(z_);
+    ht_.assign(h_.size(), 0.0);
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < s_; ++j) ht_[static_cast<std::size_t>(j) * n_ + i] = h_[static_cast<std::size_t>(i) * s_ + j];
+    gown_.assign(n_, 0.0);
+    for (int i = 0; i < n_; ++i)
+      if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
     journal_.clear();
     // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
     value_ = 0.0;
@@ -196,7 +216,8 @@ class LocalSearch {
     z_[i] = j;
     if (j >= 0) {
       owner_[j] = i;
-      value_ += G(i, j);
+      gown_[i] = G(i, j);
+      value_ += gown_[i];
       place(i, j, 1.0);
     }
   }
@@ -228,13 +249,29 @@ class LocalSearch {
   double pair(int i, int j, int k, int b) const { return p_.pair_cost(i, j, k, b) + p_.pair_cost(k, b, i, j); }
 
   void place(int p, int q, double sign) {
-    c_.for_each(p, q, [&](int i, int j, double v) { h_[static_cast<std::size_t>(i) * s_ + j] += sign * v; });
+    c_.for_each(p, q, [&](int i, int j, double v) {
+      h_[static_cast<std::size_t>(i) * s_ + j] += sign * v;
+      ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
+      if (z_[i] == j) gown_[i] -= sign * v;
+    });
   }
 
   /// Applies buyer i's best improving move, if any.
   bool best_move_of(int i) {
     const int a = z_[i];
-    const double ga = a >= 0 ? G(i, a) : 0.0;
+    const double ga = a >= 0 ? gown_[i] : 0.0;
+    // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous
+    const double* w_row = p_.linear.data() + static_cast<std::size_t>(i) * s_;
+    const double* h_row = h_.data() + static_cast<std::size_t>(i) * s_;
+    const double* w_col = a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr;
+    const double* h_col = a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr;
+    // factored form: i (at a) and k (at j) interact only when j neighbours a; mark those sellers
+    const bool sparse_pairs = c_.has_seller_neighbours();
+    if (sparse_pairs && a >= 0) {
+      near_.resize(s_, 0);
+      c_.for_each_neighbour(a, [&](int q) { near_[q] = 1; });
+    }
+    auto interacts = [&](int j) { return !sparse_pairs || near_[j]; };
     double best = tol_;
     int kind = 0, target = -1;  // 1 relocate (target seller or -1), 2 swap/replace with owner of target
     if (a >= 0 && -ga > best) {
@@ -245,18 +282,19 @@ class LocalSearch {
     for (int j = 0; j < s_; ++j) {
       if (j == a) continue;
       const int k = owner_[j];
-      const double gij = G(i, j);
+      const double gij = w_row[j] - h_row[j];
       double gain;
       if (k < 0) {
         gain = gij - ga;
       } else if (a < 0) {
-        gain = gij - G(k, j);  // i replaces k, k leaves
+        gain = gij - gown_[k];  // i replaces k, k leaves
       } else {
         // swap i (at a) and k (at j): the i-k interaction is counted in both old G's and in neither new one
-        const double old_pair = pair(i, a, k, j);
-        const double swap = gij + G(k, a) - ga - G(k, j) - pair(i, j, k, a) - old_pair;
+        const bool near = interacts(j);
+        const double old_pair = near ? pair(i, a, k, j) : 0.0;
+        const double swap = gij + (w_col[k] - h_col[k]) - ga - gown_[k] - (near ? pair(i, j, k, a) : 0.0) - old_pair;
         // i takes j, k leaves: removing both loses G(i,a) + G(k,j) + their pair (counted in both G's)
-        const double eject = gij - ga - G(k, j) - old_pair;
+        const double eject = gij - ga - gown_[k] - old_pair;
         gain = std::max(swap, eject);
         if (gain > best) {
           best = gain;
@@ -271,6 +309,7 @@ class LocalSearch {
         target = j;
       }
     }
+    if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
     if (kind == 0) return false;
     if (kind == 1) {
       relocate(i, target);
@@ -289,8 +328,11 @@ class LocalSearch {
   std::vector<char> allowed_;
   double tol_;
   std::vector<int> z_, owner_;
-  std::vector<double> h_;
+  std::vector<double> h_;   // H[i][j]
+  std::vector<double> ht_;  // H transposed, [j][i]
+  std::vector<double> gown_;  // G(i, z_i) of matched buyers, kept with H
   double value_ = 0.0;
+  std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
 };
 

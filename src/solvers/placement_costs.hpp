@@ -34,6 +34,17 @@ class PlacementCosts {
 
   const AssignmentProblem& problem() const { return p_; }
 
+  /// w transposed (sellers x buyers), for column reads of the local search.
+  const std::vector<double>& linear_transposed() const { return linear_t_; }
+
+  /// Factored form: the sellers q with s_t[a][q] != 0 or s_t[q][a] != 0 for some t, the only ones
+  /// whose pair costs with a can be nonzero (for any buyers). Empty span for the other forms.
+  bool has_seller_neighbours() const { return !neighbours_.start.empty(); }
+  template <class F>
+  void for_each_neighbour(int a, F&& f) const {
+    for (std::size_t b = neighbours_.start[a]; b < neighbours_.start[a + 1]; ++b) f(neighbours_.index[b]);
+  }
+
  private:
   struct Csr {
     std::vector<std::size_t> start;  ///< size rows + 1
@@ -50,6 +61,8 @@ class PlacementCosts {
   std::vector<Csr> bcol_, brow_, scol_, srow_;
   // sparse: row p*s+q: (i*s+j, c) for c_ij^pq and for c_pq^ij
   Csr touch_;
+  Csr neighbours_;
+  std::vector<double> linear_t_;  // factored: row a: sellers interacting with a in some term (values unused)
 };
 
 template <class Add>

@@ -202,6 +202,35 @@ TEST(Descent, VcgSharesOneTableAcrossMinusISearches) {
   EXPECT_THROW(solve_assignment(p, bad), InputError);
 }
 
+TEST(PlacementCosts, SellerNeighboursHoldEveryNonzeroPairCost) {
+  AssignmentProblem p = random_problem(21, Externalities::Form::Factored, 6, 9);
+  auto& e = p.externalities;  // thin out the seller factors: some licence pairs never interfere
+  for (int t = 0; t < e.terms; ++t)
+    for (int j = 0; j < p.sellers; ++j)
+      for (int q = 0; q < p.sellers; ++q)
+        if ((j * 7 + q * 3 + t) % 4 != 0) e.seller[(static_cast<std::size_t>(t) * p.sellers + j) * p.sellers + q] = 0.0;
+  const PlacementCosts costs(p);
+  ASSERT_TRUE(costs.has_seller_neighbours());
+  // the descent is still a local optimum with the neighbour shortcut
+  expect_local_optimum(p, solve_descent(p).assignment, "thinned");
+  int skipped = 0;
+  for (int a = 0; a < p.sellers; ++a) {
+    std::vector<char> near(p.sellers, 0);
+    costs.for_each_neighbour(a, [&](int q) { near[q] = 1; });
+    for (int j = 0; j < p.sellers; ++j) {
+      if (near[j] || j == a) continue;
+      ++skipped;
+      for (int i = 0; i < p.buyers; ++i)
+        for (int k = 0; k < p.buyers; ++k) {
+          EXPECT_EQ(p.pair_cost(i, a, k, j), 0.0);
+          EXPECT_EQ(p.pair_cost(k, j, i, a), 0.0);
+        }
+    }
+  }
+  EXPECT_GT(skipped, 0) << "the instance should have non-interacting seller pairs";
+  EXPECT_FALSE(PlacementCosts(random_problem(21, Externalities::Form::Dense, 4, 5)).has_seller_neighbours());
+}
+
 TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
   const AssignmentProblem p = random_problem(3, Externalities::Form::Factored, 20, 30);
   SolverOptions o;
