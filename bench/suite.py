@@ -187,15 +187,22 @@ def spectrum_rows(args, table, tmp):
                                           "--seed", "1", "--out", path, "--quiet"])
         table.add(f"spectrum n={n}, s={s}", "generate", gen_s, None, f"{os.path.getsize(path) / 1e6:.1f} MB file",
                   gen_rss)
-        tl = args.spectrum_time_limit
+        tl = round(args.spectrum_time_limit * 50 / n, 4)  # per solve; n + 1 solves, so a similar total budget
         out, mech_s, mech_rss = run_measured([CLI, "mechanism", path, "--delta", "theorem1", "--no-exact-delta",
-                                              "--time-limit", str(tl), "--quiet"])
+                                              "--time-limit", str(tl), "--samples", str(args.spectrum_samples),
+                                              "--quiet"])
         rep = json.loads(out)
         prof = rep["profiles"][0]
         err = max(prof.get("transfer_error_bound", [0]) or [0])
-        table.add(f"spectrum n={n}, s={s}", f"mechanism CPU (tabu, {tl} s per solve; load, posterior, VCG)", mech_s,
-                  None, f"welfare {prof['welfare']:.6g}, optimal={prof['optimal']}, max transfer error bound {err:.3g}",
-                  mech_rss)
+        solver = prof.get("solver", {}).get("name", "auto")
+        meas = rep.get("measures", {})
+        hw = max(meas.get("informational_size_half_width") or [0])
+        measures = (f"nu_i sampled ({meas.get('samples')} draws, +-{hw:.3g} at {meas.get('confidence')})"
+                    if meas.get("estimated") else f"nu_i {meas.get('method', 'exact')}")
+        table.add(f"spectrum n={n}, s={s}",
+                  f"mechanism CPU ({solver}, {tl} s per solve; load, measures, VCG)", mech_s, None,
+                  f"welfare {prof['welfare']:.6g}, optimal={prof['optimal']}, max transfer error bound {err:.3g}; "
+                  f"{measures}", mech_rss)
         os.remove(path)
 
 
@@ -271,7 +278,10 @@ def main():
     ap.add_argument("--only", default="lap,vcg,spectrum,qaplib,posterior")
     ap.add_argument("--qap-time-limit", type=float, default=10.0)
     ap.add_argument("--qap-limit", type=int, default=0, help="at most this many QAPLIB instances per group (0: all)")
-    ap.add_argument("--spectrum-time-limit", type=float, default=0.2)
+    ap.add_argument("--spectrum-time-limit", type=float, default=0.2,
+                    help="seconds per solve at n = 50, scaled by 50 / n for the larger instances")
+    ap.add_argument("--spectrum-samples", type=int, default=20000,
+                    help="draws per (buyer, signal) for the sampled informational sizes")
     ap.add_argument("--vcg-scipy-calls", type=int, default=20)
     ap.add_argument("--out", default="", help="also write the markdown table here")
     args = ap.parse_args()

@@ -109,9 +109,11 @@ std::string epic_report_json(const EpicResult& r, int agents) {
   } else {
     ordered x = ordered::array();
     const auto n = static_cast<std::size_t>(agents);
-    for (std::size_t k = 0; k + n <= r.transfers.size(); k += n)
-      x.push_back(std::vector<double>(r.transfers.begin() + static_cast<std::ptrdiff_t>(k),
-                                      r.transfers.begin() + static_cast<std::ptrdiff_t>(k + n)));
+    for (std::size_t k = 0; k + n <= r.transfers.size(); k += n) {
+      std::vector<double> row(n);
+      for (std::size_t i = 0; i < n; ++i) row[i] = r.transfers[k + i] + 0.0;  // + 0.0: no "-0.0" in the report
+      x.push_back(std::move(row));
+    }
     doc["transfers"] = std::move(x);
     doc["budget"] = budget_json(r.budget);
   }
