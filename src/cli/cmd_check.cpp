@@ -20,9 +20,22 @@ namespace ivassign::cli {
 
 namespace {
 
+/// Up to 8 buyers: the profile itself ("0,2,1"); beyond, the number of buyers reporting each signal
+/// ("#0=5 #1=12 #2=33"), which fits under a bar.
+constexpr std::size_t kLongProfile = 8;
 std::string profile_label(const std::vector<int>& p) {
   std::string s;
-  for (std::size_t i = 0; i < p.size(); ++i) s += (i ? "," : "") + std::to_string(p[i]);
+  if (p.size() <= kLongProfile) {
+    for (std::size_t i = 0; i < p.size(); ++i) s += (i ? "," : "") + std::to_string(p[i]);
+    return s;
+  }
+  std::vector<int> count;
+  for (int x : p) {
+    if (x >= static_cast<int>(count.size())) count.resize(static_cast<std::size_t>(x) + 1, 0);
+    ++count[static_cast<std::size_t>(x)];
+  }
+  for (std::size_t x = 0; x < count.size(); ++x)
+    if (count[x] > 0) s += (s.empty() ? "#" : " #") + std::to_string(x) + "=" + std::to_string(count[x]);
   return s;
 }
 
@@ -59,7 +72,9 @@ void check_plots(const CheckReport& r, const std::string& dir) {
   budget.kind = plot::Chart::Kind::Bar;
   budget.title = "Rewards paid and VCG revenue per signal profile" +
                  std::string(r.rows.size() > 40 ? " (40 most likely)" : "");
-  budget.x_label = "reported signal profile";
+  budget.x_label = !r.rows.empty() && r.rows.front().profile.size() > kLongProfile
+                       ? "reported signal profile (#x=k: k buyers report signal x)"
+                       : "reported signal profile";
   budget.y_label = "money";
   plot::Series rewards{"rewards sum xi_i", {}, {}}, revenue{"VCG revenue -sum x_i", {}, {}};
   for (std::size_t k : order) {

@@ -107,7 +107,15 @@ Axis make_axis(std::vector<double> values, bool log, bool include_zero) {
 }  // namespace
 
 std::string render_svg(const Chart& c) {
-  const double x0 = kLeft, x1 = kWidth - kRight, y0 = kHeight - kBottom, y1 = kTop;
+  // bar labels are rotated by 40 degrees: make room below the axis (and left of it) for the longest
+  std::size_t longest = 0;
+  if (c.kind == Chart::Kind::Bar)
+    for (const auto& l : c.categories) longest = std::max(longest, l.size());
+  const double label_px = 5.6 * static_cast<double>(longest);  // ~ width of a 10 px sans-serif label
+  const double bottom = std::max(kBottom, 14.0 + 0.643 * label_px + 30.0);
+  const double left = std::max(kLeft, c.kind != Chart::Kind::Bar || c.categories.empty() ? 0.0 : 0.766 * 5.6 * static_cast<double>(c.categories.front().size()) + 8.0);
+  const double height = kHeight - kBottom + bottom;
+  const double x0 = left, x1 = kWidth - kRight, y0 = height - bottom, y1 = kTop;
   std::vector<double> ys, xs;
   for (const auto& s : c.series) {
     ys.insert(ys.end(), s.y.begin(), s.y.end());
@@ -119,8 +127,8 @@ std::string render_svg(const Chart& c) {
   if (c.kind == Chart::Kind::Line) xa = make_axis(xs, c.log_x, false);
   std::ostringstream o;
   o << std::fixed << std::setprecision(2);
-  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << kHeight
-    << "\" viewBox=\"0 0 " << kWidth << " " << kHeight << "\" font-family=\"sans-serif\">\n";
+  o << "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"" << kWidth << "\" height=\"" << height
+    << "\" viewBox=\"0 0 " << kWidth << " " << height << "\" font-family=\"sans-serif\">\n";
   o << "<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n";
   o << "<text x=\"" << kWidth / 2 << "\" y=\"28\" text-anchor=\"middle\" font-size=\"17\" font-weight=\"bold\">"
     << escape(c.title) << "</text>\n";
@@ -185,7 +193,7 @@ std::string render_svg(const Chart& c) {
   // axes and labels
   o << "<line x1=\"" << x0 << "\" y1=\"" << y0 << "\" x2=\"" << x1 << "\" y2=\"" << y0 << "\" stroke=\"black\"/>\n";
   o << "<line x1=\"" << x0 << "\" y1=\"" << y0 << "\" x2=\"" << x0 << "\" y2=\"" << y1 << "\" stroke=\"black\"/>\n";
-  o << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << kHeight - 12 << "\" text-anchor=\"middle\" font-size=\"13\">"
+  o << "<text x=\"" << (x0 + x1) / 2 << "\" y=\"" << height - 12 << "\" text-anchor=\"middle\" font-size=\"13\">"
     << escape(c.x_label) << (c.log_x ? " (log scale)" : "") << "</text>\n";
   o << "<text x=\"20\" y=\"" << (y0 + y1) / 2 << "\" text-anchor=\"middle\" font-size=\"13\" transform=\"rotate(-90 20 "
     << (y0 + y1) / 2 << ")\">" << escape(c.y_label) << (c.log_y ? " (log scale)" : "") << "</text>\n";
