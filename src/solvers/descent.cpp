@@ -425,6 +425,8 @@ AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions
     upper = linear.objective(lap_start);
     if (!has_start || p.objective(lap_start) > p.objective(z0)) z0 = lap_start;
   }
+  // the empty matching is always feasible and worth 0: with heavy externalities it beats the LAP start
+  if (p.objective(z0) < 0.0) z0.assign(n, -1);
 
   LocalSearch ls(costs, allowed, tol);
   ls.reset(z0);
@@ -432,6 +434,10 @@ AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions
   for (char c : allowed) active += c;
   AssignmentResult r = iterated_descent(ls, options, active, upper, tol, start);
   r.objective = p.objective(r.assignment);  // once, exactly (the tracked value is up to rounding)
+  if (r.objective < 0.0) {  // cut short by the clock below the empty matching's 0
+    r.assignment.assign(n, -1);
+    r.objective = 0.0;
+  }
   return r;
 }
 
@@ -469,6 +475,10 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
         ls->relocate(i, -1);
         AssignmentResult r = iterated_descent(*ls, options, base_active - 1, linear_bound[i], tol, start);
         ls->rollback(0);
+        if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
+          r.assignment.assign(static_cast<std::size_t>(n), -1);
+          r.objective = 0.0;
+        }
         out[i] = std::move(r);
       });
     }

@@ -231,6 +231,25 @@ TEST(PlacementCosts, SellerNeighboursHoldEveryNonzeroPairCost) {
   EXPECT_FALSE(PlacementCosts(random_problem(21, Externalities::Form::Dense, 4, 5)).has_seller_neighbours());
 }
 
+TEST(Descent, NeverReturnsBelowTheEmptyMatching) {
+  // two buyers who hurt each other far more than any licence is worth: the LAP start (both
+  // matched) is worth 2 - 2 * 100 < 0; the best is one buyer alone (1)
+  AssignmentProblem p = AssignmentProblem::linear_only(2, 2, {1.0, 1.0, 1.0, 1.0});
+  p.externalities.form = ExternalityCosts::Form::Dense;
+  p.externalities.dense.assign(16, 0.0);
+  auto at = [](int i, int j, int k, int q) { return static_cast<std::size_t>(((i * 2 + j) * 2 + k) * 2 + q); };
+  p.externalities.dense[at(0, 0, 1, 1)] = p.externalities.dense[at(0, 1, 1, 0)] = 100.0;
+  p.externalities.dense[at(1, 0, 0, 1)] = p.externalities.dense[at(1, 1, 0, 0)] = 100.0;
+  ASSERT_LT(p.objective({0, 1}), 0.0);
+  const AssignmentResult d = solve_descent(p);
+  EXPECT_NEAR(d.objective, solve_by_enumeration(p).objective, 1e-12);
+  EXPECT_NEAR(d.objective, p.objective(d.assignment), 1e-12);
+  SolverOptions cut;
+  cut.iteration_limit = 1;  // stopped after one move: still not below 0
+  cut.time_limit = 10;
+  EXPECT_GE(solve_descent(p, cut).objective, 0.0);
+}
+
 TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
   const AssignmentProblem p = random_problem(3, Externalities::Form::Factored, 20, 30);
   SolverOptions o;
