@@ -1,5 +1,6 @@
 #include "io/json_reader.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <sstream>
 
@@ -11,27 +12,58 @@ namespace {
 const char* type_name(const nlohmann::json& v) { return v.type_name(); }
 }  // namespace
 
+namespace {
+/// "line L, column C" of byte offset `end` (0-based) in text.
+std::string line_column(const std::string& text, std::size_t end) {
+  std::size_t line = 1, column = 1;
+  end = std::min(end, text.size());
+  for (std::size_t k = 0; k < end; ++k) {
+    if (text[k] == '\n') {
+      ++line;
+      column = 1;
+    } else {
+      ++column;
+    }
+  }
+  return "line " + std::to_string(line) + ", column " + std::to_string(column);
+}
+
+/// Offset of the first occurrence of the number literal `token` standing alone in text, or npos.
+std::size_t find_number(const std::string& text, const std::string& token) {
+  auto part_of_number = [](char c) {
+    return (c >= '0' && c <= '9') || c == '.' || c == 'e' || c == 'E' || c == '+' || c == '-';
+  };
+  for (std::size_t at = text.find(token); at != std::string::npos; at = text.find(token, at + 1)) {
+    const bool starts = at == 0 || !part_of_number(text[at - 1]);
+    const bool ends = at + token.size() >= text.size() || !part_of_number(text[at + token.size()]);
+    if (starts && ends) return at;
+  }
+  return std::string::npos;
+}
+}  // namespace
+
 nlohmann::json parse_json(const std::string& text, const std::string& origin) {
   try {
     return nlohmann::json::parse(text);
   } catch (const nlohmann::json::parse_error& e) {
     // byte is 1-based position of the offending character
-    std::size_t line = 1, column = 1;
-    const std::size_t end = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
-    for (std::size_t k = 0; k < end; ++k) {
-      if (text[k] == '\n') {
-        ++line;
-        column = 1;
-      } else {
-        ++column;
-      }
-    }
     std::string reason = e.what();
     const auto pos = reason.find("parse error");
     if (pos != std::string::npos) reason = reason.substr(pos);
-    throw InputError(origin + ": malformed JSON at line " + std::to_string(line) + ", column " +
-                     std::to_string(column) + ": " + reason);
-  } catch (const nlohmann::json::exception& e) {  // e.g. a number that overflows a double
+    throw InputError(origin + ": malformed JSON at " + line_column(text, e.byte == 0 ? 0 : e.byte - 1) + ": " +
+                     reason);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // 406: a number that overflows a double; the message quotes it, the position is found in the text
+    const std::string what = e.what();
+    const auto open = what.find('\''), close = what.rfind('\'');
+    if (e.id == 406 && open != std::string::npos && close > open + 1) {
+      const std::string token = what.substr(open + 1, close - open - 1);
+      const std::size_t at = find_number(text, token);
+      throw InputError(origin + ": number " + token + (at == std::string::npos ? "" : " at " + line_column(text, at)) +
+                       " is out of the range of a double (every number must be finite)");
+    }
+    throw InputError(origin + ": malformed JSON: " + what);
+  } catch (const nlohmann::json::exception& e) {
     throw InputError(origin + ": malformed JSON: " + e.what());
   }
 }

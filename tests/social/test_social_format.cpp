@@ -371,7 +371,8 @@ TEST(SocialFormat, NonFiniteNumbersAreRejected) {
   // a literal beyond the double range overflows
   std::string big = exchange().dump();
   big.insert(big.size() - 1, ", \"bound\": 1e999");
-  expect_text_rejected(big, {"mutated.json", "number overflow", "1e999"});
+  const std::string where = "number 1e999 at line 1, column " + std::to_string(big.find("1e999") + 1);
+  expect_text_rejected(big, {"mutated.json", where.c_str(), "out of the range of a double"});
 }
 
 // ---- the prior ---------------------------------------------------------------------------------------
