@@ -36,6 +36,8 @@ using ProgressFn = std::function<void(double fraction, const std::string& stage)
 struct CheckOptions {
   MechanismOptions mechanism;        ///< delta mode, solver, backend, threads
   int stage2_profiles = 16;          ///< profiles probed in stage 2 (all when there are fewer)
+  int stage2_buyers = 16;            ///< buyers probed per profile (all when there are fewer; 0: all);
+                                     ///< larger markets get a seeded sample, since each misreport is a solve
   int random_misreports = 12;        ///< random reports per buyer and profile
   int local_search_steps = 40;       ///< best-response hill-climbing steps per buyer and profile
   int budget_samples = 256;          ///< profiles sampled for the budget when they cannot all be solved
@@ -60,6 +62,7 @@ struct StageTwoCheck {
   double max_gain = 0.0;
   std::int64_t misreports_tried = 0;
   int profiles_probed = 0;
+  int buyers_per_profile = 0;        ///< buyers probed in each profile (a seeded sample when < n)
   bool solver_exact = true;          ///< every solve behind the probe was proven optimal
   struct Worst {
     int buyer = -1;

@@ -90,13 +90,14 @@ struct CheckArgs {
   std::string instance;
   MechanismArgs mech;
   std::string out, plot_dir;
-  int stage2_profiles = 16, random_misreports = 12, local_steps = 40, budget_samples = 256;
+  int stage2_profiles = 16, stage2_buyers = 16, random_misreports = 12, local_steps = 40, budget_samples = 256;
 };
 
 void run_check(const CheckArgs& a) {
   CheckOptions opt;
   opt.mechanism = mechanism_options(a.mech);
   opt.stage2_profiles = a.stage2_profiles;
+  opt.stage2_buyers = a.stage2_buyers;
   opt.random_misreports = a.random_misreports;
   opt.local_search_steps = a.local_steps;
   opt.budget_samples = a.budget_samples;
@@ -172,6 +173,9 @@ void add_check_command(CLI::App& app) {
   cmd->add_option("--out", a->out, "Write the report to this file instead of stdout");
   cmd->add_option("--plot", a->plot_dir, "Write SVG figures (stage-1 margins, budget per profile) into this directory");
   cmd->add_option("--stage2-profiles", a->stage2_profiles, "Profiles probed with stage-2 misreports")->capture_default_str();
+  cmd->add_option("--stage2-buyers", a->stage2_buyers,
+                  "Buyers probed per profile (a seeded sample when the market is larger; 0: all). Each misreport is a solve")
+      ->capture_default_str();
   cmd->add_option("--random-misreports", a->random_misreports, "Random reports per buyer and profile")->capture_default_str();
   cmd->add_option("--local-search-steps", a->local_steps, "Best-response search steps per buyer and profile")
       ->capture_default_str();

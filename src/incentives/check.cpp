@@ -94,8 +94,15 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
     }
     return gain;
   };
+  // the buyers probed: all, or a seeded sample of stage2_buyers of them (partial Fisher-Yates)
+  std::vector<int> buyers(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) buyers[static_cast<std::size_t>(i)] = i;
+  const int probed = opt.stage2_buyers > 0 ? std::min(n, opt.stage2_buyers) : n;
+  for (int k = 0; k < probed && probed < n; ++k) std::swap(buyers[static_cast<std::size_t>(k)], buyers[static_cast<std::size_t>(k + rng.below(n - k))]);
+  buyers.resize(static_cast<std::size_t>(probed));
+  std::sort(buyers.begin(), buyers.end());
   std::vector<double> u, v;
-  for (int i = 0; i < n; ++i) {
+  for (int i : buyers) {
     rows(i, u, v);
     std::vector<double> rep(s);
     for (double f : {0.0, 0.5, 1.5, 3.0}) {
@@ -151,9 +158,10 @@ void report_progress(const CheckOptions& opt, double f, const std::string& stage
 }  // namespace
 
 CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
-  if (opt.stage2_profiles < 0 || opt.random_misreports < 0 || opt.local_search_steps < 0 || opt.budget_samples < 1)
-    throw InputError("check options: stage2_profiles, random_misreports, local_search_steps must be >= 0 and "
-                     "budget_samples >= 1");
+  if (opt.stage2_profiles < 0 || opt.stage2_buyers < 0 || opt.random_misreports < 0 || opt.local_search_steps < 0 ||
+      opt.budget_samples < 1)
+    throw InputError("check options: stage2_profiles, stage2_buyers, random_misreports, local_search_steps must be "
+                     ">= 0 and budget_samples >= 1");
   const auto start = std::chrono::steady_clock::now();
   const int n = in.buyers;
   CheckReport rep;
@@ -277,6 +285,7 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   errors.rethrow();
   auto& s2 = rep.stage2;
   s2.profiles_probed = static_cast<int>(probes);
+  s2.buyers_per_profile = opt.stage2_buyers > 0 ? std::min(in.buyers, opt.stage2_buyers) : in.buyers;
   s2.max_gain = probes ? -std::numeric_limits<double>::infinity() : 0.0;
   for (std::size_t k = 0; k < probes; ++k) {
     s2.misreports_tried += results[k].tried;

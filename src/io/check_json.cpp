@@ -47,6 +47,7 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
   doc["stage2"] = {{"max_gain", number(s2.max_gain)},
                    {"misreports_tried", s2.misreports_tried},
                    {"profiles_probed", s2.profiles_probed},
+                   {"buyers_per_profile", s2.buyers_per_profile},
                    {"solver_exact", s2.solver_exact},
                    {"worst",
                     {{"buyer", s2.worst.buyer},

@@ -103,6 +103,14 @@ TEST(CheckLargeMarket, UsesTheTheoremOneConditionAndSampledBudget) {
   EXPECT_TRUE(r.stage1.truthful) << "delta.theorem1 meets its own condition";
   EXPECT_EQ(r.budget.method, "sampled");
   EXPECT_EQ(r.budget.profiles, 8u);
+  // stage 2 probes a seeded sample of 16 of the 18 buyers by default, every buyer with 0
+  EXPECT_EQ(r.stage2.buyers_per_profile, 16);
+  opt.stage2_buyers = 0;
+  const CheckReport all = check_incentives(in, opt);
+  EXPECT_EQ(all.stage2.buyers_per_profile, 18);
+  EXPECT_EQ(all.stage2.misreports_tried * 16, r.stage2.misreports_tried * 18) << "the same probes per buyer";
+  opt.stage2_buyers = -1;
+  EXPECT_THROW(check_incentives(in, opt), InputError);
 }
 
 TEST(Replica, TotalRewardsFallWithTheMarketAndTheConditionEventuallyHolds) {
