@@ -13,12 +13,13 @@
 
 namespace ivassign::cli {
 
-void emit(const std::string& text, const std::string& out_path) {
+void emit(std::string text, const std::string& out_path) {
   if (out_path.empty()) {
     std::cout << text << "\n";
     std::cout.flush();
   } else {
-    save_text(out_path, text + "\n");
+    text += '\n';  // in place: reports can be gigabytes
+    save_text(out_path, text);
   }
 }
 

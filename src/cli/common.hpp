@@ -13,7 +13,7 @@
 namespace ivassign::cli {
 
 /// Writes `text` (plus a newline) to `out_path`, or to stdout when it is empty.
-void emit(const std::string& text, const std::string& out_path);
+void emit(std::string text, const std::string& out_path);
 
 /// Adds `--backend cpu|cuda|auto` bound to `target` (default auto).
 void add_backend_option(CLI::App& cmd, std::string& target);

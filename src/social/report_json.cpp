@@ -1,4 +1,9 @@
 // The reports of `gvcg`, `audit` and `epic` (social-format.md) as JSON text.
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <vector>
+
 #include <nlohmann/json.hpp>
 
 #include "ivassign/social.hpp"
@@ -39,8 +44,13 @@ std::string gvcg_report_json(const GvcgResult& r) {
   eps["theorem"] = r.epsilon_theorem ? ordered(*r.epsilon_theorem) : ordered(nullptr);
   eps["used"] = r.epsilon_used ? ordered(*r.epsilon_used) : ordered(nullptr);
   doc["epsilon"] = eps;
-  ordered profiles = ordered::array();
-  for (const auto& p : r.profiles) {
+  // The profile rows can run to gigabytes (every profile of T*): no DOM for them. Each row is dumped
+  // on its own, indented two levels as doc.dump(1) would, in parallel blocks appended in order.
+  std::string text = doc.dump(1);  // "{\n ...\n}"
+  text.resize(text.size() - 2);     // drop "\n}"
+  if (r.profiles.empty()) return text + ",\n \"profiles\": []\n}";
+  text += ",\n \"profiles\": [\n";
+  auto row = [&](const GvcgProfile& p) {
     ordered o;
     o["profile"] = p.profile;
     o["outcome"] = p.outcome;
@@ -49,10 +59,36 @@ std::string gvcg_report_json(const GvcgResult& r) {
     o["transfers"] = p.transfers;
     o["rewards"] = p.rewards.empty() ? ordered(nullptr) : ordered(p.rewards);
     o["net"] = p.net;
-    profiles.push_back(std::move(o));
+    const std::string body = o.dump(1);
+    std::string out = "  ";
+    out.reserve(body.size() + body.size() / 4);
+    for (char c : body) {
+      out += c;
+      if (c == '\n') out += "  ";
+    }
+    return out;
+  };
+  const std::int64_t count = static_cast<std::int64_t>(r.profiles.size()), block = 8192;
+  std::vector<std::string> parts(static_cast<std::size_t>(block));
+  for (std::int64_t first = 0; first < count; first += block) {
+    const std::int64_t last = std::min(count, first + block);
+#pragma omp parallel for schedule(static)
+    for (std::int64_t k = first; k < last; ++k)
+      parts[static_cast<std::size_t>(k - first)] = row(r.profiles[static_cast<std::size_t>(k)]);
+    if (first == 0 && last < count) {  // size the text once from the first block: no regrowth copies
+      std::size_t sample = 0;
+      for (std::int64_t k = 0; k < last; ++k) sample += parts[static_cast<std::size_t>(k)].size() + 2;
+      text.reserve(text.size() + static_cast<std::size_t>(static_cast<double>(sample) / static_cast<double>(last) *
+                                                          static_cast<double>(count) * 1.02) + 64);
+    }
+    for (std::int64_t k = first; k < last; ++k) {
+      if (k > 0) text += ",\n";
+      text += parts[static_cast<std::size_t>(k - first)];
+      std::string().swap(parts[static_cast<std::size_t>(k - first)]);
+    }
   }
-  doc["profiles"] = std::move(profiles);
-  return doc.dump(1);
+  text += "\n ]\n}";
+  return text;
 }
 
 std::string audit_report_json(const AuditResult& r) {
