@@ -74,7 +74,9 @@ struct SolverOptions {
   int threads = 0;                                              ///< 0: all cores
   /// Auto: without externalities the LAP; with them the exact branch and bound while at most this
   /// many buyers take part, above it the tabu search while its slot count (sellers + buyers) is at
-  /// most tabu_size_limit, and the interaction-table local search (solve_descent) beyond.
+  /// most tabu_size_limit, and the interaction-table local search (solve_descent) beyond. Without a
+  /// time or iteration limit, the tabu search only up to 140 slots (its default iteration budget
+  /// grows as T^3 or more), the descent beyond.
   int exact_size_limit = 12;
   int tabu_size_limit = 400;
   /// Heuristics stop as soon as the objective reaches this value (NaN: no target).

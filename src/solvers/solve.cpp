@@ -76,7 +76,11 @@ SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& 
   for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
   if (!problem.has_externalities()) return SolverKind::Lap;
   if (active <= options.exact_size_limit) return SolverKind::BranchAndBound;
-  if (problem.sellers + active <= options.tabu_size_limit) return SolverKind::Tabu;
+  // without a time or iteration limit the tabu search runs its default budget (about 200 T
+  // iterations of O(T^2) swap scores): only for moderate slot counts T; beyond, the descent
+  const bool bounded = std::isfinite(options.time_limit) || options.iteration_limit > 0;
+  const int tabu_limit = bounded ? options.tabu_size_limit : std::min(options.tabu_size_limit, kUntimedTabuSlots);
+  if (problem.sellers + active <= tabu_limit) return SolverKind::Tabu;
   return SolverKind::Descent;
 }
 

@@ -15,6 +15,10 @@ bool every_optimum_is_complete(const AssignmentProblem& problem);
 namespace ivassign {
 
 /// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
+/// Auto without a time or iteration limit picks the tabu search only up to this many slots
+/// (sellers + active buyers): its default budget of max(20000, 200 T) iterations costs O(T^3)..O(T^4).
+constexpr int kUntimedTabuSlots = 140;
+
 SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
 
 }  // namespace ivassign
