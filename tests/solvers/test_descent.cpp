@@ -9,6 +9,7 @@
 #include "ivassign/vcg.hpp"
 #include "random_instance.hpp"
 #include "solvers/placement_costs.hpp"
+#include "solvers/structure.hpp"
 
 namespace ivassign {
 namespace {
@@ -258,6 +259,14 @@ TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
   o.tabu_size_limit = 400;
   o.time_limit = 0.05;
   EXPECT_EQ(solve_assignment(p, o).solver, "tabu");
+  // without a time or iteration limit the tabu search's default budget is only affordable up to
+  // 140 slots: 20 buyers + 130 sellers go to the descent, and to the tabu search once bounded
+  const AssignmentProblem wide = random_problem(4, Externalities::Form::Factored, 20, 130);
+  SolverOptions untimed;
+  EXPECT_EQ(choose_solver(wide, untimed), SolverKind::Descent);
+  untimed.iteration_limit = 50;
+  EXPECT_EQ(choose_solver(wide, untimed), SolverKind::Tabu);
+  EXPECT_EQ(choose_solver(p, SolverOptions{}), SolverKind::Tabu) << "20 + 30 slots";
 }
 
 }  // namespace
