@@ -25,11 +25,15 @@
 //   thousands of licences, where the tabu search's O((n+s)^2) tables do not fit): an interaction
 //   table H(i, j) (the externality cost buyer i at seller j would bear and cause against the current
 //   matching, n*s doubles) is kept exact under moves, so relocations, swaps and replacements of a
-//   buyer are scored in O(s) per buyer and applied in O(T nnz) for the factored form with sparse
-//   seller interference. Starts from the LAP optimum of the linear part (or the given matching),
-//   descends to a local optimum; with a finite time limit it then iterates (perturb n/50 buyers,
-//   descend, keep the better). upper_bound is the linear optimum (valid because c >= 0); optimal
-//   only when that bound is reached. Deterministic for a seed.
+//   buyer are scored in O(s) per buyer (rows of w and H and one column, contiguous; pair costs only
+//   between neighbouring licences) and applied in O(T nnz) for the factored form with sparse seller
+//   interference. Moves: relocate, unmatch, swap, replace (i takes an owned seller from unmatched),
+//   eject (i takes k's seller, k leaves). Starts from the better of the LAP optimum of the linear
+//   part and the given matching, or empty when that is worth less than 0; descends to a local
+//   optimum; with a finite time limit it then iterates (perturb n/50 buyers, descend, keep the
+//   better, roll back otherwise). Never returns less than 0 (the empty matching). upper_bound is the
+//   linear optimum (valid because c >= 0); optimal only when that bound is reached. Memory: two
+//   n*s tables. Deterministic for a seed.
 //
 // QAPLIB: read_qaplib reads `n`, A, B (minimize sum_ij a_ij b_p(i)p(j)); qap_objective evaluates a
 //   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic.
