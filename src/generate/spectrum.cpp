@@ -3,6 +3,7 @@
 #include <cmath>
 #include <numeric>
 
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
 #include "ivassign/incentives.hpp"
@@ -13,14 +14,8 @@ namespace {
 
 /// splitmix64 stream with its own transforms: the same numbers on every platform.
 struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+  SplitMix64 bits;
+  double uniform() { return bits.uniform(); }
   double uniform(double a, double b) { return a + (b - a) * uniform(); }
   double normal() {  // Box-Muller
     const double u1 = std::max(uniform(), 1e-300), u2 = uniform();
@@ -56,7 +51,7 @@ Instance generate_spectrum(const SpectrumOptions& o) {
   check_range("reserve", o.reserve, 0, 10);
   const int n = o.buyers, s = o.licences, m = o.states;
   const std::size_t N = static_cast<std::size_t>(n), S = static_cast<std::size_t>(s), Mst = static_cast<std::size_t>(m);
-  Rng rng{o.seed * 0x2545F4914F6CDD1DULL + 17};
+  Rng rng{{o.seed * 0x2545F4914F6CDD1DULL + 17}};
 
   // the map: a near-square grid of regions, Pareto populations (millions)
   const int cols = static_cast<int>(std::ceil(std::sqrt(static_cast<double>(s))));

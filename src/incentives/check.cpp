@@ -5,6 +5,7 @@
 #include <numeric>
 
 #include "common/parallel.hpp"
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
 #include "ivassign/tolerances.hpp"
@@ -13,18 +14,7 @@ namespace ivassign {
 
 namespace {
 
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
 
-struct Stream {
-  std::uint64_t state;
-  double uniform() { return static_cast<double>(mix64(state += 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53; }
-  int below(int n) { return std::min(n - 1, static_cast<int>(uniform() * n)); }
-};
 
 /// Multiplies buyer i's externality costs (his row c_i..^..) by `factor`.
 void scale_externality_row(AssignmentProblem& p, int i, double factor) {
@@ -67,7 +57,7 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
   const double w_star = truth.objective(best.assignment);
   Probe probe;
   probe.exact = best.optimal;
-  Stream rng{mix64(seed)};
+  CounterStream rng{mix64(seed)};
   // u_i(rho) and v_i(rho) rows: a report changes u (and c), the seller costs stay public
   auto rows = [&](int i, std::vector<double>& u, std::vector<double>& v) {
     u.assign(s, 0.0);

@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
 #include "kernels/posterior.cuh"
@@ -10,16 +11,6 @@
 namespace ivassign {
 
 namespace {
-std::uint64_t mix64(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-struct Stream {
-  std::uint64_t state;
-  double uniform() { return static_cast<double>(mix64(state += 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53; }
-};
 int draw(const double* p, int count, double u) {
   double acc = 0.0;
   for (int k = 0; k < count - 1; ++k)
@@ -43,7 +34,7 @@ double profile_probability(const Instance& in, const std::vector<int>& profile) 
 }
 
 std::vector<int> sample_profile(const Instance& in, std::uint64_t seed) {
-  Stream rng{mix64(seed)};
+  CounterStream rng{mix64(seed)};
   std::vector<int> profile(in.buyers);
   if (in.prior.conditionally_independent()) {
     const int theta = draw(in.prior.lambda.data(), in.states, rng.uniform());

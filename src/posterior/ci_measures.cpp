@@ -9,6 +9,7 @@
 #include <limits>
 
 #include "common/parallel.hpp"
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
@@ -90,19 +91,6 @@ std::uint64_t binomial(std::uint64_t a, std::uint64_t b) {
   return static_cast<std::uint64_t>(std::llround(r));
 }
 
-/// splitmix64: independent, reproducible streams per (seed, buyer, signal, sample).
-std::uint64_t mix(std::uint64_t x) {
-  x += 0x9e3779b97f4a7c15ULL;
-  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-  return x ^ (x >> 31);
-}
-
-/// A counter-based stream: uniform doubles in [0, 1) from splitmix64, cheap to start per sample.
-struct SampleStream {
-  std::uint64_t state;
-  double uniform() { return static_cast<double>(mix(state += 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53; }
-};
 
 }  // namespace
 
@@ -265,10 +253,10 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
   // draws for each (i, a) are iid from P(theta, b_-i | a) and the bands below hold as before.
   const std::uint64_t pool_entries = static_cast<std::uint64_t>(m) * N * static_cast<std::uint64_t>(m);
   const bool pooled = opt.sample_pool_bytes > 0 && pool_entries <= opt.sample_pool_bytes / sizeof(double);
-  const std::uint64_t pool_seed = mix(opt.seed ^ 0x5851f42d4c957f2dULL);
-  auto pool_key = [&](int t, std::uint64_t s) { return mix(pool_seed ^ mix(static_cast<std::uint64_t>(t) * N + s)); };
+  const std::uint64_t pool_seed = mix64(opt.seed ^ 0x5851f42d4c957f2dULL);
+  auto pool_key = [&](int t, std::uint64_t s) { return mix64(pool_seed ^ mix64(static_cast<std::uint64_t>(t) * N + s)); };
   auto pool_signal = [&](std::uint64_t key, int k, int t) {
-    const double u = static_cast<double>(mix(key + (static_cast<std::uint64_t>(k) + 1) * 0x9e3779b97f4a7c15ULL) >> 11) * 0x1.0p-53;
+    const double u = unit_double(mix64(key + (static_cast<std::uint64_t>(k) + 1) * kGolden64));
     return draw(cdf[k].data() + static_cast<std::size_t>(t) * model.K[k], model.K[k], u);
   };
   std::vector<double> pool;
@@ -299,7 +287,7 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
 #pragma omp parallel for schedule(static) num_threads(thread_count(opt.threads))
       for (std::int64_t ss = 0; ss < static_cast<std::int64_t>(N); ++ss) {
         const auto s = static_cast<std::uint64_t>(ss);
-        SampleStream rng{mix(opt.seed ^ mix((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
+        CounterStream rng{mix64(opt.seed ^ mix64((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
         const int theta = draw(state_cdf.data(), m, rng.uniform());
         double base[64], ja[64], jr[64], ra[64], rr[64];
         if (pooled) {  // log P(t, b_-i) from the pool profile: its likelihood less buyer i's factor

@@ -2,24 +2,13 @@
 #include <cmath>
 #include <sstream>
 
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 
 namespace ivassign {
 
 namespace {
-
-/// splitmix64 with its own uniform transform: the same numbers on every platform.
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-};
 
 std::string fmt(double v) {
   std::ostringstream ss;
@@ -78,7 +67,7 @@ SocialProblem generate_social_auction(const SocialAuctionOptions& o) {
   const auto un = static_cast<std::size_t>(n), um = static_cast<std::size_t>(m), uU = static_cast<std::size_t>(U);
   std::vector<double> w = o.utilities;
   if (w.empty()) {
-    Rng rng{o.seed * 0x2545F4914F6CDD1DULL + 29};
+    SplitMix64 rng{o.seed * 0x2545F4914F6CDD1DULL + 29};
     for (std::size_t k = 0; k < un * um * uU; ++k) w.push_back(std::round(rng.uniform() * o.max_value * 1e3) / 1e3);
   } else if (w.size() != un * um * uU) {
     throw InputError("generate social auction: --utilities has " + std::to_string(w.size()) +

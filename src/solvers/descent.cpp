@@ -10,6 +10,7 @@
 #include <numeric>
 
 #include "common/parallel.hpp"
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "solvers/lap.hpp"
@@ -133,17 +134,6 @@ std::vector<double> PlacementCosts::table(const std::vector<int>& z) const {
 
 namespace {
 
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t x = (state += 0x9e3779b97f4a7c15ULL);
-    x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-    return x ^ (x >> 31);
-  }
-  int below(int m) { return static_cast<int>(next() % static_cast<std::uint64_t>(m)); }
-};
-
 /// A matching with its interaction table H; moves keep H exact (up to rounding).
 class LocalSearch {
  public:
@@ -223,7 +213,7 @@ class LocalSearch {
   }
 
   /// Random perturbation of `count` allowed buyers: each goes to a random free seller or out.
-  void kick(Rng& rng, int count) {
+  void kick(SplitMix64& rng, int count) {
     std::vector<int> pool;
     for (int i = 0; i < n_; ++i)
       if (allowed_[i]) pool.push_back(i);
@@ -354,7 +344,7 @@ AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
   const bool has_target = !std::isnan(options.target);
   bool hit_target = has_target && best_value >= options.target;
   bool proven = best_value >= upper - tol;
-  Rng rng{options.seed * 0x2545F4914F6CDD1DULL + 17};
+  SplitMix64 rng{options.seed * 0x2545F4914F6CDD1DULL + 17};
   const int kick_size = std::max(2, active / 50);
   while (timed && converged && !hit_target && !proven && std::chrono::steady_clock::now() < deadline &&
          (move_limit < 0 || moves < move_limit)) {

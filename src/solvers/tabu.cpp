@@ -10,6 +10,7 @@
 #include <limits>
 
 #include "common/parallel.hpp"
+#include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "kernels/qap_delta.cuh"
@@ -21,17 +22,6 @@ namespace ivassign {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-struct Rng {
-  std::uint64_t state;
-  std::uint64_t next() {
-    std::uint64_t z = (state += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  int below(int n) { return static_cast<int>(next() % static_cast<std::uint64_t>(n)); }
-};
 
 /// The slot model: entities 0..B-1 are the allowed buyers, B..T-1 phantoms; slots 0..s-1 sellers.
 struct SlotModel {
@@ -122,7 +112,7 @@ struct Search {
 Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, std::int64_t max_iter,
                    double time_limit, double target_cost, std::chrono::steady_clock::time_point start) {
   const int T = m.T;
-  Rng rng{seed * 0x9E3779B97F4A7C15ULL + 7};
+  SplitMix64 rng{seed * 0x9E3779B97F4A7C15ULL + 7};
   double cost = m.cost(pi);
   Search out;
   out.best = pi;
@@ -280,7 +270,7 @@ AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOption
     } else {
       pi.resize(T);
       for (int e = 0; e < T; ++e) pi[e] = e;
-      Rng rng{options.seed * 1315423911ULL + static_cast<std::uint64_t>(k)};
+      SplitMix64 rng{options.seed * 1315423911ULL + static_cast<std::uint64_t>(k)};
       for (int e = T - 1; e > 0; --e) std::swap(pi[e], pi[rng.below(e + 1)]);
     }
     results[k] = robust_tabu(model, pi, options.seed + static_cast<std::uint64_t>(k), max_iter, options.time_limit,
