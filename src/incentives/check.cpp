@@ -16,6 +16,11 @@ namespace {
 
 
 
+/// Buyers probed per stage-2 profile: all, or stage2_buyers of them when that is positive and smaller.
+int stage2_buyer_count(int buyers, const CheckOptions& opt) {
+  return opt.stage2_buyers > 0 ? std::min(buyers, opt.stage2_buyers) : buyers;
+}
+
 /// Multiplies buyer i's externality costs (his row c_i..^..) by `factor`.
 void scale_externality_row(AssignmentProblem& p, int i, double factor) {
   auto& e = p.externalities;
@@ -87,7 +92,7 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
   // the buyers probed: all, or a seeded sample of stage2_buyers of them (partial Fisher-Yates)
   std::vector<int> buyers(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) buyers[static_cast<std::size_t>(i)] = i;
-  const int probed = opt.stage2_buyers > 0 ? std::min(n, opt.stage2_buyers) : n;
+  const int probed = stage2_buyer_count(n, opt);
   for (int k = 0; k < probed && probed < n; ++k) std::swap(buyers[static_cast<std::size_t>(k)], buyers[static_cast<std::size_t>(k + rng.below(n - k))]);
   buyers.resize(static_cast<std::size_t>(probed));
   std::sort(buyers.begin(), buyers.end());
@@ -275,7 +280,7 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   errors.rethrow();
   auto& s2 = rep.stage2;
   s2.profiles_probed = static_cast<int>(probes);
-  s2.buyers_per_profile = opt.stage2_buyers > 0 ? std::min(in.buyers, opt.stage2_buyers) : in.buyers;
+  s2.buyers_per_profile = stage2_buyer_count(in.buyers, opt);
   s2.max_gain = probes ? -std::numeric_limits<double>::infinity() : 0.0;
   for (std::size_t k = 0; k < probes; ++k) {
     s2.misreports_tried += results[k].tried;

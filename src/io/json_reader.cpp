@@ -10,9 +10,7 @@ namespace ivassign::io {
 
 namespace {
 const char* type_name(const nlohmann::json& v) { return v.type_name(); }
-}  // namespace
 
-namespace {
 /// "line L, column C" of byte offset `end` (0-based) in text.
 std::string line_column(const std::string& text, std::size_t end) {
   std::size_t line = 1, column = 1;

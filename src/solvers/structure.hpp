@@ -10,15 +10,11 @@ namespace ivassign {
 /// externality storage, O(n^2 T) for the factored form.
 bool every_optimum_is_complete(const AssignmentProblem& problem);
 
-}  // namespace ivassign
-
-namespace ivassign {
-
-/// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
 /// Auto without a time or iteration limit picks the tabu search only up to this many slots
 /// (sellers + active buyers): its default budget of max(20000, 200 T) iterations costs O(T^3)..O(T^4).
 constexpr int kUntimedTabuSlots = 140;
 
+/// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
 SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
 
 }  // namespace ivassign

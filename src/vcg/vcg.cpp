@@ -69,7 +69,6 @@ double value_without(const AssignmentProblem& p, const std::vector<int>& z, cons
   return total;
 }
 
-
 }  // namespace
 
 namespace {
@@ -138,11 +137,11 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   }
   // large problems: the local search's placement costs are built once and shared by every minus-i
   // search, which masks buyer i instead of copying the problem
+  const bool shared_descent = choose_solver(problem, options) == SolverKind::Descent;
   std::unique_ptr<PlacementCosts> costs;
-  if (choose_solver(problem, options) == SolverKind::Descent ||
+  if (shared_descent ||
       (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
     costs = std::make_unique<PlacementCosts>(problem);
-  const bool shared_descent = costs && choose_solver(problem, options) == SolverKind::Descent;
   // Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
   // minus-i optima all come from one LAP (smallest prices): finite error bounds for heuristics, and
   // the shared descent searches need no LAP of their own.
@@ -152,7 +151,6 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     relaxed.allowed = problem.allowed;
     linear_bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
   };
-  if (shared_descent) linear_minus_i_bounds();
   auto record = [&](int i, AssignmentResult minus) {
     r.minus_i_welfare[i] = minus.objective;
     r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
@@ -160,6 +158,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     minus_assignment[i] = std::move(minus.assignment);
   };
   if (shared_descent) {
+    linear_minus_i_bounds();
     SolverOptions each = inner;
     each.threads = options.threads;
     std::vector<AssignmentResult> minus = descent_minus_i(*costs, full.assignment, each, linear_bound);
