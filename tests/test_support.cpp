@@ -3,6 +3,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -11,6 +13,8 @@
 #include <vector>
 
 #include <gtest/gtest.h>
+
+#include "ivassign/tolerances.hpp"
 
 namespace ivassign::test {
 
@@ -65,6 +69,13 @@ CommandResult run_cli(const std::string& args) {
   r.err = slurp(err);
   std::filesystem::remove_all(dir);
   return r;
+}
+
+::testing::AssertionResult Close(double got, double want) {
+  const double scale = std::max(std::abs(got), std::abs(want));
+  if (std::abs(got - want) <= std::max(tol::kReportRelative * scale, tol::kReportAbsolute))
+    return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "got " << got << ", expected " << want;
 }
 
 }  // namespace ivassign::test

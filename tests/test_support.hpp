@@ -2,6 +2,8 @@
 #pragma once
 #include <string>
 
+#include <gtest/gtest.h>
+
 namespace ivassign::test {
 
 /// ../shared (the folder with data/examples, data/qaplib, data/social); IVASSIGN_SHARED_DIR
@@ -21,5 +23,9 @@ CommandResult run_cli(const std::string& args);
 
 /// A fresh empty temporary directory for this test.
 std::string temp_dir();
+
+/// Report numbers agree with expected files: relative tol::kReportRelative, or absolute
+/// tol::kReportAbsolute near zero (the comparison the data READMEs prescribe).
+::testing::AssertionResult Close(double got, double want);
 
 }  // namespace ivassign::test

@@ -21,12 +21,7 @@ namespace {
 
 using nlohmann::json;
 
-::testing::AssertionResult Close(double got, double want) {
-  const double scale = std::max(std::abs(got), std::abs(want));
-  if (std::abs(got - want) <= std::max(tol::kReportRelative * scale, tol::kReportAbsolute))
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got " << got << ", expected " << want;
-}
+using test::Close;
 
 std::string social_dir() { return test::shared_dir() + "/data/social"; }
 
