@@ -162,7 +162,6 @@ class LocalSearch {
   /// Welfare of the current matching, kept up to date move by move (exact up to rounding).
   double value() const { return value_; }
   void set_allowed(std::vector<char> allowed) { allowed_ = std::move(allowed); }
-  void set_tolerance(double tol) { tol_ = tol; }
 
   /// Every relocation since reset() is journaled; rollback(mark) undoes those after `mark`.
   std::size_t mark() const { return journal_.size(); }
