@@ -3,7 +3,7 @@
 # Safe to run again: apt-get skips what is already installed.
 set -euo pipefail
 packages=(
-  cmake g++ make                 # build
+  cmake g++ make ccache          # build (ccache: cheap rebuilds of each configuration)
   nlohmann-json3-dev             # JSON instances and reports
   libsimdjson-dev                # fast loading of large instances
   libcli11-dev                   # the command line
