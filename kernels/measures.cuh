@@ -1,21 +1,15 @@
 // kernels/measures.cuh — per-element math of the information measures, shared by the OpenMP and
-// CUDA paths: profile indexing over b_-i, the spherical-score and variation terms, and the
+// CUDA paths (profile indexing is kernels/profile_index.cuh): the spherical-score and variation terms, and the
 // candidate test of the informational-size level min{e >= 0 : Prob(d > e) <= e}.
 #pragma once
 #include <math.h>
 #include <stdint.h>
 
 #include "kernels/hd.h"
+#include "kernels/profile_index.cuh"
 
 namespace ivassign {
 namespace kernels {
-
-/// Flat profile index of (b_-i = the o-th combination of the others, b_i = signal), where
-/// stride = prod_{k > i} K_k and k_i = K_i.
-IVA_HD uint64_t profile_with_signal(uint64_t other, uint64_t stride, int k_i, int signal) {
-  return (other / stride) * (stride * static_cast<uint64_t>(k_i)) + static_cast<uint64_t>(signal) * stride +
-         other % stride;
-}
 
 /// One term of the variation of beliefs (2013 paper, section 7.1): (p/||P(.|b_i)|| - p_r/||P(.|r_i)||)^2.
 IVA_HD double belief_variation_term(double p, double p_r, double norm_b, double norm_r) {

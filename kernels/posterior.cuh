@@ -8,14 +8,10 @@
 #include <stdint.h>
 
 #include "kernels/hd.h"
+#include "kernels/profile_index.cuh"
 
 namespace ivassign {
 namespace kernels {
-
-/// Signal of buyer i in the flat profile index b (strides[i] = prod_{k > i} K_k).
-IVA_HD int signal_of(uint64_t profile, const uint64_t* strides, const int* signals, int buyer) {
-  return static_cast<int>((profile / strides[buyer]) % static_cast<uint64_t>(signals[buyer]));
-}
 
 /// Joint prior: P(theta, b) -> rho(b) (m entries, written to out) and P(b) (returned).
 /// joint is (theta, b) in C order: entry theta * profiles + b.
@@ -74,6 +70,10 @@ IVA_HD double posterior_from_ci_profile(const double* log_lambda, const double* 
   ci_log_joint(log_lambda, log_q, q_offset, signals, states, buyers, [=](int i) { return profile[i]; }, out);
   return exp(normalize_log_weights(out, states));
 }
+
+/// The linear-space factored path keeps one factor of m states in local (register) scratch, on
+/// the CPU and the GPU alike; more states use the log-space path.
+constexpr int kMaxFactoredStates = 64;
 
 /// Linear-space factor of a conditionally independent prior over buyers [first, last) of the flat
 /// profile b: w_t = (lambda_t if with_lambda) * prod_i q_i(b_i | t). q is buyer blocks of m*K_i

@@ -39,7 +39,6 @@ __global__ void inner_factor_kernel(const double* lambda, const double* q, const
   kernels::ci_factor(lambda, q, q_offset, signals, strides, states, split, buyers, false, x, inner + x * states);
 }
 
-constexpr int kMaxFactoredStates = 64;  // register scratch of the factored kernel; more states use log space
 
 __global__ void ci_factored_kernel(const double* lambda, const double* q, const std::uint64_t* q_offset,
                                    const int* signals, const std::uint64_t* strides, int states, int split,
@@ -48,7 +47,7 @@ __global__ void ci_factored_kernel(const double* lambda, const double* q, const 
   const std::uint64_t k = blockIdx.x * static_cast<std::uint64_t>(blockDim.x) + threadIdx.x;
   if (k >= count) return;
   const std::uint64_t b = first + k;
-  double outer[kMaxFactoredStates];
+  double outer[kernels::kMaxFactoredStates];
   kernels::ci_factor(lambda, q, q_offset, signals, strides, states, 0, split, true, b - b % inner_count, outer);
   marginal[k] = kernels::posterior_from_factors(outer, inner + (b % inner_count) * states, states,
                                                 posterior + k * states);
@@ -107,7 +106,7 @@ void posterior_table_ci_factored(const double* lambda, const double* q, std::uin
                                  const std::uint64_t* q_offset, const int* signals, const std::uint64_t* strides,
                                  int states, int buyers, int split, std::uint64_t inner_count, std::uint64_t profiles,
                                  double* marginal, double* posterior) {
-  if (states > kMaxFactoredStates) {
+  if (states > kernels::kMaxFactoredStates) {
     // fall back to log space for very many states (no register scratch that large)
     std::vector<double> log_lambda(states), log_q(q_size);
     for (int t = 0; t < states; ++t) log_lambda[t] = std::log(lambda[t]);

@@ -1,7 +1,7 @@
 // kernels/social_math.cuh — per-element math of the general social choice model (social-format.md),
 // one source for the OpenMP path in src/social/ and a CUDA path: expected values v^_i(c; t), the
 // efficient outcome and GVCG transfers of one profile, the distance of a posterior to certainty,
-// the state-variability term and type replacement in flat profile indices. The spherical score
+// the state-variability term (flat profile indices: kernels/profile_index.cuh). The spherical score
 // and belief-variation terms, L1 distances and the informational-size level test are those of
 // kernels/posterior.cuh and kernels/measures.cuh. Plain C++ without nvcc (see kernels/hd.h).
 #pragma once
@@ -9,19 +9,10 @@
 #include <stdint.h>
 
 #include "kernels/hd.h"
+#include "kernels/profile_index.cuh"
 
 namespace ivassign {
 namespace kernels {
-
-/// Type of agent i in the flat profile t (stride = prod_{k > i} K_k).
-IVA_HD int type_in_profile(uint64_t t, uint64_t stride, int k_i) {
-  return static_cast<int>((t / stride) % static_cast<uint64_t>(k_i));
-}
-
-/// The profile t with agent i's type `from` replaced by `to`.
-IVA_HD uint64_t replace_type(uint64_t t, uint64_t stride, int from, int to) {
-  return t + static_cast<uint64_t>(to) * stride - static_cast<uint64_t>(from) * stride;
-}
 
 /// v^_i(c; t) for every c: sum_theta v_i(c, theta, t_i) P(theta | t). `block` is agent i's values
 /// [m][K_i][C], `posterior` the m entries of P(. | t). Writes C entries.
@@ -65,9 +56,10 @@ IVA_HD double distance_to_certainty(const double* posterior, int states) {
   return fmax(0.0, 2.0 * (1.0 - top));
 }
 
-/// Variability of state beliefs of one pair (1999, section 5.3): (||p|| ||p'|| - <p, p'>) / ||p'||.
+/// Variability of state beliefs of one pair (1999, section 5.3): (||p|| ||p'|| - <p, p'>) / ||p'||,
+/// >= 0 by Cauchy-Schwarz (a rounding below 0 is reported as 0).
 IVA_HD double state_variability_term(double norm_p, double norm_p2, double inner) {
-  return (norm_p * norm_p2 - inner) / norm_p2;
+  return fmax(0.0, (norm_p * norm_p2 - inner) / norm_p2);
 }
 
 /// An agent's payoff after a report: his value of the outcome it leads to plus the transfer there.

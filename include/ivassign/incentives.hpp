@@ -23,10 +23,12 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "ivassign/mechanism.hpp"
+#include "ivassign/prior.hpp"
 
 namespace ivassign {
 
@@ -146,10 +148,5 @@ Instance replicate_market(const Instance& base, int buyers);
 
 ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options = {});
 
-/// P(b) of one profile, on demand (O(m n) for CI priors).
-double profile_probability(const Instance& instance, const std::vector<int>& profile);
-
-/// A profile drawn from the prior (CI: state, then each signal; joint: inverse CDF).
-std::vector<int> sample_profile(const Instance& instance, std::uint64_t seed);
 
 }  // namespace ivassign

@@ -49,18 +49,28 @@ struct UninitializedAllocator : std::allocator<T> {
 };
 using TableVector = std::vector<double, UninitializedAllocator<double>>;
 
+/// The one profile table of the library: the assignment instance's signal profiles and the social
+/// model's type (or stage-1 signal) profiles alike. states == 0 (social model, Theta = T) means
+/// P(theta | b) = [theta == b]: no posterior is stored.
 struct PosteriorTable {
   int states = 0;                    ///< m
   std::vector<int> signals;          ///< K_i
+  std::vector<std::uint64_t> strides;  ///< prod_{k > i} K_k (kernels/profile_index.cuh)
   std::uint64_t profiles = 0;        ///< prod K_i
   TableVector marginal;              ///< P(b), one per profile
   TableVector posterior;             ///< rho(b), profiles x m, profile-major
   std::vector<std::vector<double>> signal_marginal;  ///< P_i(b_i), per buyer K_i entries
   Backend backend = Backend::Cpu;    ///< where it was computed
 
+  int buyers() const { return static_cast<int>(signals.size()); }
   const double* rho(std::uint64_t profile) const { return posterior.data() + profile * states; }
+  /// b_i of the flat profile b.
+  int signal_of(std::uint64_t profile, int buyer) const;
   /// P_-i(b_-i | b_i) = P(b) / P_i(b_i) for the profile b.
   double conditional(int buyer, std::uint64_t profile, int signal_of_buyer) const;
+  double conditional(int buyer, std::uint64_t profile) const {
+    return conditional(buyer, profile, signal_of(profile, buyer));
+  }
 };
 
 /// Bytes the full table needs for this instance (posterior + marginal), before allocating.
@@ -98,12 +108,30 @@ struct InformationMeasures {
   std::uint64_t samples = 0;
   std::vector<double> informational_size_half_width;
   std::vector<std::vector<double>> theorem1_sum_half_width;
+  /// Only when requested (MeasureRequest), the 1999 paper's section 5 quantities:
+  /// mu_i = max_{b_i} min{e >= 0 : Prob(min_theta ||rho(b) - chi_theta||_1 > e | b_i) <= e}
+  /// (aggregate uncertainty) and Lambda^Theta_i = min_{b_i != r_i} (||p|| ||p'|| - <p, p'>) / ||p'||
+  /// over p = P_Theta(.|b_i), p' = P_Theta(.|r_i) (variability of state beliefs; NaN when K_i = 1).
+  std::vector<double> aggregate_uncertainty;
+  std::vector<double> state_variability;
+};
+
+/// What the measures engine computes beyond nu_i, S_i, D_i and Lambda_i.
+struct MeasureRequest {
+  /// nu_i only over b_-i with both (b_-i, b_i) and (b_-i, r_i) of positive probability (the support
+  /// T* of social-format.md); a full-support prior (every assignment instance) is unaffected.
+  bool support_only = false;
+  bool aggregate_uncertainty = false;
+  bool state_variability = false;
 };
 
 /// Measures over a full table, on the table's backend when `backend` is Auto (CUDA: the table is
 /// uploaded once, every (i, b_i, r_i) pair is a transform, a sort and three reductions on the
 /// device; falls back to the CPU when the table does not fit in device memory).
-InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto);
+/// One engine serves the assignment instance and the social model (type or stage-1 signal tables,
+/// states == 0 meaning Theta = T: distances between distinct profiles are 2).
+InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto,
+                                         const MeasureRequest& request = {});
 
 struct MeasureOptions {
   Backend backend = Backend::Auto;

@@ -41,6 +41,26 @@ std::array<double, N> blocked_sums(std::uint64_t count, Add add) {
   return total;
 }
 
+/// Sums over [0, count) into `width` accumulators, independent of the thread count: fixed blocks in
+/// parallel, then the block sums in order. add(t, acc) adds item t's terms.
+template <class Add>
+std::vector<double> blocked_accumulate(std::uint64_t count, std::size_t width, Add add) {
+  constexpr std::uint64_t kBlock = 8192;
+  const std::uint64_t blocks = (count + kBlock - 1) / kBlock;
+  std::vector<double> partial(static_cast<std::size_t>(blocks) * width, 0.0);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(blocks); ++sb) {
+    const auto b = static_cast<std::uint64_t>(sb);
+    double* acc = partial.data() + b * width;
+    const std::uint64_t end = (b + 1) * kBlock < count ? (b + 1) * kBlock : count;
+    for (std::uint64_t t = b * kBlock; t < end; ++t) add(t, acc);
+  }
+  std::vector<double> total(width, 0.0);
+  for (std::uint64_t b = 0; b < blocks; ++b)
+    for (std::size_t k = 0; k < width; ++k) total[k] += partial[b * width + k];
+  return total;
+}
+
 /// Exceptions must not leave an OpenMP region: each iteration runs through `run`, the first
 /// exception is kept, and `rethrow` raises it after the region.
 class FirstException {

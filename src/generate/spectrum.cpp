@@ -6,7 +6,7 @@
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
-#include "ivassign/incentives.hpp"
+#include "ivassign/prior.hpp"
 
 namespace ivassign {
 

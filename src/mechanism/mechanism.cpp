@@ -169,14 +169,12 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
     for (int i = 0; i < n; ++i) {
       const int k = in.signals[i];
       report.stage1_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
-      std::uint64_t stride = 1;  // of b_i in the flat profile index
-      for (int l = i + 1; l < n; ++l) stride *= static_cast<std::uint64_t>(in.signals[l]);
       for (int bi = 0; bi < k; ++bi)
         for (int ri = 0; ri < k; ++ri) {
           if (ri == bi) continue;
           double gain = 0.0;
           for (std::uint64_t b = 0; b < count; ++b)
-            if (static_cast<int>((b / stride) % static_cast<std::uint64_t>(k)) == bi)
+            if (table.signal_of(b, i) == bi)
               gain += contribution[b][offset[i] + ri];
           report.stage1_gain[i][static_cast<std::size_t>(bi) * k + ri] = gain;
           if (gain <= tol::kGainRelative * report.bound) continue;

@@ -1,15 +1,20 @@
-// Information measures over the full table: informational size nu_i, spherical score gains
-// S_i(b_i, r_i), the Theorem 1 sums D_i(b_i, r_i), the variation of beliefs Lambda_i, conditional
-// norms, and stage-1 rewards. CPU path here; the CUDA path (kernels/measures.cu) computes the same
-// per-element terms (kernels/measures.cuh).
+// The measures engine over a full profile table, for the assignment instance and the social model
+// alike: informational size nu_i, spherical score gains S_i(b_i, r_i), the Theorem 1 sums
+// D_i(b_i, r_i), the variation of beliefs Lambda_i, conditional norms, on request the aggregate
+// uncertainty mu_i and the variability of state beliefs, and stage-1 rewards. CPU path here; the
+// CUDA path (kernels/measures.cu) computes the same per-element terms (kernels/measures.cuh).
+#include <algorithm>
 #include <cmath>
 #include <limits>
+#include <string>
 
 #include "common/parallel.hpp"
+#include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
 #include "kernels/measures.cuh"
 #include "kernels/posterior.cuh"
+#include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/measures_detail.hpp"
 #ifdef IVASSIGN_HAVE_CUDA
@@ -33,9 +38,146 @@ void finalize_variation(InformationMeasures& info, const std::vector<std::vector
 
 namespace {
 
-InformationMeasures measures_on_cpu(const PosteriorTable& t) {
-  const int n = static_cast<int>(t.signals.size());
-  const int m = t.states;
+/// ||P_-i(. | b_i)||_2 = sqrt(sum_{b_-i} P(b_-i | b_i)^2) for every b_i.
+std::vector<double> conditional_norms(const PosteriorTable& t, int i) {
+  const int k = t.signals[i];
+  const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
+  std::vector<double> norm(k, 0.0);
+  for (int bi = 0; bi < k; ++bi) {
+    const auto sq = blocked_sums<1>(others, [&](std::uint64_t o, double* acc) {
+      const double p = t.conditional(i, kernels::profile_with_signal(o, stride, k, bi), bi);
+      acc[0] += p * p;
+    });
+    norm[bi] = std::sqrt(sq[0]);
+  }
+  return norm;
+}
+
+/// ||rho(b) - rho(r)||_1; with Theta = T (states == 0) distinct profiles are point masses 2 apart.
+double posterior_distance(const PosteriorTable& t, std::uint64_t b, std::uint64_t r) {
+  return t.states == 0 ? 2.0 : kernels::l1_distance(t.rho(b), t.rho(r), t.states);
+}
+
+/// One pair (b_i, r_i) of buyer i: S_i, D_i and the variation term summed over b_-i in fixed blocks,
+/// and the informational-size level of the distance distribution under P(. | b_i).
+struct PairResult {
+  double score_gain, theorem1_sum, variation, level;
+};
+
+PairResult pair_measures(const PosteriorTable& t, int i, int bi, int ri, const std::vector<double>& norm,
+                         const MeasureRequest& request, std::vector<DistanceMass>& points) {
+  const int k = t.signals[i];
+  const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
+  constexpr double kOutside = -1.0;  // marks a b_-i that cannot exceed any level
+  points.resize(others);
+  const auto sums = blocked_sums<3>(others, [&](std::uint64_t o, double* acc) {
+    const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
+    const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
+    const double p = t.conditional(i, b, bi), pr = t.conditional(i, r, ri);
+    const double dist = posterior_distance(t, b, r);
+    acc[0] += kernels::spherical_gain_term(p, pr, norm[bi], norm[ri]);
+    acc[1] += dist * p;
+    acc[2] += kernels::belief_variation_term(p, pr, norm[bi], norm[ri]);
+    const bool outside = request.support_only && (t.marginal[b] == 0.0 || t.marginal[r] == 0.0);
+    // a distance within kDistanceTie of 0 is 0: never above any level e >= 0
+    points[o] = {outside || dist <= tol::kDistanceTie ? kOutside : dist, p};
+  });
+  points.erase(std::remove_if(points.begin(), points.end(), [](const DistanceMass& d) { return d.distance == kOutside; }),
+               points.end());
+  return {sums[0], sums[1], sums[2], smallest_exceedance_level(points, tol::kDistanceTie)};
+}
+
+/// mu_i: the largest over b_i of the level of min_theta ||rho(b) - chi_theta||_1 under P(. | b_i)
+/// (0 with Theta = T, where every posterior is certain).
+double aggregate_uncertainty(const PosteriorTable& t, int i) {
+  if (t.states == 0) return 0.0;
+  const int k = t.signals[i];
+  const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
+  double mu = 0.0;
+  std::vector<DistanceMass> points;
+  for (int bi = 0; bi < k; ++bi) {
+    points.clear();
+    for (std::uint64_t o = 0; o < others; ++o) {
+      const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
+      if (t.marginal[b] == 0.0) continue;
+      const double d = kernels::distance_to_certainty(t.rho(b), t.states);
+      if (d > tol::kDistanceTie) points.push_back({d, t.conditional(i, b, bi)});  // d ~ 0 never exceeds e >= 0
+    }
+    mu = std::max(mu, smallest_exceedance_level(points, tol::kDistanceTie));
+  }
+  return mu;
+}
+
+/// Lambda^Theta_i over P_Theta(. | b_i) = sum_{b_-i} P(b_-i | b_i) rho(b); with Theta = T the
+/// beliefs of distinct types have disjoint supports and the term is ||P(. | b_i)||_2.
+double state_variability(const PosteriorTable& t, int i, const std::vector<double>& norm) {
+  const int k = t.signals[i];
+  const auto m = static_cast<std::size_t>(t.states);
+  const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
+  std::vector<double> belief(static_cast<std::size_t>(k) * m, 0.0);
+  for (int bi = 0; bi < k && m > 0; ++bi)
+    for (std::uint64_t o = 0; o < others; ++o) {
+      const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
+      const double p = t.conditional(i, b, bi);
+      for (std::size_t s = 0; s < m; ++s) belief[static_cast<std::size_t>(bi) * m + s] += p * t.rho(b)[s];
+    }
+  double least = std::numeric_limits<double>::quiet_NaN();
+  for (int a = 0; a < k; ++a)
+    for (int r = 0; r < k; ++r) {
+      if (a == r) continue;
+      double term = norm[a];
+      if (m > 0) {
+        const double* pa = belief.data() + static_cast<std::size_t>(a) * m;
+        const double* pr = belief.data() + static_cast<std::size_t>(r) * m;
+        double na = 0.0, nr = 0.0, inner = 0.0;
+        for (std::size_t s = 0; s < m; ++s) {
+          na += pa[s] * pa[s];
+          nr += pr[s] * pr[s];
+          inner += pa[s] * pr[s];
+        }
+        term = kernels::state_variability_term(std::sqrt(na), std::sqrt(nr), inner);
+      }
+      least = std::isnan(least) ? term : std::min(least, term);
+    }
+  return least;
+}
+
+/// Buyer i's measures on the CPU: pairs in parallel (each with its own distance buffer); the sums
+/// inside run in fixed blocks, so the result does not depend on the thread count.
+void buyer_measures(const PosteriorTable& t, int i, const MeasureRequest& request, InformationMeasures& info,
+                    std::vector<double>& variation) {
+  const int k = t.signals[i];
+  info.conditional_norm[i] = conditional_norms(t, i);
+  const auto& norm = info.conditional_norm[i];
+  info.score_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+  info.theorem1_sum[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+  variation.assign(static_cast<std::size_t>(k) * k, 0.0);
+  double nu = 0.0;
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) reduction(max : nu)
+  for (int pair = 0; pair < k * k; ++pair) {
+    const int bi = pair / k, ri = pair % k;
+    if (bi == ri) continue;
+    errors.run([&] {
+      std::vector<DistanceMass> points;
+      const PairResult r = pair_measures(t, i, bi, ri, norm, request, points);
+      info.score_gain[i][pair] = r.score_gain;
+      info.theorem1_sum[i][pair] = r.theorem1_sum;
+      variation[pair] = r.variation;
+      nu = std::max(nu, r.level);
+    });
+  }
+  errors.rethrow();
+  info.informational_size[i] = nu;
+  if (request.aggregate_uncertainty) info.aggregate_uncertainty[i] = aggregate_uncertainty(t, i);
+  if (request.state_variability) info.state_variability[i] = state_variability(t, i, norm);
+}
+
+InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureRequest& request) {
+  const int n = t.buyers();
+  if (t.strides.size() != t.signals.size())
+    throw Error("information_measures: the table has " + std::to_string(t.strides.size()) + " strides for " +
+                std::to_string(n) + " buyers (build it with build_posterior_table)");
   InformationMeasures info;
   info.method = MeasureMethod::Tensor;
   info.backend = Backend::Cpu;
@@ -43,59 +185,21 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t) {
   info.conditional_norm.resize(n);
   info.score_gain.resize(n);
   info.theorem1_sum.resize(n);
+  if (request.aggregate_uncertainty) info.aggregate_uncertainty.assign(n, 0.0);
+  if (request.state_variability) info.state_variability.assign(n, std::numeric_limits<double>::quiet_NaN());
   std::vector<std::vector<double>> variation(n);
-  for (int i = 0; i < n; ++i) {
-    const int k = t.signals[i];
-    std::uint64_t stride = 1;
-    for (int l = i + 1; l < n; ++l) stride *= static_cast<std::uint64_t>(t.signals[l]);
-    const std::uint64_t others = t.profiles / static_cast<std::uint64_t>(k);
-    auto& norm = info.conditional_norm[i];
-    norm.assign(k, 0.0);
-    for (int bi = 0; bi < k; ++bi) {
-      const auto sq = blocked_sums<1>(others, [&](std::uint64_t o, double* acc) {
-        const double p = t.conditional(i, kernels::profile_with_signal(o, stride, k, bi), bi);
-        acc[0] += p * p;
-      });
-      norm[bi] = std::sqrt(sq[0]);
-    }
-    info.score_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
-    info.theorem1_sum[i].assign(static_cast<std::size_t>(k) * k, 0.0);
-    variation[i].assign(static_cast<std::size_t>(k) * k, 0.0);
-    // pairs in parallel (each with its own distance buffer); the sums inside run in fixed blocks,
-    // so the result does not depend on the thread count
-    double nu = 0.0;
-#pragma omp parallel for schedule(dynamic) reduction(max : nu)
-    for (int pair = 0; pair < k * k; ++pair) {
-      const int bi = pair / k, ri = pair % k;
-      if (bi == ri) continue;
-      std::vector<DistanceMass> points(others);
-      const auto sums = blocked_sums<3>(others, [&](std::uint64_t o, double* acc) {
-        const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
-        const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
-        const double p = t.conditional(i, b, bi), pr = t.conditional(i, r, ri);
-        const double dist = kernels::l1_distance(t.rho(b), t.rho(r), m);
-        acc[0] += kernels::spherical_gain_term(p, pr, norm[bi], norm[ri]);
-        acc[1] += dist * p;
-        acc[2] += kernels::belief_variation_term(p, pr, norm[bi], norm[ri]);
-        points[o] = {dist, p};
-      });
-      info.score_gain[i][pair] = sums[0];
-      info.theorem1_sum[i][pair] = sums[1];
-      variation[i][pair] = sums[2];
-      nu = std::max(nu, smallest_exceedance_level(points, tol::kDistanceTie));
-    }
-    info.informational_size[i] = nu;
-  }
+  for (int i = 0; i < n; ++i) buyer_measures(t, i, request, info, variation[i]);
   finalize_variation(info, variation);
   return info;
 }
 
 }  // namespace
 
-InformationMeasures information_measures(const PosteriorTable& t, Backend requested) {
+InformationMeasures information_measures(const PosteriorTable& t, Backend requested, const MeasureRequest& request) {
   const Backend backend = requested == Backend::Auto ? t.backend : resolve_backend(requested);
+  const bool extras = request.support_only || request.aggregate_uncertainty || request.state_variability;
 #ifdef IVASSIGN_HAVE_CUDA
-  if (backend == Backend::Cuda) {
+  if (backend == Backend::Cuda && !extras && t.states > 0) {
     InformationMeasures info;
     std::vector<std::vector<double>> variation;
     if (cuda::table_measures(t.posterior.data(), t.marginal.data(), t.states, t.signals, t.profiles,
@@ -110,8 +214,9 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
   }
 #else
   (void)backend;
+  (void)extras;
 #endif
-  return measures_on_cpu(t);
+  return measures_on_cpu(t, request);
 }
 
 double delta_theorem1(const InformationMeasures& info, int n, double bound, bool upper) {
@@ -143,13 +248,11 @@ std::string to_string(MeasureMethod method) {
 
 std::vector<double> stage1_rewards(const PosteriorTable& t, const InformationMeasures& info, std::uint64_t profile,
                                    double delta) {
-  const int n = static_cast<int>(t.signals.size());
+  const int n = t.buyers();
   std::vector<double> xi(n);
-  std::uint64_t stride = 1;
-  for (int i = n - 1; i >= 0; --i) {
-    const int bi = static_cast<int>((profile / stride) % static_cast<std::uint64_t>(t.signals[i]));
+  for (int i = 0; i < n; ++i) {
+    const int bi = t.signal_of(profile, i);
     xi[i] = kernels::spherical_reward(delta, t.conditional(i, profile, bi), info.conditional_norm[i][bi]);
-    stride *= static_cast<std::uint64_t>(t.signals[i]);
   }
   return xi;
 }

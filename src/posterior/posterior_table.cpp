@@ -6,44 +6,17 @@
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "kernels/posterior.cuh"
-#include "posterior/prior_layout.hpp"
+#include "kernels/profile_index.cuh"
+#include "posterior/table.hpp"
+#include "prior/prior_layout.hpp"
 #ifdef IVASSIGN_HAVE_CUDA
 #include "kernels/posterior_launch.hpp"
 #endif
 
 namespace ivassign {
 
-PriorLayout::PriorLayout(const Instance& in)
-    : states(in.states), buyers(in.buyers), profiles(in.profile_count_saturated()), signals(in.signals) {
-  strides.assign(buyers, 1);
-  if (profiles != UINT64_MAX)
-    for (int i = buyers - 2; i >= 0; --i) strides[i] = strides[i + 1] * static_cast<std::uint64_t>(signals[i + 1]);
-  if (in.prior.conditionally_independent()) {
-    lambda = in.prior.lambda;
-    double log_floor = 0.0;  // log of the smallest possible product
-    double smallest = 1.0;
-    for (double l : in.prior.lambda) {
-      log_lambda.push_back(std::log(l));
-      smallest = std::min(smallest, l);
-    }
-    log_floor += std::log(smallest);
-    for (int i = 0; i < buyers; ++i) {
-      q_offset.push_back(log_q.size());
-      smallest = 1.0;
-      for (double x : in.prior.q[i]) {
-        log_q.push_back(std::log(x));
-        q.push_back(x);
-        smallest = std::min(smallest, x);
-      }
-      log_floor += std::log(smallest);
-    }
-    linear_safe = log_floor > -600.0 && states <= 256;  // products stay far above the smallest normal double
-    split = buyers;
-    while (split > 1 && inner_count * static_cast<std::uint64_t>(signals[split - 1]) <= 256) {
-      --split;
-      inner_count *= static_cast<std::uint64_t>(signals[split]);
-    }
-  }
+int PosteriorTable::signal_of(std::uint64_t profile, int buyer) const {
+  return kernels::signal_at(profile, strides[static_cast<std::size_t>(buyer)], signals[static_cast<std::size_t>(buyer)]);
 }
 
 double PosteriorTable::conditional(int buyer, std::uint64_t profile, int signal_of_buyer) const {
@@ -93,6 +66,7 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
   PriorLayout layout(in);
   t.states = in.states;
   t.signals = in.signals;
+  t.strides = layout.strides;
   t.profiles = layout.profiles;
   t.backend = backend;
   t.marginal.resize(t.profiles);  // every entry is written below
@@ -125,7 +99,7 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
 #pragma omp parallel for schedule(static)
     for (std::int64_t so = 0; so < static_cast<std::int64_t>(outer_count); ++so) {
       const std::uint64_t first = static_cast<std::uint64_t>(so) * inner;
-      double outer_w[256];
+      double outer_w[kernels::kMaxFactoredStates];
       kernels::ci_factor(layout.lambda.data(), layout.q.data(), layout.q_offset.data(), layout.signals.data(),
                          layout.strides.data(), m, 0, layout.split, true, first, outer_w);
       for (std::uint64_t x = 0; x < inner; ++x)
@@ -144,8 +118,7 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
                           : kernels::posterior_from_joint(in.prior.joint.data(), t.states, t.profiles, ub, out);
     }
   }
-  // signal marginals P_i(b_i): for CI priors sum_t lambda_t q_i(b_i|t); else the sum of P(b) along
-  // every axis but i (sequential strides, no division)
+  // signal marginals P_i(b_i): for CI priors sum_t lambda_t q_i(b_i|t); else from the table
   t.signal_marginal.assign(in.buyers, {});
   for (int i = 0; i < in.buyers && ci; ++i) {
     auto& mi = t.signal_marginal[i];
@@ -154,10 +127,23 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
       for (int s = 0; s < t.states; ++s)
         mi[x] += in.prior.lambda[s] * in.prior.q[i][static_cast<std::size_t>(s) * in.signals[i] + x];
   }
-  for (int i = 0; i < in.buyers && !ci; ++i) {
+  if (!ci) fill_signal_marginals(t);
+}
+
+void set_profile_axes(PosteriorTable& t, const std::vector<int>& signals) {
+  t.signals = signals;
+  t.strides.assign(signals.size(), 1);
+  t.profiles = kernels::fill_strides(signals.data(), static_cast<int>(signals.size()), t.strides.data());
+}
+
+void fill_signal_marginals(PosteriorTable& t) {
+  // P_i(b_i) = sum of P(b) along every axis but i (sequential strides, no division)
+  const int n = t.buyers();
+  t.signal_marginal.assign(n, {});
+  for (int i = 0; i < n; ++i) {
     auto& mi = t.signal_marginal[i];
-    mi.assign(in.signals[i], 0.0);
-    const std::uint64_t stride = layout.strides[i], k = static_cast<std::uint64_t>(in.signals[i]);
+    mi.assign(t.signals[i], 0.0);
+    const std::uint64_t stride = t.strides[i], k = static_cast<std::uint64_t>(t.signals[i]);
     for (std::uint64_t hi = 0; hi < t.profiles; hi += stride * k)
       for (std::uint64_t x = 0; x < k; ++x) {
         const double* p = t.marginal.data() + hi + x * stride;

@@ -15,7 +15,7 @@
 
 namespace ivassign {
 
-using social::PriorTable;
+
 
 namespace {
 
@@ -51,9 +51,9 @@ struct LieResult {
   double level = 0.0;
 };
 
-std::vector<int> profile_vector(const PriorTable& tb, std::uint64_t t) {
-  std::vector<int> v(tb.dims.size());
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tb.type_of(t, static_cast<int>(i));
+std::vector<int> profile_vector(const PosteriorTable& tb, std::uint64_t t) {
+  std::vector<int> v(tb.signals.size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tb.signal_of(t, static_cast<int>(i));
   return v;
 }
 
@@ -66,14 +66,14 @@ SocialMechanism problem_mechanism(const SocialProblem& p) {
 
 std::vector<int> efficient_rule(const SocialProblem& p, int threads) {
   social::ThreadScope scope(threads);
-  const PriorTable types = social::type_table(p);
+  const PosteriorTable types = social::type_table(p);
   const auto un = static_cast<std::size_t>(p.agents), uC = static_cast<std::size_t>(p.outcomes);
-  std::vector<int> q(types.count, p.status_quo);
+  std::vector<int> q(types.profiles, p.status_quo);
 #pragma omp parallel
   {
     std::vector<double> vals(un * uC + uC);
 #pragma omp for schedule(static)
-    for (std::int64_t st = 0; st < static_cast<std::int64_t>(types.count); ++st) {
+    for (std::int64_t st = 0; st < static_cast<std::int64_t>(types.profiles); ++st) {
       const auto t = static_cast<std::uint64_t>(st);
       if (types.marginal[t] == 0.0) continue;
       social::all_expected_values(p, types, t, vals.data());
@@ -86,8 +86,8 @@ std::vector<int> efficient_rule(const SocialProblem& p, int threads) {
 AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, int threads) {
   check_mechanism(p, mech, "mechanism");
   social::ThreadScope scope(threads);
-  const PriorTable types = social::type_table(p);
-  const std::uint64_t T = types.count;
+  const PosteriorTable types = social::type_table(p);
+  const std::uint64_t T = types.profiles;
   const int n = p.agents;
   const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
   const double tol = social::gain_tolerance(p.effective_bound());
@@ -111,14 +111,14 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
       const auto ii = static_cast<std::size_t>(g.agent);
       const int K = p.types[ii];
       const std::uint64_t stride = types.strides[ii];
-      const double pa = types.type_marginal[ii][static_cast<std::size_t>(g.type)];
+      const double pa = types.signal_marginal[ii][static_cast<std::size_t>(g.type)];
       points.clear();
       for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
         const std::uint64_t t = kernels::profile_with_signal(o, stride, K, g.type);
         const double pt = types.marginal[t];
         if (pt == 0.0) continue;
         const double w = pt / pa;
-        const std::uint64_t tr = kernels::replace_type(t, stride, g.type, g.report);
+        const std::uint64_t tr = kernels::replace_signal(t, stride, g.type, g.report);
         social::expected_values_of(p, types, g.agent, t, v.data());
         const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
         const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
@@ -177,7 +177,7 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
       const auto [i, a] = types_of[k];
       const auto ii = static_cast<std::size_t>(i);
       const int K = p.types[ii];
-      const double pa = types.type_marginal[ii][static_cast<std::size_t>(a)];
+      const double pa = types.signal_marginal[ii][static_cast<std::size_t>(a)];
       for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
         const std::uint64_t t = kernels::profile_with_signal(o, types.strides[ii], K, a);
         const double pt = types.marginal[t];
@@ -201,7 +201,7 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
     for (std::size_t i = 0; i < un; ++i) s += x[t * un + i];
     max_deficit = std::max(max_deficit, s);
   }
-  const auto expected = social::blocked_accumulate(T, 1, [&](std::uint64_t t, double* acc) {
+  const auto expected = blocked_accumulate(T, 1, [&](std::uint64_t t, double* acc) {
     double s = 0.0;
     for (std::size_t i = 0; i < un; ++i) s += x[t * un + i];
     acc[0] += types.marginal[t] * s;

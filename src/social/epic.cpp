@@ -17,7 +17,7 @@
 
 namespace ivassign {
 
-using social::PriorTable;
+
 
 namespace {
 
@@ -38,7 +38,7 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
       throw InputError("mechanism.outcome[" + std::to_string(t) + "]: " + std::to_string(rule[t]) +
                        " is out of range [0, " + std::to_string(p.outcomes - 1) + "] (an outcome index)");
   social::ThreadScope scope(threads);
-  const PriorTable types = social::type_table(p);
+  const PosteriorTable types = social::type_table(p);
   const int n = p.agents;
   const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
   const double M = p.effective_bound();
@@ -149,7 +149,7 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
     const std::uint64_t t = kernels::profile_with_signal(groups[k].others, types.strides[static_cast<std::size_t>(res.agent)],
                                                          p.types[static_cast<std::size_t>(res.agent)], 0);
     for (int j = 0; j < n; ++j)
-      if (j != res.agent) res.others.push_back(types.type_of(t, j));
+      if (j != res.agent) res.others.push_back(types.signal_of(t, j));
     res.cycle = outcome[k].cycle;
     res.gain = outcome[k].gain;
     return res;
@@ -163,7 +163,7 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
     for (std::size_t i = 0; i < un; ++i) s += res.transfers[t * un + i];
     max_deficit = std::max(max_deficit, s);
   }
-  const auto expected = social::blocked_accumulate(T, 1, [&](std::uint64_t t, double* acc) {
+  const auto expected = blocked_accumulate(T, 1, [&](std::uint64_t t, double* acc) {
     double s = 0.0;
     for (std::size_t i = 0; i < un; ++i) s += res.transfers[t * un + i];
     acc[0] += types.marginal[t] * s;

@@ -15,7 +15,7 @@
 
 namespace ivassign {
 
-using social::PriorTable;
+
 
 namespace {
 
@@ -51,11 +51,11 @@ void require_theorem_values(const SocialProblem& p, double M) {
   }
 }
 
-std::vector<std::uint64_t> selected_profiles(const SocialProblem& p, const PriorTable& types, const GvcgOptions& o) {
+std::vector<std::uint64_t> selected_profiles(const SocialProblem& p, const PosteriorTable& types, const GvcgOptions& o) {
   std::vector<std::uint64_t> out;
   if (!o.list_profiles) return out;
   if (o.all_profiles) {
-    for (std::uint64_t t = 0; t < types.count; ++t)
+    for (std::uint64_t t = 0; t < types.profiles; ++t)
       if (types.marginal[t] > 0.0) out.push_back(t);
     return out;
   }
@@ -76,9 +76,9 @@ std::vector<std::uint64_t> selected_profiles(const SocialProblem& p, const Prior
   return out;
 }
 
-std::vector<int> profile_vector(const PriorTable& tb, std::uint64_t t) {
-  std::vector<int> v(tb.dims.size());
-  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tb.type_of(t, static_cast<int>(i));
+std::vector<int> profile_vector(const PosteriorTable& tb, std::uint64_t t) {
+  std::vector<int> v(tb.signals.size());
+  for (std::size_t i = 0; i < v.size(); ++i) v[i] = tb.signal_of(t, static_cast<int>(i));
   return v;
 }
 
@@ -135,12 +135,12 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
   social::ThreadScope scope(o.threads);
   const double M = p.effective_bound();
   require_theorem_values(p, M);
-  const PriorTable types = social::type_table(p);
+  const PosteriorTable types = social::type_table(p);
   const std::vector<std::uint64_t> listed = selected_profiles(p, types, o);
 
   const int n = p.agents, C = p.outcomes;
   const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(C);
-  const std::uint64_t T = types.count;
+  const std::uint64_t T = types.profiles;
   const double tol = social::gain_tolerance(M);
   GvcgResult res;
   res.stages = o.stages;
@@ -148,7 +148,7 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
   std::vector<int> q(T, p.status_quo);
   std::vector<double> alpha(T * un, 0.0);
   social::PairMeasures pairs;
-  PriorTable sig;
+  PosteriorTable sig;
   std::vector<std::vector<double>> gain(un);
   std::vector<std::vector<int>> score_row(un);  // the row of S for (i, t_i): t_i, or f_i(t_i)
   std::vector<int> lies(un);                    // K_i, or A_i
@@ -157,7 +157,7 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
   auto signal_index = [&](std::uint64_t t) {
     std::uint64_t a = 0;
     for (std::size_t i = 0; i < un; ++i)
-      a += static_cast<std::uint64_t>(p.signal[i][static_cast<std::size_t>(types.type_of(t, static_cast<int>(i)))]) *
+      a += static_cast<std::uint64_t>(p.signal[i][static_cast<std::size_t>(types.signal_of(t, static_cast<int>(i)))]) *
            sig.strides[i];
     return a;
   };
@@ -177,21 +177,21 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
       off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(p.types[i]);
       for (int a = 0; a < p.types[i]; ++a) score_row[i].push_back(a);
     }
-    const std::vector<double> G = social::blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
+    const std::vector<double> G = blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
       const double pt = types.marginal[t];
       if (pt == 0.0) return;
       double* v = scratch(uC);
       for (int i = 0; i < n; ++i) {
         const auto ii = static_cast<std::size_t>(i);
         const int K = p.types[ii];
-        const int a = types.type_of(t, i);
-        const double w = pt / types.type_marginal[ii][static_cast<std::size_t>(a)];
+        const int a = types.signal_of(t, i);
+        const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(a)];
         social::expected_values_of(p, types, i, t, v);
         const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
         double* row = acc + off[ii] + static_cast<std::size_t>(a) * static_cast<std::size_t>(K);
         for (int r = 0; r < K; ++r) {
           if (r == a) continue;
-          const std::uint64_t tr = kernels::replace_type(t, types.strides[ii], a, r);
+          const std::uint64_t tr = kernels::replace_signal(t, types.strides[ii], a, r);
           row[r] += w * (kernels::report_payoff(v, q[tr], alpha[tr * un + ii]) - truth);
         }
       }
@@ -209,23 +209,23 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
     auto reports_at = [&](std::uint64_t t, const double* rho, double* u) {
       for (std::size_t j = 0; j < un; ++j)
         kernels::expected_values(p.values.data() + p.value_offset[j], p.states, p.types[j], C,
-                                 types.type_of(t, static_cast<int>(j)), rho, u + j * uC);
+                                 types.signal_of(t, static_cast<int>(j)), rho, u + j * uC);
     };
 #pragma omp parallel for schedule(static)
     for (std::int64_t st = 0; st < static_cast<std::int64_t>(T); ++st) {
       const auto t = static_cast<std::uint64_t>(st);
       if (types.marginal[t] == 0.0) continue;
       double* u = scratch(un * uC + uC);
-      reports_at(t, sig.post(signal_index(t)), u);
+      reports_at(t, sig.rho(signal_index(t)), u);
       q[t] = kernels::efficient_with_transfers(u, n, C, u + un * uC, alpha.data() + t * un);
     }
     for (std::size_t i = 0; i < un; ++i) {
-      lies[i] = sig.dims[i];
-      off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(sig.dims[i]);
+      lies[i] = sig.signals[i];
+      off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(sig.signals[i]);
       for (int a = 0; a < p.types[i]; ++a) score_row[i].push_back(p.signal[i][static_cast<std::size_t>(a)]);
     }
     (void)m;
-    const std::vector<double> G = social::blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
+    const std::vector<double> G = blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
       const double pt = types.marginal[t];
       if (pt == 0.0) return;
       double* buf = scratch(3 * un * uC + 2 * uC + un);
@@ -235,24 +235,24 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
       double* welfare = v + uC;
       double* dev_alpha = welfare + uC;
       const std::uint64_t a = signal_index(t);
-      reports_at(t, sig.post(a), truth_reports);
+      reports_at(t, sig.rho(a), truth_reports);
       for (int i = 0; i < n; ++i) {
         const auto ii = static_cast<std::size_t>(i);
-        const int ti = types.type_of(t, i);
+        const int ti = types.signal_of(t, i);
         const int ai = p.signal[ii][static_cast<std::size_t>(ti)];
-        const int A = sig.dims[ii];
-        const double w = pt / types.type_marginal[ii][static_cast<std::size_t>(ti)];
+        const int A = sig.signals[ii];
+        const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(ti)];
         social::expected_values_of(p, types, i, t, v);
         const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
         double* row = acc + off[ii] + static_cast<std::size_t>(ti) * static_cast<std::size_t>(A);
         for (int r = 0; r < A; ++r) {
           if (r == ai) continue;
-          const std::uint64_t ar = kernels::replace_type(a, sig.strides[ii], ai, r);
+          const std::uint64_t ar = kernels::replace_signal(a, sig.strides[ii], ai, r);
           double payoff;
           if (sig.marginal[ar] == 0.0) {
             payoff = v[p.status_quo];  // outside the support of Q: c0, no transfers
           } else {
-            reports_at(t, sig.post(ar), lie_reports);
+            reports_at(t, sig.rho(ar), lie_reports);
             std::copy(truth_reports + ii * uC, truth_reports + (ii + 1) * uC, lie_reports + ii * uC);
             const int c = kernels::efficient_with_transfers(lie_reports, n, C, welfare, dev_alpha);
             payoff = kernels::report_payoff(v, c, dev_alpha[ii]);
@@ -265,7 +265,7 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
       gain[i].assign(G.begin() + static_cast<std::ptrdiff_t>(off[i]), G.begin() + static_cast<std::ptrdiff_t>(off[i + 1]));
     res.epsilon_exact = exact_epsilon(gain, score_row, pairs, lies, tol);
     if (const auto f = theorem_factor(res.measures))
-      res.epsilon_theorem = *f * 12.0 * n * M * std::sqrt(static_cast<double>(sig.count));
+      res.epsilon_theorem = *f * 12.0 * n * M * std::sqrt(static_cast<double>(sig.profiles));
   }
 
   switch (o.epsilon) {
@@ -302,12 +302,12 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
       out.welfare += out.values[ii];
       if (!res.epsilon_used) continue;
       if (o.stages == 1) {
-        const int ti = types.type_of(t, i);
-        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, types.conditional(t, i),
+        const int ti = types.signal_of(t, i);
+        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, types.conditional(i, t),
                                                     pairs.norm[ii][static_cast<std::size_t>(ti)]);
       } else {
-        const int ai = sig.type_of(a, i);
-        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, sig.conditional(a, i),
+        const int ai = sig.signal_of(a, i);
+        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, sig.conditional(i, a),
                                                     pairs.norm[ii][static_cast<std::size_t>(ai)]);
       }
     }

@@ -4,9 +4,9 @@
 
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
-#include "ivassign/incentives.hpp"
+#include "ivassign/prior.hpp"
 #include "kernels/posterior.cuh"
-#include "posterior/prior_layout.hpp"
+#include "prior/prior_layout.hpp"
 
 namespace ivassign {
 

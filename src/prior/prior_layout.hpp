@@ -1,4 +1,4 @@
-// src/posterior/prior_layout.hpp — the prior in the layout the per-element kernels take:
+// src/prior/prior_layout.hpp — the prior in the layout the per-element kernels take:
 // strides of the flat profile index and, for conditionally independent priors, log lambda and
 // log q blocks with their offsets.
 #pragma once
