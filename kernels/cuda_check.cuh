@@ -32,6 +32,39 @@ T* device_alloc(std::size_t count, const char* what) {
   return static_cast<T*>(ptr);
 }
 
+/// Device memory for `count` T, freed when the buffer goes out of scope: the one way kernels/
+/// owns device memory (failed allocations say how many bytes they needed).
+template <class T>
+struct DeviceBuffer {
+  T* ptr = nullptr;
+  std::size_t count = 0;
+  DeviceBuffer(std::size_t n, const char* what) : ptr(device_alloc<T>(n, what)), count(n) {}
+  ~DeviceBuffer() { cudaFree(ptr); }
+  DeviceBuffer(const DeviceBuffer&) = delete;
+  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
+  void upload(const T* host, std::size_t n) const;
+  T read(std::size_t k) const;
+};
+
 }  // namespace ivassign::cuda
 
 #define IVA_CUDA_CHECK(call) ::ivassign::cuda::check((call), #call, __FILE__, __LINE__)
+
+namespace ivassign::cuda {
+
+/// Copies n host values to the start of the buffer.
+template <class T>
+void DeviceBuffer<T>::upload(const T* host, std::size_t n) const {
+  IVA_CUDA_CHECK(cudaMemcpy(ptr, host, n * sizeof(T), cudaMemcpyHostToDevice));
+}
+
+/// Entry k, copied to the host.
+template <class T>
+T DeviceBuffer<T>::read(std::size_t k) const {
+  T value;
+  IVA_CUDA_CHECK(cudaMemcpy(&value, ptr + k, sizeof(T), cudaMemcpyDeviceToHost));
+  return value;
+}
+
+}  // namespace ivassign::cuda
+

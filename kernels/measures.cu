@@ -2,7 +2,6 @@
 // (b_i, r_i) one transform computes the distance and mass of every b_-i, Thrust reductions give
 // S_i, D_i and the variation term, and a sort by distance plus a scan and a min-reduction of
 // kernels::level_candidate give the informational-size level. Same per-element functions as the CPU.
-#include <thrust/device_vector.h>
 #include <thrust/execution_policy.h>
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/reduce.h>
@@ -91,9 +90,10 @@ bool table_measures(const double* posterior, const double* marginal, int states,
   IVA_CUDA_CHECK(cudaMemGetInfo(&free_b, &total_b));
   if (need + (64u << 20) > free_b) return false;
 
-  thrust::device_vector<double> d_post(posterior, posterior + profiles * states);
-  thrust::device_vector<double> d_marg(marginal, marginal + profiles);
-  thrust::device_vector<double> d_dist(max_others), d_mass(max_others), d_cum(max_others);
+  DeviceBuffer<double> d_post(profiles * states, "posterior table"), d_marg(profiles, "profile marginals");
+  DeviceBuffer<double> d_dist(max_others, "distances"), d_mass(max_others, "masses"), d_cum(max_others, "mass scan");
+  d_post.upload(posterior, profiles * states);
+  d_marg.upload(marginal, profiles);
   norm.assign(n, {});
   score_gain.assign(n, {});
   theorem1_sum.assign(n, {});
@@ -101,13 +101,13 @@ bool table_measures(const double* posterior, const double* marginal, int states,
   informational_size.assign(n, 0.0);
   for (int i = 0; i < n; ++i) {
     const int k = signals[i];
-    std::uint64_t stride = 1;
+    std::uint64_t stride = 1;  // prod_{l > i} K_l (kernels/profile_index.cuh)
     for (int l = i + 1; l < n; ++l) stride *= static_cast<std::uint64_t>(signals[l]);
     const std::uint64_t others = profiles / static_cast<std::uint64_t>(k);
     const thrust::counting_iterator<std::uint64_t> first(0), last(others);
     norm[i].assign(k, 0.0);
     for (int bi = 0; bi < k; ++bi) {
-      SquaredConditional sq{thrust::raw_pointer_cast(d_marg.data()), stride, k, bi, signal_marginal[i][bi]};
+      SquaredConditional sq{d_marg.ptr, stride, k, bi, signal_marginal[i][bi]};
       norm[i][bi] = std::sqrt(thrust::transform_reduce(thrust::device, first, last, sq, 0.0, thrust::plus<double>()));
     }
     score_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
@@ -117,19 +117,19 @@ bool table_measures(const double* posterior, const double* marginal, int states,
     for (int pair = 0; pair < k * k; ++pair) {
       const int bi = pair / k, ri = pair % k;
       if (bi == ri) continue;
-      PairTerms terms{thrust::raw_pointer_cast(d_post.data()), thrust::raw_pointer_cast(d_marg.data()),
+      PairTerms terms{d_post.ptr, d_marg.ptr,
                       states, k, stride, bi, ri, signal_marginal[i][bi], signal_marginal[i][ri], norm[i][bi],
-                      norm[i][ri], thrust::raw_pointer_cast(d_dist.data()), thrust::raw_pointer_cast(d_mass.data())};
+                      norm[i][ri], d_dist.ptr, d_mass.ptr};
       const double3 sums = thrust::transform_reduce(thrust::device, first, last, terms, make_double3(0, 0, 0),
                                                     AddDouble3());
       score_gain[i][pair] = sums.x;
       theorem1_sum[i][pair] = sums.y;
       variation[i][pair] = sums.z;
-      thrust::sort_by_key(thrust::device, d_dist.begin(), d_dist.begin() + others, d_mass.begin());
-      thrust::inclusive_scan(thrust::device, d_mass.begin(), d_mass.begin() + others, d_cum.begin());
-      const double total = d_cum[others - 1];
-      const double d0 = d_dist[0];
-      LevelCandidate cand{thrust::raw_pointer_cast(d_dist.data()), thrust::raw_pointer_cast(d_cum.data()), total, tie,
+      thrust::sort_by_key(thrust::device, d_dist.ptr, d_dist.ptr + others, d_mass.ptr);
+      thrust::inclusive_scan(thrust::device, d_mass.ptr, d_mass.ptr + others, d_cum.ptr);
+      const double total = d_cum.read(others - 1);
+      const double d0 = d_dist.read(0);
+      LevelCandidate cand{d_dist.ptr, d_cum.ptr, total, tie,
                           others};
       double level = thrust::transform_reduce(thrust::device, first, last, cand, HUGE_VAL, MinDouble());
       level = std::min(level, kernels::level_before_first(d0, total, tie));

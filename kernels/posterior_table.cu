@@ -53,14 +53,6 @@ __global__ void ci_factored_kernel(const double* lambda, const double* q, const 
                                                 posterior + k * states);
 }
 
-template <class T>
-struct DeviceBuffer {
-  T* ptr = nullptr;
-  DeviceBuffer(std::size_t count, const char* what) : ptr(device_alloc<T>(count, what)) {}
-  ~DeviceBuffer() { cudaFree(ptr); }
-  DeviceBuffer(const DeviceBuffer&) = delete;
-  DeviceBuffer& operator=(const DeviceBuffer&) = delete;
-};
 
 /// Profiles per chunk so that the chunk's outputs use at most half of the free memory.
 std::uint64_t chunk_profiles(int states, std::uint64_t profiles, std::size_t reserved) {

@@ -26,14 +26,6 @@ __global__ void swap_kernel(const double* C, const double* A, const double* B, i
   }
 }
 
-template <class T>
-struct Buffer {
-  T* ptr;
-  Buffer(std::size_t n, const char* what) : ptr(device_alloc<T>(n, what)) {}
-  ~Buffer() { cudaFree(ptr); }
-  Buffer(const Buffer&) = delete;
-  Buffer& operator=(const Buffer&) = delete;
-};
 
 }  // namespace
 
@@ -41,9 +33,9 @@ void qap_swap_deltas(const double* C, const double* A, const double* B, int term
                      double* deltas, double* kernel_seconds) {
   const std::size_t tt = static_cast<std::size_t>(T) * T;
   const std::int64_t pairs = static_cast<std::int64_t>(T) * (T - 1) / 2;
-  Buffer<double> dC(tt, "QAP linear term"), dA(tt * terms, "QAP flow matrices"), dB(tt * terms, "QAP distance matrices");
-  Buffer<int> dP(static_cast<std::size_t>(batch) * T, "permutation batch");
-  Buffer<double> dD(static_cast<std::size_t>(batch) * pairs, "swap deltas");
+  DeviceBuffer<double> dC(tt, "QAP linear term"), dA(tt * terms, "QAP flow matrices"), dB(tt * terms, "QAP distance matrices");
+  DeviceBuffer<int> dP(static_cast<std::size_t>(batch) * T, "permutation batch");
+  DeviceBuffer<double> dD(static_cast<std::size_t>(batch) * pairs, "swap deltas");
   IVA_CUDA_CHECK(cudaMemcpy(dC.ptr, C, tt * sizeof(double), cudaMemcpyHostToDevice));
   IVA_CUDA_CHECK(cudaMemcpy(dA.ptr, A, tt * terms * sizeof(double), cudaMemcpyHostToDevice));
   IVA_CUDA_CHECK(cudaMemcpy(dB.ptr, B, tt * terms * sizeof(double), cudaMemcpyHostToDevice));

@@ -40,8 +40,11 @@ void run(const QapArgs& a) {
   o.threads = a.threads;
   o.iteration_limit = a.iterations;
   o.target = a.target;
+  const auto progress = progress_printer("qap", a.quiet);
   const QapInstance q = read_qaplib(a.file);
+  if (progress) progress(0.0, "solving " + q.name + " (n = " + std::to_string(q.n) + ")");
   const QapResult r = solve_qaplib(q, o);
+  if (progress) progress(1.0, "solved by " + r.solver);
   nlohmann::ordered_json doc;
   doc["format"] = "ivassign-qap/1";
   doc["instance"] = q.name;

@@ -72,7 +72,9 @@ TEST(MechanismExamples, EveryBundledExampleMatchesItsReference) {
 }
 
 TEST(MechanismExamples, CommandLineReportMatchesReference) {
-  for (const auto& name : example_names()) {
+  const auto names = example_names();
+  ASSERT_FALSE(names.empty()) << "no *.expected.json under " << test::examples_dir();
+  for (const auto& name : names) {
     SCOPED_TRACE(name);
     const auto r = test::run_cli("mechanism '" + test::examples_dir() + "/" + name + ".json' --all-profiles --backend cpu");
     ASSERT_EQ(r.exit_code, 0) << r.err;
