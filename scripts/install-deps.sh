@@ -10,7 +10,7 @@ packages=(
   libgtest-dev libgmock-dev      # tests
   libbenchmark-dev               # bench/
   python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy
-  gnuplot-nox                    # plots (check --plot, replica --plot)
+  gnuplot-nox                    # plots: check --plot and replica --plot render SVG with gnuplot
 )
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi

@@ -11,7 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
-#include "incentives/svg_plot.hpp"
+#include "cli/plots.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
 #include "ivassign/io.hpp"
