@@ -5,6 +5,7 @@ set -euo pipefail
 packages=(
   cmake g++ make ccache          # build (ccache: cheap rebuilds of each configuration)
   nlohmann-json3-dev             # JSON instances and reports
+  libeigen3-dev                  # per-state valuation and cost stacks (src/mechanism)
   libsimdjson-dev                # fast loading of large instances
   libcli11-dev                   # the command line
   libgtest-dev libgmock-dev      # tests

@@ -3,10 +3,18 @@
 #include <map>
 #include <tuple>
 
+#include <Eigen/Core>
+
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
 
 namespace ivassign {
+
+namespace {
+/// One buyer's row of a per-state stack (u, v or c at one theta) as an Eigen array.
+using RowMap = Eigen::Map<Eigen::ArrayXd>;
+using ConstRowMap = Eigen::Map<const Eigen::ArrayXd>;
+}  // namespace
 
 AssignmentProblem expected_problem(const Instance& in, const std::vector<double>& pi, int deviator,
                                    const std::vector<double>& deviator_pi) {
@@ -23,14 +31,14 @@ AssignmentProblem expected_problem(const Instance& in, const std::vector<double>
   p.buyers = in.buyers;
   p.sellers = in.sellers;
   p.linear.assign(n * s, 0.0);
+  // w_i. = sum_theta [pi_i(theta) u_i.(theta) - pi(theta) v_i.(theta)], one state's row at a time
+  // (coefficient-wise: the same additions in the same order as a loop over theta per entry)
   for (std::size_t i = 0; i < n; ++i) {
     const auto& pu = own(i);
-    for (std::size_t j = 0; j < s; ++j) {
-      double w = 0.0;
-      for (std::size_t t = 0; t < m; ++t)
-        w += pu[t] * in.valuations[(t * n + i) * s + j] - pi[t] * in.costs[(t * n + i) * s + j];
-      p.linear[i * s + j] = w;
-    }
+    RowMap w(p.linear.data() + i * s, static_cast<Eigen::Index>(s));
+    for (std::size_t t = 0; t < m; ++t)
+      w += pu[t] * ConstRowMap(in.valuations.data() + (t * n + i) * s, static_cast<Eigen::Index>(s)) -
+           pi[t] * ConstRowMap(in.costs.data() + (t * n + i) * s, static_cast<Eigen::Index>(s));
   }
   const auto& e = in.externalities;
   auto& x = p.externalities;
@@ -45,9 +53,8 @@ AssignmentProblem expected_problem(const Instance& in, const std::vector<double>
         const auto& pc = own(i);
         for (std::size_t t = 0; t < m; ++t) {
           if (pc[t] == 0.0) continue;
-          const double* src = e.dense.data() + t * block + i * row;
-          double* dst = x.dense.data() + i * row;
-          for (std::size_t k = 0; k < row; ++k) dst[k] += pc[t] * src[k];
+          RowMap(x.dense.data() + i * row, static_cast<Eigen::Index>(row)) +=
+              pc[t] * ConstRowMap(e.dense.data() + t * block + i * row, static_cast<Eigen::Index>(row));
         }
       }
       break;
