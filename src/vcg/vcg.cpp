@@ -8,9 +8,9 @@
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
-#include "solvers/lap.hpp"
 #include "solvers/placement_costs.hpp"
 #include "solvers/structure.hpp"
+#include "vcg/minus_i.hpp"
 
 namespace ivassign {
 
@@ -75,24 +75,6 @@ namespace {
 
 bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
   return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
-}
-
-/// Without externalities: max over Z_-i of sum_k w for every buyer i from one LAP optimum and the
-/// smallest equilibrium prices (Leonard 1983): W* - w_{i,sigma(i)} + p_sigma(i). `full`, when given,
-/// is tried as a warm start (its certificate is checked). Also returns the optimum and its value.
-std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const AssignmentResult* full,
-                                       std::vector<int>* sigma_out, double* best_out) {
-  lap::Engine engine(problem);
-  if (!full || !engine.warm_start(full->assignment, full->row_duals, full->col_duals)) engine.solve();
-  const std::vector<int> sigma = engine.assignment();
-  const double best = problem.objective(sigma);
-  const std::vector<double> price = engine.minimal_prices();
-  std::vector<double> minus(problem.buyers, best);
-  for (int i = 0; i < problem.buyers; ++i)
-    if (problem.buyer_allowed(i) && sigma[i] >= 0) minus[i] = best - problem.w(i, sigma[i]) + price[sigma[i]];
-  if (sigma_out) *sigma_out = sigma;
-  if (best_out) *best_out = best;
-  return minus;
 }
 
 /// VCG around a given full matching, with the minus-i optima already computed.
