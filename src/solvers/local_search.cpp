@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "ivassign/tolerances.hpp"
+
 namespace ivassign::descent {
 
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
@@ -223,7 +225,7 @@ AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
 double move_tolerance(const AssignmentProblem& p) {
   double scale = 0.0;
   for (double w : p.linear) scale = std::max(scale, std::abs(w));
-  return 1e-10 * (1.0 + scale);
+  return tol::kDescentGain * (1.0 + scale);
 }
 
 }  // namespace ivassign::descent

@@ -76,7 +76,7 @@ class LocalSearch {
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options, int active, double upper, double tol,
                                   const std::chrono::steady_clock::time_point& start);
 
-/// The gain a move or a kick must exceed: 1e-10 * (1 + max |w_ij|).
+/// The gain a move or a kick must exceed: tol::kDescentGain * (1 + max |w_ij|).
 double move_tolerance(const AssignmentProblem& p);
 
 }  // namespace ivassign::descent

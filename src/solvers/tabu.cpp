@@ -13,6 +13,7 @@
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/qap_delta.cuh"
 #include "solvers/lap.hpp"
 #include "solvers/structure.hpp"
@@ -171,7 +172,7 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
           forced = true;
           break;
         }
-        const bool aspire = cost + d < out.best_cost - 1e-12 * (1 + std::abs(out.best_cost));
+        const bool aspire = cost + d < out.best_cost - tol::kValueImprovement * (1 + std::abs(out.best_cost));
         if (tabu_all && !aspire) continue;
         if (d < bd || (aspire && !chosen_aspiration && d <= bd)) {
           bd = d;
@@ -196,7 +197,7 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
         else
           d = m.delta(pi, r, t);
       }
-    if (cost < out.best_cost - 1e-12 * (1 + std::abs(out.best_cost))) {
+    if (cost < out.best_cost - tol::kValueImprovement * (1 + std::abs(out.best_cost))) {
       cost = m.cost(pi);  // re-anchor on the exact objective (no drift from accumulated deltas)
       if (cost < out.best_cost) {
         out.best_cost = cost;

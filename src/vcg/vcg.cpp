@@ -8,6 +8,7 @@
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/tolerances.hpp"
 #include "solvers/placement_costs.hpp"
 #include "solvers/structure.hpp"
 #include "vcg/minus_i.hpp"
@@ -107,7 +108,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
       r.proven[i] = 1;
     }
     AssignmentResult optimum = full;
-    const bool improved = best > problem.objective(full.assignment) + 1e-12 * (1.0 + std::abs(best));
+    const bool improved = best > problem.objective(full.assignment) + tol::kValueImprovement * (1.0 + std::abs(best));
     if (improved) {  // `full` was not optimal: charge the optimum the engine found
       optimum.assignment = sigma;
       optimum.objective = best;
@@ -191,9 +192,9 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
     std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i, costs, &gained);
     // the extension is worth the minus-i value plus what i gains; only a candidate that seems to win
     // is evaluated in full (O(n^2) for dense externalities)
-    if (r.minus_i_welfare[i] + gained < welfare - 1e-9 * (1.0 + std::abs(welfare))) continue;
+    if (r.minus_i_welfare[i] + gained < welfare - tol::kExtensionScreen * (1.0 + std::abs(welfare))) continue;
     const double v = problem.objective(z);
-    if (v > welfare + 1e-12 * (1.0 + std::abs(welfare))) {
+    if (v > welfare + tol::kValueImprovement * (1.0 + std::abs(welfare))) {
       welfare = v;
       r.assignment = std::move(z);
       r.full_improved = true;
