@@ -1,4 +1,6 @@
-// VCG transfers: x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z).
+// VCG transfers: x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z). The minus-i
+// optima from the LAP's prices or from one search per buyer (drivers in src/vcg/minus_i.hpp), then
+// the guarantees of include/ivassign/vcg.hpp (full value >= every extension, x_i <= 0) and error bounds.
 #include "ivassign/vcg.hpp"
 
 #include <algorithm>
@@ -70,10 +72,7 @@ double value_without(const AssignmentProblem& p, const std::vector<int>& z, cons
   return total;
 }
 
-}  // namespace
-
-namespace {
-
+/// No externalities and the LAP chosen (or left to Auto): the LAP's prices give every minus-i optimum.
 bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
   return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
 }
@@ -82,42 +81,59 @@ bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
                  const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs = nullptr);
 
-}  // namespace
-
-VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
-  const int n = problem.buyers;
-  validate_solver_options(options);
-  check_assignment(problem, full.assignment);
+/// No minus-i value yet: 0, unbounded, unproven, for each of n buyers.
+VcgResult unsolved(int n) {
   VcgResult r;
   r.minus_i_welfare.assign(n, 0.0);
   r.minus_i_upper_bound.assign(n, std::numeric_limits<double>::infinity());
   r.proven.assign(n, 0);
+  return r;
+}
+
+/// LAP: every minus-i optimum at once from the smallest equilibrium prices (Leonard 1983):
+/// W(Z_-i) = W* - w_{i,sigma(i)} + p_sigma(i), one Dijkstra after the optimum, exact.
+VcgResult vcg_by_prices(const AssignmentProblem& problem, const AssignmentResult& full) {
+  const int n = problem.buyers;
+  VcgResult r = unsolved(n);
+  std::vector<std::vector<int>> minus_assignment(n);
+  std::vector<int> sigma;
+  double best = 0;
+  const std::vector<double> minus = lap_minus_i_optima(problem, &full, &sigma, &best);
+  for (int i = 0; i < n; ++i) {
+    if (!problem.buyer_allowed(i)) continue;
+    r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = minus[i];
+    r.proven[i] = 1;
+  }
+  AssignmentResult optimum = full;
+  const bool improved = best > problem.objective(full.assignment) + tol::kValueImprovement * (1.0 + std::abs(best));
+  if (improved) {  // `full` was not optimal: charge the optimum the engine found
+    optimum.assignment = sigma;
+    optimum.objective = best;
+  }
+  optimum.optimal = true;
+  VcgResult out = finish(problem, optimum, std::move(r), minus_assignment);
+  out.full_improved = improved;  // the charged matching is the proven optimum either way
+  return out;
+}
+
+/// Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
+/// minus-i optima all come from one LAP (smallest prices).
+std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
+  AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
+  relaxed.allowed = problem.allowed;
+  return lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+}
+
+/// One minus-i search per buyer: the shared descent for large problems, else the chosen solver on
+/// the problem with buyer i masked, warm-started from the full matching without i. Unproven
+/// minus-i values get the linear bound (finite error bounds for heuristics).
+VcgResult vcg_by_searches(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+  const int n = problem.buyers;
+  VcgResult r = unsolved(n);
   std::vector<std::vector<int>> minus_assignment(n);
   SolverOptions inner = options;
   inner.threads = 1;
   FirstException errors;
-  if (uses_lap(problem, options)) {
-    // LAP: every minus-i optimum at once from the smallest equilibrium prices (Leonard 1983):
-    // W(Z_-i) = W* - w_{i,sigma(i)} + p_sigma(i), one Dijkstra after the optimum, exact.
-    std::vector<int> sigma;
-    double best = 0;
-    const std::vector<double> minus = lap_minus_i_optima(problem, &full, &sigma, &best);
-    for (int i = 0; i < n; ++i) {
-      if (!problem.buyer_allowed(i)) continue;
-      r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = minus[i];
-      r.proven[i] = 1;
-    }
-    AssignmentResult optimum = full;
-    const bool improved = best > problem.objective(full.assignment) + tol::kValueImprovement * (1.0 + std::abs(best));
-    if (improved) {  // `full` was not optimal: charge the optimum the engine found
-      optimum.assignment = sigma;
-      optimum.objective = best;
-    }
-    optimum.optimal = true;
-    VcgResult out = finish(problem, optimum, std::move(r), minus_assignment);
-    out.full_improved = improved;  // the charged matching is the proven optimum either way
-    return out;
-  }
   // large problems: the local search's placement costs are built once and shared by every minus-i
   // search, which masks buyer i instead of copying the problem
   const bool shared_descent = choose_solver(problem, options) == SolverKind::Descent;
@@ -125,15 +141,8 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   if (shared_descent ||
       (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
     costs = std::make_unique<PlacementCosts>(problem);
-  // Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
-  // minus-i optima all come from one LAP (smallest prices): finite error bounds for heuristics, and
-  // the shared descent searches need no LAP of their own.
+  // the shared descent searches take their bounds from the linear LAP and need no LAP of their own
   std::vector<double> linear_bound;
-  auto linear_minus_i_bounds = [&] {
-    AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
-    relaxed.allowed = problem.allowed;
-    linear_bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
-  };
   auto record = [&](int i, AssignmentResult minus) {
     r.minus_i_welfare[i] = minus.objective;
     r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
@@ -141,7 +150,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     minus_assignment[i] = std::move(minus.assignment);
   };
   if (shared_descent) {
-    linear_minus_i_bounds();
+    linear_bound = linear_minus_i_bounds(problem);
     SolverOptions each = inner;
     each.threads = options.threads;
     std::vector<AssignmentResult> minus = descent_minus_i(*costs, full.assignment, each, linear_bound);
@@ -162,12 +171,21 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   }
   errors.rethrow();
   if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
-    if (linear_bound.empty()) linear_minus_i_bounds();
+    if (linear_bound.empty()) linear_bound = linear_minus_i_bounds(problem);
     for (int i = 0; i < n; ++i)
       if (problem.buyer_allowed(i) && !r.proven[i])
         r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
   }
   return finish(problem, full, std::move(r), minus_assignment, costs.get());
+}
+
+}  // namespace
+
+VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+  validate_solver_options(options);
+  check_assignment(problem, full.assignment);
+  if (uses_lap(problem, options)) return vcg_by_prices(problem, full);
+  return vcg_by_searches(problem, full, options);
 }
 
 VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {
