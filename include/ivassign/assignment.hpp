@@ -115,7 +115,9 @@ AssignmentResult solve_by_enumeration(const AssignmentProblem& problem, const So
 /// (a seller used twice, an index out of range, an excluded buyer matched); returns its objective.
 double check_assignment(const AssignmentProblem& problem, const std::vector<int>& assignment);
 
+/// The algorithm's name, as in AssignmentResult::solver ("branch-and-bound", "tabu", ...).
 std::string to_string(SolverKind kind);
+/// Accepts to_string's names and the CLI's spellings ("exact", "heuristic", "local-search").
 SolverKind parse_solver_kind(const std::string& text);
 std::string to_string(SolveStatus status);
 

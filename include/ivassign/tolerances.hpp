@@ -13,4 +13,16 @@ constexpr double kGainRelative = 1e-9;
 constexpr double kReportRelative = 1e-6;
 constexpr double kReportAbsolute = 1e-9;
 
+// Solvers and VCG (src/solvers, src/vcg); scales are relative, times (1 + |value|) unless said.
+/// A matching value is better than another only by more than this (search pruning, tabu, VCG's charge).
+constexpr double kValueImprovement = 1e-12;
+/// Branch and bound drops a node whose bound exceeds the incumbent by at most this (LAP bound rounding).
+constexpr double kBranchPrune = 1e-9;
+/// The local search applies a move only when it gains more than this times (1 + max |w_ij|).
+constexpr double kDescentGain = 1e-10;
+/// The LAP engine's reduced costs within this times max(1, max |w_ij|) * max(1, buyers) of 0 are tight.
+constexpr double kLapTight = 1e-12;
+/// VCG evaluates a minus-i extension in full unless its estimate is below the full value by more than this.
+constexpr double kExtensionScreen = 1e-9;
+
 }  // namespace ivassign::tol

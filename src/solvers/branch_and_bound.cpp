@@ -8,6 +8,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
 #include "solvers/lap.hpp"
 #include "solvers/structure.hpp"
 
@@ -172,7 +173,7 @@ class BranchAndBound {
     ++nodes_;
     if (out_of_budget()) return;
     if (depth == order_.size()) {
-      if (value > best_value_ + 1e-12 * (1.0 + std::abs(best_value_))) {
+      if (value > best_value_ + tol::kValueImprovement * (1.0 + std::abs(best_value_))) {
         best_value_ = value;
         best_ = z_;
       }
@@ -180,7 +181,7 @@ class BranchAndBound {
     }
     std::vector<std::pair<double, int>> gains;
     const double bound = bound_and_gains(depth, value, &gains);
-    if (bound <= best_value_ + 1e-9 * (1.0 + std::abs(best_value_))) return;
+    if (bound <= best_value_ + tol::kBranchPrune * (1.0 + std::abs(best_value_))) return;
     const int i = order_[depth];
     for (const auto& [g, j] : gains) {
       (void)g;

@@ -9,6 +9,7 @@
 
 #include "ivassign/assignment.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/tolerances.hpp"
 
 namespace ivassign {
 
@@ -51,7 +52,7 @@ struct Search {
 
   void run(std::size_t k, double value) {
     ++nodes;
-    if (value + tail_bound[k] <= best_value + 1e-12 * (1.0 + std::abs(best_value))) return;
+    if (value + tail_bound[k] <= best_value + tol::kValueImprovement * (1.0 + std::abs(best_value))) return;
     if (k == order.size()) {
       if (value > best_value) {
         best_value = value;

@@ -13,6 +13,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
 
 namespace ivassign::lap {
 
@@ -39,7 +40,7 @@ Engine::Engine(const AssignmentProblem& p, bool complete) : p_(p), n_(p.buyers),
   dummies_ = !complete && (rows > s_ || !(min_w > 0.0));
   double scale = 1.0;
   for (double w : p.linear) scale = std::max(scale, std::abs(w));
-  tight_ = 1e-12 * scale * std::max(1, n_);
+  tight_ = tol::kLapTight * scale * std::max(1, n_);
   cols_ = s_ + (dummies_ ? n_ : 0);
   u_.assign(n_, 0.0);
   v_.assign(cols_, 0.0);

@@ -9,7 +9,7 @@
 // handful of neighbours), so one placement costs O(T * nnz(buyer column) * nnz(seller column)).
 #pragma once
 #include <cstddef>
-#include <limits>
+#include <utility>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
@@ -61,8 +61,8 @@ class PlacementCosts {
   std::vector<Csr> bcol_, brow_, scol_, srow_;
   // sparse: row p*s+q: (i*s+j, c) for c_ij^pq and for c_pq^ij
   Csr touch_;
-  Csr neighbours_;
-  std::vector<double> linear_t_;  // factored: row a: sellers interacting with a in some term (values unused)
+  Csr neighbours_;  // factored: row a: sellers interacting with a in some term (values unused)
+  std::vector<double> linear_t_;  // w transposed, [j][i]
 };
 
 template <class Add>
@@ -91,21 +91,5 @@ void PlacementCosts::for_each(int p, int q, Add&& add) const {
     }
   }
 }
-
-/// Local search with the interaction table (see include/ivassign/solvers.hpp, solve_descent).
-/// `costs` is shared between solves of the same problem (VCG's minus-i searches); `excluded`, when
-/// >= 0, is a buyer that may not be matched (in addition to problem.allowed), so no copy is needed.
-/// `linear_bound`, when not NaN, is the optimum of the problem without externalities (with the same
-/// mask): given it and options.initial_assignment, the search skips its own LAP (bound and start);
-/// VCG gets every minus-i bound from one LAP (lap_minus_i_optima) and passes it here.
-AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions& options, int excluded = -1,
-                                double linear_bound = std::numeric_limits<double>::quiet_NaN());
-
-/// Every minus-i search of VCG at once: buyer i masked, started from `full` without i, with
-/// `linear_bound[i]` as its bound. Each thread keeps one table at `full` and rolls each search back
-/// to it through a move journal. Results for buyers the problem does not allow are left empty.
-/// Objectives are the tracked values (exact up to rounding).
-std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
-                                              const SolverOptions& options, const std::vector<double>& linear_bound);
 
 }  // namespace ivassign

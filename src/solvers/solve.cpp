@@ -98,13 +98,14 @@ AssignmentResult solve_assignment(const AssignmentProblem& problem, const Solver
   throw Error("solve_assignment: no solver selected");
 }
 
+// the algorithm's name, as its solver writes it into AssignmentResult::solver (parses back)
 std::string to_string(SolverKind kind) {
   switch (kind) {
     case SolverKind::Auto: return "auto";
     case SolverKind::Enumerate: return "enumerate";
     case SolverKind::Lap: return "lap";
-    case SolverKind::BranchAndBound: return "exact";
-    case SolverKind::Tabu: return "heuristic";
+    case SolverKind::BranchAndBound: return "branch-and-bound";
+    case SolverKind::Tabu: return "tabu";
     case SolverKind::Descent: return "descent";
   }
   return "?";

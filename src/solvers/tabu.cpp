@@ -13,6 +13,7 @@
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/qap_delta.cuh"
 #include "solvers/lap.hpp"
 #include "solvers/structure.hpp"
@@ -72,6 +73,9 @@ struct SlotModel {
 
   double cost(const std::vector<int>& pi) const { return -p.objective(assignment(pi)); }
 
+  /// Not two phantoms: swapping r and t can change the matching.
+  bool movable(int r, int t) const { return r < B || t < B; }
+
   /// Cost change of swapping the slots of entities r and t.
   double delta(const std::vector<int>& pi, int r, int t) const {
     if (kb) return kernels::qap_swap_delta(C.data(), A.data(), Bm.data(), terms, T, pi.data(), r, t);
@@ -102,6 +106,7 @@ struct SlotModel {
   }
 };
 
+/// What one search found: its best slots and their cost, iterations run, whether it hit the target.
 struct Search {
   std::vector<int> best;
   double best_cost = kInf;
@@ -109,6 +114,89 @@ struct Search {
   bool hit_target = false;
 };
 
+/// The swap-delta table: delta[r * T + t] (r < t) is the cost change of swapping entities r and t.
+std::vector<double> swap_deltas(const SlotModel& m, const std::vector<int>& pi) {
+  const int T = m.T;
+  std::vector<double> delta(static_cast<std::size_t>(T) * T, 0.0);
+  for (int r = 0; r < T; ++r)
+    for (int t = r + 1; t < T; ++t)
+      if (m.movable(r, t)) delta[static_cast<std::size_t>(r) * T + t] = m.delta(pi, r, t);
+  return delta;
+}
+
+/// The delta table after the swap of br and bt (pi already swapped): O(K) updates for moves
+/// disjoint from the swap, full recomputation otherwise.
+void update_swap_deltas(const SlotModel& m, const std::vector<int>& pi, int br, int bt, std::vector<double>& delta) {
+  const int T = m.T;
+  for (int r = 0; r < T; ++r)
+    for (int t = r + 1; t < T; ++t) {
+      if (!m.movable(r, t)) continue;
+      double& d = delta[static_cast<std::size_t>(r) * T + t];
+      if (m.kb && r != br && r != bt && t != br && t != bt)
+        d = kernels::qap_swap_delta_update(m.A.data(), m.Bm.data(), m.terms, T, pi.data(), r, t, br, bt, d);
+      else
+        d = m.delta(pi, r, t);
+    }
+}
+
+/// Attributes (buyer, seller or "unmatched") remember when the buyer last left that place;
+/// phantoms and unmatched slots are interchangeable and carry no identity (else a plateau of
+/// equivalent moves defeats the tabu list).
+struct TabuMemory {
+  int classes, s;
+  std::vector<std::int64_t> last;
+  explicit TabuMemory(const SlotModel& m)
+      : classes(m.s + 1), s(m.s), last(static_cast<std::size_t>(std::max(m.B, 1)) * classes, 0) {}
+  /// The iteration at which entity e last left `slot` (0: never).
+  std::int64_t& left(int e, int slot) { return last[static_cast<std::size_t>(e) * classes + std::min(slot, s)]; }
+  std::int64_t left(int e, int slot) const { return last[static_cast<std::size_t>(e) * classes + std::min(slot, s)]; }
+};
+
+/// A swap of the slots of entities r and t, and its cost change d (r < 0: none).
+struct Swap {
+  int r = -1, t = -1;
+  double d = kInf;
+};
+
+/// The swap taken at iteration `it`. A move is tabu when every buyer in it would return to a place
+/// left within the tenure; a move none of whose placements was left for `aspiration` iterations is
+/// forced (Taillard's aspiration by default, the long-term diversification); otherwise the best
+/// move that is not tabu or improves on the best cost (aspiration).
+Swap choose_swap(const SlotModel& m, const std::vector<int>& pi, const std::vector<double>& delta,
+                 const TabuMemory& memory, std::int64_t it, std::int64_t current_tenure, std::int64_t aspiration,
+                 double cost, double best_cost) {
+  const int T = m.T;
+  Swap best;
+  bool chosen_aspiration = false;
+  for (int r = 0; r < T; ++r)
+    for (int t = r + 1; t < T; ++t) {
+      // two phantoms, or two occupants of "unmatched" slots (equivalent places): no real move
+      if (!m.movable(r, t) || (pi[r] >= m.s && pi[t] >= m.s)) continue;
+      const double d = delta[static_cast<std::size_t>(r) * T + t];
+      bool tabu_all = true, stale_all = true;
+      if (r < m.B) {
+        const std::int64_t l = memory.left(r, pi[t]);
+        tabu_all = tabu_all && l > 0 && l + current_tenure >= it;
+        stale_all = stale_all && it - l > aspiration;
+      }
+      if (t < m.B) {
+        const std::int64_t l = memory.left(t, pi[r]);
+        tabu_all = tabu_all && l > 0 && l + current_tenure >= it;
+        stale_all = stale_all && it - l > aspiration;
+      }
+      if (stale_all) return {r, t, d};  // aspiration by default: take it now
+      const bool aspire = cost + d < best_cost - tol::kValueImprovement * (1 + std::abs(best_cost));
+      if (tabu_all && !aspire) continue;
+      if (d < best.d || (aspire && !chosen_aspiration && d <= best.d)) {
+        best = {r, t, d};
+        chosen_aspiration = aspire;
+      }
+    }
+  return best;
+}
+
+/// One robust tabu search from slots pi: random tenures in [0.9 T, 1.1 T] redrawn every 2 T
+/// iterations, until max_iter, the time limit or target_cost.
 Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, std::int64_t max_iter,
                    double time_limit, double target_cost, std::chrono::steady_clock::time_point start) {
   const int T = m.T;
@@ -122,22 +210,9 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
     return out;
   }
   if (T < 2) return out;
-  auto movable = [&](int r, int t) { return r < m.B || t < m.B; };  // not two phantoms
-  std::vector<double> delta(static_cast<std::size_t>(T) * T, 0.0);
-  for (int r = 0; r < T; ++r)
-    for (int t = r + 1; t < T; ++t)
-      if (movable(r, t)) delta[static_cast<std::size_t>(r) * T + t] = m.delta(pi, r, t);
-  // Attributes (buyer, seller or "unmatched") remember when the buyer last left that place;
-  // phantoms and unmatched slots are interchangeable and carry no identity (else a plateau of
-  // equivalent moves defeats the tabu list). A move is tabu when every buyer in it would return to
-  // a place left within the tenure; a move none of whose placements was left for `aspiration`
-  // iterations is forced (Taillard's aspiration by default, the long-term diversification).
-  const int classes = m.s + 1;
+  std::vector<double> delta = swap_deltas(m, pi);
   const std::int64_t aspiration = 5LL * T * T;
-  std::vector<std::int64_t> last(static_cast<std::size_t>(std::max(m.B, 1)) * classes, 0);
-  auto left = [&](int e, int slot) -> std::int64_t& {
-    return last[static_cast<std::size_t>(e) * classes + std::min(slot, m.s)];
-  };
+  TabuMemory memory(m);
   auto tenure = [&]() { return static_cast<std::int64_t>(std::ceil(0.9 * T)) + rng.below(std::max(1, T / 5 + 1)); };
   std::int64_t current_tenure = tenure();
   for (std::int64_t it = 1; it <= max_iter; ++it) {
@@ -145,58 +220,15 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > time_limit)
       break;
     if (it % (2 * T) == 0) current_tenure = tenure();
-    int br = -1, bt = -1;
-    double bd = kInf;
-    bool chosen_aspiration = false, forced = false;
-    for (int r = 0; r < T && !forced; ++r)
-      for (int t = r + 1; t < T; ++t) {
-        // two phantoms, or two occupants of "unmatched" slots (equivalent places): no real move
-        if (!movable(r, t) || (pi[r] >= m.s && pi[t] >= m.s)) continue;
-        const double d = delta[static_cast<std::size_t>(r) * T + t];
-        bool tabu_all = true, stale_all = true;
-        if (r < m.B) {
-          const std::int64_t l = left(r, pi[t]);
-          tabu_all = tabu_all && l > 0 && l + current_tenure >= it;
-          stale_all = stale_all && it - l > aspiration;
-        }
-        if (t < m.B) {
-          const std::int64_t l = left(t, pi[r]);
-          tabu_all = tabu_all && l > 0 && l + current_tenure >= it;
-          stale_all = stale_all && it - l > aspiration;
-        }
-        if (stale_all) {  // aspiration by default: take it now
-          bd = d;
-          br = r;
-          bt = t;
-          forced = true;
-          break;
-        }
-        const bool aspire = cost + d < out.best_cost - 1e-12 * (1 + std::abs(out.best_cost));
-        if (tabu_all && !aspire) continue;
-        if (d < bd || (aspire && !chosen_aspiration && d <= bd)) {
-          bd = d;
-          br = r;
-          bt = t;
-          chosen_aspiration = aspire;
-        }
-      }
-    if (br < 0) continue;  // everything tabu: wait for tenures to expire
-    if (br < m.B) left(br, pi[br]) = it;
-    if (bt < m.B) left(bt, pi[bt]) = it;
-    std::swap(pi[br], pi[bt]);
-    cost += bd;
+    const Swap move = choose_swap(m, pi, delta, memory, it, current_tenure, aspiration, cost, out.best_cost);
+    if (move.r < 0) continue;  // everything tabu: wait for tenures to expire
+    if (move.r < m.B) memory.left(move.r, pi[move.r]) = it;
+    if (move.t < m.B) memory.left(move.t, pi[move.t]) = it;
+    std::swap(pi[move.r], pi[move.t]);
+    cost += move.d;
     out.iterations = it;
-    // delta table: O(K) updates for moves disjoint from the swap, full recomputation otherwise
-    for (int r = 0; r < T; ++r)
-      for (int t = r + 1; t < T; ++t) {
-        if (!movable(r, t)) continue;
-        double& d = delta[static_cast<std::size_t>(r) * T + t];
-        if (m.kb && r != br && r != bt && t != br && t != bt)
-          d = kernels::qap_swap_delta_update(m.A.data(), m.Bm.data(), m.terms, T, pi.data(), r, t, br, bt, d);
-        else
-          d = m.delta(pi, r, t);
-      }
-    if (cost < out.best_cost - 1e-12 * (1 + std::abs(out.best_cost))) {
+    update_swap_deltas(m, pi, move.r, move.t, delta);
+    if (cost < out.best_cost - tol::kValueImprovement * (1 + std::abs(out.best_cost))) {
       cost = m.cost(pi);  // re-anchor on the exact objective (no drift from accumulated deltas)
       if (cost < out.best_cost) {
         out.best_cost = cost;

@@ -1,4 +1,6 @@
-// VCG transfers: x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z).
+// VCG transfers: x_i = sum_{k != i} g_k(z*) - max_{z in Z_-i} sum_{k != i} g_k(z). The minus-i
+// optima from the LAP's prices or from one search per buyer (drivers in src/vcg/minus_i.hpp), then
+// the guarantees of include/ivassign/vcg.hpp (full value >= every extension, x_i <= 0) and error bounds.
 #include "ivassign/vcg.hpp"
 
 #include <algorithm>
@@ -8,9 +10,10 @@
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
-#include "solvers/lap.hpp"
+#include "ivassign/tolerances.hpp"
 #include "solvers/placement_costs.hpp"
 #include "solvers/structure.hpp"
+#include "vcg/minus_i.hpp"
 
 namespace ivassign {
 
@@ -69,72 +72,68 @@ double value_without(const AssignmentProblem& p, const std::vector<int>& z, cons
   return total;
 }
 
-}  // namespace
-
-namespace {
-
+/// No externalities and the LAP chosen (or left to Auto): the LAP's prices give every minus-i optimum.
 bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
   return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
-}
-
-/// Without externalities: max over Z_-i of sum_k w for every buyer i from one LAP optimum and the
-/// smallest equilibrium prices (Leonard 1983): W* - w_{i,sigma(i)} + p_sigma(i). `full`, when given,
-/// is tried as a warm start (its certificate is checked). Also returns the optimum and its value.
-std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const AssignmentResult* full,
-                                       std::vector<int>* sigma_out, double* best_out) {
-  lap::Engine engine(problem);
-  if (!full || !engine.warm_start(full->assignment, full->row_duals, full->col_duals)) engine.solve();
-  const std::vector<int> sigma = engine.assignment();
-  const double best = problem.objective(sigma);
-  const std::vector<double> price = engine.minimal_prices();
-  std::vector<double> minus(problem.buyers, best);
-  for (int i = 0; i < problem.buyers; ++i)
-    if (problem.buyer_allowed(i) && sigma[i] >= 0) minus[i] = best - problem.w(i, sigma[i]) + price[sigma[i]];
-  if (sigma_out) *sigma_out = sigma;
-  if (best_out) *best_out = best;
-  return minus;
 }
 
 /// VCG around a given full matching, with the minus-i optima already computed.
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
                  const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs = nullptr);
 
-}  // namespace
-
-VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
-  const int n = problem.buyers;
-  validate_solver_options(options);
-  check_assignment(problem, full.assignment);
+/// No minus-i value yet: 0, unbounded, unproven, for each of n buyers.
+VcgResult unsolved(int n) {
   VcgResult r;
   r.minus_i_welfare.assign(n, 0.0);
   r.minus_i_upper_bound.assign(n, std::numeric_limits<double>::infinity());
   r.proven.assign(n, 0);
+  return r;
+}
+
+/// LAP: every minus-i optimum at once from the smallest equilibrium prices (Leonard 1983):
+/// W(Z_-i) = W* - w_{i,sigma(i)} + p_sigma(i), one Dijkstra after the optimum, exact.
+VcgResult vcg_by_prices(const AssignmentProblem& problem, const AssignmentResult& full) {
+  const int n = problem.buyers;
+  VcgResult r = unsolved(n);
+  std::vector<std::vector<int>> minus_assignment(n);
+  std::vector<int> sigma;
+  double best = 0;
+  const std::vector<double> minus = lap_minus_i_optima(problem, &full, &sigma, &best);
+  for (int i = 0; i < n; ++i) {
+    if (!problem.buyer_allowed(i)) continue;
+    r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = minus[i];
+    r.proven[i] = 1;
+  }
+  AssignmentResult optimum = full;
+  const bool improved = best > problem.objective(full.assignment) + tol::kValueImprovement * (1.0 + std::abs(best));
+  if (improved) {  // `full` was not optimal: charge the optimum the engine found
+    optimum.assignment = sigma;
+    optimum.objective = best;
+  }
+  optimum.optimal = true;
+  VcgResult out = finish(problem, optimum, std::move(r), minus_assignment);
+  out.full_improved = improved;  // the charged matching is the proven optimum either way
+  return out;
+}
+
+/// Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
+/// minus-i optima all come from one LAP (smallest prices).
+std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
+  AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
+  relaxed.allowed = problem.allowed;
+  return lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+}
+
+/// One minus-i search per buyer: the shared descent for large problems, else the chosen solver on
+/// the problem with buyer i masked, warm-started from the full matching without i. Unproven
+/// minus-i values get the linear bound (finite error bounds for heuristics).
+VcgResult vcg_by_searches(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+  const int n = problem.buyers;
+  VcgResult r = unsolved(n);
   std::vector<std::vector<int>> minus_assignment(n);
   SolverOptions inner = options;
   inner.threads = 1;
   FirstException errors;
-  if (uses_lap(problem, options)) {
-    // LAP: every minus-i optimum at once from the smallest equilibrium prices (Leonard 1983):
-    // W(Z_-i) = W* - w_{i,sigma(i)} + p_sigma(i), one Dijkstra after the optimum, exact.
-    std::vector<int> sigma;
-    double best = 0;
-    const std::vector<double> minus = lap_minus_i_optima(problem, &full, &sigma, &best);
-    for (int i = 0; i < n; ++i) {
-      if (!problem.buyer_allowed(i)) continue;
-      r.minus_i_welfare[i] = r.minus_i_upper_bound[i] = minus[i];
-      r.proven[i] = 1;
-    }
-    AssignmentResult optimum = full;
-    const bool improved = best > problem.objective(full.assignment) + 1e-12 * (1.0 + std::abs(best));
-    if (improved) {  // `full` was not optimal: charge the optimum the engine found
-      optimum.assignment = sigma;
-      optimum.objective = best;
-    }
-    optimum.optimal = true;
-    VcgResult out = finish(problem, optimum, std::move(r), minus_assignment);
-    out.full_improved = improved;  // the charged matching is the proven optimum either way
-    return out;
-  }
   // large problems: the local search's placement costs are built once and shared by every minus-i
   // search, which masks buyer i instead of copying the problem
   const bool shared_descent = choose_solver(problem, options) == SolverKind::Descent;
@@ -142,15 +141,8 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   if (shared_descent ||
       (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
     costs = std::make_unique<PlacementCosts>(problem);
-  // Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
-  // minus-i optima all come from one LAP (smallest prices): finite error bounds for heuristics, and
-  // the shared descent searches need no LAP of their own.
+  // the shared descent searches take their bounds from the linear LAP and need no LAP of their own
   std::vector<double> linear_bound;
-  auto linear_minus_i_bounds = [&] {
-    AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
-    relaxed.allowed = problem.allowed;
-    linear_bound = lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
-  };
   auto record = [&](int i, AssignmentResult minus) {
     r.minus_i_welfare[i] = minus.objective;
     r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
@@ -158,7 +150,7 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
     minus_assignment[i] = std::move(minus.assignment);
   };
   if (shared_descent) {
-    linear_minus_i_bounds();
+    linear_bound = linear_minus_i_bounds(problem);
     SolverOptions each = inner;
     each.threads = options.threads;
     std::vector<AssignmentResult> minus = descent_minus_i(*costs, full.assignment, each, linear_bound);
@@ -179,12 +171,21 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
   }
   errors.rethrow();
   if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
-    if (linear_bound.empty()) linear_minus_i_bounds();
+    if (linear_bound.empty()) linear_bound = linear_minus_i_bounds(problem);
     for (int i = 0; i < n; ++i)
       if (problem.buyer_allowed(i) && !r.proven[i])
         r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
   }
   return finish(problem, full, std::move(r), minus_assignment, costs.get());
+}
+
+}  // namespace
+
+VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+  validate_solver_options(options);
+  check_assignment(problem, full.assignment);
+  if (uses_lap(problem, options)) return vcg_by_prices(problem, full);
+  return vcg_by_searches(problem, full, options);
 }
 
 VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {
@@ -209,9 +210,9 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
     std::vector<int> z = extend_by_buyer(problem, minus_assignment[i], i, costs, &gained);
     // the extension is worth the minus-i value plus what i gains; only a candidate that seems to win
     // is evaluated in full (O(n^2) for dense externalities)
-    if (r.minus_i_welfare[i] + gained < welfare - 1e-9 * (1.0 + std::abs(welfare))) continue;
+    if (r.minus_i_welfare[i] + gained < welfare - tol::kExtensionScreen * (1.0 + std::abs(welfare))) continue;
     const double v = problem.objective(z);
-    if (v > welfare + 1e-12 * (1.0 + std::abs(welfare))) {
+    if (v > welfare + tol::kValueImprovement * (1.0 + std::abs(welfare))) {
       welfare = v;
       r.assignment = std::move(z);
       r.full_improved = true;

@@ -1,0 +1,82 @@
+// src/solvers/local_search.hpp — the search state behind solve_descent, for callers that run many
+// searches from one matching (VCG's minus-i searches): a matching with its interaction table H
+// (src/solvers/placement_costs.hpp), kept exact under moves, with a journal that rolls moves back,
+// and iterated local search over it.
+#pragma once
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "common/random.hpp"
+#include "ivassign/assignment.hpp"
+#include "solvers/placement_costs.hpp"
+
+namespace ivassign::descent {
+
+/// A matching with its interaction table H; moves keep H exact (up to rounding).
+class LocalSearch {
+ public:
+  /// `allowed[i]`: buyer i may be matched; a move must gain more than `tolerance` to be applied.
+  LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance);
+
+  /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
+  void reset(const std::vector<int>& z);
+  const std::vector<int>& matching() const { return z_; }
+  /// Welfare of the current matching, kept up to date move by move (exact up to rounding).
+  double value() const { return value_; }
+  void set_allowed(std::vector<char> allowed) { allowed_ = std::move(allowed); }
+
+  /// Every relocation since reset() is journaled; rollback(mark) undoes those after `mark`.
+  std::size_t mark() const { return journal_.size(); }
+  void rollback(std::size_t to);
+
+  /// Best-move descent until no move gains more than the tolerance, or the clock/iteration budget
+  /// runs out. Returns false when it stopped early.
+  bool descend(std::int64_t& moves, std::int64_t move_limit, const std::chrono::steady_clock::time_point& deadline);
+
+  /// Moves buyer i to seller j (free) or out (j = -1). H(i, .) never holds i's own placement, so
+  /// leaving changes W by -G(i, z_i) and entering by +G(i, j).
+  void relocate(int i, int j);
+
+  /// Random perturbation of `count` allowed buyers: each goes to a random free seller or out.
+  void kick(SplitMix64& rng, int count);
+
+ private:
+  /// G(i, j) = w_ij - H(i, j): what buyer i at seller j adds to the welfare against the matching.
+  double G(int i, int j) const { return p_.w(i, j) - h_[static_cast<std::size_t>(i) * s_ + j]; }
+  /// c_ij^kb + c_kb^ij: the cost between buyer i at j and buyer k at b, both ways.
+  double pair(int i, int j, int k, int b) const { return p_.pair_cost(i, j, k, b) + p_.pair_cost(k, b, i, j); }
+
+  void place(int p, int q, double sign);
+
+  /// Applies buyer i's best improving move, if any.
+  bool best_move_of(int i);
+
+  const PlacementCosts& c_;
+  const AssignmentProblem& p_;
+  int n_, s_;
+  std::vector<char> allowed_;
+  double tol_;
+  std::vector<int> z_, owner_;
+  std::vector<double> h_;   // H[i][j]
+  std::vector<double> ht_;  // H transposed, [j][i]
+  std::vector<double> gown_;  // G(i, z_i) of matched buyers, kept with H
+  double value_ = 0.0;
+  std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
+  std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
+};
+
+/// Descent, then (with a finite time limit) iterated local search, from the current state of `ls`.
+/// Kicks that do not pay are rolled back through the journal; `ls` ends wherever the last round left
+/// it, so callers that reuse it roll back to their own mark. `active`: buyers allowed (sets the kick
+/// size); `upper`: a bound on the optimum (the search stops, proven, when it reaches it); `tol`:
+/// move_tolerance of the problem.
+AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options, int active, double upper, double tol,
+                                  const std::chrono::steady_clock::time_point& start);
+
+/// The gain a move or a kick must exceed: tol::kDescentGain * (1 + max |w_ij|).
+double move_tolerance(const AssignmentProblem& p);
+
+}  // namespace ivassign::descent

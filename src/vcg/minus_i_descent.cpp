@@ -1,0 +1,63 @@
+// VCG's minus-i searches with the local search (large problems with externalities): every buyer
+// i's search runs from the full matching without i, on a search state shared per thread and rolled
+// back after each search, with the minus-i optimum of the linear part as its bound.
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <utility>
+#include <vector>
+
+#include "common/parallel.hpp"
+#include "ivassign/error.hpp"
+#include "solvers/local_search.hpp"
+#include "vcg/minus_i.hpp"
+
+namespace ivassign {
+
+std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
+                                              const SolverOptions& options, const std::vector<double>& linear_bound) {
+  const AssignmentProblem& p = costs.problem();
+  const int n = p.buyers;
+  if (full.size() != static_cast<std::size_t>(n) || linear_bound.size() != static_cast<std::size_t>(n))
+    throw Error("descent_minus_i: the full matching and the bounds need one entry per buyer");
+  std::vector<char> base_allowed(n);
+  int base_active = 0;
+  for (int i = 0; i < n; ++i) base_active += base_allowed[i] = p.buyer_allowed(i) ? 1 : 0;
+  const double tol = descent::move_tolerance(p);
+  std::vector<AssignmentResult> out(n);
+  FirstException errors;
+#pragma omp parallel num_threads(thread_count(options.threads))
+  {
+    // one search state per thread, at the full matching; each minus-i search starts from it with
+    // buyer i removed and is rolled back to it afterwards (no table rebuilt, no problem copied)
+    std::unique_ptr<descent::LocalSearch> ls;
+    errors.run([&] {
+      ls = std::make_unique<descent::LocalSearch>(costs, base_allowed, tol);
+      ls->reset(full);
+    });
+    int searches = 0;
+#pragma omp for schedule(dynamic)
+    for (int i = 0; i < n; ++i) {
+      if (!ls || !base_allowed[i]) continue;
+      errors.run([&] {
+        if (++searches % 64 == 0) ls->reset(full);  // rollbacks are exact up to rounding: rebuild now and then
+        const auto start = std::chrono::steady_clock::now();
+        std::vector<char> allowed = base_allowed;
+        allowed[i] = 0;
+        ls->set_allowed(allowed);
+        ls->relocate(i, -1);
+        AssignmentResult r = descent::iterated_descent(*ls, options, base_active - 1, linear_bound[i], tol, start);
+        ls->rollback(0);
+        if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
+          r.assignment.assign(static_cast<std::size_t>(n), -1);
+          r.objective = 0.0;
+        }
+        out[i] = std::move(r);
+      });
+    }
+  }
+  errors.rethrow();
+  return out;
+}
+
+}  // namespace ivassign
