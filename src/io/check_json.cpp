@@ -3,7 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "ivassign/io.hpp"
+#include "ivassign/report_io.hpp"
 
 namespace ivassign {
 

@@ -12,7 +12,7 @@
 #include "io/instance_fast.hpp"
 #include "io/json_reader.hpp"
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 
 namespace ivassign {
 

@@ -8,7 +8,7 @@
 #include <sstream>
 
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 #include "ivassign/solvers.hpp"
 
 namespace ivassign {
