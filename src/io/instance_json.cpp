@@ -1,16 +1,14 @@
 // The `ivassign/1` instance format (shared spec instance-format.md): reading with structural
 // checks (types, shapes, ranges), then validate() for the value rules; writing back.
 #include <charconv>
-#include <fstream>
-#include <sstream>
-#include <cstdio>
 #include <filesystem>
-#include <unistd.h>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "io/instance_fast.hpp"
 #include "io/json_reader.hpp"
+#include "io/text_file.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
 
@@ -21,36 +19,6 @@ using io::member;
 using io::read_int;
 using io::read_number;
 using io::read_tensor;
-
-std::string load_text(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot be opened for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": read error");
-  return ss.str();
-}
-
-void save_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot be opened for writing");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot be replaced");
-  }
-}
 
 namespace {
 
@@ -358,21 +326,7 @@ std::string instance_to_json(const Instance& in) {
 }
 
 void save_instance(const Instance& in, const std::string& path) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot be opened for writing");
-    write_instance(in, out);
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot be replaced");
-  }
+  io::save_atomically(path, [&](std::ostream& out) { write_instance(in, out); });
 }
 
 }  // namespace ivassign

@@ -1,12 +1,12 @@
 // validate(Instance): the rules of instance-format.md that do not concern JSON syntax.
 // Messages name the key, the index and the rule.
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <functional>
 #include <set>
 
+#include "common/format.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/tolerances.hpp"
@@ -14,14 +14,6 @@
 namespace ivassign {
 
 namespace {
-
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(17);
-  ss << v;
-  return ss.str();
-}
-
 
 void require_length(const std::string& key, std::size_t got, std::size_t expected, const std::string& what) {
   if (got != expected)

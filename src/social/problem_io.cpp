@@ -1,16 +1,14 @@
 // ivassign-social/1 files: reading (JSON syntax and shapes), validation (the rules of
 // social-format.md that do not concern syntax) and writing. Messages name key, index and rule.
 #include <cmath>
-#include <cstdio>
-#include <fstream>
 #include <limits>
-#include <sstream>
-#include <unistd.h>
 
 #include <nlohmann/json.hpp>
 
+#include "common/format.hpp"
 #include "io/json_reader.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/instance_io.hpp"
 #include "ivassign/social.hpp"
 #include "ivassign/tolerances.hpp"
 
@@ -19,15 +17,6 @@ namespace ivassign {
 namespace {
 
 using nlohmann::json;
-
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(17);
-  ss << v;
-  return ss.str();
-}
-
-std::string idx(const std::string& key, std::uint64_t k) { return key + "[" + std::to_string(k) + "]"; }
 
 /// |T| with an overflow and size guard (a problem with more profiles cannot be held in memory).
 constexpr std::uint64_t kMaxProfiles = std::uint64_t(1) << 32;
@@ -52,12 +41,14 @@ void check_probability(const std::string& key, double p) {
     throw InputError(key + ": " + num(p) + " is not a probability (must lie in [0, 1])");
 }
 
+/// The file's text (load_text); a file that cannot be read says "cannot open the file", the
+/// wording of the social loader.
 std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot open the file (missing or unreadable)");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
+  try {
+    return load_text(path);
+  } catch (const InputError&) {
+    throw InputError(path + ": cannot open the file (missing or unreadable)");
+  }
 }
 
 std::vector<int> read_int_array(const json& v, const std::string& key, std::size_t count, const std::string& what,
@@ -494,22 +485,7 @@ std::string social_problem_to_json(const SocialProblem& p) {
 }
 
 void save_social_problem(const SocialProblem& p, const std::string& path) {
-  const std::string text = social_problem_to_json(p);
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot be opened for writing");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot be replaced");
-  }
+  save_text(path, social_problem_to_json(p));
 }
 
 }  // namespace ivassign
