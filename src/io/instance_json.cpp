@@ -25,6 +25,7 @@ namespace {
 constexpr std::int64_t kMaxSize = 1 << 30;
 constexpr std::size_t kFastReaderBytes = 1 << 20;  // documents from 1 MiB use the simdjson path
 
+/// `prior` in one of its forms ({joint}, {lambda, q}, {lambda, q_per_buyer}), shapes checked.
 void read_prior(const json& doc, Instance& in) {
   const json& p = member(doc, "prior");
   if (!p.is_object()) throw InputError(std::string("prior: expected an object, found ") + p.type_name());
@@ -76,6 +77,7 @@ void read_prior(const json& doc, Instance& in) {
   }
 }
 
+/// `externalities` (absent or null: none) in one of the forms dense, sparse, factored.
 void read_externalities(const json& doc, Instance& in) {
   auto it = doc.find("externalities");
   if (it == doc.end() || it->is_null()) return;
@@ -191,14 +193,19 @@ namespace {
 class Writer {
  public:
   explicit Writer(std::ostream& out) : out_(out) {}
+  /// Text as it is.
   void raw(const char* s) { out_ << s; }
+  /// A double in shortest round-trip form.
   void number(double v) {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out_.write(buf, r.ptr - buf);
   }
+  /// An integer.
   void integer(long long v) { out_ << v; }
+  /// A JSON string (quoted and escaped).
   void string(const std::string& s) { out_ << nlohmann::json(s).dump(); }
+  /// A top-level key on its own line, after a comma unless it is the first.
   void key(const char* k, bool first = false) {
     if (!first) out_ << ",\n";
     out_ << '"' << k << "\": ";
@@ -217,6 +224,7 @@ class Writer {
     }
     out_ << ']';
   }
+  /// A flat array of integers.
   void ints(const std::vector<int>& v) {
     out_ << '[';
     for (std::size_t k = 0; k < v.size(); ++k) {
@@ -230,28 +238,9 @@ class Writer {
   std::ostream& out_;
 };
 
-}  // namespace
-
-void write_instance(const Instance& in, std::ostream& out) {
-  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
-                    s = static_cast<std::size_t>(in.sellers);
-  Writer w(out);
-  w.raw("{\n");
-  w.key("format", true);
-  w.string("ivassign/1");
-  if (!in.name.empty()) {
-    w.key("name");
-    w.string(in.name);
-  }
-  w.key("states");
-  w.integer(in.states);
-  w.key("buyers");
-  w.integer(in.buyers);
-  w.key("sellers");
-  w.integer(in.sellers);
-  w.key("signals");
-  w.ints(in.signals);
-  w.key("prior");
+/// The value of `prior` in its form.
+void write_prior(Writer& w, const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers);
   switch (in.prior.form) {
     case Prior::Form::Joint:
       w.raw("{\"joint\": ");
@@ -275,10 +264,12 @@ void write_instance(const Instance& in, std::ostream& out) {
       break;
   }
   w.raw("}");
-  w.key("valuations");
-  w.tensor(in.valuations.data(), {m, n, s});
-  w.key("costs");
-  w.tensor(in.costs.data(), {m, n, s});
+}
+
+/// The `externalities` key and its value in their form (nothing for Form::None).
+void write_externalities(Writer& w, std::ostream& out, const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
   const auto& e = in.externalities;
   switch (e.form) {
     case Externalities::Form::None: break;
@@ -308,6 +299,36 @@ void write_instance(const Instance& in, std::ostream& out) {
       w.raw("}}");
       break;
   }
+}
+
+}  // namespace
+
+void write_instance(const Instance& in, std::ostream& out) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  Writer w(out);
+  w.raw("{\n");
+  w.key("format", true);
+  w.string("ivassign/1");
+  if (!in.name.empty()) {
+    w.key("name");
+    w.string(in.name);
+  }
+  w.key("states");
+  w.integer(in.states);
+  w.key("buyers");
+  w.integer(in.buyers);
+  w.key("sellers");
+  w.integer(in.sellers);
+  w.key("signals");
+  w.ints(in.signals);
+  w.key("prior");
+  write_prior(w, in);
+  w.key("valuations");
+  w.tensor(in.valuations.data(), {m, n, s});
+  w.key("costs");
+  w.tensor(in.costs.data(), {m, n, s});
+  write_externalities(w, out, in);
   if (in.bound) {
     w.key("bound");
     w.number(*in.bound);
