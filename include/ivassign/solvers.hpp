@@ -36,7 +36,8 @@
 //   n*s tables. Deterministic for a seed.
 //
 // QAPLIB: read_qaplib reads `n`, A, B (minimize sum_ij a_ij b_p(i)p(j)); qap_objective evaluates a
-//   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic.
+//   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic. The two
+//   readers are implemented with the other file readers (src/io/qaplib.cpp).
 //
 //   ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, s, w);
 //   ivassign::AssignmentResult r = ivassign::solve_lap(p);

@@ -14,7 +14,8 @@
 #include "cli/plots.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
+#include "ivassign/report_io.hpp"
 
 namespace ivassign::cli {
 

@@ -9,7 +9,7 @@
 #include "cli/commands.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 #include "ivassign/solvers.hpp"
 
 namespace ivassign::cli {

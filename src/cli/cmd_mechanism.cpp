@@ -7,7 +7,8 @@
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
+#include "ivassign/report_io.hpp"
 #include "ivassign/mechanism.hpp"
 
 namespace ivassign::cli {

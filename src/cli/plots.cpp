@@ -9,7 +9,7 @@
 #include <sstream>
 
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 
 namespace ivassign::plot {
 

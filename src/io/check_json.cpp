@@ -1,15 +1,14 @@
 // JSON of the check report (`ivassign-check/1`) and of the replica experiment (`ivassign-replica/1`).
-#include <cmath>
-
 #include <nlohmann/json.hpp>
 
-#include "ivassign/io.hpp"
+#include "io/report_number.hpp"
+#include "ivassign/report_io.hpp"
 
 namespace ivassign {
 
 namespace {
+using io::number;
 using json = nlohmann::ordered_json;
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json numbers(const std::vector<double>& v) {
   json a = json::array();
   for (double x : v) a.push_back(number(x));

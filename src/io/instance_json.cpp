@@ -1,18 +1,16 @@
 // The `ivassign/1` instance format (shared spec instance-format.md): reading with structural
 // checks (types, shapes, ranges), then validate() for the value rules; writing back.
 #include <charconv>
-#include <fstream>
-#include <sstream>
-#include <cstdio>
 #include <filesystem>
-#include <unistd.h>
+#include <sstream>
 
 #include <nlohmann/json.hpp>
 
 #include "io/instance_fast.hpp"
 #include "io/json_reader.hpp"
+#include "io/text_file.hpp"
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 
 namespace ivassign {
 
@@ -22,41 +20,12 @@ using io::read_int;
 using io::read_number;
 using io::read_tensor;
 
-std::string load_text(const std::string& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) throw InputError(path + ": no such file");
-  if (std::filesystem::is_directory(path, ec)) throw InputError(path + ": is a directory, expected a file");
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError(path + ": cannot be opened for reading");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw InputError(path + ": read error");
-  return ss.str();
-}
-
-void save_text(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot be opened for writing");
-    out << text;
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot be replaced");
-  }
-}
-
 namespace {
 
 constexpr std::int64_t kMaxSize = 1 << 30;
 constexpr std::size_t kFastReaderBytes = 1 << 20;  // documents from 1 MiB use the simdjson path
 
+/// `prior` in one of its forms ({joint}, {lambda, q}, {lambda, q_per_buyer}), shapes checked.
 void read_prior(const json& doc, Instance& in) {
   const json& p = member(doc, "prior");
   if (!p.is_object()) throw InputError(std::string("prior: expected an object, found ") + p.type_name());
@@ -108,6 +77,7 @@ void read_prior(const json& doc, Instance& in) {
   }
 }
 
+/// `externalities` (absent or null: none) in one of the forms dense, sparse, factored.
 void read_externalities(const json& doc, Instance& in) {
   auto it = doc.find("externalities");
   if (it == doc.end() || it->is_null()) return;
@@ -223,14 +193,19 @@ namespace {
 class Writer {
  public:
   explicit Writer(std::ostream& out) : out_(out) {}
+  /// Text as it is.
   void raw(const char* s) { out_ << s; }
+  /// A double in shortest round-trip form.
   void number(double v) {
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out_.write(buf, r.ptr - buf);
   }
+  /// An integer.
   void integer(long long v) { out_ << v; }
+  /// A JSON string (quoted and escaped).
   void string(const std::string& s) { out_ << nlohmann::json(s).dump(); }
+  /// A top-level key on its own line, after a comma unless it is the first.
   void key(const char* k, bool first = false) {
     if (!first) out_ << ",\n";
     out_ << '"' << k << "\": ";
@@ -249,6 +224,7 @@ class Writer {
     }
     out_ << ']';
   }
+  /// A flat array of integers.
   void ints(const std::vector<int>& v) {
     out_ << '[';
     for (std::size_t k = 0; k < v.size(); ++k) {
@@ -262,28 +238,9 @@ class Writer {
   std::ostream& out_;
 };
 
-}  // namespace
-
-void write_instance(const Instance& in, std::ostream& out) {
-  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
-                    s = static_cast<std::size_t>(in.sellers);
-  Writer w(out);
-  w.raw("{\n");
-  w.key("format", true);
-  w.string("ivassign/1");
-  if (!in.name.empty()) {
-    w.key("name");
-    w.string(in.name);
-  }
-  w.key("states");
-  w.integer(in.states);
-  w.key("buyers");
-  w.integer(in.buyers);
-  w.key("sellers");
-  w.integer(in.sellers);
-  w.key("signals");
-  w.ints(in.signals);
-  w.key("prior");
+/// The value of `prior` in its form.
+void write_prior(Writer& w, const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers);
   switch (in.prior.form) {
     case Prior::Form::Joint:
       w.raw("{\"joint\": ");
@@ -307,10 +264,12 @@ void write_instance(const Instance& in, std::ostream& out) {
       break;
   }
   w.raw("}");
-  w.key("valuations");
-  w.tensor(in.valuations.data(), {m, n, s});
-  w.key("costs");
-  w.tensor(in.costs.data(), {m, n, s});
+}
+
+/// The `externalities` key and its value in their form (nothing for Form::None).
+void write_externalities(Writer& w, std::ostream& out, const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
   const auto& e = in.externalities;
   switch (e.form) {
     case Externalities::Form::None: break;
@@ -340,6 +299,36 @@ void write_instance(const Instance& in, std::ostream& out) {
       w.raw("}}");
       break;
   }
+}
+
+}  // namespace
+
+void write_instance(const Instance& in, std::ostream& out) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  Writer w(out);
+  w.raw("{\n");
+  w.key("format", true);
+  w.string("ivassign/1");
+  if (!in.name.empty()) {
+    w.key("name");
+    w.string(in.name);
+  }
+  w.key("states");
+  w.integer(in.states);
+  w.key("buyers");
+  w.integer(in.buyers);
+  w.key("sellers");
+  w.integer(in.sellers);
+  w.key("signals");
+  w.ints(in.signals);
+  w.key("prior");
+  write_prior(w, in);
+  w.key("valuations");
+  w.tensor(in.valuations.data(), {m, n, s});
+  w.key("costs");
+  w.tensor(in.costs.data(), {m, n, s});
+  write_externalities(w, out, in);
   if (in.bound) {
     w.key("bound");
     w.number(*in.bound);
@@ -358,21 +347,7 @@ std::string instance_to_json(const Instance& in) {
 }
 
 void save_instance(const Instance& in, const std::string& path) {
-  const std::string tmp = path + ".tmp" + std::to_string(::getpid());
-  {
-    std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-    if (!out) throw Error(path + ": cannot be opened for writing");
-    write_instance(in, out);
-    out.flush();
-    if (!out) {
-      std::remove(tmp.c_str());
-      throw Error(path + ": write failed (disk full?)");
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    throw Error(path + ": cannot be replaced");
-  }
+  io::save_atomically(path, [&](std::ostream& out) { write_instance(in, out); });
 }
 
 }  // namespace ivassign

@@ -1,12 +1,12 @@
 // validate(Instance): the rules of instance-format.md that do not concern JSON syntax.
 // Messages name the key, the index and the rule.
 #include <cmath>
-#include <sstream>
 #include <string>
 #include <tuple>
 #include <functional>
 #include <set>
 
+#include "common/format.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/tolerances.hpp"
@@ -15,24 +15,19 @@ namespace ivassign {
 
 namespace {
 
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(17);
-  ss << v;
-  return ss.str();
-}
-
-
+/// A length that must equal `expected` (`what` names it in the message).
 void require_length(const std::string& key, std::size_t got, std::size_t expected, const std::string& what) {
   if (got != expected)
     throw InputError(key + ": has " + std::to_string(got) + " entries, expected " + what + " = " +
                      std::to_string(expected));
 }
 
+/// A finite number.
 void require_finite(const std::string& key, double v) {
   if (!std::isfinite(v)) throw InputError(key + ": " + num(v) + " is not a finite number");
 }
 
+/// A distribution of `count` entries: finite, all > 0 (full support), summing to 1.
 void check_distribution(const std::string& key, const double* p, std::size_t count) {
   double total = 0.0;
   for (std::size_t k = 0; k < count; ++k) {
@@ -119,18 +114,24 @@ double Instance::effective_bound() const {
   return mx;
 }
 
-void validate(const Instance& in) {
+namespace {
+
+/// states, buyers, sellers >= 1 and one signal count K_i >= 1 per buyer.
+void check_sizes(const Instance& in) {
   if (in.states < 1) throw InputError("states: " + std::to_string(in.states) + " must be an integer >= 1");
   if (in.buyers < 1) throw InputError("buyers: " + std::to_string(in.buyers) + " must be an integer >= 1");
   if (in.sellers < 1) throw InputError("sellers: " + std::to_string(in.sellers) + " must be an integer >= 1");
-  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
-                    s = static_cast<std::size_t>(in.sellers);
+  const std::size_t n = static_cast<std::size_t>(in.buyers);
   require_length("signals", in.signals.size(), n, "buyers");
   for (std::size_t i = 0; i < n; ++i)
     if (in.signals[i] < 1)
       throw InputError("signals[" + std::to_string(i) + "]: " + std::to_string(in.signals[i]) +
                        " must be an integer >= 1");
-  // prior
+}
+
+/// The prior in its form: lengths, and distributions with full support that sum to 1.
+void check_prior(const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers);
   const Prior& pr = in.prior;
   switch (pr.form) {
     case Prior::Form::Joint: {
@@ -161,12 +162,41 @@ void validate(const Instance& in) {
       break;
     }
   }
+}
 
-  // valuations and costs
-  check_tensor("valuations", in.valuations, {m, n, s}, {"m", "n", "s"}, "valuations must be >= 0");
-  check_tensor("costs", in.costs, {m, n, s}, {"m", "n", "s"}, "costs must be >= 0");
+/// externalities.sparse: indices in range, finite values >= 0, no p == i or q == j, unique keys.
+void check_sparse_externalities(const Instance& in) {
+  std::set<std::tuple<int, int, int, int, int>> seen;
+  const auto& sparse = in.externalities.sparse;
+  for (std::size_t k = 0; k < sparse.size(); ++k) {
+    const auto& x = sparse[k];
+    const std::string at = "externalities.sparse[" + std::to_string(k) + "]";
+    auto range = [&](const char* name, int v, int hi, const char* what) {
+      if (v < 0 || v >= hi)
+        throw InputError(at + ": " + name + " = " + std::to_string(v) + " is out of range [0, " + std::to_string(hi) +
+                         ") (" + what + ")");
+    };
+    range("theta", x.theta, in.states, "states");
+    range("i", x.i, in.buyers, "buyers");
+    range("j", x.j, in.sellers, "sellers");
+    range("p", x.p, in.buyers, "buyers");
+    range("q", x.q, in.sellers, "sellers");
+    require_finite(at + " value", x.value);
+    if (x.value < 0.0) throw InputError(at + ": value " + num(x.value) + " is negative; externality costs must be >= 0");
+    if (x.p == x.i || x.q == x.j)
+      throw InputError(at + ": " + (x.p == x.i ? "p == i" : "q == j") +
+                       "; entries with p == i or q == j do not exist");
+    if (!seen.insert({x.theta, x.i, x.j, x.p, x.q}).second)
+      throw InputError(at + ": key [theta=" + std::to_string(x.theta) + ", i=" + std::to_string(x.i) +
+                       ", j=" + std::to_string(x.j) + ", p=" + std::to_string(x.p) + ", q=" + std::to_string(x.q) +
+                       "] is repeated; sparse keys must be unique");
+  }
+}
 
-  // externalities
+/// The externalities in their form: shapes, finite values >= 0, no costs with p == i or q == j.
+void check_externalities(const Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
   const Externalities& e = in.externalities;
   switch (e.form) {
     case Externalities::Form::None: break;
@@ -179,33 +209,9 @@ void validate(const Instance& in) {
                      return nullptr;
                    });
       break;
-    case Externalities::Form::Sparse: {
-      std::set<std::tuple<int, int, int, int, int>> seen;
-      for (std::size_t k = 0; k < e.sparse.size(); ++k) {
-        const auto& x = e.sparse[k];
-        const std::string at = "externalities.sparse[" + std::to_string(k) + "]";
-        auto range = [&](const char* name, int v, int hi, const char* what) {
-          if (v < 0 || v >= hi)
-            throw InputError(at + ": " + name + " = " + std::to_string(v) + " is out of range [0, " + std::to_string(hi) +
-                             ") (" + what + ")");
-        };
-        range("theta", x.theta, in.states, "states");
-        range("i", x.i, in.buyers, "buyers");
-        range("j", x.j, in.sellers, "sellers");
-        range("p", x.p, in.buyers, "buyers");
-        range("q", x.q, in.sellers, "sellers");
-        require_finite(at + " value", x.value);
-        if (x.value < 0.0) throw InputError(at + ": value " + num(x.value) + " is negative; externality costs must be >= 0");
-        if (x.p == x.i || x.q == x.j)
-          throw InputError(at + ": " + (x.p == x.i ? "p == i" : "q == j") +
-                           "; entries with p == i or q == j do not exist");
-        if (!seen.insert({x.theta, x.i, x.j, x.p, x.q}).second)
-          throw InputError(at + ": key [theta=" + std::to_string(x.theta) + ", i=" + std::to_string(x.i) +
-                           ", j=" + std::to_string(x.j) + ", p=" + std::to_string(x.p) + ", q=" + std::to_string(x.q) +
-                           "] is repeated; sparse keys must be unique");
-      }
+    case Externalities::Form::Sparse:
+      check_sparse_externalities(in);
       break;
-    }
     case Externalities::Form::Factored: {
       check_tensor("externalities.factored.buyer", e.buyer, {m, n, n}, {"m", "n", "n"},
                    "externality factors must be >= 0");
@@ -214,25 +220,43 @@ void validate(const Instance& in) {
       break;
     }
   }
+}
 
-  if (in.bound) {
-    require_finite("bound", *in.bound);
-    if (!(*in.bound > 0.0)) throw InputError("bound: " + num(*in.bound) + " must be > 0");
-    Instance unbounded = in;
-    unbounded.bound.reset();
-    const double largest = unbounded.effective_bound();
-    if (*in.bound < largest)
-      throw InputError("bound: " + num(*in.bound) + " is below the largest valuation, cost or externality " +
-                       num(largest) + "; M must bound all of them");
-  }
-  if (!in.observed.empty()) {
-    require_length("observed", in.observed.size(), n, "buyers");
-    for (std::size_t i = 0; i < n; ++i)
-      if (in.observed[i] < 0 || in.observed[i] >= in.signals[i])
-        throw InputError("observed[" + std::to_string(i) + "]: " + std::to_string(in.observed[i]) +
-                         " is out of range [0, " + std::to_string(in.signals[i]) + ") (signals of buyer " +
-                         std::to_string(i) + ")");
-  }
+/// bound (when given): finite, > 0 and at least every valuation, cost and externality.
+void check_bound(const Instance& in) {
+  require_finite("bound", *in.bound);
+  if (!(*in.bound > 0.0)) throw InputError("bound: " + num(*in.bound) + " must be > 0");
+  Instance unbounded = in;
+  unbounded.bound.reset();
+  const double largest = unbounded.effective_bound();
+  if (*in.bound < largest)
+    throw InputError("bound: " + num(*in.bound) + " is below the largest valuation, cost or externality " +
+                     num(largest) + "; M must bound all of them");
+}
+
+/// observed (when given): one signal per buyer, each in range.
+void check_observed(const Instance& in) {
+  const std::size_t n = static_cast<std::size_t>(in.buyers);
+  require_length("observed", in.observed.size(), n, "buyers");
+  for (std::size_t i = 0; i < n; ++i)
+    if (in.observed[i] < 0 || in.observed[i] >= in.signals[i])
+      throw InputError("observed[" + std::to_string(i) + "]: " + std::to_string(in.observed[i]) +
+                       " is out of range [0, " + std::to_string(in.signals[i]) + ") (signals of buyer " +
+                       std::to_string(i) + ")");
+}
+
+}  // namespace
+
+void validate(const Instance& in) {
+  check_sizes(in);
+  check_prior(in);
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  check_tensor("valuations", in.valuations, {m, n, s}, {"m", "n", "s"}, "valuations must be >= 0");
+  check_tensor("costs", in.costs, {m, n, s}, {"m", "n", "s"}, "costs must be >= 0");
+  check_externalities(in);
+  if (in.bound) check_bound(in);
+  if (!in.observed.empty()) check_observed(in);
 }
 
 }  // namespace ivassign

@@ -1,15 +1,14 @@
 // The `ivassign-report/1` document (shared spec report-format.md). Non-finite numbers become null.
-#include <cmath>
-
 #include <nlohmann/json.hpp>
 
-#include "ivassign/io.hpp"
+#include "io/report_number.hpp"
+#include "ivassign/report_io.hpp"
 
 namespace ivassign {
 
 namespace {
+using io::number;
 using json = nlohmann::ordered_json;  // keys in the order of report-format.md
-json number(double v) { return std::isfinite(v) ? json(v) : json(nullptr); }
 json minus_proven(const std::vector<char>& flags) {
   json a = json::array();
   for (char f : flags) a.push_back(f != 0);

@@ -5,8 +5,8 @@
 // epsilon.exact. Batched over profiles with OpenMP, deterministic for any thread count.
 #include <algorithm>
 #include <cmath>
-#include <sstream>
 
+#include "common/format.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 #include "kernels/posterior.cuh"
@@ -18,13 +18,6 @@ namespace ivassign {
 
 
 namespace {
-
-std::string num(double v) {
-  std::ostringstream ss;
-  ss.precision(17);
-  ss << v;
-  return ss.str();
-}
 
 /// The theorems assume 0 <= v <= M.
 void require_theorem_values(const SocialProblem& p, double M) {

@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ivassign/error.hpp"
-#include "ivassign/io.hpp"
+#include "ivassign/instance_io.hpp"
 #include "random_instance.hpp"
 #include "test_support.hpp"
 

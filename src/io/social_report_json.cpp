@@ -1,4 +1,5 @@
-// The reports of `gvcg`, `audit` and `epic` (social-format.md) as JSON text.
+// The reports of `gvcg`, `audit` and `epic` (social-format.md) as JSON text: ivassign-gvcg/1,
+// ivassign-audit/1 and ivassign-epic/1, keys in the order of the spec.
 #include <algorithm>
 #include <cstdint>
 #include <string>
