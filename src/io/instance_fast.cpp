@@ -67,25 +67,9 @@ std::vector<double> tensor(element e, const std::vector<std::size_t>& shape) {
   return out;
 }
 
-Instance read(element doc) {
-  constexpr std::int64_t kMax = 1 << 30;
-  Instance in;
-  std::string_view fmt;
-  if (field(doc, "format").get_string().get(fmt) || fmt != "ivassign/1") throw Fallback{};
-  if (has(doc, "name")) {
-    std::string_view name;
-    if (field(doc, "name").get_string().get(name)) throw Fallback{};
-    in.name = std::string(name);
-  }
-  in.states = static_cast<int>(integer(field(doc, "states"), 1, kMax));
-  in.buyers = static_cast<int>(integer(field(doc, "buyers"), 1, kMax));
-  in.sellers = static_cast<int>(integer(field(doc, "sellers"), 1, kMax));
-  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
-                    s = static_cast<std::size_t>(in.sellers);
-  simdjson::dom::array sig;
-  if (field(doc, "signals").get_array().get(sig) || sig.size() != n) throw Fallback{};
-  for (element x : sig) in.signals.push_back(static_cast<int>(integer(x, 1, kMax)));
-  const element prior = field(doc, "prior");
+/// `prior`: the joint tensor, or lambda with q (symmetric) or q_per_buyer.
+void read_prior(element prior, Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers);
   simdjson::dom::object prior_obj;
   if (prior.get_object().get(prior_obj)) throw Fallback{};
   if (prior_obj.size() == 1 && has(prior, "joint")) {
@@ -113,45 +97,71 @@ Instance read(element doc) {
   } else {
     throw Fallback{};
   }
+}
+
+/// `externalities`: one of dense, sparse or factored.
+void read_externalities(element e, Instance& in) {
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  simdjson::dom::object eo;
+  if (e.get_object().get(eo) || eo.size() != 1) throw Fallback{};
+  auto& x = in.externalities;
+  if (has(e, "dense")) {
+    if (m * n * s * n * s > (std::size_t(1) << 31)) throw Fallback{};
+    x.form = Externalities::Form::Dense;
+    x.dense = tensor(field(e, "dense"), {m, n, s, n, s});
+  } else if (has(e, "sparse")) {
+    x.form = Externalities::Form::Sparse;
+    simdjson::dom::array sp;
+    if (field(e, "sparse").get_array().get(sp)) throw Fallback{};
+    for (element row : sp) {
+      simdjson::dom::array r;
+      if (row.get_array().get(r) || r.size() != 6) throw Fallback{};
+      Externalities::Entry en{};
+      int* idx[] = {&en.theta, &en.i, &en.j, &en.p, &en.q};
+      std::size_t k = 0;
+      for (element v : r) {
+        if (k < 5)
+          *idx[k] = static_cast<int>(integer(v, INT32_MIN, INT32_MAX));
+        else
+          en.value = number(v);
+        ++k;
+      }
+      x.sparse.push_back(en);
+    }
+  } else if (has(e, "factored")) {
+    x.form = Externalities::Form::Factored;
+    const element f = field(e, "factored");
+    x.buyer = tensor(field(f, "buyer"), {m, n, n});
+    x.seller = tensor(field(f, "seller"), {m, s, s});
+  } else {
+    throw Fallback{};
+  }
+}
+
+Instance read(element doc) {
+  constexpr std::int64_t kMax = 1 << 30;
+  Instance in;
+  std::string_view fmt;
+  if (field(doc, "format").get_string().get(fmt) || fmt != "ivassign/1") throw Fallback{};
+  if (has(doc, "name")) {
+    std::string_view name;
+    if (field(doc, "name").get_string().get(name)) throw Fallback{};
+    in.name = std::string(name);
+  }
+  in.states = static_cast<int>(integer(field(doc, "states"), 1, kMax));
+  in.buyers = static_cast<int>(integer(field(doc, "buyers"), 1, kMax));
+  in.sellers = static_cast<int>(integer(field(doc, "sellers"), 1, kMax));
+  const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
+                    s = static_cast<std::size_t>(in.sellers);
+  simdjson::dom::array sig;
+  if (field(doc, "signals").get_array().get(sig) || sig.size() != n) throw Fallback{};
+  for (element x : sig) in.signals.push_back(static_cast<int>(integer(x, 1, kMax)));
+  read_prior(field(doc, "prior"), in);
   in.valuations = tensor(field(doc, "valuations"), {m, n, s});
   in.costs = tensor(field(doc, "costs"), {m, n, s});
-  if (has(doc, "externalities") && !field(doc, "externalities").is_null()) {
-    const element e = field(doc, "externalities");
-    simdjson::dom::object eo;
-    if (e.get_object().get(eo) || eo.size() != 1) throw Fallback{};
-    auto& x = in.externalities;
-    if (has(e, "dense")) {
-      if (m * n * s * n * s > (std::size_t(1) << 31)) throw Fallback{};
-      x.form = Externalities::Form::Dense;
-      x.dense = tensor(field(e, "dense"), {m, n, s, n, s});
-    } else if (has(e, "sparse")) {
-      x.form = Externalities::Form::Sparse;
-      simdjson::dom::array sp;
-      if (field(e, "sparse").get_array().get(sp)) throw Fallback{};
-      for (element row : sp) {
-        simdjson::dom::array r;
-        if (row.get_array().get(r) || r.size() != 6) throw Fallback{};
-        Externalities::Entry en{};
-        int* idx[] = {&en.theta, &en.i, &en.j, &en.p, &en.q};
-        std::size_t k = 0;
-        for (element v : r) {
-          if (k < 5)
-            *idx[k] = static_cast<int>(integer(v, INT32_MIN, INT32_MAX));
-          else
-            en.value = number(v);
-          ++k;
-        }
-        x.sparse.push_back(en);
-      }
-    } else if (has(e, "factored")) {
-      x.form = Externalities::Form::Factored;
-      const element f = field(e, "factored");
-      x.buyer = tensor(field(f, "buyer"), {m, n, n});
-      x.seller = tensor(field(f, "seller"), {m, s, s});
-    } else {
-      throw Fallback{};
-    }
-  }
+  if (has(doc, "externalities") && !field(doc, "externalities").is_null())
+    read_externalities(field(doc, "externalities"), in);
   if (has(doc, "bound")) in.bound = number(field(doc, "bound"));
   if (has(doc, "observed")) {
     simdjson::dom::array obs;
