@@ -13,4 +13,19 @@ constexpr double kGainRelative = 1e-9;
 constexpr double kReportRelative = 1e-6;
 constexpr double kReportAbsolute = 1e-9;
 
+// --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check, plots) ---
+
+/// Audit: a Bayesian margin >= -kIncentiveSlack, or an ex post gain <= kIncentiveSlack, is incentive compatible.
+constexpr double kIncentiveSlack = 1e-9;
+/// Audit: two ex post lie gains closer than this are one level of the weak ex post epsilon.
+constexpr double kGainLevelTie = 1e-12;
+/// GVCG: a spherical score gain at most this is 0 (a gaining lie on it leaves epsilon.exact undefined).
+constexpr double kScoreGainZero = 1e-12;
+/// Plots: a log-axis tick within this relative slack of the axis ends is drawn.
+constexpr double kTickEndRelative = 1e-12;
+/// Plots: linear ticks run up to the axis end plus this fraction of a step.
+constexpr double kTickEndSteps = 1e-9;
+/// Plots: a linear tick within this fraction of a step of 0 is drawn as 0.
+constexpr double kTickZeroSteps = 1e-12;
+
 }  // namespace ivassign::tol

@@ -9,6 +9,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/io.hpp"
+#include "ivassign/tolerances.hpp"
 
 namespace ivassign::plot {
 
@@ -56,7 +57,7 @@ struct Axis {
     if (log) {
       for (double e = std::floor(std::log10(lo)); e <= std::ceil(std::log10(hi)); e += 1) {
         const double v = std::pow(10.0, e);
-        if (v >= lo * (1 - 1e-12) && v <= hi * (1 + 1e-12)) t.push_back(v);
+        if (v >= lo * (1 - tol::kTickEndRelative) && v <= hi * (1 + tol::kTickEndRelative)) t.push_back(v);
       }
       if (t.size() < 2) t = {lo, hi};
       return t;
@@ -70,7 +71,7 @@ struct Axis {
         step = m * mag;
         break;
       }
-    for (double v = std::ceil(lo / step) * step; v <= hi + 1e-9 * step; v += step) t.push_back(std::abs(v) < 1e-12 * step ? 0 : v);
+    for (double v = std::ceil(lo / step) * step; v <= hi + tol::kTickEndSteps * step; v += step) t.push_back(std::abs(v) < tol::kTickZeroSteps * step ? 0 : v);
     return t;
   }
 };

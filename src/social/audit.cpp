@@ -8,6 +8,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/measures.cuh"
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
@@ -95,7 +96,7 @@ std::vector<LieGroup> lie_groups(const SocialProblem& p) {
 
 /// One lie: its Bayesian margin, its largest ex post gain and where, and its weak ex post level.
 void scan_lie(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech, const LieGroup& g,
-              double tol, std::vector<double>& v, std::vector<DistanceMass>& points, LieResult& r) {
+              double gain_tol, std::vector<double>& v, std::vector<DistanceMass>& points, LieResult& r) {
   const std::uint64_t T = types.profiles;
   const auto un = static_cast<std::size_t>(p.agents);
   const auto& q = mech.outcome;
@@ -119,9 +120,9 @@ void scan_lie(const SocialProblem& p, const PosteriorTable& types, const SocialM
       r.best_gain = gain;
       r.best_profile = t;
     }
-    if (gain > tol) points.push_back({gain, w});
+    if (gain > gain_tol) points.push_back({gain, w});
   }
-  r.level = smallest_exceedance_level(points, 1e-12);
+  r.level = smallest_exceedance_level(points, tol::kGainLevelTie);
 }
 
 /// The lies combined in their fixed order: Bayesian and ex post incentive compatibility.
@@ -153,8 +154,8 @@ void combine_lies(const PosteriorTable& types, const std::vector<LieGroup>& grou
   }
   if (!std::isfinite(res.ex_post_max_gain)) res.ex_post_max_gain = 0.0;
   if (!std::isfinite(res.bayesian_min_margin)) res.bayesian_min_margin = 0.0;
-  res.bayesian_ic = res.bayesian_min_margin >= -1e-9;
-  res.ex_post_ic = res.ex_post_max_gain <= 1e-9;
+  res.bayesian_ic = res.bayesian_min_margin >= -tol::kIncentiveSlack;
+  res.ex_post_ic = res.ex_post_max_gain <= tol::kIncentiveSlack;
 }
 
 /// Participation, per (agent, type): the smallest ex post and interim utilities.

@@ -9,6 +9,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/posterior.cuh"
 #include "kernels/social_math.cuh"
 #include "social/model.hpp"
@@ -87,10 +88,10 @@ double* scratch(std::size_t size) {
   return tls_scratch.data();
 }
 
-/// max over lies of G / S (gains at most tol count as 0); nullopt when some G > tol has S = 0.
+/// max over lies of G / S (gains at most gain_tol count as 0); nullopt when some G > gain_tol has S = 0.
 std::optional<double> exact_epsilon(const std::vector<std::vector<double>>& gain,
                                     const std::vector<std::vector<int>>& score_row,
-                                    const social::PairMeasures& pairs, const std::vector<int>& lies, double tol) {
+                                    const social::PairMeasures& pairs, const std::vector<int>& lies, double gain_tol) {
   double e = 0.0;
   for (std::size_t i = 0; i < gain.size(); ++i) {
     const auto L = static_cast<std::size_t>(lies[i]);
@@ -99,9 +100,9 @@ std::optional<double> exact_epsilon(const std::vector<std::vector<double>>& gain
       const auto row = static_cast<std::size_t>(score_row[i][a]);
       if (r == row) continue;
       const double g = gain[i][k];
-      if (!(g > tol)) continue;
+      if (!(g > gain_tol)) continue;
       const double s = pairs.score_gain[i][row * L + r];
-      if (!(s > 1e-12)) return std::nullopt;
+      if (!(s > tol::kScoreGainZero)) return std::nullopt;
       e = std::max(e, g / s);
     }
   }
