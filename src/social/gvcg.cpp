@@ -60,12 +60,12 @@ std::vector<std::uint64_t> selected_profiles(const SocialProblem& p, const Poste
   }
   for (const auto& prof : o.profiles) {
     if (prof.size() != static_cast<std::size_t>(p.agents))
-      throw InputError("--profile: has " + std::to_string(prof.size()) + " entries, expected n = " +
+      throw InputError("GvcgOptions::profiles: has " + std::to_string(prof.size()) + " entries, expected n = " +
                        std::to_string(p.agents));
     std::uint64_t t = 0;
     for (std::size_t i = 0; i < prof.size(); ++i) {
       if (prof[i] < 0 || prof[i] >= p.types[i])
-        throw InputError("--profile: entry " + std::to_string(i) + " = " + std::to_string(prof[i]) +
+        throw InputError("GvcgOptions::profiles: entry " + std::to_string(i) + " = " + std::to_string(prof[i]) +
                          " is out of range [0, " + std::to_string(p.types[i] - 1) + "] (types of agent " +
                          std::to_string(i) + ")");
       t += static_cast<std::uint64_t>(prof[i]) * types.strides[i];
@@ -122,13 +122,13 @@ std::optional<double> theorem_factor(const SocialMeasures& ms) {
 
 void validate_gvcg_options(const SocialProblem& p, const GvcgOptions& o) {
   if (o.stages != 1 && o.stages != 2)
-    throw InputError("--stages: " + std::to_string(o.stages) + " is not 1 or 2");
+    throw InputError("GvcgOptions::stages: " + std::to_string(o.stages) + " is not 1 or 2");
   if (o.epsilon == GvcgOptions::Epsilon::Value && !(o.epsilon_value >= 0.0 && std::isfinite(o.epsilon_value)))
-    throw InputError("--epsilon: " + num(o.epsilon_value) + " must be a finite number >= 0");
+    throw InputError("GvcgOptions::epsilon_value: " + num(o.epsilon_value) + " must be a finite number >= 0");
   if (o.stages == 2 && p.signal.empty())
-    throw InputError("decomposition: required key is missing (--stages 2 needs a decomposition of the types)");
+    throw InputError("decomposition: required key is missing (GvcgOptions::stages = 2 needs a decomposition of the types)");
   if (o.stages == 2 && p.values_form != SocialProblem::Values::ByState)
-    throw InputError("values.by_profile: --stages 2 needs values.by_state (stage 2 reports payoffs per state)");
+    throw InputError("values.by_profile: GvcgOptions::stages = 2 needs values.by_state (stage 2 reports payoffs per state)");
 }
 
 /// What the stages share: the efficient outcome q and transfers alpha per type profile, the score
