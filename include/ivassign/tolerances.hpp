@@ -25,4 +25,13 @@ constexpr double kLapTight = 1e-12;
 /// VCG evaluates a minus-i extension in full unless its estimate is below the full value by more than this.
 constexpr double kExtensionScreen = 1e-9;
 
+// --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check, plots) ---
+
+/// Audit: a Bayesian margin >= -kIncentiveSlack, or an ex post gain <= kIncentiveSlack, is incentive compatible.
+constexpr double kIncentiveSlack = 1e-9;
+/// Audit: two ex post lie gains closer than this are one level of the weak ex post epsilon.
+constexpr double kGainLevelTie = 1e-12;
+/// GVCG: a spherical score gain at most this is 0 (a gaining lie on it leaves epsilon.exact undefined).
+constexpr double kScoreGainZero = 1e-12;
+
 }  // namespace ivassign::tol

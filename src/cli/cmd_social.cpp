@@ -5,6 +5,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -27,8 +28,19 @@ struct GvcgArgs {
   bool all_profiles = false;
 };
 
+/// The library names its option fields; the CLI names the flags that set them.
+std::string with_gvcg_flags(std::string message) {
+  const std::pair<const char*, const char*> names[] = {{"GvcgOptions::profiles:", "--profile:"},
+                                                       {"GvcgOptions::stages = 2", "--stages 2"}};
+  for (const auto& [field, flag] : names)
+    for (std::size_t at = message.find(field); at != std::string::npos; at = message.find(field, at))
+      message.replace(at, std::string(field).size(), flag);
+  return message;
+}
+
 void run_gvcg_command(const GvcgArgs& a) {
   check_threads(a.threads);
+  if (a.stages != 1 && a.stages != 2) throw InputError("--stages: " + std::to_string(a.stages) + " is not 1 or 2");
   GvcgOptions o;
   o.stages = a.stages;
   o.threads = a.threads;
@@ -55,7 +67,13 @@ void run_gvcg_command(const GvcgArgs& a) {
     o.profiles.push_back(parse_int_list(a.profile, "--profile"));
   }
   const SocialProblem p = load_social_problem(a.problem);
-  emit(gvcg_report_json(run_gvcg(p, o)), a.out);
+  GvcgResult result;
+  try {
+    result = run_gvcg(p, o);
+  } catch (const InputError& e) {
+    throw InputError(with_gvcg_flags(e.what()));
+  }
+  emit(gvcg_report_json(result), a.out);
 }
 
 struct AuditArgs {

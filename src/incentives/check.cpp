@@ -14,8 +14,6 @@ namespace ivassign {
 
 namespace {
 
-
-
 /// Buyers probed per stage-2 profile: all, or stage2_buyers of them when that is positive and smaller.
 int stage2_buyer_count(int buyers, const CheckOptions& opt) {
   return opt.stage2_buyers > 0 ? std::min(buyers, opt.stage2_buyers) : buyers;
@@ -51,30 +49,29 @@ struct Probe {
   std::string worst_kind;
 };
 
-Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, std::uint64_t seed) {
-  const int n = in.buyers, s = in.sellers;
-  const double M = in.effective_bound();
-  SolverOptions solver = opt.mechanism.solver;
-  solver.threads = 1;
-  if (solver.backend == Backend::Auto) solver.backend = Backend::Cpu;
-  const AssignmentProblem truth = expected_problem(in, rho);
-  const AssignmentResult best = solve_assignment(truth, solver);
-  const double w_star = truth.objective(best.assignment);
-  Probe probe;
-  probe.exact = best.optimal;
-  CounterStream rng{mix64(seed)};
-  // u_i(rho) and v_i(rho) rows: a report changes u (and c), the seller costs stay public
-  auto rows = [&](int i, std::vector<double>& u, std::vector<double>& v) {
-    u.assign(s, 0.0);
-    v.assign(s, 0.0);
-    for (int j = 0; j < s; ++j)
-      for (int t = 0; t < in.states; ++t) {
-        u[j] += rho[t] * in.valuations[in.value_index(t, i, j)];
-        v[j] += rho[t] * in.costs[in.value_index(t, i, j)];
-      }
-  };
-  auto evaluate = [&](int i, const std::vector<double>& u_report, const std::vector<double>& v, double ext_factor,
-                      const std::string& kind) {
+/// u_i(rho) and v_i(rho) rows of buyer i: a report changes u (and c), the seller costs stay public.
+void expected_rows(const Instance& in, const std::vector<double>& rho, int i, std::vector<double>& u,
+                   std::vector<double>& v) {
+  const int s = in.sellers;
+  u.assign(s, 0.0);
+  v.assign(s, 0.0);
+  for (int j = 0; j < s; ++j)
+    for (int t = 0; t < in.states; ++t) {
+      u[j] += rho[t] * in.valuations[in.value_index(t, i, j)];
+      v[j] += rho[t] * in.costs[in.value_index(t, i, j)];
+    }
+}
+
+/// Solves the truthful problem with buyer i's report swapped in and records the true-welfare gain.
+struct Prober {
+  const AssignmentProblem& truth;
+  const SolverOptions& solver;
+  double w_star;
+  Probe& probe;
+
+  double evaluate(int i, const std::vector<double>& u_report, const std::vector<double>& v, double ext_factor,
+                  const std::string& kind) {
+    const int s = truth.sellers;
     AssignmentProblem reported = truth;
     for (int j = 0; j < s; ++j) reported.linear[static_cast<std::size_t>(i) * s + j] = u_report[j] - v[j];
     if (ext_factor != 1.0) scale_externality_row(reported, i, ext_factor);
@@ -88,60 +85,95 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
       probe.worst_kind = kind;
     }
     return gain;
-  };
-  // the buyers probed: all, or a seeded sample of stage2_buyers of them (partial Fisher-Yates)
+  }
+};
+
+/// The buyers probed: all, or a seeded sample of stage2_buyers of them (partial Fisher-Yates), sorted.
+std::vector<int> probed_buyers(int n, const CheckOptions& opt, CounterStream& rng) {
   std::vector<int> buyers(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) buyers[static_cast<std::size_t>(i)] = i;
   const int probed = stage2_buyer_count(n, opt);
   for (int k = 0; k < probed && probed < n; ++k) std::swap(buyers[static_cast<std::size_t>(k)], buyers[static_cast<std::size_t>(k + rng.below(n - k))]);
   buyers.resize(static_cast<std::size_t>(probed));
   std::sort(buyers.begin(), buyers.end());
+  return buyers;
+}
+
+/// The fixed misreports of buyer i: scaled valuations, scaled externalities, permutations, targeted claims.
+void probe_fixed_misreports(Prober& prober, int i, const std::vector<double>& u, const std::vector<double>& v,
+                            double M, CounterStream& rng) {
+  const int s = prober.truth.sellers;
+  std::vector<double> rep(s);
+  for (double f : {0.0, 0.5, 1.5, 3.0}) {
+    for (int j = 0; j < s; ++j) rep[j] = f * u[j];
+    prober.evaluate(i, rep, v, 1.0, f == 0.0 ? "zeroed valuations" : "valuations scaled x" + std::to_string(f).substr(0, 3));
+  }
+  for (double f : {0.0, 2.0}) prober.evaluate(i, u, v, f, f == 0.0 ? "externalities deflated to 0" : "externalities inflated x2");
+  for (int k = 0; k < 3; ++k) {
+    rep = u;
+    for (int j = s - 1; j > 0; --j) std::swap(rep[j], rep[rng.below(j + 1)]);
+    prober.evaluate(i, rep, v, 1.0, "permuted valuations");
+  }
+  for (int j = 0; j < std::min(s, 8); ++j) {  // targeted: claim one licence is worth 2M, the others 0
+    std::fill(rep.begin(), rep.end(), 0.0);
+    rep[j] = 2.0 * M;
+    prober.evaluate(i, rep, v, 0.0, "targeted at seller " + std::to_string(j));
+  }
+}
+
+/// Random misreports of buyer i, then a best response by hill climbing from the best random report.
+void probe_searched_misreports(Prober& prober, int i, const std::vector<double>& u, const std::vector<double>& v,
+                               double M, const CheckOptions& opt, CounterStream& rng) {
+  const int s = prober.truth.sellers;
+  std::vector<double> rep(s);
+  std::vector<double> best_report = u;
+  double best_gain = -std::numeric_limits<double>::infinity();
+  double best_ext = 1.0;
+  for (int k = 0; k < opt.random_misreports; ++k) {
+    for (int j = 0; j < s; ++j) rep[j] = u[j] * 2.0 * rng.uniform() + (rng.uniform() < 0.2 ? M * rng.uniform() : 0.0);
+    const double ext = 2.0 * rng.uniform();
+    const double g = prober.evaluate(i, rep, v, ext, "random report");
+    if (g > best_gain) {
+      best_gain = g;
+      best_report = rep;
+      best_ext = ext;
+    }
+  }
+  // best response by hill climbing from the best random report
+  double step = M / 4;
+  for (int k = 0; k < opt.local_search_steps; ++k) {
+    rep = best_report;
+    const int j = rng.below(s);
+    rep[j] = std::max(0.0, rep[j] + (rng.uniform() < 0.5 ? -step : step));
+    const double g = prober.evaluate(i, rep, v, best_ext, "local-search best response");
+    if (g > best_gain) {
+      best_gain = g;
+      best_report = rep;
+    } else if (k % 8 == 7) {
+      step /= 2;
+    }
+  }
+}
+
+Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, std::uint64_t seed) {
+  const int n = in.buyers;
+  const double M = in.effective_bound();
+  SolverOptions solver = opt.mechanism.solver;
+  solver.threads = 1;
+  if (solver.backend == Backend::Auto) solver.backend = Backend::Cpu;
+  const AssignmentProblem truth = expected_problem(in, rho);
+  const AssignmentResult best = solve_assignment(truth, solver);
+  const double w_star = truth.objective(best.assignment);
+  Probe probe;
+  probe.exact = best.optimal;
+  CounterStream rng{mix64(seed)};
+  Prober prober{truth, solver, w_star, probe};
+  const std::vector<int> buyers = probed_buyers(n, opt, rng);
   std::vector<double> u, v;
   for (int i : buyers) {
-    rows(i, u, v);
-    std::vector<double> rep(s);
-    for (double f : {0.0, 0.5, 1.5, 3.0}) {
-      for (int j = 0; j < s; ++j) rep[j] = f * u[j];
-      evaluate(i, rep, v, 1.0, f == 0.0 ? "zeroed valuations" : "valuations scaled x" + std::to_string(f).substr(0, 3));
-    }
-    for (double f : {0.0, 2.0}) evaluate(i, u, v, f, f == 0.0 ? "externalities deflated to 0" : "externalities inflated x2");
-    for (int k = 0; k < 3; ++k) {
-      rep = u;
-      for (int j = s - 1; j > 0; --j) std::swap(rep[j], rep[rng.below(j + 1)]);
-      evaluate(i, rep, v, 1.0, "permuted valuations");
-    }
-    for (int j = 0; j < std::min(s, 8); ++j) {  // targeted: claim one licence is worth 2M, the others 0
-      std::fill(rep.begin(), rep.end(), 0.0);
-      rep[j] = 2.0 * M;
-      evaluate(i, rep, v, 0.0, "targeted at seller " + std::to_string(j));
-    }
-    std::vector<double> best_report = u;
-    double best_gain = -std::numeric_limits<double>::infinity();
-    double best_ext = 1.0;
-    for (int k = 0; k < opt.random_misreports; ++k) {
-      for (int j = 0; j < s; ++j) rep[j] = u[j] * 2.0 * rng.uniform() + (rng.uniform() < 0.2 ? M * rng.uniform() : 0.0);
-      const double ext = 2.0 * rng.uniform();
-      const double g = evaluate(i, rep, v, ext, "random report");
-      if (g > best_gain) {
-        best_gain = g;
-        best_report = rep;
-        best_ext = ext;
-      }
-    }
-    // best response by hill climbing from the best random report
-    double step = M / 4;
-    for (int k = 0; k < opt.local_search_steps; ++k) {
-      rep = best_report;
-      const int j = rng.below(s);
-      rep[j] = std::max(0.0, rep[j] + (rng.uniform() < 0.5 ? -step : step));
-      const double g = evaluate(i, rep, v, best_ext, "local-search best response");
-      if (g > best_gain) {
-        best_gain = g;
-        best_report = rep;
-      } else if (k % 8 == 7) {
-        step /= 2;
-      }
-    }
+    expected_rows(in, rho, i, u, v);
+    probe_fixed_misreports(prober, i, u, v, M, rng);
+    probe_searched_misreports(prober, i, u, v, M, opt, rng);
   }
   return probe;
 }
@@ -150,18 +182,16 @@ void report_progress(const CheckOptions& opt, double f, const std::string& stage
   if (opt.progress) opt.progress(f, stage);
 }
 
-}  // namespace
-
-CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
+void validate_check_options(const CheckOptions& opt) {
   if (opt.stage2_profiles < 0 || opt.stage2_buyers < 0 || opt.random_misreports < 0 || opt.local_search_steps < 0 ||
       opt.budget_samples < 1)
     throw InputError("check options: stage2_profiles, stage2_buyers, random_misreports, local_search_steps must be "
                      ">= 0 and budget_samples >= 1");
-  const auto start = std::chrono::steady_clock::now();
-  const int n = in.buyers;
-  CheckReport rep;
-  rep.instance = in.name;
-  rep.bound = in.effective_bound();
+}
+
+/// The mechanism options of the check: delta.exact computed exactly when affordable; throws when
+/// delta.exact is requested but is not.
+MechanismOptions check_mechanism_options(const Instance& in, const CheckOptions& opt) {
   MechanismOptions mopt = opt.mechanism;
   const bool exact = exact_delta_affordable(in, mopt);
   mopt.compute_exact_delta = exact;
@@ -169,22 +199,23 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
     throw InputError("delta.exact solves the assignment on every signal profile and for every stage-1 lie, too much work here "
                      "(MechanismOptions::max_exact_profiles, max_exact_work); check with --delta theorem1 "
                      "or --delta VALUE (stage 1 is then checked against the Theorem 1 condition)");
-  report_progress(opt, 0.0, "mechanism on every profile");
+  return mopt;
+}
+
+/// The profiles the mechanism is run on: all of them (exact), else budget_samples seeded samples.
+std::vector<std::vector<int>> evaluated_profiles(const Instance& in, const CheckOptions& opt, bool exact) {
   std::vector<std::vector<int>> evaluated;
   if (exact) {
     evaluated = all_profiles(in);
   } else {
     for (int k = 0; k < opt.budget_samples; ++k) evaluated.push_back(sample_profile(in, opt.seed * 1000003ULL + k));
   }
-  const MechanismReport mech = run_mechanism(in, evaluated, mopt);
-  rep.delta = mech.delta_used;
-  rep.delta_source = to_string(mopt.delta_mode);
-  rep.delta_exact = mech.delta_exact;
-  rep.delta_theorem1 = mech.delta_theorem1;
-  rep.informational_size = mech.informational_size;
-  report_progress(opt, 0.4, "stage 1");
+  return evaluated;
+}
 
-  // stage 1
+/// Stage 1: every lie's gain (delta.exact's G, else the Theorem 1 bound) against its score loss.
+void check_stage_one(const Instance& in, const MechanismReport& mech, bool exact, CheckReport& rep) {
+  const int n = in.buyers;
   const InformationMeasures& info = mech.measures;
   const double tol = tol::kGainRelative * rep.bound;
   auto& s1 = rep.stage1;
@@ -213,8 +244,21 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   }
   if (!std::isfinite(s1.min_margin)) s1.min_margin = 0.0;  // one signal per buyer: no lie exists
   s1.truthful = s1.min_margin >= -tol;
+}
 
-  // budget and participation
+/// Standard error of the mean of x (0 for fewer than two samples).
+double standard_error(const std::vector<double>& x) {
+  const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
+  double var = 0.0;
+  for (double v : x) var += (v - mean) * (v - mean);
+  return x.size() > 1 ? std::sqrt(var / static_cast<double>(x.size() - 1) / static_cast<double>(x.size())) : 0.0;
+}
+
+/// Budget and participation over the evaluated profiles (weighted by probability when exact, else
+/// uniformly); fills rep.rows.
+void check_budget(const Instance& in, const MechanismReport& mech, bool exact, CheckReport& rep) {
+  const int n = in.buyers;
+  const double tol = tol::kGainRelative * rep.bound;
   auto& bud = rep.budget;
   bud.method = exact ? "exact" : "sampled";
   bud.profiles = mech.profiles.size();
@@ -252,18 +296,14 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
     for (int a = 0; a < in.signals[i]; ++a)
       if (interim_mass[i][a] > 0) bud.interim_utility_min[i] = std::min(bud.interim_utility_min[i], interim[i][a] / interim_mass[i][a]);
   if (!exact) {
-    auto stderr_of = [](const std::vector<double>& x) {
-      const double mean = std::accumulate(x.begin(), x.end(), 0.0) / static_cast<double>(x.size());
-      double var = 0.0;
-      for (double v : x) var += (v - mean) * (v - mean);
-      return x.size() > 1 ? std::sqrt(var / static_cast<double>(x.size() - 1) / static_cast<double>(x.size())) : 0.0;
-    };
-    bud.standard_error_rewards = stderr_of(reward_samples);
-    bud.standard_error_revenue = stderr_of(revenue_samples);
+    bud.standard_error_rewards = standard_error(reward_samples);
+    bud.standard_error_revenue = standard_error(revenue_samples);
   }
+}
 
-  // stage 2: probe the most likely profiles (exact) or the first sampled ones
-  report_progress(opt, 0.6, "stage 2 probing");
+/// Stage 2: probe the most likely profiles (exact) or the first sampled ones, in parallel.
+void check_stage_two(const Instance& in, const CheckOptions& opt, const MechanismOptions& mopt,
+                     const MechanismReport& mech, bool exact, CheckReport& rep) {
   std::vector<std::size_t> order(mech.profiles.size());
   std::iota(order.begin(), order.end(), 0);
   if (exact)
@@ -290,6 +330,31 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
       s2.worst = {results[k].worst_buyer, mech.profiles[order[k]].profile, results[k].worst_kind, results[k].max_gain};
     }
   }
+}
+
+}  // namespace
+
+CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
+  validate_check_options(opt);
+  const auto start = std::chrono::steady_clock::now();
+  CheckReport rep;
+  rep.instance = in.name;
+  rep.bound = in.effective_bound();
+  const MechanismOptions mopt = check_mechanism_options(in, opt);
+  const bool exact = mopt.compute_exact_delta;
+  report_progress(opt, 0.0, "mechanism on every profile");
+  const std::vector<std::vector<int>> evaluated = evaluated_profiles(in, opt, exact);
+  const MechanismReport mech = run_mechanism(in, evaluated, mopt);
+  rep.delta = mech.delta_used;
+  rep.delta_source = to_string(mopt.delta_mode);
+  rep.delta_exact = mech.delta_exact;
+  rep.delta_theorem1 = mech.delta_theorem1;
+  rep.informational_size = mech.informational_size;
+  report_progress(opt, 0.4, "stage 1");
+  check_stage_one(in, mech, exact, rep);
+  check_budget(in, mech, exact, rep);
+  report_progress(opt, 0.6, "stage 2 probing");
+  check_stage_two(in, opt, mopt, mech, exact, rep);
   report_progress(opt, 1.0, "done");
   rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return rep;

@@ -89,18 +89,20 @@ Instance replicate_market(const Instance& base, int n) {
   return r;
 }
 
-ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
-  require_symmetric(base);
-  if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
-  if (opt.sizes.empty()) throw InputError("replica: --sizes is empty");
-  if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
-  ReplicaReport rep;
-  rep.base = base.name;
-  rep.k = opt.k;
-  rep.bound = base.effective_bound();
+namespace {
+
+/// What every replica shares, from the symmetric base market's pairwise model P^(x, y): the score
+/// gains S^(a, b), E[P^(b_{i+1}|b_i)/||.||] per buyer and its largest term.
+struct PairModel {
+  std::vector<double> score;
+  double per_buyer = 0.0, term_max = 0.0;
+};
+
+PairModel pair_model(const Instance& base) {
   const int m = base.states, K = base.signals.at(0);
   const auto& q = base.prior.q.at(0);
   const auto& lambda = base.prior.lambda;
+  PairModel pm;
   // the pairwise marginal P^(x, y) = sum_t lambda_t q(x|t) q(y|t), conditionals and norms
   std::vector<double> pair(static_cast<std::size_t>(K) * K, 0.0), px(K, 0.0), cond(pair.size()), norm(K, 0.0);
   for (int x = 0; x < K; ++x)
@@ -130,47 +132,77 @@ ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt
         const double pa = cond[static_cast<std::size_t>(a) * K + y], pb = cond[static_cast<std::size_t>(b) * K + y];
         score[static_cast<std::size_t>(a) * K + b] += pa * (pa / norm[a] - pb / norm[b]);
       }
+  pm.score = std::move(score);
+  pm.per_buyer = per_buyer;
+  pm.term_max = term_max;
+  return pm;
+}
+
+/// Expected efficient welfare of the replica over profiles drawn from the prior.
+void sample_welfare(const Instance& inst, int n, const ReplicaOptions& opt, ReplicaRow& row) {
+  row.welfare_proven = true;
+  double total = 0.0;
+  for (int k = 0; k < opt.welfare_samples; ++k) {
+    const auto profile = sample_profile(inst, opt.seed * 7777ULL + static_cast<std::uint64_t>(k) * 31ULL + static_cast<std::uint64_t>(n));
+    const AssignmentResult r = solve_assignment(expected_problem(inst, posterior_of_profile(inst, profile)), opt.solver);
+    total += r.objective;
+    row.welfare_proven = row.welfare_proven && r.optimal;
+  }
+  if (opt.welfare_samples > 0) {
+    row.expected_welfare = total / opt.welfare_samples;
+    row.welfare_per_buyer = row.expected_welfare / n;
+  } else {
+    row.welfare_proven = false;
+  }
+}
+
+/// The row of the n-buyer replica: informational size, rewards, the Theorem 1 margin and welfare.
+ReplicaRow replica_row(const Instance& base, int n, const ReplicaOptions& opt, const PairModel& pm, double bound) {
+  const int K = base.signals.at(0);
+  const Instance inst = replicate_market(base, n);
+  ReplicaRow row;
+  row.buyers = n;
+  row.sellers = inst.sellers;
+  MeasureOptions mopt;
+  mopt.max_tensor_profiles = 1u << 16;
+  const InformationMeasures info = prior_measures(inst, mopt);
+  row.informational_size = *std::max_element(info.informational_size.begin(), info.informational_size.end());
+  const double scale = std::pow(static_cast<double>(n), -(opt.k + 2.0));
+  row.expected_total_rewards = n * scale * pm.per_buyer;
+  row.max_total_rewards = n * scale * pm.term_max;
+  const double factor = (2.0 + n) * (2.0 * n + 1.0) * bound;
+  row.min_margin = std::numeric_limits<double>::infinity();
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) {
+      if (a == b) continue;
+      const std::size_t ab = static_cast<std::size_t>(a) * K + b;
+      double d = 0.0;  // the Theorem 1 sum is the same for every buyer of a symmetric replica; take the worst
+      for (int i = 0; i < n; ++i) d = std::max(d, info.theorem1_sum[i][ab]);
+      row.min_margin = std::min(row.min_margin, scale * pm.score[ab] - factor * d);
+    }
+  row.incentive_condition = row.min_margin >= 0.0;
+  // expected efficient welfare over profiles drawn from the prior
+  sample_welfare(inst, n, opt, row);
+  return row;
+}
+
+}  // namespace
+
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
+  require_symmetric(base);
+  if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
+  if (opt.sizes.empty()) throw InputError("replica: --sizes is empty");
+  if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
+  ReplicaReport rep;
+  rep.base = base.name;
+  rep.k = opt.k;
+  rep.bound = base.effective_bound();
+  const PairModel pm = pair_model(base);
   std::size_t done = 0;
   for (int n : opt.sizes) {
     const auto t0 = std::chrono::steady_clock::now();
     if (opt.progress) opt.progress(static_cast<double>(done) / static_cast<double>(opt.sizes.size()), "replica n = " + std::to_string(n));
-    const Instance inst = replicate_market(base, n);
-    ReplicaRow row;
-    row.buyers = n;
-    row.sellers = inst.sellers;
-    MeasureOptions mopt;
-    mopt.max_tensor_profiles = 1u << 16;
-    const InformationMeasures info = prior_measures(inst, mopt);
-    row.informational_size = *std::max_element(info.informational_size.begin(), info.informational_size.end());
-    const double scale = std::pow(static_cast<double>(n), -(opt.k + 2.0));
-    row.expected_total_rewards = n * scale * per_buyer;
-    row.max_total_rewards = n * scale * term_max;
-    const double factor = (2.0 + n) * (2.0 * n + 1.0) * rep.bound;
-    row.min_margin = std::numeric_limits<double>::infinity();
-    for (int a = 0; a < K; ++a)
-      for (int b = 0; b < K; ++b) {
-        if (a == b) continue;
-        const std::size_t ab = static_cast<std::size_t>(a) * K + b;
-        double d = 0.0;  // the Theorem 1 sum is the same for every buyer of a symmetric replica; take the worst
-        for (int i = 0; i < n; ++i) d = std::max(d, info.theorem1_sum[i][ab]);
-        row.min_margin = std::min(row.min_margin, scale * score[ab] - factor * d);
-      }
-    row.incentive_condition = row.min_margin >= 0.0;
-    // expected efficient welfare over profiles drawn from the prior
-    row.welfare_proven = true;
-    double total = 0.0;
-    for (int k = 0; k < opt.welfare_samples; ++k) {
-      const auto profile = sample_profile(inst, opt.seed * 7777ULL + static_cast<std::uint64_t>(k) * 31ULL + static_cast<std::uint64_t>(n));
-      const AssignmentResult r = solve_assignment(expected_problem(inst, posterior_of_profile(inst, profile)), opt.solver);
-      total += r.objective;
-      row.welfare_proven = row.welfare_proven && r.optimal;
-    }
-    if (opt.welfare_samples > 0) {
-      row.expected_welfare = total / opt.welfare_samples;
-      row.welfare_per_buyer = row.expected_welfare / n;
-    } else {
-      row.welfare_proven = false;
-    }
+    ReplicaRow row = replica_row(base, n, opt, pm, rep.bound);
     row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     rep.rows.push_back(row);
     ++done;

@@ -74,22 +74,10 @@ bool exact_delta_affordable(const Instance& in, const MechanismOptions& options)
   return in.profile_count_saturated() <= options.max_exact_profiles && exact_delta_work(in) <= options.max_exact_work;
 }
 
-MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
-                              const MechanismOptions& options) {
-  validate_options(options);
-  const auto start = std::chrono::steady_clock::now();
-  for (const auto& p : profiles) check_profile(in.signals, p);
+namespace {
 
-  MechanismReport report;
-  report.instance = in.name;
-  report.bound = in.effective_bound();
-  MeasureOptions mopt = options.measures;
-  mopt.backend = options.backend;
-  if (mopt.threads == 0) mopt.threads = options.threads;
-  // delta.exact needs the truthful outcome on every profile, hence the full table
-  PosteriorTable table;
-  const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
-                          in.profile_count_saturated() <= mopt.max_tensor_profiles;
+// Throws when delta.exact would solve more assignments than the options allow.
+void check_exact_delta_affordable(const Instance& in, const MechanismOptions& options) {
   if (options.compute_exact_delta && !exact_delta_affordable(in, options))
     throw InputError("delta.exact solves the assignment on every one of the " +
                      (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
@@ -100,6 +88,20 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
                      ", limits " + std::to_string(options.max_exact_profiles) + " profiles and " +
                      std::to_string(options.max_exact_work) +
                      " solves, a QAP counting 256); use --delta theorem1 or --delta VALUE with --no-exact-delta");
+}
+
+// The measure options of the mechanism: its backend, and its threads unless the measures set their own.
+MeasureOptions measure_options_of(const MechanismOptions& options) {
+  MeasureOptions mopt = options.measures;
+  mopt.backend = options.backend;
+  if (mopt.threads == 0) mopt.threads = options.threads;
+  return mopt;
+}
+
+// Information measures (from the full posterior table when it is built, else from the prior) and
+// delta.theorem1 into the report.
+void compute_measures(const Instance& in, const MechanismOptions& options, const MeasureOptions& mopt,
+                      bool with_table, PosteriorTable& table, MechanismReport& report) {
   if (with_table) {
     table = build_posterior_table(in, options.backend);
     report.measures = information_measures(table, table.backend);
@@ -111,88 +113,121 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   report.informational_size = info.informational_size;
   report.delta_theorem1 = delta_theorem1(info, in.buyers, report.bound);
   report.delta_theorem1_upper = delta_theorem1(info, in.buyers, report.bound, true);
+}
 
-  const int n = in.buyers;
-  const int threads = thread_count(options.threads);
+// The per-profile solver options: one thread (parallelism is over profiles), Auto resolved to the CPU.
+SolverOptions inner_solver_options(const MechanismOptions& options) {
   SolverOptions inner = options.solver;
   inner.threads = 1;  // parallelism is over profiles
   if (inner.backend == Backend::Auto) inner.backend = Backend::Cpu;
+  return inner;
+}
 
-  // Truthful outcome: every profile when delta.exact is needed, else the requested ones.
+// The truthful outcome on every profile of the table.
+std::vector<Truthful> solve_every_profile(const Instance& in, const PosteriorTable& table, const SolverOptions& inner,
+                                          int threads) {
   const std::uint64_t count = table.profiles;
-  std::vector<Truthful> truthful(options.compute_exact_delta ? count : 0);
+  std::vector<Truthful> truthful(count);
   FirstException errors;
-  if (options.compute_exact_delta) {
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-    for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
-      errors.run([&] {
-        const auto ub = static_cast<std::uint64_t>(b);
-        truthful[ub] = solve_truthful(in, rho_of(table, ub), inner);
-      });
-    errors.rethrow();
+  for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
+    errors.run([&] {
+      const auto ub = static_cast<std::uint64_t>(b);
+      truthful[ub] = solve_truthful(in, rho_of(table, ub), inner);
+    });
+  errors.rethrow();
+  return truthful;
+}
 
-    // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
-    // u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile, reduced in order.
-    std::vector<std::size_t> offset(n + 1, 0);
-    for (int i = 0; i < n; ++i) offset[i + 1] = offset[i] + static_cast<std::size_t>(in.signals[i]);
-    std::vector<std::vector<double>> contribution(count);
+// Start of buyer i's lies in a per-profile contribution row: offset[i] = sum of the signal counts before i.
+std::vector<std::size_t> lie_offsets(const Instance& in) {
+  const int n = in.buyers;
+  std::vector<std::size_t> offset(n + 1, 0);
+  for (int i = 0; i < n; ++i) offset[i + 1] = offset[i] + static_cast<std::size_t>(in.signals[i]);
+  return offset;
+}
+
+// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
+// u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
+// the caller): contribution[b][offset[i] + r_i].
+std::vector<std::vector<double>> lie_contributions(const Instance& in, const PosteriorTable& table,
+                                                   const std::vector<Truthful>& truthful,
+                                                   const std::vector<std::size_t>& offset,
+                                                   const SolverOptions& inner, int threads) {
+  const int n = in.buyers;
+  const std::uint64_t count = table.profiles;
+  std::vector<std::vector<double>> contribution(count);
+  FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-    for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
-      errors.run([&] {
-        const auto b = static_cast<std::uint64_t>(sb);
-        const std::vector<int> profile = profile_from_index(in.signals, b);
-        const std::vector<double> rho_b = rho_of(table, b);
-        auto& c = contribution[b];
-        c.assign(offset[n], 0.0);
-        for (int i = 0; i < n; ++i) {
-          const double p = table.conditional(i, b, profile[i]);
-          const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
-          for (int ri = 0; ri < in.signals[i]; ++ri) {
-            if (ri == profile[i]) continue;
-            std::vector<int> lie = profile;
-            lie[i] = ri;
-            const std::uint64_t r = profile_index(in.signals, lie);
-            const std::vector<double> rho_r = rho_of(table, r);
-            const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
-            const AssignmentResult best = solve_assignment(deviation, inner);
-            const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
-            c[offset[i] + ri] = p * (lie_utility - truthful_utility);
-          }
+  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
+    errors.run([&] {
+      const auto b = static_cast<std::uint64_t>(sb);
+      const std::vector<int> profile = profile_from_index(in.signals, b);
+      const std::vector<double> rho_b = rho_of(table, b);
+      auto& c = contribution[b];
+      c.assign(offset[n], 0.0);
+      for (int i = 0; i < n; ++i) {
+        const double p = table.conditional(i, b, profile[i]);
+        const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
+        for (int ri = 0; ri < in.signals[i]; ++ri) {
+          if (ri == profile[i]) continue;
+          std::vector<int> lie = profile;
+          lie[i] = ri;
+          const std::uint64_t r = profile_index(in.signals, lie);
+          const std::vector<double> rho_r = rho_of(table, r);
+          const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
+          const AssignmentResult best = solve_assignment(deviation, inner);
+          const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
+          c[offset[i] + ri] = p * (lie_utility - truthful_utility);
         }
-      });
-    }
-    errors.rethrow();
-    double delta = 0.0;
-    bool impossible = false;
-    StageOneLie binding;
-    report.stage1_gain.assign(n, {});
-    for (int i = 0; i < n; ++i) {
-      const int k = in.signals[i];
-      report.stage1_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
-      for (int bi = 0; bi < k; ++bi)
-        for (int ri = 0; ri < k; ++ri) {
-          if (ri == bi) continue;
-          double gain = 0.0;
-          for (std::uint64_t b = 0; b < count; ++b)
-            if (table.signal_of(b, i) == bi)
-              gain += contribution[b][offset[i] + ri];
-          report.stage1_gain[i][static_cast<std::size_t>(bi) * k + ri] = gain;
-          if (gain <= tol::kGainRelative * report.bound) continue;
-          const double s = info.score_gain[i][static_cast<std::size_t>(bi) * k + ri];
-          if (!(s > 0.0)) {
-            impossible = true;
-            continue;
-          }
-          if (gain / s > delta) {
-            delta = gain / s;
-            binding = {i, bi, ri, gain, s};
-          }
-        }
-    }
-    if (!impossible) report.delta_exact = delta;
-    report.binding_lie = binding;
+      }
+    });
   }
+  errors.rethrow();
+  return contribution;
+}
 
+// Stage-1 gains G_i(b_i, r_i) (contributions summed over profiles in order) into the report, and
+// delta.exact = max gain / score gain with its binding lie (absent when a gaining lie has no score gain).
+void stage_one_gains(const Instance& in, const PosteriorTable& table,
+                     const std::vector<std::vector<double>>& contribution, const std::vector<std::size_t>& offset,
+                     MechanismReport& report) {
+  const int n = in.buyers;
+  const std::uint64_t count = table.profiles;
+  const InformationMeasures& info = report.measures;
+  double delta = 0.0;
+  bool impossible = false;
+  StageOneLie binding;
+  report.stage1_gain.assign(n, {});
+  for (int i = 0; i < n; ++i) {
+    const int k = in.signals[i];
+    report.stage1_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+    for (int bi = 0; bi < k; ++bi)
+      for (int ri = 0; ri < k; ++ri) {
+        if (ri == bi) continue;
+        double gain = 0.0;
+        for (std::uint64_t b = 0; b < count; ++b)
+          if (table.signal_of(b, i) == bi)
+            gain += contribution[b][offset[i] + ri];
+        report.stage1_gain[i][static_cast<std::size_t>(bi) * k + ri] = gain;
+        if (gain <= tol::kGainRelative * report.bound) continue;
+        const double s = info.score_gain[i][static_cast<std::size_t>(bi) * k + ri];
+        if (!(s > 0.0)) {
+          impossible = true;
+          continue;
+        }
+        if (gain / s > delta) {
+          delta = gain / s;
+          binding = {i, bi, ri, gain, s};
+        }
+      }
+  }
+  if (!impossible) report.delta_exact = delta;
+  report.binding_lie = binding;
+}
+
+// report.delta_used from the requested mode; throws when that delta does not exist or is infinite.
+void choose_delta(const MechanismOptions& options, MechanismReport& report) {
   switch (options.delta_mode) {
     case DeltaMode::Exact:
       if (!report.delta_exact)
@@ -206,7 +241,29 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   if (!std::isfinite(report.delta_used))
     throw InputError("delta." + to_string(options.delta_mode) + " is infinite for this prior (a lie with zero score gain "
                      "moves the posterior); choose --delta VALUE");
+}
 
+// Copies the truthful outcome (matching, VCG, solver) into a report row.
+void fill_outcome(const Truthful& t, ProfileOutcome& out) {
+  out.assignment = t.vcg.assignment;
+  out.welfare = t.vcg.welfare;
+  out.payoffs = t.vcg.payoffs;
+  out.transfers = t.vcg.transfers;
+  out.minus_i_welfare = t.vcg.minus_i_welfare;
+  out.minus_i_proven = t.vcg.proven;
+  out.transfer_error_bound = t.vcg.transfer_error_bound;
+  out.solver = t.full.solver;
+  out.solve_seconds = t.seconds;
+  out.optimal = t.vcg.optimal;
+}
+
+// One report row per requested profile: posterior, stage-1 rewards and the truthful outcome (taken from
+// `truthful` when every profile was solved, else solved here).
+void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profiles, const MechanismOptions& options,
+                  bool with_table, const PosteriorTable& table, const std::vector<Truthful>& truthful,
+                  const SolverOptions& inner, int threads, MechanismReport& report) {
+  const InformationMeasures& info = report.measures;
+  FirstException errors;
   report.profiles.resize(profiles.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::int64_t k = 0; k < static_cast<std::int64_t>(profiles.size()); ++k) {
@@ -224,19 +281,45 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
       }
       const Truthful t = options.compute_exact_delta ? truthful[profile_index(in.signals, profile)]
                                                      : solve_truthful(in, out.posterior, inner);
-      out.assignment = t.vcg.assignment;
-      out.welfare = t.vcg.welfare;
-      out.payoffs = t.vcg.payoffs;
-      out.transfers = t.vcg.transfers;
-      out.minus_i_welfare = t.vcg.minus_i_welfare;
-      out.minus_i_proven = t.vcg.proven;
-      out.transfer_error_bound = t.vcg.transfer_error_bound;
-      out.solver = t.full.solver;
-      out.solve_seconds = t.seconds;
-      out.optimal = t.vcg.optimal;
+      fill_outcome(t, out);
     });
   }
   errors.rethrow();
+}
+
+}  // namespace
+
+MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options) {
+  validate_options(options);
+  const auto start = std::chrono::steady_clock::now();
+  for (const auto& p : profiles) check_profile(in.signals, p);
+
+  MechanismReport report;
+  report.instance = in.name;
+  report.bound = in.effective_bound();
+  const MeasureOptions mopt = measure_options_of(options);
+  // delta.exact needs the truthful outcome on every profile, hence the full table
+  PosteriorTable table;
+  const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
+                          in.profile_count_saturated() <= mopt.max_tensor_profiles;
+  check_exact_delta_affordable(in, options);
+  compute_measures(in, options, mopt, with_table, table, report);
+
+  const int threads = thread_count(options.threads);
+  const SolverOptions inner = inner_solver_options(options);
+
+  // Truthful outcome: every profile when delta.exact is needed, else the requested ones.
+  std::vector<Truthful> truthful;
+  if (options.compute_exact_delta) {
+    truthful = solve_every_profile(in, table, inner, threads);
+    const std::vector<std::size_t> offset = lie_offsets(in);
+    const auto contribution = lie_contributions(in, table, truthful, offset, inner, threads);
+    stage_one_gains(in, table, contribution, offset, report);
+  }
+
+  choose_delta(options, report);
+  profile_rows(in, profiles, options, with_table, table, truthful, inner, threads, report);
   report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return report;
 }

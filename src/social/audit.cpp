@@ -8,14 +8,13 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/measures.cuh"
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "social/model.hpp"
 
 namespace ivassign {
-
-
 
 namespace {
 
@@ -83,57 +82,52 @@ std::vector<int> efficient_rule(const SocialProblem& p, int threads) {
   return q;
 }
 
-AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, int threads) {
-  check_mechanism(p, mech, "mechanism");
-  social::ThreadScope scope(threads);
-  const PosteriorTable types = social::type_table(p);
-  const std::uint64_t T = types.profiles;
-  const int n = p.agents;
-  const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
-  const double tol = social::gain_tolerance(p.effective_bound());
-  const auto& q = mech.outcome;
-  const auto& x = mech.transfers;
+namespace {
 
+/// Every (agent, type, lie), in the order they are combined.
+std::vector<LieGroup> lie_groups(const SocialProblem& p) {
   std::vector<LieGroup> groups;
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < p.agents; ++i)
     for (int a = 0; a < p.types[static_cast<std::size_t>(i)]; ++a)
       for (int b = 0; b < p.types[static_cast<std::size_t>(i)]; ++b)
         if (a != b) groups.push_back({i, a, b});
-  std::vector<LieResult> lie(groups.size());
-#pragma omp parallel
-  {
-    std::vector<double> v(uC);
-    std::vector<DistanceMass> points;
-#pragma omp for schedule(dynamic, 1)
-    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg) {
-      const LieGroup& g = groups[static_cast<std::size_t>(sg)];
-      LieResult& r = lie[static_cast<std::size_t>(sg)];
-      const auto ii = static_cast<std::size_t>(g.agent);
-      const int K = p.types[ii];
-      const std::uint64_t stride = types.strides[ii];
-      const double pa = types.signal_marginal[ii][static_cast<std::size_t>(g.type)];
-      points.clear();
-      for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
-        const std::uint64_t t = kernels::profile_with_signal(o, stride, K, g.type);
-        const double pt = types.marginal[t];
-        if (pt == 0.0) continue;
-        const double w = pt / pa;
-        const std::uint64_t tr = kernels::replace_signal(t, stride, g.type, g.report);
-        social::expected_values_of(p, types, g.agent, t, v.data());
-        const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
-        const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
-        r.margin -= w * gain;
-        if (gain > r.best_gain) {
-          r.best_gain = gain;
-          r.best_profile = t;
-        }
-        if (gain > tol) points.push_back({gain, w});
-      }
-      r.level = smallest_exceedance_level(points, 1e-12);
-    }
-  }
+  return groups;
+}
 
-  AuditResult res;
+/// One lie: its Bayesian margin, its largest ex post gain and where, and its weak ex post level.
+void scan_lie(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech, const LieGroup& g,
+              double gain_tol, std::vector<double>& v, std::vector<DistanceMass>& points, LieResult& r) {
+  const std::uint64_t T = types.profiles;
+  const auto un = static_cast<std::size_t>(p.agents);
+  const auto& q = mech.outcome;
+  const auto& x = mech.transfers;
+  const auto ii = static_cast<std::size_t>(g.agent);
+  const int K = p.types[ii];
+  const std::uint64_t stride = types.strides[ii];
+  const double pa = types.signal_marginal[ii][static_cast<std::size_t>(g.type)];
+  points.clear();
+  for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(K); ++o) {
+    const std::uint64_t t = kernels::profile_with_signal(o, stride, K, g.type);
+    const double pt = types.marginal[t];
+    if (pt == 0.0) continue;
+    const double w = pt / pa;
+    const std::uint64_t tr = kernels::replace_signal(t, stride, g.type, g.report);
+    social::expected_values_of(p, types, g.agent, t, v.data());
+    const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
+    const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
+    r.margin -= w * gain;
+    if (gain > r.best_gain) {
+      r.best_gain = gain;
+      r.best_profile = t;
+    }
+    if (gain > gain_tol) points.push_back({gain, w});
+  }
+  r.level = smallest_exceedance_level(points, tol::kGainLevelTie);
+}
+
+/// The lies combined in their fixed order: Bayesian and ex post incentive compatibility.
+void combine_lies(const PosteriorTable& types, const std::vector<LieGroup>& groups, const std::vector<LieResult>& lie,
+                  AuditResult& res) {
   res.ex_post_max_gain = groups.empty() ? 0.0 : -INFINITY;
   res.bayesian_min_margin = groups.empty() ? 0.0 : INFINITY;
   for (std::size_t k = 0; k < groups.size(); ++k) {
@@ -160,10 +154,17 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
   }
   if (!std::isfinite(res.ex_post_max_gain)) res.ex_post_max_gain = 0.0;
   if (!std::isfinite(res.bayesian_min_margin)) res.bayesian_min_margin = 0.0;
-  res.bayesian_ic = res.bayesian_min_margin >= -1e-9;
-  res.ex_post_ic = res.ex_post_max_gain <= 1e-9;
+  res.bayesian_ic = res.bayesian_min_margin >= -tol::kIncentiveSlack;
+  res.ex_post_ic = res.ex_post_max_gain <= tol::kIncentiveSlack;
+}
 
-  // participation, per (agent, type)
+/// Participation, per (agent, type): the smallest ex post and interim utilities.
+void participation(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech, AuditResult& res) {
+  const std::uint64_t T = types.profiles;
+  const int n = p.agents;
+  const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
+  const auto& q = mech.outcome;
+  const auto& x = mech.transfers;
   std::vector<std::pair<int, int>> types_of;
   for (int i = 0; i < n; ++i)
     for (int a = 0; a < p.types[static_cast<std::size_t>(i)]; ++a) types_of.push_back({i, a});
@@ -191,7 +192,13 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
   }
   res.ir_ex_post_min = *std::min_element(ex_post_min.begin(), ex_post_min.end());
   res.ir_interim_min = *std::min_element(interim.begin(), interim.end());
+}
 
+/// Budget: the largest total transfer over realized profiles, and the expected one.
+void budget(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech, AuditResult& res) {
+  const std::uint64_t T = types.profiles;
+  const auto un = static_cast<std::size_t>(p.agents);
+  const auto& x = mech.transfers;
   double max_deficit = -INFINITY;
 #pragma omp parallel for schedule(static) reduction(max : max_deficit)
   for (std::int64_t st = 0; st < static_cast<std::int64_t>(T); ++st) {
@@ -208,6 +215,32 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
   });
   res.budget.max_deficit = max_deficit;
   res.budget.expected_deficit = expected[0];
+}
+
+}  // namespace
+
+AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, int threads) {
+  check_mechanism(p, mech, "mechanism");
+  social::ThreadScope scope(threads);
+  const PosteriorTable types = social::type_table(p);
+  const auto uC = static_cast<std::size_t>(p.outcomes);
+  const double tol = social::gain_tolerance(p.effective_bound());
+
+  const std::vector<LieGroup> groups = lie_groups(p);
+  std::vector<LieResult> lie(groups.size());
+#pragma omp parallel
+  {
+    std::vector<double> v(uC);
+    std::vector<DistanceMass> points;
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
+      scan_lie(p, types, mech, groups[static_cast<std::size_t>(sg)], tol, v, points, lie[static_cast<std::size_t>(sg)]);
+  }
+
+  AuditResult res;
+  combine_lies(types, groups, lie, res);
+  participation(p, types, mech, res);
+  budget(p, types, mech, res);
   return res;
 }
 

@@ -17,8 +17,6 @@
 
 namespace ivassign {
 
-
-
 namespace {
 
 struct GroupOutcome {
@@ -27,9 +25,20 @@ struct GroupOutcome {
   double gain = 0.0;
 };
 
-}  // namespace
+/// One difference-constraint system: agent i and the others' types t_-i (an index with t_i = 0 removed).
+struct Group {
+  int agent;
+  std::uint64_t others;
+};
 
-EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int threads) {
+/// Per-thread buffers of one group: its profiles, realized types, values, lie gains and longest paths.
+struct GroupWork {
+  std::vector<double> vals, gain, dist;
+  std::vector<int> pred, nodes;
+  std::vector<std::uint64_t> prof;
+};
+
+void validate_rule(const SocialProblem& p, const std::vector<int>& rule) {
   const std::uint64_t T = p.profiles();
   if (rule.size() != T)
     throw InputError("rule: has " + std::to_string(rule.size()) + " entries, expected |T| = " + std::to_string(T));
@@ -37,125 +46,149 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
     if (rule[t] < 0 || rule[t] >= p.outcomes)
       throw InputError("mechanism.outcome[" + std::to_string(t) + "]: " + std::to_string(rule[t]) +
                        " is out of range [0, " + std::to_string(p.outcomes - 1) + "] (an outcome index)");
-  social::ThreadScope scope(threads);
-  const PosteriorTable types = social::type_table(p);
-  const int n = p.agents;
-  const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(p.outcomes);
-  const double M = p.effective_bound();
-  const double cycle_tol = social::gain_tolerance(M);
+}
 
-  struct Group {
-    int agent;
-    std::uint64_t others;
-  };
+/// Every (i, t_-i), in the order the first violation is reported in.
+std::vector<Group> epic_groups(const SocialProblem& p) {
+  const std::uint64_t T = p.profiles();
   std::vector<Group> groups;
-  for (int i = 0; i < n; ++i)
+  for (int i = 0; i < p.agents; ++i)
     for (std::uint64_t o = 0; o < T / static_cast<std::uint64_t>(p.types[static_cast<std::size_t>(i)]); ++o)
       groups.push_back({i, o});
-  std::vector<GroupOutcome> outcome(groups.size());
-  std::vector<double> x(T * un, 0.0);
+  return groups;
+}
 
-#pragma omp parallel
-  {
-    std::vector<double> vals, gain, dist;
-    std::vector<int> pred, nodes;
-    std::vector<std::uint64_t> prof;
-#pragma omp for schedule(dynamic, 64)
-    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg) {
-      const Group& g = groups[static_cast<std::size_t>(sg)];
-      const auto ii = static_cast<std::size_t>(g.agent);
-      const int K = p.types[ii];
-      const auto uK = static_cast<std::size_t>(K);
-      const std::uint64_t stride = types.strides[ii];
-      prof.resize(uK);
-      nodes.clear();
-      for (int a = 0; a < K; ++a) {
-        prof[static_cast<std::size_t>(a)] = kernels::profile_with_signal(g.others, stride, K, a);
-        if (types.marginal[prof[static_cast<std::size_t>(a)]] > 0.0) nodes.push_back(a);
-      }
-      vals.assign(uK * uC, 0.0);
-      for (int a : nodes) social::expected_values_of(p, types, g.agent, prof[static_cast<std::size_t>(a)], vals.data() + static_cast<std::size_t>(a) * uC);
-      // gain[a][b]: true type a reporting b
-      gain.assign(uK * uK, 0.0);
-      for (int a : nodes)
-        for (int b : nodes) {
-          const double* va = vals.data() + static_cast<std::size_t>(a) * uC;
-          gain[static_cast<std::size_t>(a) * uK + static_cast<std::size_t>(b)] =
-              va[rule[prof[static_cast<std::size_t>(b)]]] - va[rule[prof[static_cast<std::size_t>(a)]]];
-        }
-      dist.assign(uK, 0.0);
-      pred.assign(uK, -1);
-      for (int a : nodes) dist[static_cast<std::size_t>(a)] = -vals[static_cast<std::size_t>(a) * uC + static_cast<std::size_t>(rule[prof[static_cast<std::size_t>(a)]])];
-      const double relax_tol = cycle_tol / (2.0 * static_cast<double>(K));
-      int changed_node = -1;
-      for (std::size_t round = 0; round <= nodes.size(); ++round) {
-        changed_node = -1;
-        for (int a : nodes)
-          for (int b : nodes) {
-            if (a == b) continue;
-            const double cand = dist[static_cast<std::size_t>(b)] + gain[static_cast<std::size_t>(a) * uK + static_cast<std::size_t>(b)];
-            if (cand > dist[static_cast<std::size_t>(a)] + relax_tol) {
-              dist[static_cast<std::size_t>(a)] = cand;
-              pred[static_cast<std::size_t>(a)] = b;
-              changed_node = a;
-            }
-          }
-        if (changed_node < 0) break;
-      }
-      GroupOutcome& out = outcome[static_cast<std::size_t>(sg)];
-      if (changed_node >= 0) {  // still relaxing after |nodes| + 1 rounds: a positive cycle on the pred graph
-        int c = changed_node;
-        for (std::size_t k = 0; k < nodes.size() && c >= 0; ++k) c = pred[static_cast<std::size_t>(c)];
-        std::vector<int> cycle;
-        if (c >= 0) {
-          cycle.push_back(c);
-          for (int d = pred[static_cast<std::size_t>(c)]; d >= 0 && d != c && cycle.size() <= nodes.size();
-               d = pred[static_cast<std::size_t>(d)])
-            cycle.push_back(d);
-          if (pred[static_cast<std::size_t>(cycle.back())] != c) cycle.clear();  // not closed: rounding only
-        }
-        double total = 0.0;
-        for (std::size_t k = 0; k < cycle.size(); ++k)
-          total += gain[static_cast<std::size_t>(cycle[k]) * uK + static_cast<std::size_t>(cycle[(k + 1) % cycle.size()])];
-        if (!cycle.empty() && total > cycle_tol) {
-          // start the cycle at its smallest type, for a stable report
-          std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
-          out.violated = true;
-          out.cycle = cycle;
-          out.gain = total;
-          continue;
-        }
-      }
-      // realized profiles: the longest paths; others: the largest x <= 0 that no true type envies
-      for (int a : nodes) x[prof[static_cast<std::size_t>(a)] * un + ii] = dist[static_cast<std::size_t>(a)];
-      for (int b = 0; b < K; ++b) {
-        if (types.marginal[prof[static_cast<std::size_t>(b)]] > 0.0) continue;
-        double bound = 0.0;
-        for (int a : nodes) {
-          const double* va = vals.data() + static_cast<std::size_t>(a) * uC;
-          const double truth = va[rule[prof[static_cast<std::size_t>(a)]]] + dist[static_cast<std::size_t>(a)];
-          bound = std::min(bound, truth - va[rule[prof[static_cast<std::size_t>(b)]]]);
-        }
-        x[prof[static_cast<std::size_t>(b)] * un + ii] = bound;
-      }
+/// The group's profiles (t_i = a, t_-i), its realized types (nodes), their values and gain[a][b]
+/// (true type a reporting b); dist starts at the IR bounds.
+void group_system(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule, const Group& g,
+                  GroupWork& w) {
+  const auto uC = static_cast<std::size_t>(p.outcomes);
+  const auto ii = static_cast<std::size_t>(g.agent);
+  const int K = p.types[ii];
+  const auto uK = static_cast<std::size_t>(K);
+  const std::uint64_t stride = types.strides[ii];
+  auto& prof = w.prof;
+  prof.resize(uK);
+  w.nodes.clear();
+  for (int a = 0; a < K; ++a) {
+    prof[static_cast<std::size_t>(a)] = kernels::profile_with_signal(g.others, stride, K, a);
+    if (types.marginal[prof[static_cast<std::size_t>(a)]] > 0.0) w.nodes.push_back(a);
+  }
+  w.vals.assign(uK * uC, 0.0);
+  for (int a : w.nodes) social::expected_values_of(p, types, g.agent, prof[static_cast<std::size_t>(a)], w.vals.data() + static_cast<std::size_t>(a) * uC);
+  // gain[a][b]: true type a reporting b
+  w.gain.assign(uK * uK, 0.0);
+  for (int a : w.nodes)
+    for (int b : w.nodes) {
+      const double* va = w.vals.data() + static_cast<std::size_t>(a) * uC;
+      w.gain[static_cast<std::size_t>(a) * uK + static_cast<std::size_t>(b)] =
+          va[rule[prof[static_cast<std::size_t>(b)]]] - va[rule[prof[static_cast<std::size_t>(a)]]];
     }
-  }
+  w.dist.assign(uK, 0.0);
+  w.pred.assign(uK, -1);
+  for (int a : w.nodes) w.dist[static_cast<std::size_t>(a)] = -w.vals[static_cast<std::size_t>(a) * uC + static_cast<std::size_t>(rule[prof[static_cast<std::size_t>(a)]])];
+}
 
-  EpicResult res;
-  for (std::size_t k = 0; k < groups.size(); ++k) {
-    if (!outcome[k].violated) continue;
-    res.implementable = false;
-    res.agent = groups[k].agent;
-    const std::uint64_t t = kernels::profile_with_signal(groups[k].others, types.strides[static_cast<std::size_t>(res.agent)],
-                                                         p.types[static_cast<std::size_t>(res.agent)], 0);
-    for (int j = 0; j < n; ++j)
-      if (j != res.agent) res.others.push_back(types.signal_of(t, j));
-    res.cycle = outcome[k].cycle;
-    res.gain = outcome[k].gain;
-    return res;
+/// Bellman-Ford longest paths over |nodes| + 1 rounds; returns a node still relaxing in the last
+/// round (a positive cycle on the pred graph), or -1.
+int longest_paths(GroupWork& w, int K, double cycle_tol) {
+  const auto uK = static_cast<std::size_t>(K);
+  const double relax_tol = cycle_tol / (2.0 * static_cast<double>(K));
+  int changed_node = -1;
+  for (std::size_t round = 0; round <= w.nodes.size(); ++round) {
+    changed_node = -1;
+    for (int a : w.nodes)
+      for (int b : w.nodes) {
+        if (a == b) continue;
+        const double cand = w.dist[static_cast<std::size_t>(b)] + w.gain[static_cast<std::size_t>(a) * uK + static_cast<std::size_t>(b)];
+        if (cand > w.dist[static_cast<std::size_t>(a)] + relax_tol) {
+          w.dist[static_cast<std::size_t>(a)] = cand;
+          w.pred[static_cast<std::size_t>(a)] = b;
+          changed_node = a;
+        }
+      }
+    if (changed_node < 0) break;
   }
-  res.implementable = true;
-  res.transfers = std::move(x);
+  return changed_node;
+}
+
+/// The cycle through pred reached from changed_node; true (and out filled) when it is closed and
+/// gains more than cycle_tol, false when it was rounding only.
+bool positive_cycle(const GroupWork& w, int changed_node, int K, double cycle_tol, GroupOutcome& out) {
+  const auto uK = static_cast<std::size_t>(K);
+  const auto& pred = w.pred;
+  int c = changed_node;
+  for (std::size_t k = 0; k < w.nodes.size() && c >= 0; ++k) c = pred[static_cast<std::size_t>(c)];
+  std::vector<int> cycle;
+  if (c >= 0) {
+    cycle.push_back(c);
+    for (int d = pred[static_cast<std::size_t>(c)]; d >= 0 && d != c && cycle.size() <= w.nodes.size();
+         d = pred[static_cast<std::size_t>(d)])
+      cycle.push_back(d);
+    if (pred[static_cast<std::size_t>(cycle.back())] != c) cycle.clear();  // not closed: rounding only
+  }
+  double total = 0.0;
+  for (std::size_t k = 0; k < cycle.size(); ++k)
+    total += w.gain[static_cast<std::size_t>(cycle[k]) * uK + static_cast<std::size_t>(cycle[(k + 1) % cycle.size()])];
+  if (!cycle.empty() && total > cycle_tol) {
+    // start the cycle at its smallest type, for a stable report
+    std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+    out.violated = true;
+    out.cycle = cycle;
+    out.gain = total;
+    return true;
+  }
+  return false;
+}
+
+/// Agent i's transfers in the group: realized profiles get the longest paths; the others the largest
+/// x <= 0 that no true type envies.
+void group_transfers(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule,
+                     const GroupWork& w, int agent, std::vector<double>& x) {
+  const auto un = static_cast<std::size_t>(p.agents), uC = static_cast<std::size_t>(p.outcomes);
+  const auto ii = static_cast<std::size_t>(agent);
+  const int K = p.types[ii];
+  const auto& prof = w.prof;
+  for (int a : w.nodes) x[prof[static_cast<std::size_t>(a)] * un + ii] = w.dist[static_cast<std::size_t>(a)];
+  for (int b = 0; b < K; ++b) {
+    if (types.marginal[prof[static_cast<std::size_t>(b)]] > 0.0) continue;
+    double bound = 0.0;
+    for (int a : w.nodes) {
+      const double* va = w.vals.data() + static_cast<std::size_t>(a) * uC;
+      const double truth = va[rule[prof[static_cast<std::size_t>(a)]]] + w.dist[static_cast<std::size_t>(a)];
+      bound = std::min(bound, truth - va[rule[prof[static_cast<std::size_t>(b)]]]);
+    }
+    x[prof[static_cast<std::size_t>(b)] * un + ii] = bound;
+  }
+}
+
+/// One group: its system, longest paths, and either a positive cycle or agent i's transfers in x.
+void solve_group(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule, const Group& g,
+                 double cycle_tol, GroupWork& w, GroupOutcome& out, std::vector<double>& x) {
+  const int K = p.types[static_cast<std::size_t>(g.agent)];
+  group_system(p, types, rule, g, w);
+  const int changed_node = longest_paths(w, K, cycle_tol);
+  // still relaxing after |nodes| + 1 rounds: a positive cycle on the pred graph
+  if (changed_node >= 0 && positive_cycle(w, changed_node, K, cycle_tol, out)) return;
+  group_transfers(p, types, rule, w, g.agent, x);
+}
+
+/// The report of the first violated group: its agent, the others' types, the cycle and its gain.
+EpicResult violation(const SocialProblem& p, const PosteriorTable& types, const Group& g, const GroupOutcome& o) {
+  EpicResult res;
+  res.implementable = false;
+  res.agent = g.agent;
+  const std::uint64_t t = kernels::profile_with_signal(g.others, types.strides[static_cast<std::size_t>(res.agent)],
+                                                       p.types[static_cast<std::size_t>(res.agent)], 0);
+  for (int j = 0; j < p.agents; ++j)
+    if (j != res.agent) res.others.push_back(types.signal_of(t, j));
+  res.cycle = o.cycle;
+  res.gain = o.gain;
+  return res;
+}
+
+/// Largest total transfer over realized profiles, and the expected one.
+void budget_of(const PosteriorTable& types, std::uint64_t T, std::size_t un, EpicResult& res) {
   double max_deficit = -INFINITY;
   for (std::uint64_t t = 0; t < T; ++t) {
     if (types.marginal[t] == 0.0) continue;
@@ -170,6 +203,38 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
   });
   res.budget.max_deficit = max_deficit;
   res.budget.expected_deficit = expected[0];
+}
+
+}  // namespace
+
+EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int threads) {
+  const std::uint64_t T = p.profiles();
+  validate_rule(p, rule);
+  social::ThreadScope scope(threads);
+  const PosteriorTable types = social::type_table(p);
+  const auto un = static_cast<std::size_t>(p.agents);
+  const double M = p.effective_bound();
+  const double cycle_tol = social::gain_tolerance(M);
+
+  const std::vector<Group> groups = epic_groups(p);
+  std::vector<GroupOutcome> outcome(groups.size());
+  std::vector<double> x(T * un, 0.0);
+
+#pragma omp parallel
+  {
+    GroupWork work;
+#pragma omp for schedule(dynamic, 64)
+    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
+      solve_group(p, types, rule, groups[static_cast<std::size_t>(sg)], cycle_tol, work,
+                  outcome[static_cast<std::size_t>(sg)], x);
+  }
+
+  for (std::size_t k = 0; k < groups.size(); ++k)
+    if (outcome[k].violated) return violation(p, types, groups[k], outcome[k]);
+  EpicResult res;
+  res.implementable = true;
+  res.transfers = std::move(x);
+  budget_of(types, T, un, res);
   return res;
 }
 

@@ -9,13 +9,12 @@
 #include "common/format.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/posterior.cuh"
 #include "kernels/social_math.cuh"
 #include "social/model.hpp"
 
 namespace ivassign {
-
-
 
 namespace {
 
@@ -54,12 +53,12 @@ std::vector<std::uint64_t> selected_profiles(const SocialProblem& p, const Poste
   }
   for (const auto& prof : o.profiles) {
     if (prof.size() != static_cast<std::size_t>(p.agents))
-      throw InputError("--profile: has " + std::to_string(prof.size()) + " entries, expected n = " +
+      throw InputError("GvcgOptions::profiles: has " + std::to_string(prof.size()) + " entries, expected n = " +
                        std::to_string(p.agents));
     std::uint64_t t = 0;
     for (std::size_t i = 0; i < prof.size(); ++i) {
       if (prof[i] < 0 || prof[i] >= p.types[i])
-        throw InputError("--profile: entry " + std::to_string(i) + " = " + std::to_string(prof[i]) +
+        throw InputError("GvcgOptions::profiles: entry " + std::to_string(i) + " = " + std::to_string(prof[i]) +
                          " is out of range [0, " + std::to_string(p.types[i] - 1) + "] (types of agent " +
                          std::to_string(i) + ")");
       t += static_cast<std::uint64_t>(prof[i]) * types.strides[i];
@@ -82,10 +81,10 @@ double* scratch(std::size_t size) {
   return tls_scratch.data();
 }
 
-/// max over lies of G / S (gains at most tol count as 0); nullopt when some G > tol has S = 0.
+/// max over lies of G / S (gains at most gain_tol count as 0); nullopt when some G > gain_tol has S = 0.
 std::optional<double> exact_epsilon(const std::vector<std::vector<double>>& gain,
                                     const std::vector<std::vector<int>>& score_row,
-                                    const social::PairMeasures& pairs, const std::vector<int>& lies, double tol) {
+                                    const social::PairMeasures& pairs, const std::vector<int>& lies, double gain_tol) {
   double e = 0.0;
   for (std::size_t i = 0; i < gain.size(); ++i) {
     const auto L = static_cast<std::size_t>(lies[i]);
@@ -94,9 +93,9 @@ std::optional<double> exact_epsilon(const std::vector<std::vector<double>>& gain
       const auto row = static_cast<std::size_t>(score_row[i][a]);
       if (r == row) continue;
       const double g = gain[i][k];
-      if (!(g > tol)) continue;
+      if (!(g > gain_tol)) continue;
       const double s = pairs.score_gain[i][row * L + r];
-      if (!(s > 1e-12)) return std::nullopt;
+      if (!(s > tol::kScoreGainZero)) return std::nullopt;
       e = std::max(e, g / s);
     }
   }
@@ -114,196 +113,279 @@ std::optional<double> theorem_factor(const SocialMeasures& ms) {
   return nu / lambda;
 }
 
+void validate_gvcg_options(const SocialProblem& p, const GvcgOptions& o) {
+  if (o.stages != 1 && o.stages != 2)
+    throw InputError("GvcgOptions::stages: " + std::to_string(o.stages) + " is not 1 or 2");
+  if (o.epsilon == GvcgOptions::Epsilon::Value && !(o.epsilon_value >= 0.0 && std::isfinite(o.epsilon_value)))
+    throw InputError("GvcgOptions::epsilon_value: " + num(o.epsilon_value) + " must be a finite number >= 0");
+  if (o.stages == 2 && p.signal.empty())
+    throw InputError("decomposition: required key is missing (GvcgOptions::stages = 2 needs a decomposition of the types)");
+  if (o.stages == 2 && p.values_form != SocialProblem::Values::ByState)
+    throw InputError("values.by_profile: GvcgOptions::stages = 2 needs values.by_state (stage 2 reports payoffs per state)");
+}
+
+/// What the stages share: the efficient outcome q and transfers alpha per type profile, the score
+/// measures, the signal table (two stages), and the lie gains laid out per agent.
+struct GvcgState {
+  GvcgState(const SocialProblem& problem, const PosteriorTable& type_table)
+      : p(problem), types(type_table), un(static_cast<std::size_t>(problem.agents)),
+        uC(static_cast<std::size_t>(problem.outcomes)),
+        T(type_table.profiles), q(T, problem.status_quo), alpha(T * un, 0.0), gain(un), score_row(un), lies(un),
+        off(un + 1, 0) {}
+
+  const SocialProblem& p;
+  const PosteriorTable& types;
+  const std::size_t un, uC;
+  const std::uint64_t T;
+  std::vector<int> q;
+  std::vector<double> alpha;
+  social::PairMeasures pairs;
+  PosteriorTable sig;
+  std::vector<std::vector<double>> gain;
+  std::vector<std::vector<int>> score_row;  // the row of S for (i, t_i): t_i, or f_i(t_i)
+  std::vector<int> lies;                    // K_i, or A_i
+  std::vector<std::size_t> off;
+
+  /// The signal profile f(t) of type profile t, as an index of sig.
+  std::uint64_t signal_index(std::uint64_t t) const {
+    std::uint64_t a = 0;
+    for (std::size_t i = 0; i < un; ++i)
+      a += static_cast<std::uint64_t>(p.signal[i][static_cast<std::size_t>(types.signal_of(t, static_cast<int>(i)))]) *
+           sig.strides[i];
+    return a;
+  }
+
+  /// Truthful stage-2 reports u_j(c) = sum_theta v_j(c, theta, t_j) rho_theta of every agent j.
+  void reports_at(std::uint64_t t, const double* rho, double* u) const {
+    for (std::size_t j = 0; j < un; ++j)
+      kernels::expected_values(p.values.data() + p.value_offset[j], p.states, p.types[j], p.outcomes,
+                               types.signal_of(t, static_cast<int>(j)), rho, u + j * uC);
+  }
+
+  /// gain[i] = agent i's block [off[i], off[i+1]) of the accumulated G.
+  void split_gains(const std::vector<double>& G) {
+    for (std::size_t i = 0; i < un; ++i)
+      gain[i].assign(G.begin() + static_cast<std::ptrdiff_t>(off[i]), G.begin() + static_cast<std::ptrdiff_t>(off[i + 1]));
+  }
+};
+
+/// One stage: the efficient outcome and GVCG transfers at every realized type profile.
+void one_stage_outcomes(GvcgState& st) {
+  const SocialProblem& p = st.p;
+  const PosteriorTable& types = st.types;
+  const int n = p.agents, C = p.outcomes;
+  const std::size_t un = st.un, uC = st.uC;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t sti = 0; sti < static_cast<std::int64_t>(st.T); ++sti) {
+    const auto t = static_cast<std::uint64_t>(sti);
+    if (types.marginal[t] == 0.0) continue;  // never realized: c0, no transfers
+    double* vals = scratch(un * uC + uC);
+    social::all_expected_values(p, types, t, vals);
+    st.q[t] = kernels::efficient_with_transfers(vals, n, C, vals + un * uC, st.alpha.data() + t * un);
+  }
+}
+
+/// One stage: G_i(t_i, r) accumulated over type profiles, agent i's K_i x K_i block at off[i].
+std::vector<double> one_stage_gains(GvcgState& st) {
+  const SocialProblem& p = st.p;
+  const PosteriorTable& types = st.types;
+  const int n = p.agents;
+  const std::size_t un = st.un, uC = st.uC;
+  for (std::size_t i = 0; i < un; ++i) {
+    st.lies[i] = p.types[i];
+    st.off[i + 1] = st.off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(p.types[i]);
+    for (int a = 0; a < p.types[i]; ++a) st.score_row[i].push_back(a);
+  }
+  const auto& q = st.q;
+  const auto& alpha = st.alpha;
+  const auto& off = st.off;
+  return blocked_accumulate(st.T, off.back(), [&](std::uint64_t t, double* acc) {
+    const double pt = types.marginal[t];
+    if (pt == 0.0) return;
+    double* v = scratch(uC);
+    for (int i = 0; i < n; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      const int K = p.types[ii];
+      const int a = types.signal_of(t, i);
+      const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(a)];
+      social::expected_values_of(p, types, i, t, v);
+      const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
+      double* row = acc + off[ii] + static_cast<std::size_t>(a) * static_cast<std::size_t>(K);
+      for (int r = 0; r < K; ++r) {
+        if (r == a) continue;
+        const std::uint64_t tr = kernels::replace_signal(t, types.strides[ii], a, r);
+        row[r] += w * (kernels::report_payoff(v, q[tr], alpha[tr * un + ii]) - truth);
+      }
+    }
+  });
+}
+
+/// The one-stage mechanism (2013 paper): outcomes, measures, epsilon.exact and epsilon.theorem.
+void run_one_stage(GvcgState& st, double M, double tol, GvcgResult& res) {
+  const int n = st.p.agents;
+  const std::uint64_t T = st.T;
+  res.measures = social::measures_of(st.types, st.pairs);
+  one_stage_outcomes(st);
+  const std::vector<double> G = one_stage_gains(st);
+  st.split_gains(G);
+  res.epsilon_exact = exact_epsilon(st.gain, st.score_row, st.pairs, st.lies, tol);
+  if (const auto f = theorem_factor(res.measures))
+    res.epsilon_theorem = *f * std::max(4.0 * M * (n + 1) * std::sqrt(static_cast<double>(T)), 4.0);
+}
+
+/// Two stages, truthful play: stage-2 reports at rho(f(t)) and VCG on them, at every realized profile.
+void two_stage_outcomes(GvcgState& st) {
+  const PosteriorTable& types = st.types;
+  const int n = st.p.agents, C = st.p.outcomes;
+  const std::size_t un = st.un, uC = st.uC;
+#pragma omp parallel for schedule(static)
+  for (std::int64_t sti = 0; sti < static_cast<std::int64_t>(st.T); ++sti) {
+    const auto t = static_cast<std::uint64_t>(sti);
+    if (types.marginal[t] == 0.0) continue;
+    double* u = scratch(un * uC + uC);
+    st.reports_at(t, st.sig.rho(st.signal_index(t)), u);
+    st.q[t] = kernels::efficient_with_transfers(u, n, C, u + un * uC, st.alpha.data() + t * un);
+  }
+}
+
+/// Two stages: G_i(t_i, r) over stage-1 signal lies r, agent i's K_i x A_i block at off[i].
+std::vector<double> two_stage_gains(GvcgState& st) {
+  const SocialProblem& p = st.p;
+  const PosteriorTable& types = st.types;
+  const PosteriorTable& sig = st.sig;
+  const int n = p.agents, C = p.outcomes;
+  const std::size_t un = st.un, uC = st.uC;
+  for (std::size_t i = 0; i < un; ++i) {
+    st.lies[i] = sig.signals[i];
+    st.off[i + 1] = st.off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(sig.signals[i]);
+    for (int a = 0; a < p.types[i]; ++a) st.score_row[i].push_back(p.signal[i][static_cast<std::size_t>(a)]);
+  }
+  const auto& q = st.q;
+  const auto& alpha = st.alpha;
+  const auto& off = st.off;
+  return blocked_accumulate(st.T, off.back(), [&](std::uint64_t t, double* acc) {
+    const double pt = types.marginal[t];
+    if (pt == 0.0) return;
+    double* buf = scratch(3 * un * uC + 2 * uC + un);
+    double* truth_reports = buf;               // u_j at rho(f(t))
+    double* lie_reports = buf + un * uC;       // u'_j at rho(f_-i(t_-i), r_i), with row i = u_i
+    double* v = buf + 2 * un * uC;             // v^_i(.; t)
+    double* welfare = v + uC;
+    double* dev_alpha = welfare + uC;
+    const std::uint64_t a = st.signal_index(t);
+    st.reports_at(t, sig.rho(a), truth_reports);
+    for (int i = 0; i < n; ++i) {
+      const auto ii = static_cast<std::size_t>(i);
+      const int ti = types.signal_of(t, i);
+      const int ai = p.signal[ii][static_cast<std::size_t>(ti)];
+      const int A = sig.signals[ii];
+      const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(ti)];
+      social::expected_values_of(p, types, i, t, v);
+      const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
+      double* row = acc + off[ii] + static_cast<std::size_t>(ti) * static_cast<std::size_t>(A);
+      for (int r = 0; r < A; ++r) {
+        if (r == ai) continue;
+        const std::uint64_t ar = kernels::replace_signal(a, sig.strides[ii], ai, r);
+        double payoff;
+        if (sig.marginal[ar] == 0.0) {
+          payoff = v[p.status_quo];  // outside the support of Q: c0, no transfers
+        } else {
+          st.reports_at(t, sig.rho(ar), lie_reports);
+          std::copy(truth_reports + ii * uC, truth_reports + (ii + 1) * uC, lie_reports + ii * uC);
+          const int c = kernels::efficient_with_transfers(lie_reports, n, C, welfare, dev_alpha);
+          payoff = kernels::report_payoff(v, c, dev_alpha[ii]);
+        }
+        row[r] += w * (payoff - truth);
+      }
+    }
+  });
+}
+
+/// The two-stage mechanism (2017 paper): signal table, outcomes, measures, epsilon.exact and epsilon.theorem.
+void run_two_stages(GvcgState& st, double M, double tol, GvcgResult& res) {
+  const int n = st.p.agents;
+  st.sig = social::signal_table(st.p, st.types);
+  res.measures = social::measures_of(st.sig, st.pairs);
+  two_stage_outcomes(st);
+  const std::vector<double> G = two_stage_gains(st);
+  st.split_gains(G);
+  res.epsilon_exact = exact_epsilon(st.gain, st.score_row, st.pairs, st.lies, tol);
+  if (const auto f = theorem_factor(res.measures))
+    res.epsilon_theorem = *f * 12.0 * n * M * std::sqrt(static_cast<double>(st.sig.profiles));
+}
+
+void choose_epsilon(const GvcgOptions& o, GvcgResult& res) {
+  switch (o.epsilon) {
+    case GvcgOptions::Epsilon::Exact: res.epsilon_used = res.epsilon_exact; break;
+    case GvcgOptions::Epsilon::Theorem: res.epsilon_used = res.epsilon_theorem; break;
+    case GvcgOptions::Epsilon::Value: res.epsilon_used = o.epsilon_value; break;
+  }
+}
+
+/// The report row of type profile t: outcome, values, transfers, net payoffs and (with epsilon) rewards.
+void profile_row(const GvcgState& st, const GvcgOptions& o, std::uint64_t t, const GvcgResult& res, GvcgProfile& out) {
+  const SocialProblem& p = st.p;
+  const PosteriorTable& types = st.types;
+  const int n = p.agents;
+  const std::size_t un = st.un, uC = st.uC;
+  out.profile = profile_vector(types, t);
+  out.values.assign(un, 0.0);
+  out.transfers.assign(un, 0.0);
+  out.net.assign(un, 0.0);
+  out.outcome = st.q[t];
+  if (res.epsilon_used) out.rewards.assign(un, 0.0);
+  if (types.marginal[t] == 0.0) {
+    out.outcome = p.status_quo;
+    return;
+  }
+  std::vector<double> v(uC);
+  std::uint64_t a = 0;
+  if (o.stages == 2) a = st.signal_index(t);
+  for (int i = 0; i < n; ++i) {
+    const auto ii = static_cast<std::size_t>(i);
+    social::expected_values_of(p, types, i, t, v.data());
+    out.values[ii] = v[static_cast<std::size_t>(st.q[t])];
+    out.transfers[ii] = st.alpha[t * un + ii];
+    out.net[ii] = out.values[ii] + out.transfers[ii];
+    out.welfare += out.values[ii];
+    if (!res.epsilon_used) continue;
+    if (o.stages == 1) {
+      const int ti = types.signal_of(t, i);
+      out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, types.conditional(i, t),
+                                                  st.pairs.norm[ii][static_cast<std::size_t>(ti)]);
+    } else {
+      const int ai = st.sig.signal_of(a, i);
+      out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, st.sig.conditional(i, a),
+                                                  st.pairs.norm[ii][static_cast<std::size_t>(ai)]);
+    }
+  }
+}
+
 }  // namespace
 
 GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
-  if (o.stages != 1 && o.stages != 2)
-    throw InputError("--stages: " + std::to_string(o.stages) + " is not 1 or 2");
-  if (o.epsilon == GvcgOptions::Epsilon::Value && !(o.epsilon_value >= 0.0 && std::isfinite(o.epsilon_value)))
-    throw InputError("--epsilon: " + num(o.epsilon_value) + " must be a finite number >= 0");
-  if (o.stages == 2 && p.signal.empty())
-    throw InputError("decomposition: required key is missing (--stages 2 needs a decomposition of the types)");
-  if (o.stages == 2 && p.values_form != SocialProblem::Values::ByState)
-    throw InputError("values.by_profile: --stages 2 needs values.by_state (stage 2 reports payoffs per state)");
+  validate_gvcg_options(p, o);
   social::ThreadScope scope(o.threads);
   const double M = p.effective_bound();
   require_theorem_values(p, M);
   const PosteriorTable types = social::type_table(p);
   const std::vector<std::uint64_t> listed = selected_profiles(p, types, o);
 
-  const int n = p.agents, C = p.outcomes;
-  const auto un = static_cast<std::size_t>(n), uC = static_cast<std::size_t>(C);
-  const std::uint64_t T = types.profiles;
   const double tol = social::gain_tolerance(M);
   GvcgResult res;
   res.stages = o.stages;
-
-  std::vector<int> q(T, p.status_quo);
-  std::vector<double> alpha(T * un, 0.0);
-  social::PairMeasures pairs;
-  PosteriorTable sig;
-  std::vector<std::vector<double>> gain(un);
-  std::vector<std::vector<int>> score_row(un);  // the row of S for (i, t_i): t_i, or f_i(t_i)
-  std::vector<int> lies(un);                    // K_i, or A_i
-  std::vector<std::size_t> off(un + 1, 0);
-
-  auto signal_index = [&](std::uint64_t t) {
-    std::uint64_t a = 0;
-    for (std::size_t i = 0; i < un; ++i)
-      a += static_cast<std::uint64_t>(p.signal[i][static_cast<std::size_t>(types.signal_of(t, static_cast<int>(i)))]) *
-           sig.strides[i];
-    return a;
-  };
-
-  if (o.stages == 1) {
-    res.measures = social::measures_of(types, pairs);
-#pragma omp parallel for schedule(static)
-    for (std::int64_t st = 0; st < static_cast<std::int64_t>(T); ++st) {
-      const auto t = static_cast<std::uint64_t>(st);
-      if (types.marginal[t] == 0.0) continue;  // never realized: c0, no transfers
-      double* vals = scratch(un * uC + uC);
-      social::all_expected_values(p, types, t, vals);
-      q[t] = kernels::efficient_with_transfers(vals, n, C, vals + un * uC, alpha.data() + t * un);
-    }
-    for (std::size_t i = 0; i < un; ++i) {
-      lies[i] = p.types[i];
-      off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(p.types[i]);
-      for (int a = 0; a < p.types[i]; ++a) score_row[i].push_back(a);
-    }
-    const std::vector<double> G = blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
-      const double pt = types.marginal[t];
-      if (pt == 0.0) return;
-      double* v = scratch(uC);
-      for (int i = 0; i < n; ++i) {
-        const auto ii = static_cast<std::size_t>(i);
-        const int K = p.types[ii];
-        const int a = types.signal_of(t, i);
-        const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(a)];
-        social::expected_values_of(p, types, i, t, v);
-        const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
-        double* row = acc + off[ii] + static_cast<std::size_t>(a) * static_cast<std::size_t>(K);
-        for (int r = 0; r < K; ++r) {
-          if (r == a) continue;
-          const std::uint64_t tr = kernels::replace_signal(t, types.strides[ii], a, r);
-          row[r] += w * (kernels::report_payoff(v, q[tr], alpha[tr * un + ii]) - truth);
-        }
-      }
-    });
-    for (std::size_t i = 0; i < un; ++i)
-      gain[i].assign(G.begin() + static_cast<std::ptrdiff_t>(off[i]), G.begin() + static_cast<std::ptrdiff_t>(off[i + 1]));
-    res.epsilon_exact = exact_epsilon(gain, score_row, pairs, lies, tol);
-    if (const auto f = theorem_factor(res.measures))
-      res.epsilon_theorem = *f * std::max(4.0 * M * (n + 1) * std::sqrt(static_cast<double>(T)), 4.0);
-  } else {
-    sig = social::signal_table(p, types);
-    res.measures = social::measures_of(sig, pairs);
-    const auto m = static_cast<std::size_t>(p.states);
-    // truthful play: stage-2 reports u_j(c) = sum_theta v_j(c, theta, t_j) rho_theta(f(t)), VCG on them
-    auto reports_at = [&](std::uint64_t t, const double* rho, double* u) {
-      for (std::size_t j = 0; j < un; ++j)
-        kernels::expected_values(p.values.data() + p.value_offset[j], p.states, p.types[j], C,
-                                 types.signal_of(t, static_cast<int>(j)), rho, u + j * uC);
-    };
-#pragma omp parallel for schedule(static)
-    for (std::int64_t st = 0; st < static_cast<std::int64_t>(T); ++st) {
-      const auto t = static_cast<std::uint64_t>(st);
-      if (types.marginal[t] == 0.0) continue;
-      double* u = scratch(un * uC + uC);
-      reports_at(t, sig.rho(signal_index(t)), u);
-      q[t] = kernels::efficient_with_transfers(u, n, C, u + un * uC, alpha.data() + t * un);
-    }
-    for (std::size_t i = 0; i < un; ++i) {
-      lies[i] = sig.signals[i];
-      off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(sig.signals[i]);
-      for (int a = 0; a < p.types[i]; ++a) score_row[i].push_back(p.signal[i][static_cast<std::size_t>(a)]);
-    }
-    (void)m;
-    const std::vector<double> G = blocked_accumulate(T, off.back(), [&](std::uint64_t t, double* acc) {
-      const double pt = types.marginal[t];
-      if (pt == 0.0) return;
-      double* buf = scratch(3 * un * uC + 2 * uC + un);
-      double* truth_reports = buf;               // u_j at rho(f(t))
-      double* lie_reports = buf + un * uC;       // u'_j at rho(f_-i(t_-i), r_i), with row i = u_i
-      double* v = buf + 2 * un * uC;             // v^_i(.; t)
-      double* welfare = v + uC;
-      double* dev_alpha = welfare + uC;
-      const std::uint64_t a = signal_index(t);
-      reports_at(t, sig.rho(a), truth_reports);
-      for (int i = 0; i < n; ++i) {
-        const auto ii = static_cast<std::size_t>(i);
-        const int ti = types.signal_of(t, i);
-        const int ai = p.signal[ii][static_cast<std::size_t>(ti)];
-        const int A = sig.signals[ii];
-        const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(ti)];
-        social::expected_values_of(p, types, i, t, v);
-        const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
-        double* row = acc + off[ii] + static_cast<std::size_t>(ti) * static_cast<std::size_t>(A);
-        for (int r = 0; r < A; ++r) {
-          if (r == ai) continue;
-          const std::uint64_t ar = kernels::replace_signal(a, sig.strides[ii], ai, r);
-          double payoff;
-          if (sig.marginal[ar] == 0.0) {
-            payoff = v[p.status_quo];  // outside the support of Q: c0, no transfers
-          } else {
-            reports_at(t, sig.rho(ar), lie_reports);
-            std::copy(truth_reports + ii * uC, truth_reports + (ii + 1) * uC, lie_reports + ii * uC);
-            const int c = kernels::efficient_with_transfers(lie_reports, n, C, welfare, dev_alpha);
-            payoff = kernels::report_payoff(v, c, dev_alpha[ii]);
-          }
-          row[r] += w * (payoff - truth);
-        }
-      }
-    });
-    for (std::size_t i = 0; i < un; ++i)
-      gain[i].assign(G.begin() + static_cast<std::ptrdiff_t>(off[i]), G.begin() + static_cast<std::ptrdiff_t>(off[i + 1]));
-    res.epsilon_exact = exact_epsilon(gain, score_row, pairs, lies, tol);
-    if (const auto f = theorem_factor(res.measures))
-      res.epsilon_theorem = *f * 12.0 * n * M * std::sqrt(static_cast<double>(sig.profiles));
-  }
-
-  switch (o.epsilon) {
-    case GvcgOptions::Epsilon::Exact: res.epsilon_used = res.epsilon_exact; break;
-    case GvcgOptions::Epsilon::Theorem: res.epsilon_used = res.epsilon_theorem; break;
-    case GvcgOptions::Epsilon::Value: res.epsilon_used = o.epsilon_value; break;
-  }
+  GvcgState st(p, types);
+  if (o.stages == 1)
+    run_one_stage(st, M, tol, res);
+  else
+    run_two_stages(st, M, tol, res);
+  choose_epsilon(o, res);
 
   res.profiles.resize(listed.size());
 #pragma omp parallel for schedule(static)
   for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(listed.size()); ++sk) {
     const auto k = static_cast<std::size_t>(sk);
-    const std::uint64_t t = listed[k];
-    GvcgProfile& out = res.profiles[k];
-    out.profile = profile_vector(types, t);
-    out.values.assign(un, 0.0);
-    out.transfers.assign(un, 0.0);
-    out.net.assign(un, 0.0);
-    out.outcome = q[t];
-    if (res.epsilon_used) out.rewards.assign(un, 0.0);
-    if (types.marginal[t] == 0.0) {
-      out.outcome = p.status_quo;
-      continue;
-    }
-    std::vector<double> v(uC);
-    std::uint64_t a = 0;
-    if (o.stages == 2) a = signal_index(t);
-    for (int i = 0; i < n; ++i) {
-      const auto ii = static_cast<std::size_t>(i);
-      social::expected_values_of(p, types, i, t, v.data());
-      out.values[ii] = v[static_cast<std::size_t>(q[t])];
-      out.transfers[ii] = alpha[t * un + ii];
-      out.net[ii] = out.values[ii] + out.transfers[ii];
-      out.welfare += out.values[ii];
-      if (!res.epsilon_used) continue;
-      if (o.stages == 1) {
-        const int ti = types.signal_of(t, i);
-        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, types.conditional(i, t),
-                                                    pairs.norm[ii][static_cast<std::size_t>(ti)]);
-      } else {
-        const int ai = sig.signal_of(a, i);
-        out.rewards[ii] = kernels::spherical_reward(*res.epsilon_used, sig.conditional(i, a),
-                                                    pairs.norm[ii][static_cast<std::size_t>(ai)]);
-      }
-    }
+    profile_row(st, o, listed[k], res, res.profiles[k]);
   }
   return res;
 }
