@@ -25,7 +25,7 @@ constexpr double kLapTight = 1e-12;
 /// VCG evaluates a minus-i extension in full unless its estimate is below the full value by more than this.
 constexpr double kExtensionScreen = 1e-9;
 
-// --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check, plots) ---
+// --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check) ---
 
 /// Audit: a Bayesian margin >= -kIncentiveSlack, or an ex post gain <= kIncentiveSlack, is incentive compatible.
 constexpr double kIncentiveSlack = 1e-9;

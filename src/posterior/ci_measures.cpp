@@ -218,10 +218,124 @@ void count_vector_measures(const Instance& in, InformationMeasures& info) {
   }
 }
 
-/// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a).
+/// Categorical draw from an unnormalized cumulative table c of `size` entries.
+int draw_categorical(const double* c, int size, double u) {
+  for (int x = 0; x < size - 1; ++x)
+    if (u < c[x] * c[size - 1]) return x;
+  return size - 1;
+}
+
+/// The draws of the sampled path. The pool: one complete profile b^(t,s) ~ q(. | t) per state t and
+/// sample index s, its signals redrawn on demand from a stream keyed by (t, s, k); stored are only
+/// the joint log-likelihoods L(t, s, u) = log lambda(u) + sum_k log q_k(b^(t,s)_k | u). For buyer i
+/// and signal a, draw s takes theta_s ~ P(. | b_i = a) and b_-i = b^(theta_s, s)_-i: independent
+/// across s, so the draws for each (i, a) are iid from P(theta, b_-i | a).
+class ProfileSampler {
+ public:
+  ProfileSampler(const Instance& in, const CiModel& model, const MeasureOptions& opt)
+      : model_(model), opt_(opt), N_(opt.samples), cdf_(model.n) {
+    const int m = model.m, n = model.n;
+    for (int k = 0; k < n; ++k) {  // cumulative q_k(. | t) for categorical draws
+      cdf_[k].resize(in.prior.q[k].size());
+      for (int t = 0; t < m; ++t) {
+        double acc = 0.0;
+        for (int x = 0; x < model.K[k]; ++x) {
+          acc += in.prior.q[k][static_cast<std::size_t>(t) * model.K[k] + x];
+          cdf_[k][static_cast<std::size_t>(t) * model.K[k] + x] = acc;
+        }
+      }
+    }
+    const std::uint64_t pool_entries = static_cast<std::uint64_t>(m) * N_ * static_cast<std::uint64_t>(m);
+    pooled_ = opt.sample_pool_bytes > 0 && pool_entries <= opt.sample_pool_bytes / sizeof(double);
+    pool_seed_ = mix64(opt.seed ^ 0x5851f42d4c957f2dULL);
+    if (pooled_) build_pool(pool_entries);
+  }
+
+  /// ||rho(b_-i, a) - rho(b_-i, r)||_1 for each draw s of b_-i ~ P(. | a) and each r (sample-major).
+  std::vector<double> distances(int i, int a) const {
+    const int m = model_.m, K = model_.K[i];
+    std::vector<double> dist(N_ * static_cast<std::uint64_t>(K), 0.0);
+    std::vector<double> state_cdf(m);
+    double acc = 0.0;
+    for (int t = 0; t < m; ++t) state_cdf[t] = (acc += std::exp(model_.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
+    for (std::int64_t ss = 0; ss < static_cast<std::int64_t>(N_); ++ss) {
+      const auto s = static_cast<std::uint64_t>(ss);
+      CounterStream rng{mix64(opt_.seed ^ mix64((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
+      const int theta = draw_categorical(state_cdf.data(), m, rng.uniform());
+      double base[64], ja[64], jr[64], ra[64], rr[64];
+      log_joint_of_others(i, theta, s, rng, base);
+      for (int t = 0; t < m; ++t) ja[t] = base[t] + model_.lq(i, t, a);
+      const double la = log_sum_exp(ja, m);
+      for (int t = 0; t < m; ++t) ra[t] = std::exp(ja[t] - la);
+      for (int r = 0; r < K; ++r) {
+        if (r == a) continue;
+        for (int t = 0; t < m; ++t) jr[t] = base[t] + model_.lq(i, t, r);
+        const double lr = log_sum_exp(jr, m);
+        for (int t = 0; t < m; ++t) rr[t] = std::exp(jr[t] - lr);
+        dist[s * static_cast<std::uint64_t>(K) + r] = kernels::l1_distance(ra, rr, m);
+      }
+    }
+    return dist;
+  }
+
+ private:
+  std::uint64_t pool_key(int t, std::uint64_t s) const {
+    return mix64(pool_seed_ ^ mix64(static_cast<std::uint64_t>(t) * N_ + s));
+  }
+  int pool_signal(std::uint64_t key, int k, int t) const {
+    const double u = unit_double(mix64(key + (static_cast<std::uint64_t>(k) + 1) * kGolden64));
+    return draw_categorical(cdf_[k].data() + static_cast<std::size_t>(t) * model_.K[k], model_.K[k], u);
+  }
+
+  void build_pool(std::uint64_t entries) {
+    const int m = model_.m, n = model_.n;
+    pool_.assign(entries, 0.0);
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
+    for (std::int64_t e = 0; e < static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * N_); ++e) {
+      const int t = static_cast<int>(static_cast<std::uint64_t>(e) / N_);
+      const std::uint64_t key = pool_key(t, static_cast<std::uint64_t>(e) % N_);
+      double* L = pool_.data() + static_cast<std::uint64_t>(e) * m;
+      for (int u = 0; u < m; ++u) L[u] = model_.log_lambda[u];
+      for (int k = 0; k < n; ++k) {
+        const int x = pool_signal(key, k, t);
+        for (int u = 0; u < m; ++u) L[u] += model_.lq(k, u, x);
+      }
+    }
+  }
+
+  /// base[t] = log P(t, b_-i) for draw s of b_-i given theta.
+  void log_joint_of_others(int i, int theta, std::uint64_t s, CounterStream& rng, double* base) const {
+    const int m = model_.m, n = model_.n;
+    if (pooled_) {  // from the pool profile: its likelihood less buyer i's factor
+      const double* L = pool_.data() + (static_cast<std::uint64_t>(theta) * N_ + s) * m;
+      const int x = pool_signal(pool_key(theta, s), i, theta);
+      for (int t = 0; t < m; ++t) base[t] = L[t] - model_.lq(i, t, x);
+      return;
+    }
+    for (int t = 0; t < m; ++t) base[t] = model_.log_lambda[t];
+    for (int k = 0; k < n; ++k) {
+      if (k == i) continue;
+      const int x = draw_categorical(cdf_[k].data() + static_cast<std::size_t>(theta) * model_.K[k], model_.K[k],
+                                     rng.uniform());
+      for (int t = 0; t < m; ++t) base[t] += model_.lq(k, t, x);
+    }
+  }
+
+  const CiModel& model_;
+  const MeasureOptions& opt_;
+  std::uint64_t N_;
+  std::vector<std::vector<double>> cdf_;
+  bool pooled_ = false;
+  std::uint64_t pool_seed_ = 0;
+  std::vector<double> pool_;
+};
+
+/// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a), with DKW (nu_i) and
+/// Hoeffding (D_i, d in [0, 2]) half-widths simultaneous over every (i, b_i, r_i).
 void sampled_measures(const Instance& in, const MeasureOptions& opt, InformationMeasures& info) {
   const CiModel model(in);
-  const int m = model.m, n = model.n;
+  const int n = model.n;
   const std::uint64_t N = opt.samples;
   const double alpha = per_statement_alpha(model.K, opt.confidence);
   const double eps = std::sqrt(std::log(2.0 / alpha) / (2.0 * static_cast<double>(N)));  // DKW and Hoeffding
@@ -229,90 +343,13 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
   info.samples = N;
   info.informational_size_half_width.assign(n, 0.0);
   info.theorem1_sum_half_width.assign(n, {});
-  // cumulative q_k(. | t) for categorical draws
-  std::vector<std::vector<double>> cdf(n);
-  for (int k = 0; k < n; ++k) {
-    cdf[k].resize(in.prior.q[k].size());
-    for (int t = 0; t < m; ++t) {
-      double acc = 0.0;
-      for (int x = 0; x < model.K[k]; ++x) {
-        acc += in.prior.q[k][static_cast<std::size_t>(t) * model.K[k] + x];
-        cdf[k][static_cast<std::size_t>(t) * model.K[k] + x] = acc;
-      }
-    }
-  }
-  auto draw = [](const double* c, int size, double u) {
-    for (int x = 0; x < size - 1; ++x)
-      if (u < c[x] * c[size - 1]) return x;
-    return size - 1;
-  };
-  // The pool: one complete profile b^(t,s) ~ q(. | t) per state t and sample index s, its signals
-  // redrawn on demand from a stream keyed by (t, s, k); stored are only the joint log-likelihoods
-  // L(t, s, u) = log lambda(u) + sum_k log q_k(b^(t,s)_k | u). For buyer i and signal a, draw s
-  // takes theta_s ~ P(. | b_i = a) and b_-i = b^(theta_s, s)_-i: independent across s, so the
-  // draws for each (i, a) are iid from P(theta, b_-i | a) and the bands below hold as before.
-  const std::uint64_t pool_entries = static_cast<std::uint64_t>(m) * N * static_cast<std::uint64_t>(m);
-  const bool pooled = opt.sample_pool_bytes > 0 && pool_entries <= opt.sample_pool_bytes / sizeof(double);
-  const std::uint64_t pool_seed = mix64(opt.seed ^ 0x5851f42d4c957f2dULL);
-  auto pool_key = [&](int t, std::uint64_t s) { return mix64(pool_seed ^ mix64(static_cast<std::uint64_t>(t) * N + s)); };
-  auto pool_signal = [&](std::uint64_t key, int k, int t) {
-    const double u = unit_double(mix64(key + (static_cast<std::uint64_t>(k) + 1) * kGolden64));
-    return draw(cdf[k].data() + static_cast<std::size_t>(t) * model.K[k], model.K[k], u);
-  };
-  std::vector<double> pool;
-  if (pooled) {
-    pool.assign(pool_entries, 0.0);
-#pragma omp parallel for schedule(static) num_threads(thread_count(opt.threads))
-    for (std::int64_t e = 0; e < static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * N); ++e) {
-      const int t = static_cast<int>(static_cast<std::uint64_t>(e) / N);
-      const std::uint64_t key = pool_key(t, static_cast<std::uint64_t>(e) % N);
-      double* L = pool.data() + static_cast<std::uint64_t>(e) * m;
-      for (int u = 0; u < m; ++u) L[u] = model.log_lambda[u];
-      for (int k = 0; k < n; ++k) {
-        const int x = pool_signal(key, k, t);
-        for (int u = 0; u < m; ++u) L[u] += model.lq(k, u, x);
-      }
-    }
-  }
+  const ProfileSampler sampler(in, model, opt);
   for (int i = 0; i < n; ++i) {
     const int K = model.K[i];
     info.theorem1_sum_half_width[i].assign(static_cast<std::size_t>(K) * K, 0.0);
     double nu = 0.0, nu_lower = 0.0, nu_upper = 0.0;
     for (int a = 0; a < K; ++a) {
-      // distances to every report r for each sample (sample-major)
-      std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
-      std::vector<double> state_cdf(m);
-      double acc = 0.0;
-      for (int t = 0; t < m; ++t) state_cdf[t] = (acc += std::exp(model.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
-#pragma omp parallel for schedule(static) num_threads(thread_count(opt.threads))
-      for (std::int64_t ss = 0; ss < static_cast<std::int64_t>(N); ++ss) {
-        const auto s = static_cast<std::uint64_t>(ss);
-        CounterStream rng{mix64(opt.seed ^ mix64((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
-        const int theta = draw(state_cdf.data(), m, rng.uniform());
-        double base[64], ja[64], jr[64], ra[64], rr[64];
-        if (pooled) {  // log P(t, b_-i) from the pool profile: its likelihood less buyer i's factor
-          const double* L = pool.data() + (static_cast<std::uint64_t>(theta) * N + s) * m;
-          const int x = pool_signal(pool_key(theta, s), i, theta);
-          for (int t = 0; t < m; ++t) base[t] = L[t] - model.lq(i, t, x);
-        } else {
-          for (int t = 0; t < m; ++t) base[t] = model.log_lambda[t];
-          for (int k = 0; k < n; ++k) {
-            if (k == i) continue;
-            const int x = draw(cdf[k].data() + static_cast<std::size_t>(theta) * model.K[k], model.K[k], rng.uniform());
-            for (int t = 0; t < m; ++t) base[t] += model.lq(k, t, x);
-          }
-        }
-        for (int t = 0; t < m; ++t) ja[t] = base[t] + model.lq(i, t, a);
-        const double la = log_sum_exp(ja, m);
-        for (int t = 0; t < m; ++t) ra[t] = std::exp(ja[t] - la);
-        for (int r = 0; r < K; ++r) {
-          if (r == a) continue;
-          for (int t = 0; t < m; ++t) jr[t] = base[t] + model.lq(i, t, r);
-          const double lr = log_sum_exp(jr, m);
-          for (int t = 0; t < m; ++t) rr[t] = std::exp(jr[t] - lr);
-          dist[s * static_cast<std::uint64_t>(K) + r] = kernels::l1_distance(ra, rr, m);
-        }
-      }
+      const std::vector<double> dist = sampler.distances(i, a);
       std::vector<DistanceMass> points(N);
       for (int r = 0; r < K; ++r) {
         if (r == a) continue;
@@ -324,7 +361,7 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
         }
         const std::size_t ar = static_cast<std::size_t>(a) * K + r;
         info.theorem1_sum[i][ar] = sum / static_cast<double>(N);
-        info.theorem1_sum_half_width[i][ar] = 2.0 * eps;  // Hoeffding, d in [0, 2]
+        info.theorem1_sum_half_width[i][ar] = 2.0 * eps;
         const LevelInterval level = exceedance_level_interval(points, eps, tol::kDistanceTie);
         nu = std::max(nu, level.estimate);
         nu_lower = std::max(nu_lower, level.lower);
