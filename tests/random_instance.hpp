@@ -6,6 +6,7 @@
 #include <random>
 
 #include "ivassign/instance.hpp"
+#include "ivassign/mechanism.hpp"
 
 namespace ivassign::test {
 
@@ -91,6 +92,20 @@ inline Instance random_instance(const RandomSpec& spec, std::uint64_t seed) {
       break;
   }
   return in;
+}
+
+/// An assignment problem with `form` externalities: a seeded random instance (2 states, per-buyer
+/// prior, density 0.6) averaged at the posterior (0.35, 0.65).
+inline AssignmentProblem random_expected_problem(std::uint64_t seed, Externalities::Form form, int n, int s) {
+  RandomSpec spec;
+  spec.buyers = n;
+  spec.sellers = s;
+  spec.states = 2;
+  spec.signals.assign(n, 2);
+  spec.externalities = form;
+  spec.density = 0.6;
+  spec.prior = Prior::Form::PerBuyer;
+  return expected_problem(random_instance(spec, seed), {0.35, 0.65});
 }
 
 }  // namespace ivassign::test

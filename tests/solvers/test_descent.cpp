@@ -12,18 +12,6 @@
 namespace ivassign {
 namespace {
 
-AssignmentProblem random_problem(std::uint64_t seed, Externalities::Form form, int n, int s) {
-  test::RandomSpec spec;
-  spec.buyers = n;
-  spec.sellers = s;
-  spec.states = 2;
-  spec.signals.assign(n, 2);
-  spec.externalities = form;
-  spec.density = 0.6;
-  spec.prior = Prior::Form::PerBuyer;
-  const Instance in = test::random_instance(spec, seed);
-  return expected_problem(in, {0.35, 0.65});
-}
 
 const Externalities::Form kForms[] = {Externalities::Form::Dense, Externalities::Form::Sparse,
                                       Externalities::Form::Factored};
@@ -48,7 +36,7 @@ TEST(PlacementCosts, TableAndRowsEqualPairCostSums) {
   for (auto form : kForms)
     for (std::uint64_t seed = 1; seed <= 4; ++seed) {
       const int n = 5, s = 4 + static_cast<int>(seed % 3);
-      const AssignmentProblem p = random_problem(seed, form, n, s);
+      const AssignmentProblem p = test::random_expected_problem(seed, form, n, s);
       const PlacementCosts costs(p);
       const std::vector<int> z = random_matching(n, s, seed);
       const std::vector<double> h = costs.table(z);
@@ -102,7 +90,7 @@ TEST(Descent, LocalOptimaBoundedByTheOptimumOnEveryForm) {
       for (int s : {n - 1, n, n + 2}) {
         if (s < 1) continue;
         for (std::uint64_t seed = 1; seed <= 3; ++seed) {
-          AssignmentProblem p = random_problem(seed * 17 + n * 5 + s, form, n, s);
+          AssignmentProblem p = test::random_expected_problem(seed * 17 + n * 5 + s, form, n, s);
           if (seed == 3) {
             p.allowed.assign(n, 1);
             p.allowed[0] = 0;
@@ -126,7 +114,7 @@ TEST(Descent, IteratedSearchFindsSmallOptimaAndIsDeterministic) {
   int hits = 0, total = 0;
   for (auto form : kForms)
     for (std::uint64_t seed = 1; seed <= 6; ++seed) {
-      const AssignmentProblem p = random_problem(seed * 101, form, 7, 8);
+      const AssignmentProblem p = test::random_expected_problem(seed * 101, form, 7, 8);
       SolverOptions o;
       o.solver = SolverKind::Descent;
       o.time_limit = 0.05;
@@ -147,7 +135,7 @@ TEST(Descent, IteratedSearchFindsSmallOptimaAndIsDeterministic) {
 }
 
 TEST(Descent, StartsFromTheGivenMatchingAndNeverEndsBelowIt) {
-  const AssignmentProblem p = random_problem(5, Externalities::Form::Factored, 8, 10);
+  const AssignmentProblem p = test::random_expected_problem(5, Externalities::Form::Factored, 8, 10);
   for (std::uint64_t seed = 1; seed <= 5; ++seed) {
     SolverOptions o;
     o.initial_assignment = random_matching(8, 10, seed);
@@ -157,7 +145,7 @@ TEST(Descent, StartsFromTheGivenMatchingAndNeverEndsBelowIt) {
 }
 
 TEST(PlacementCosts, SellerNeighboursHoldEveryNonzeroPairCost) {
-  AssignmentProblem p = random_problem(21, Externalities::Form::Factored, 6, 9);
+  AssignmentProblem p = test::random_expected_problem(21, Externalities::Form::Factored, 6, 9);
   auto& e = p.externalities;  // thin out the seller factors: some licence pairs never interfere
   for (int t = 0; t < e.terms; ++t)
     for (int j = 0; j < p.sellers; ++j)
@@ -182,7 +170,7 @@ TEST(PlacementCosts, SellerNeighboursHoldEveryNonzeroPairCost) {
     }
   }
   EXPECT_GT(skipped, 0) << "the instance should have non-interacting seller pairs";
-  EXPECT_FALSE(PlacementCosts(random_problem(21, Externalities::Form::Dense, 4, 5)).has_seller_neighbours());
+  EXPECT_FALSE(PlacementCosts(test::random_expected_problem(21, Externalities::Form::Dense, 4, 5)).has_seller_neighbours());
 }
 
 TEST(Descent, NeverReturnsBelowTheEmptyMatching) {
@@ -205,7 +193,7 @@ TEST(Descent, NeverReturnsBelowTheEmptyMatching) {
 }
 
 TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
-  const AssignmentProblem p = random_problem(3, Externalities::Form::Factored, 20, 30);
+  const AssignmentProblem p = test::random_expected_problem(3, Externalities::Form::Factored, 20, 30);
   SolverOptions o;
   o.tabu_size_limit = 40;  // 30 sellers + 20 buyers > 40
   EXPECT_EQ(solve_assignment(p, o).solver, "descent");
@@ -214,7 +202,7 @@ TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
   EXPECT_EQ(solve_assignment(p, o).solver, "tabu");
   // without a time or iteration limit the tabu search's default budget is only affordable up to
   // 140 slots: 20 buyers + 130 sellers go to the descent, and to the tabu search once bounded
-  const AssignmentProblem wide = random_problem(4, Externalities::Form::Factored, 20, 130);
+  const AssignmentProblem wide = test::random_expected_problem(4, Externalities::Form::Factored, 20, 130);
   SolverOptions untimed;
   EXPECT_EQ(choose_solver(wide, untimed), SolverKind::Descent);
   untimed.iteration_limit = 50;

@@ -14,22 +14,10 @@
 namespace ivassign {
 namespace {
 
-AssignmentProblem random_problem(std::uint64_t seed, Externalities::Form form, int n, int s) {
-  test::RandomSpec spec;
-  spec.buyers = n;
-  spec.sellers = s;
-  spec.states = 2;
-  spec.signals.assign(n, 2);
-  spec.externalities = form;
-  spec.density = 0.6;
-  spec.prior = Prior::Form::PerBuyer;
-  const Instance in = test::random_instance(spec, seed);
-  return expected_problem(in, {0.35, 0.65});
-}
 
 TEST(VcgDescent, SharesOneTableAcrossMinusISearches) {
   // 30 buyers, 60 sellers: Auto picks the tabu search below tabu_size_limit, so force descent
-  const AssignmentProblem p = random_problem(9, Externalities::Form::Factored, 30, 60);
+  const AssignmentProblem p = test::random_expected_problem(9, Externalities::Form::Factored, 30, 60);
   SolverOptions o;
   o.solver = SolverKind::Descent;
   o.threads = 2;
