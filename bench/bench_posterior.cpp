@@ -1,7 +1,8 @@
 // Posterior engine benchmarks (issue targets; measured, not asserted):
 //  * full tensor m = 16, n = 12, K = 4 (16.7 M profiles, 2.1 GB of posteriors): GB/s written by
-//    the CPU (OpenMP) and CUDA paths, against this machine's measured copy bandwidth (same run);
-//  * nu_i for every buyer of that instance, CPU and CUDA side by side;
+//    the CPU (OpenMP) path against the host copy bandwidth, and by the device path (left resident:
+//    TableOptions::device_only) against the device-to-device copy bandwidth, all in the same run;
+//  * nu_i for every buyer of that instance, CPU and device side by side;
 //  * symmetric CI prior n = 200, K = 4, m = 8: exact nu_i and delta.theorem1 by count vectors.
 // Run: build/bench/bench_posterior [--benchmark_filter=...]. Sizes shrink with IVASSIGN_BENCH_SMALL=1.
 #include <benchmark/benchmark.h>
@@ -68,21 +69,36 @@ void BM_HostCopyBandwidth(benchmark::State& state) {
   g_rates["copy"] = rate;
 }
 
+void BM_DeviceCopyBandwidth(benchmark::State& state) {
+  if (!device_available()) {
+    state.SkipWithError("no device path");
+    return;
+  }
+  const std::size_t bytes = posterior_table_bytes(tensor_instance());
+  double rate = 0;
+  for (auto _ : state) rate = device_copy_bandwidth(bytes, 3) / 1e9;
+  state.counters["GB/s"] = rate;
+  g_rates["device_copy"] = rate;
+}
+
 void tensor(benchmark::State& state, Backend backend) {
-  if (backend == Backend::Cuda && !cuda_available()) {
-    state.SkipWithError("no CUDA device");
+  if (backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path");
     return;
   }
   const Instance in = tensor_instance();
   std::uint64_t bytes = posterior_table_bytes(in);
   double seconds = 0;
+  TableOptions options;
+  options.backend = backend;
+  options.device_only = backend == Backend::Device;  // the build rate on the device, without the bus
   // cold: a fresh allocation (page faults included); then steady state: the table's memory reused
   auto t0 = std::chrono::steady_clock::now();
-  PosteriorTable t = build_posterior_table(in, backend);
+  PosteriorTable t = build_posterior_table(in, options);
   state.counters["cold_s"] = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   for (auto _ : state) {
     t0 = std::chrono::steady_clock::now();
-    fill_posterior_table(in, t, backend);
+    fill_posterior_table(in, t, options);
     benchmark::DoNotOptimize(t.posterior.data());
     seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   }
@@ -90,26 +106,31 @@ void tensor(benchmark::State& state, Backend backend) {
   const double rate = static_cast<double>(bytes) * static_cast<double>(state.iterations()) / seconds / 1e9;
   state.counters["GB/s"] = rate;
   state.counters["profiles"] = static_cast<double>(in.profile_count());
-  g_rates[backend == Backend::Cuda ? "tensor_cuda" : "tensor_cpu"] = rate;
+  g_rates[backend == Backend::Device ? "tensor_device" : "tensor_cpu"] = rate;
 }
 void BM_PosteriorTensorCpu(benchmark::State& s) { tensor(s, Backend::Cpu); }
-void BM_PosteriorTensorCuda(benchmark::State& s) { tensor(s, Backend::Cuda); }
+void BM_PosteriorTensorDevice(benchmark::State& s) { tensor(s, Backend::Device); }
 
 void measures(benchmark::State& state, Backend backend) {
-  if (backend == Backend::Cuda && !cuda_available()) {
-    state.SkipWithError("no CUDA device");
+  if (backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path");
     return;
   }
   const Instance in = tensor_instance();
-  const PosteriorTable t = build_posterior_table(in, backend);
+  const PosteriorTable t = build_posterior_table(in, backend);  // the device keeps it resident
+  double seconds = 0;
   for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
     InformationMeasures info = information_measures(t, backend);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     benchmark::DoNotOptimize(info.informational_size.data());
     state.counters["nu_0"] = info.informational_size[0];
   }
+  g_rates[backend == Backend::Device ? "measures_device_s" : "measures_cpu_s"] =
+      seconds / static_cast<double>(state.iterations());
 }
 void BM_InformationalSizeCpu(benchmark::State& s) { measures(s, Backend::Cpu); }
-void BM_InformationalSizeCuda(benchmark::State& s) { measures(s, Backend::Cuda); }
+void BM_InformationalSizeDevice(benchmark::State& s) { measures(s, Backend::Device); }
 
 void BM_SymmetricCountVectors(benchmark::State& state) {
   const int m = 8, n = small() ? 60 : 200, K = 4;
@@ -141,9 +162,10 @@ void BM_SymmetricCountVectors(benchmark::State& state) {
 
 BENCHMARK(BM_HostCopyBandwidth)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_PosteriorTensorCpu)->Unit(benchmark::kMillisecond)->Iterations(2);
-BENCHMARK(BM_PosteriorTensorCuda)->Unit(benchmark::kMillisecond)->Iterations(2);
+BENCHMARK(BM_DeviceCopyBandwidth)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_PosteriorTensorDevice)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_InformationalSizeCpu)->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_InformationalSizeCuda)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_InformationalSizeDevice)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_SymmetricCountVectors)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
@@ -155,7 +177,12 @@ int main(int argc, char** argv) {
   benchmark::Shutdown();
   if (g_rates.count("copy") && g_rates.count("tensor_cpu"))
     std::cout << "tensor CPU / host copy bandwidth: " << g_rates["tensor_cpu"] / g_rates["copy"] << "\n";
-  if (g_rates.count("tensor_cuda") && g_rates.count("tensor_cpu"))
-    std::cout << "tensor CUDA / tensor CPU: " << g_rates["tensor_cuda"] / g_rates["tensor_cpu"] << "\n";
+  if (g_rates.count("tensor_device") && g_rates.count("device_copy"))
+    std::cout << "tensor device (" << device_system() << ") / device copy bandwidth: "
+              << g_rates["tensor_device"] / g_rates["device_copy"] << "\n";
+  if (g_rates.count("tensor_device") && g_rates.count("tensor_cpu"))
+    std::cout << "tensor device / tensor CPU: " << g_rates["tensor_device"] / g_rates["tensor_cpu"] << "\n";
+  if (g_rates.count("measures_device_s") && g_rates.count("measures_cpu_s"))
+    std::cout << "measures CPU time / device time: " << g_rates["measures_cpu_s"] / g_rates["measures_device_s"] << "\n";
   return 0;
 }

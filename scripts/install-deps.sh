@@ -13,6 +13,10 @@ packages=(
   python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy
   gnuplot-nox                    # plots: check --plot and replica --plot render SVG with gnuplot
 )
+# Thrust for the OpenMP device build (IVASSIGN_DEVICE=OMP): the CUDA toolkit's CCCL when present, else Debian's
+if [ ! -f /usr/local/cuda/include/cccl/thrust/version.h ] && [ ! -f /usr/local/cuda/include/thrust/version.h ]; then
+  packages+=(libthrust-dev)
+fi
 SUDO=""
 if [ "$(id -u)" -ne 0 ]; then SUDO="sudo"; fi
 missing=()

@@ -58,6 +58,7 @@ struct ProfileOutcome {
   std::vector<char> minus_i_proven;          ///< per buyer: minus-i optimum proven
   std::vector<double> transfer_error_bound;  ///< per buyer: how much x_i may be too high (0 when proven)
   std::string solver;                ///< algorithm of the full solve
+  Backend solver_backend = Backend::Cpu;  ///< where it ran
   double solve_seconds = 0.0;        ///< full solve and the n minus-i solves
   bool optimal = false;              ///< matching and every minus-i optimum proven
 };

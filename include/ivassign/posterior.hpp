@@ -49,6 +49,9 @@ struct UninitializedAllocator : std::allocator<T> {
 };
 using TableVector = std::vector<double, UninitializedAllocator<double>>;
 
+/// P(b) and rho(b) left in device memory by a device-built table (opaque: defined by the device code).
+struct DeviceResidentTable;
+
 /// The one profile table of the library: the assignment instance's signal profiles and the social
 /// model's type (or stage-1 signal) profiles alike. states == 0 (social model, Theta = T) means
 /// P(theta | b) = [theta == b]: no posterior is stored.
@@ -60,7 +63,10 @@ struct PosteriorTable {
   TableVector marginal;              ///< P(b), one per profile
   TableVector posterior;             ///< rho(b), profiles x m, profile-major
   std::vector<std::vector<double>> signal_marginal;  ///< P_i(b_i), per buyer K_i entries
-  Backend backend = Backend::Cpu;    ///< where it was computed
+  Backend backend = Backend::Cpu;    ///< where it was computed (Cpu or Device)
+  /// Device builds only: the table as the device holds it, read there by information_measures (no
+  /// second trip over the bus); null when built on the CPU or in several chunks.
+  std::shared_ptr<const DeviceResidentTable> resident;
 
   int buyers() const { return static_cast<int>(signals.size()); }
   const double* rho(std::uint64_t profile) const { return posterior.data() + profile * states; }
@@ -76,11 +82,24 @@ struct PosteriorTable {
 /// Bytes the full table needs for this instance (posterior + marginal), before allocating.
 std::uint64_t posterior_table_bytes(const Instance& instance);
 
+struct TableOptions {
+  Backend backend = Backend::Auto;
+  /// Device path: profiles per chunk streamed through device memory (0: as device memory allows;
+  /// a table built in more than one chunk is not kept resident).
+  std::uint64_t device_chunk_profiles = 0;
+  /// Device path, conditionally independent priors: leave the table on the device only (marginal and
+  /// posterior stay empty on the host; information_measures reads the resident copy). Ignored when
+  /// the table needs more than one chunk or the prior is joint (its signal marginals are host sums).
+  bool device_only = false;
+};
+
 /// Builds the full table. Throws ResourceError (with bytes needed and available, and a
 /// suggestion) when it cannot fit in memory.
 PosteriorTable build_posterior_table(const Instance& instance, Backend backend = Backend::Auto);
+PosteriorTable build_posterior_table(const Instance& instance, const TableOptions& options);
 /// Same, reusing `table`'s memory when it is large enough (pipelines that rebuild tables of one size).
 void fill_posterior_table(const Instance& instance, PosteriorTable& table, Backend backend = Backend::Auto);
+void fill_posterior_table(const Instance& instance, PosteriorTable& table, const TableOptions& options);
 
 /// rho(b) for one profile, on demand, without the table: O(m n) for conditionally independent
 /// priors (log space), O(m) for the joint form.
@@ -125,9 +144,11 @@ struct MeasureRequest {
   bool state_variability = false;
 };
 
-/// Measures over a full table, on the table's backend when `backend` is Auto (CUDA: the table is
-/// uploaded once, every (i, b_i, r_i) pair is a transform, a sort and three reductions on the
-/// device; falls back to the CPU when the table does not fit in device memory).
+/// Measures over a full table, on the table's backend when `backend` is Auto. Device: every
+/// (i, b_i, r_i) pair is a transform-reduce, a removal, a sort and a scan on the device, over the
+/// table's resident copy (or one upload); the aggregate uncertainty and state variability of a
+/// request are then computed on the host. A table too large for device memory falls back to the CPU
+/// under Auto and throws ResourceError when Device was asked.
 /// One engine serves the assignment instance and the social model (type or stage-1 signal tables,
 /// states == 0 meaning Theta = T: distances between distinct profiles are 2).
 InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto,

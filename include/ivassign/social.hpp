@@ -25,6 +25,8 @@
 #include <string>
 #include <vector>
 
+#include "ivassign/backend.hpp"
+
 namespace ivassign {
 
 /// A social choice problem, `ivassign-social/1`.
@@ -97,6 +99,8 @@ struct GvcgOptions {
   std::vector<std::vector<int>> profiles;
   int threads = 0;                         ///< 0: all cores
   bool list_profiles = true;               ///< false: measures and epsilon only (benchmarks)
+  /// Where the measures run (the engine of posterior.hpp); the profile loops run on the CPU.
+  Backend backend = Backend::Auto;
 };
 
 struct GvcgProfile {
@@ -108,6 +112,7 @@ struct GvcgProfile {
 
 struct GvcgResult {
   int stages = 1;
+  Backend backend = Backend::Cpu;  ///< where the measures ran
   SocialMeasures measures;
   std::optional<double> epsilon_exact, epsilon_theorem, epsilon_used;
   std::vector<GvcgProfile> profiles;

@@ -12,6 +12,9 @@ constexpr double kGainRelative = 1e-9;
 /// Reports compare with relative 1e-6 (absolute 1e-9 near zero) against the reference files.
 constexpr double kReportRelative = 1e-6;
 constexpr double kReportAbsolute = 1e-9;
+/// The device path agrees with the CPU path entry by entry within this (absolute on posteriors,
+/// relative on P(b) and the measures): the same per-element formulas, reductions in another order.
+constexpr double kDeviceAgreement = 1e-12;
 
 // Solvers and VCG (src/solvers, src/vcg); scales are relative, times (1 + |value|) unless said.
 /// A matching value is better than another only by more than this (search pruning, tabu, VCG's charge).

@@ -34,7 +34,6 @@ void run(const QapArgs& a) {
   if (o.solver == SolverKind::Lap || o.solver == SolverKind::Enumerate)
     throw InputError("--solver: a QAP needs exact, heuristic or auto");
   o.backend = backend_from_option(a.backend);
-  if (o.backend == Backend::Cuda) resolve_backend(Backend::Cuda);  // clear error without a GPU
   o.time_limit = a.time_limit;
   o.seed = a.seed;
   o.threads = a.threads;

@@ -23,7 +23,7 @@ void check_threads(int threads) {
 }
 
 struct GvcgArgs {
-  std::string problem, epsilon = "exact", profile, out;
+  std::string problem, epsilon = "exact", profile, out, backend = "auto";
   int stages = 1, threads = 0;
   bool all_profiles = false;
 };
@@ -44,6 +44,7 @@ void run_gvcg_command(const GvcgArgs& a) {
   GvcgOptions o;
   o.stages = a.stages;
   o.threads = a.threads;
+  o.backend = backend_from_option(a.backend);
   if (a.epsilon == "exact") {
     o.epsilon = GvcgOptions::Epsilon::Exact;
   } else if (a.epsilon == "theorem") {
@@ -76,25 +77,34 @@ void run_gvcg_command(const GvcgArgs& a) {
   emit(gvcg_report_json(result), a.out);
 }
 
+/// audit and epic run on the CPU: a device asked for is refused, never replaced silently.
+void require_cpu(const std::string& command, const std::string& backend) {
+  if (resolve_backend(backend_from_option(backend)) == Backend::Cpu) return;
+  throw InputError("--backend " + backend + ": " + command + " runs on the CPU only (its profile loops have no "
+                   "device path yet); use --backend cpu or auto");
+}
+
 struct AuditArgs {
-  std::string problem, mechanism, out;
+  std::string problem, mechanism, out, backend = "auto";
   int threads = 0;
 };
 
 void run_audit_command(const AuditArgs& a) {
   check_threads(a.threads);
+  require_cpu("audit", a.backend);
   SocialProblem p = load_social_problem(a.problem);
   if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
   emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), a.threads)), a.out);
 }
 
 struct EpicArgs {
-  std::string problem, rule = "efficient", out;
+  std::string problem, rule = "efficient", out, backend = "auto";
   int threads = 0;
 };
 
 void run_epic_command(const EpicArgs& a) {
   check_threads(a.threads);
+  require_cpu("epic", a.backend);
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
   const SocialProblem p = load_social_problem(a.problem);
@@ -145,6 +155,7 @@ void add_gvcg_command(CLI::App& app) {
   cmd->add_option("--profile", a->profile, "One profile t_1,..,t_n (0-based types); default: every profile of T*");
   cmd->add_flag("--all-profiles", a->all_profiles, "Every profile of the support T* (the default)");
   cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->capture_default_str();
+  add_backend_option(*cmd, a->backend);
   cmd->add_option("--out", a->out, "Write the report here instead of stdout");
   cmd->callback([a] { run_gvcg_command(*a); });
 }
@@ -159,6 +170,7 @@ void add_audit_command(CLI::App& app) {
   cmd->add_option("--mechanism", a->mechanism,
                   "Mechanism file ({\"mechanism\": {\"outcome\", \"transfers\"}} or that object); default: the problem's");
   cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->capture_default_str();
+  add_backend_option(*cmd, a->backend);
   cmd->add_option("--out", a->out, "Write the report here instead of stdout");
   cmd->callback([a] { run_audit_command(*a); });
 }
@@ -174,6 +186,7 @@ void add_epic_command(CLI::App& app) {
   cmd->add_option("--rule", a->rule, "efficient (the efficient outcome) or mechanism (the problem's outcome function)")
       ->capture_default_str();
   cmd->add_option("--threads", a->threads, "CPU threads (0: all cores)")->capture_default_str();
+  add_backend_option(*cmd, a->backend);
   cmd->add_option("--out", a->out, "Write the report here instead of stdout");
   cmd->callback([a] { run_epic_command(*a); });
 }

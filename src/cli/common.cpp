@@ -25,12 +25,22 @@ void emit(std::string text, const std::string& out_path) {
 
 void add_backend_option(CLI::App& cmd, std::string& target) {
   target = "auto";
-  cmd.add_option("--backend", target, "Where the heavy parallel work runs: cpu, cuda or auto")
-      ->check(CLI::IsMember({"cpu", "cuda", "auto"}))
+  cmd.add_option("--backend", target,
+                 "Where the heavy parallel work runs: cpu, device (this build's device system: CUDA or the OpenMP "
+                 "device system), cuda (the device, which must be CUDA) or auto (the GPU when there is one)")
+      ->check(CLI::IsMember({"cpu", "device", "cuda", "auto"}))
       ->capture_default_str();
 }
 
-Backend backend_from_option(const std::string& text) { return parse_backend(text); }
+Backend backend_from_option(const std::string& text) {
+  try {
+    const Backend b = parse_backend(text);
+    if (b != Backend::Auto) resolve_backend(b);  // a device this build or machine lacks: exit 2 before any work
+    return b;
+  } catch (const Error& e) {
+    throw InputError(std::string("--backend ") + text + ": " + e.what());
+  }
+}
 
 std::vector<int> parse_int_list(const std::string& text, const std::string& option_name) {
   std::vector<int> values;

@@ -59,7 +59,7 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                         {"minus_i_welfare", p.minus_i_welfare},
                         {"minus_i_proven", minus_proven(p.minus_i_proven)},
                         {"transfer_error_bound", p.transfer_error_bound},
-                        {"solver", {{"name", p.solver}, {"seconds", p.solve_seconds}}}});
+                        {"solver", {{"name", p.solver}, {"backend", to_string(p.solver_backend)}, {"seconds", p.solve_seconds}}}});
   }
   doc["profiles"] = profiles;
   doc["seconds"] = r.seconds;

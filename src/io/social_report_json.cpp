@@ -35,6 +35,7 @@ std::string gvcg_report_json(const GvcgResult& r) {
   ordered doc;
   doc["format"] = "ivassign-gvcg/1";
   doc["stages"] = r.stages;
+  doc["backend"] = to_string(r.backend);
   doc["informational_size"] = r.measures.informational_size;
   doc["variability"] = opts(r.measures.variability);
   doc["aggregate_uncertainty"] = r.measures.aggregate_uncertainty;

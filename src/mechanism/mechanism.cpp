@@ -115,7 +115,8 @@ void compute_measures(const Instance& in, const MechanismOptions& options, const
   report.delta_theorem1_upper = delta_theorem1(info, in.buyers, report.bound, true);
 }
 
-// The per-profile solver options: one thread (parallelism is over profiles), Auto resolved to the CPU.
+// The per-profile solver options: one thread (parallelism is over profiles), Auto resolved to the CPU
+// (the solvers have no device path; MechanismOptions::backend governs the table and the measures).
 SolverOptions inner_solver_options(const MechanismOptions& options) {
   SolverOptions inner = options.solver;
   inner.threads = 1;  // parallelism is over profiles
@@ -253,6 +254,7 @@ void fill_outcome(const Truthful& t, ProfileOutcome& out) {
   out.minus_i_proven = t.vcg.proven;
   out.transfer_error_bound = t.vcg.transfer_error_bound;
   out.solver = t.full.solver;
+  out.solver_backend = t.full.backend;
   out.solve_seconds = t.seconds;
   out.optimal = t.vcg.optimal;
 }

@@ -386,6 +386,12 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
     const PosteriorTable table = build_posterior_table(in, opt.backend);
     return information_measures(table, opt.backend == Backend::Auto ? table.backend : opt.backend);
   }
+  if (opt.backend == Backend::Device || opt.backend == Backend::Cuda) {  // never a silent fallback
+    resolve_backend(opt.backend);
+    throw InputError("MeasureOptions::backend " + to_string(opt.backend) + ": this prior has more than " +
+                     std::to_string(opt.max_tensor_profiles) + " profiles (max_tensor_profiles), and its tensor-free "
+                     "measures (count vectors, sampling) run on the CPU; ask for cpu or auto");
+  }
   InformationMeasures info = ci_closed_form_scores(in);
   if (in.prior.form == Prior::Form::Symmetric) {
     info.method = MeasureMethod::CountVectors;

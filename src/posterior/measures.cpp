@@ -17,8 +17,8 @@
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/measures_detail.hpp"
-#ifdef IVASSIGN_HAVE_CUDA
-#include "kernels/measures_launch.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
 #endif
 
 namespace ivassign {
@@ -175,6 +175,9 @@ void buyer_measures(const PosteriorTable& t, int i, const MeasureRequest& reques
 
 InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureRequest& request) {
   const int n = t.buyers();
+  if (t.marginal.size() != t.profiles)
+    throw InputError("information_measures: the table lives on the device only (TableOptions::device_only); "
+                     "measure it with the device backend");
   if (t.strides.size() != t.signals.size())
     throw Error("information_measures: the table has " + std::to_string(t.strides.size()) + " strides for " +
                 std::to_string(n) + " buyers (build it with build_posterior_table)");
@@ -195,27 +198,46 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureReques
 
 }  // namespace
 
+#ifdef IVASSIGN_HAVE_DEVICE
+namespace {
+
+/// The device engine (kernels/device_measures.cu) for nu_i, S_i, D_i and Lambda_i; the request's
+/// aggregate uncertainty and state variability from the host table. False when it does not fit.
+bool measures_on_device(const PosteriorTable& t, const MeasureRequest& request, InformationMeasures& info) {
+  std::vector<std::vector<double>> variation;
+  if (!device::table_measures(t, request.support_only, tol::kDistanceTie, info.conditional_norm, info.score_gain,
+                              info.theorem1_sum, variation, info.informational_size))
+    return false;
+  info.method = MeasureMethod::Tensor;
+  info.backend = Backend::Device;
+  finalize_variation(info, variation);
+  const int n = t.buyers();
+  if (request.aggregate_uncertainty) {
+    info.aggregate_uncertainty.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) info.aggregate_uncertainty[i] = aggregate_uncertainty(t, i);
+  }
+  if (request.state_variability) {
+    info.state_variability.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) info.state_variability[i] = state_variability(t, i, info.conditional_norm[i]);
+  }
+  return true;
+}
+
+}  // namespace
+#endif
+
 InformationMeasures information_measures(const PosteriorTable& t, Backend requested, const MeasureRequest& request) {
   const Backend backend = requested == Backend::Auto ? t.backend : resolve_backend(requested);
-  const bool extras = request.support_only || request.aggregate_uncertainty || request.state_variability;
-#ifdef IVASSIGN_HAVE_CUDA
-  if (backend == Backend::Cuda && !extras && t.states > 0) {
+  if (backend == Backend::Device) {
+#ifdef IVASSIGN_HAVE_DEVICE
     InformationMeasures info;
-    std::vector<std::vector<double>> variation;
-    if (cuda::table_measures(t.posterior.data(), t.marginal.data(), t.states, t.signals, t.profiles,
-                             t.signal_marginal, tol::kDistanceTie, info.conditional_norm, info.score_gain,
-                             info.theorem1_sum, variation, info.informational_size)) {
-      info.method = MeasureMethod::Tensor;
-      info.backend = Backend::Cuda;
-      finalize_variation(info, variation);
-      return info;
-    }
-    // the table does not fit in device memory: the CPU computes the same quantities
-  }
-#else
-  (void)backend;
-  (void)extras;
+    if (measures_on_device(t, request, info)) return info;
 #endif
+    if (requested != Backend::Auto)  // never a silent fallback when the device was asked for
+      throw ResourceError("information_measures: the table (" + std::to_string(t.profiles) + " profiles x " +
+                          std::to_string(t.states + 1) + " doubles) and its work space do not fit in the memory of "
+                          "the device (" + device_description() + "); ask for the cpu backend");
+  }
   return measures_on_cpu(t, request);
 }
 

@@ -9,8 +9,8 @@
 #include "kernels/profile_index.cuh"
 #include "posterior/table.hpp"
 #include "prior/prior_layout.hpp"
-#ifdef IVASSIGN_HAVE_CUDA
-#include "kernels/posterior_launch.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
 #endif
 
 namespace ivassign {
@@ -45,16 +45,30 @@ std::uint64_t available_host_bytes() {
 }  // namespace
 
 PosteriorTable build_posterior_table(const Instance& in, Backend requested) {
+  TableOptions options;
+  options.backend = requested;
+  return build_posterior_table(in, options);
+}
+
+PosteriorTable build_posterior_table(const Instance& in, const TableOptions& options) {
   PosteriorTable t;
-  fill_posterior_table(in, t, requested);
+  fill_posterior_table(in, t, options);
   return t;
 }
 
 void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend requested) {
-  const Backend backend = resolve_backend(requested);
+  TableOptions options;
+  options.backend = requested;
+  fill_posterior_table(in, t, options);
+}
+
+namespace {
+
+/// Throws ResourceError unless the host can hold the table (a reused table frees its memory).
+void check_host_memory(const Instance& in, const PosteriorTable& t) {
   const std::uint64_t bytes = posterior_table_bytes(in);
   const std::uint64_t held = (t.posterior.capacity() + t.marginal.capacity()) * sizeof(double);
-  const std::uint64_t available = available_host_bytes() + held;  // a reused table frees its memory
+  const std::uint64_t available = available_host_bytes() + held;
   if (bytes > available)
     throw ResourceError("the full signal-profile tensor needs " +
                         (bytes == UINT64_MAX ? std::string("more than 2^64") : std::to_string(bytes)) + " bytes (" +
@@ -63,32 +77,36 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
                         " profiles x " + std::to_string(in.states + 1) + " doubles) but only " + std::to_string(available) +
                         " bytes of host memory are available; use a conditionally independent prior "
                         "(lambda + q), whose posteriors are computed on demand");
-  PriorLayout layout(in);
-  t.states = in.states;
-  t.signals = in.signals;
-  t.strides = layout.strides;
-  t.profiles = layout.profiles;
-  t.backend = backend;
-  t.marginal.resize(t.profiles);  // every entry is written below
-  t.posterior.resize(t.profiles * static_cast<std::uint64_t>(t.states));
-  const bool ci = in.prior.conditionally_independent();
+}
 
-  if (backend == Backend::Cuda) {
-#ifdef IVASSIGN_HAVE_CUDA
-    if (ci && layout.linear_safe)
-      cuda::posterior_table_ci_factored(layout.lambda.data(), layout.q.data(), layout.q.size(), layout.q_offset.data(),
-                                        layout.signals.data(), layout.strides.data(), t.states, in.buyers,
-                                        layout.split, layout.inner_count, t.profiles, t.marginal.data(),
-                                        t.posterior.data());
-    else if (ci)
-      cuda::posterior_table_ci(layout.log_lambda.data(), layout.log_q.data(), layout.log_q.size(),
-                               layout.q_offset.data(), layout.signals.data(), layout.strides.data(), t.states,
-                               in.buyers, t.profiles, t.marginal.data(), t.posterior.data());
-    else
-      cuda::posterior_table_joint(in.prior.joint.data(), t.states, t.profiles, t.marginal.data(),
-                                  t.posterior.data());
+#ifdef IVASSIGN_HAVE_DEVICE
+/// The table on the device (kernels/device_posterior.cu), the same formula the CPU would pick.
+void fill_on_device(const Instance& in, const PriorLayout& layout, PosteriorTable& t, const TableOptions& options) {
+  device::TablePrior p;
+  const bool ci = in.prior.conditionally_independent();
+  p.form = !ci ? device::TableForm::Joint : layout.linear_safe ? device::TableForm::CiFactored : device::TableForm::CiLog;
+  p.states = layout.states;
+  p.buyers = layout.buyers;
+  p.split = layout.split;
+  p.profiles = layout.profiles;
+  p.inner_count = layout.inner_count;
+  p.signals = layout.signals.data();
+  p.strides = layout.strides.data();
+  p.q_offset = layout.q_offset.data();
+  p.joint = in.prior.joint.data();
+  p.lambda = layout.lambda.data();
+  p.q = layout.q.data();
+  p.q_size = layout.q.size();
+  p.log_lambda = layout.log_lambda.data();
+  p.log_q = layout.log_q.data();
+  t.resident = device::posterior_table(p, t, options.device_chunk_profiles, !(options.device_only && ci));
+}
 #endif
-  } else if (ci && layout.linear_safe) {
+
+/// The table on the CPU: P(theta, b) factored, in log space, or from the joint tensor.
+void fill_on_cpu(const Instance& in, const PriorLayout& layout, PosteriorTable& t) {
+  const bool ci = in.prior.conditionally_independent();
+  if (ci && layout.linear_safe) {
     // factored: P(theta, b) = [lambda prod_{i < split} q_i](outer prefix) * [prod_{i >= split} q_i](inner)
     const int m = t.states;
     const std::uint64_t inner = layout.inner_count, outer_count = t.profiles / inner;
@@ -117,6 +135,29 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, Backend request
                                                        layout.strides.data(), t.states, in.buyers, ub, out)
                           : kernels::posterior_from_joint(in.prior.joint.data(), t.states, t.profiles, ub, out);
     }
+  }
+}
+
+}  // namespace
+
+void fill_posterior_table(const Instance& in, PosteriorTable& t, const TableOptions& options) {
+  const Backend backend = resolve_backend(options.backend);
+  check_host_memory(in, t);
+  PriorLayout layout(in);
+  t.states = in.states;
+  t.signals = in.signals;
+  t.strides = layout.strides;
+  t.profiles = layout.profiles;
+  t.backend = backend;
+  t.resident.reset();
+  const bool ci = in.prior.conditionally_independent();
+#ifdef IVASSIGN_HAVE_DEVICE
+  if (backend == Backend::Device) fill_on_device(in, layout, t, options);
+#endif
+  if (backend == Backend::Cpu) {
+    t.marginal.resize(t.profiles);  // every entry is written below
+    t.posterior.resize(t.profiles * static_cast<std::uint64_t>(t.states));
+    fill_on_cpu(in, layout, t);
   }
   // signal marginals P_i(b_i): for CI priors sum_t lambda_t q_i(b_i|t); else from the table
   t.signal_marginal.assign(in.buyers, {});

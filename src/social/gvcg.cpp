@@ -221,10 +221,10 @@ std::vector<double> one_stage_gains(GvcgState& st) {
 }
 
 /// The one-stage mechanism (2013 paper): outcomes, measures, epsilon.exact and epsilon.theorem.
-void run_one_stage(GvcgState& st, double M, double tol, GvcgResult& res) {
+void run_one_stage(GvcgState& st, double M, double tol, Backend backend, GvcgResult& res) {
   const int n = st.p.agents;
   const std::uint64_t T = st.T;
-  res.measures = social::measures_of(st.types, st.pairs);
+  res.measures = social::measures_of(st.types, st.pairs, backend, &res.backend);
   one_stage_outcomes(st);
   const std::vector<double> G = one_stage_gains(st);
   st.split_gains(G);
@@ -302,10 +302,10 @@ std::vector<double> two_stage_gains(GvcgState& st) {
 }
 
 /// The two-stage mechanism (2017 paper): signal table, outcomes, measures, epsilon.exact and epsilon.theorem.
-void run_two_stages(GvcgState& st, double M, double tol, GvcgResult& res) {
+void run_two_stages(GvcgState& st, double M, double tol, Backend backend, GvcgResult& res) {
   const int n = st.p.agents;
   st.sig = social::signal_table(st.p, st.types);
-  res.measures = social::measures_of(st.sig, st.pairs);
+  res.measures = social::measures_of(st.sig, st.pairs, backend, &res.backend);
   two_stage_outcomes(st);
   const std::vector<double> G = two_stage_gains(st);
   st.split_gains(G);
@@ -376,9 +376,9 @@ GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
   res.stages = o.stages;
   GvcgState st(p, types);
   if (o.stages == 1)
-    run_one_stage(st, M, tol, res);
+    run_one_stage(st, M, tol, o.backend, res);
   else
-    run_two_stages(st, M, tol, res);
+    run_two_stages(st, M, tol, o.backend, res);
   choose_epsilon(o, res);
 
   res.profiles.resize(listed.size());

@@ -102,12 +102,14 @@ PosteriorTable signal_table(const SocialProblem& p, const PosteriorTable& types)
   return tb;
 }
 
-SocialMeasures measures_of(const PosteriorTable& tb, PairMeasures& pairs) {
+SocialMeasures measures_of(const PosteriorTable& tb, PairMeasures& pairs, Backend backend, Backend* ran) {
   MeasureRequest request;
   request.support_only = true;  // I_e holds t_-i with both profiles in T*
   request.aggregate_uncertainty = true;
   request.state_variability = true;
-  InformationMeasures info = information_measures(tb, Backend::Cpu, request);
+  InformationMeasures info = information_measures(tb, backend == Backend::Auto ? resolve_backend(backend) : backend,
+                                                  request);
+  if (ran != nullptr) *ran = info.backend;
   const auto optional = [](double v) { return std::isnan(v) ? std::nullopt : std::optional<double>(v); };
   SocialMeasures out;
   out.informational_size = info.informational_size;

@@ -24,7 +24,8 @@ struct PairMeasures {
 
 /// The four measures of social-format.md from the library's measures engine (information_measures
 /// with the support T*, aggregate uncertainty and state variability requested).
-SocialMeasures measures_of(const PosteriorTable& table, PairMeasures& pairs);
+SocialMeasures measures_of(const PosteriorTable& table, PairMeasures& pairs, Backend backend = Backend::Cpu,
+                           Backend* ran = nullptr);
 
 /// v^_i(c; t) for all c of agent i (C entries) and for every agent (n x C).
 void expected_values_of(const SocialProblem& problem, const PosteriorTable& types, int agent, std::uint64_t t, double* out);

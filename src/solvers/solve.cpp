@@ -86,6 +86,12 @@ SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& 
 
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
   validate_solver_options(options);
+  if (options.backend == Backend::Device || options.backend == Backend::Cuda) {
+    resolve_backend(options.backend);  // a device this build or machine lacks is named first
+    throw InputError("SolverOptions::backend " + to_string(options.backend) +
+                     ": the assignment solvers run on the CPU (device scoring of candidate matchings inside the "
+                     "searches is not built); ask for cpu or auto");
+  }
   validate_problem(problem);
   switch (choose_solver(problem, options)) {
     case SolverKind::Enumerate: return solve_by_enumeration(problem, options);

@@ -6,8 +6,8 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "kernels/qap_delta.cuh"
-#ifdef IVASSIGN_HAVE_CUDA
-#include "kernels/qap_swap_launch.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
 #endif
 
 namespace ivassign {
@@ -40,9 +40,9 @@ SwapScores score_all_swaps(const QapInstance& q, const std::vector<int>& perms, 
   SwapScores out;
   out.backend = resolve_backend(requested);
   out.deltas.resize(static_cast<std::size_t>(batch) * pairs);
-  if (out.backend == Backend::Cuda) {
-#ifdef IVASSIGN_HAVE_CUDA
-    cuda::qap_swap_deltas(C.data(), A.data(), B.data(), 1, T, perms.data(), batch, out.deltas.data(), &out.seconds);
+  if (out.backend == Backend::Device) {
+#ifdef IVASSIGN_HAVE_DEVICE
+    device::qap_swap_deltas(C.data(), A.data(), B.data(), 1, T, perms.data(), batch, out.deltas.data(), &out.seconds);
     return out;
 #endif
   }

@@ -197,13 +197,25 @@ VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& 
 
 namespace {
 
-VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
-                 const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs) {
+/// z with buyer i unmatched.
+std::vector<int> without(std::vector<int> z, int i) {
+  z[i] = -1;
+  return z;
+}
+
+/// Guarantee 1, one round: every minus-i matching extended by i, and the full matching with a buyer
+/// of negative payoff removed, is a candidate for the full problem. Returns true when one won.
+bool improve_full(const AssignmentProblem& problem, const std::vector<std::vector<int>>& minus_assignment,
+                  const PlacementCosts* costs, VcgResult& r, double& welfare) {
   const int n = problem.buyers;
-  r.assignment = full.assignment;
-  // Guarantee 1: the full value is at least every minus-i matching extended by i. A heuristic full
-  // solve that loses to one is replaced by the best extension (the minus-i values do not change).
-  double welfare = problem.objective(r.assignment);
+  bool improved = false;
+  auto consider = [&](std::vector<int> z) {
+    const double v = problem.objective(z);
+    if (v <= welfare + tol::kValueImprovement * (1.0 + std::abs(welfare))) return;
+    welfare = v;
+    r.assignment = std::move(z);
+    improved = r.full_improved = true;
+  };
   for (int i = 0; i < n; ++i) {
     if (minus_assignment[i].empty()) continue;
     double gained = 0.0;
@@ -211,11 +223,34 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
     // the extension is worth the minus-i value plus what i gains; only a candidate that seems to win
     // is evaluated in full (O(n^2) for dense externalities)
     if (r.minus_i_welfare[i] + gained < welfare - tol::kExtensionScreen * (1.0 + std::abs(welfare))) continue;
-    const double v = problem.objective(z);
-    if (v > welfare + tol::kValueImprovement * (1.0 + std::abs(welfare))) {
-      welfare = v;
-      r.assignment = std::move(z);
-      r.full_improved = true;
+    consider(std::move(z));
+  }
+  const std::vector<double> g = problem.payoffs(r.assignment);
+  for (int i = 0; i < n; ++i)  // a buyer who loses by being matched costs the others nothing when removed
+    if (r.assignment[i] >= 0 && g[i] < 0.0 && value_without(problem, r.assignment, g, i) > welfare)
+      consider(without(r.assignment, i));
+  return improved;
+}
+
+VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
+                 const std::vector<std::vector<int>>& searched, const PlacementCosts* costs) {
+  const int n = problem.buyers;
+  r.assignment = full.assignment;
+  // The fixed point of the two guarantees: every matching found (full or minus-i) is a candidate for
+  // the full problem and, without buyer i, for the minus-i problem; repeat until neither improves.
+  std::vector<std::vector<int>> minus_assignment = searched;
+  double welfare = problem.objective(r.assignment);
+  for (int round = 0; round <= n; ++round) {
+    if (!improve_full(problem, minus_assignment, costs, r, welfare)) break;
+    // the new full matching without i is a matching of Z_-i: a candidate minus-i optimum
+    const std::vector<double> g = problem.payoffs(r.assignment);
+    for (int i = 0; i < n; ++i) {
+      if (!problem.buyer_allowed(i)) continue;
+      const double v = value_without(problem, r.assignment, g, i);
+      if (v > r.minus_i_welfare[i] + tol::kValueImprovement * (1.0 + std::abs(v))) {
+        r.minus_i_welfare[i] = v;
+        minus_assignment[i] = without(r.assignment, i);
+      }
     }
   }
   r.payoffs = problem.payoffs(r.assignment);

@@ -6,6 +6,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/tolerances.hpp"
 #include "oracle.hpp"
 #include "posterior/informational_size.hpp"
 #include "random_instance.hpp"
@@ -127,33 +128,77 @@ TEST(PosteriorMemory, TableThatCannotFitSaysHowMuchAndSuggestsTheCiForm) {
   }
 }
 
-TEST(PosteriorBackends, CudaAgreesWithCpuEntryByEntry) {
-  if (!cuda_available()) GTEST_SKIP() << "no CUDA device here (" << cuda_device_description() << "): CUDA comparison skipped";
-  for (auto form : {Prior::Form::Joint, Prior::Form::PerBuyer}) {
+TEST(PosteriorBackends, DeviceTableAgreesWithCpuEntryByEntry) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (auto form : {Prior::Form::Joint, Prior::Form::PerBuyer, Prior::Form::Symmetric}) {
     test::RandomSpec spec;
     spec.prior = form;
     spec.states = 4;
     spec.buyers = 5;
-    spec.signals = {3, 2, 4, 3, 2};
+    spec.signals = form == Prior::Form::Symmetric ? std::vector<int>(5, 3) : std::vector<int>{3, 2, 4, 3, 2};
     const Instance in = test::random_instance(spec, 21);
     const auto cpu = build_posterior_table(in, Backend::Cpu);
-    const auto gpu = build_posterior_table(in, Backend::Cuda);
-    EXPECT_EQ(gpu.backend, Backend::Cuda);
-    expect_tables_equal(cpu, gpu, 1e-14);
+    const auto device = build_posterior_table(in, Backend::Device);
+    EXPECT_EQ(device.backend, Backend::Device);
+    EXPECT_NE(device.resident, nullptr);  // built in one chunk: kept on the device for the measures
+    expect_tables_equal(cpu, device, tol::kDeviceAgreement);
+    for (std::size_t i = 0; i < cpu.signal_marginal.size(); ++i)
+      for (std::size_t x = 0; x < cpu.signal_marginal[i].size(); ++x)
+        EXPECT_NEAR(cpu.signal_marginal[i][x], device.signal_marginal[i][x], tol::kDeviceAgreement);
   }
 }
 
-TEST(PosteriorBackends, CudaRequestWithoutDeviceIsAClearError) {
-  if (cuda_available()) GTEST_SKIP() << "a CUDA device is present";
+TEST(PosteriorBackends, DeviceTableStreamsInChunks) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  test::RandomSpec spec;
+  spec.prior = Prior::Form::PerBuyer;
+  spec.states = 3;
+  spec.buyers = 4;
+  spec.signals = {3, 2, 4, 3};  // 72 profiles in chunks of 7 (the last one short)
+  const Instance in = test::random_instance(spec, 5);
+  TableOptions options;
+  options.backend = Backend::Device;
+  options.device_chunk_profiles = 7;
+  const auto chunked = build_posterior_table(in, options);
+  EXPECT_EQ(chunked.resident, nullptr);
+  expect_tables_equal(build_posterior_table(in, Backend::Cpu), chunked, tol::kDeviceAgreement);
+  // measures of a table the device did not keep: uploaded once
+  expect_measures_equal(information_measures(chunked, Backend::Cpu), information_measures(chunked, Backend::Device),
+                        tol::kDeviceAgreement);
+}
+
+TEST(PosteriorBackends, AnUnavailableBackendIsAClearError) {
   test::RandomSpec spec;
   const Instance in = test::random_instance(spec, 2);
-  try {
-    build_posterior_table(in, Backend::Cuda);
-    FAIL();
-  } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("--backend cpu"), std::string::npos) << e.what();
+  // what this build or machine cannot run: no device path, no GPU, or CUDA asked of the OpenMP system
+  const Backend unavailable = !device_available() ? Backend::Device : !cuda_compiled() ? Backend::Cuda : Backend::Cpu;
+  if (unavailable != Backend::Cpu) {
+    try {
+      build_posterior_table(in, unavailable);
+      FAIL() << to_string(unavailable) << " ran";
+    } catch (const InputError& e) {
+      const std::string msg = e.what();
+      EXPECT_NE(msg.find("cpu backend"), std::string::npos) << msg;
+      if (!device_compiled() || !cuda_compiled()) {
+        EXPECT_NE(msg.find("IVASSIGN_DEVICE"), std::string::npos) << msg;
+      }
+    }
   }
-  EXPECT_EQ(build_posterior_table(in, Backend::Auto).backend, Backend::Cpu);
+  EXPECT_EQ(build_posterior_table(in, Backend::Auto).backend, cuda_available() ? Backend::Device : Backend::Cpu);
+}
+
+TEST(PosteriorBackends, NamesSayWhatRan) {
+  EXPECT_EQ(to_string(Backend::Cpu), "cpu");
+  EXPECT_EQ(parse_backend("device"), Backend::Device);
+  EXPECT_EQ(parse_backend("cuda"), Backend::Cuda);
+  EXPECT_THROW(parse_backend("gpu"), InputError);
+  if (device_compiled()) {
+    EXPECT_EQ(to_string(Backend::Device), device_system());
+  }
+  if (device_system() == "omp-device") {
+    EXPECT_EQ(resolve_backend(Backend::Auto), Backend::Cpu);  // the OpenMP device system is a check, not a default
+    EXPECT_THROW(resolve_backend(Backend::Cuda), InputError);  // cuda: the device, and it must be CUDA
+  }
 }
 
 TEST(PosteriorMeasures, ScoreGainIsPositiveWhenBeliefsDiffer) {

@@ -1,10 +1,13 @@
 // Measures without the tensor: the closed form, count vectors and sampling against the tensor path.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <cmath>
 
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/tolerances.hpp"
 #include "random_instance.hpp"
 
 namespace ivassign {
@@ -128,19 +131,51 @@ TEST(PriorMeasures, BadOptionsAreRefused) {
   EXPECT_THROW(prior_measures(in, opt), InputError);
 }
 
-TEST(PosteriorBackends, CudaMeasuresAgreeWithCpu) {
-  if (!cuda_available()) GTEST_SKIP() << "no CUDA device here (" << cuda_device_description() << "): CUDA comparison skipped";
+void expect_near_rel(double a, double b, const char* what) {
+  EXPECT_NEAR(a, b, tol::kDeviceAgreement * std::max(1.0, std::abs(a))) << what;
+}
+
+TEST(PosteriorBackends, DeviceMeasuresAgreeWithCpu) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const Instance in = ci_instance(Prior::Form::PerBuyer, 6, 3, 4, 77);
   const auto table = build_posterior_table(in, Backend::Cpu);
+  const auto device_table = build_posterior_table(in, Backend::Device);
   const auto cpu = information_measures(table, Backend::Cpu);
-  const auto gpu = information_measures(table, Backend::Cuda);
-  ASSERT_EQ(gpu.backend, Backend::Cuda);
-  for (int i = 0; i < in.buyers; ++i) {
-    EXPECT_NEAR(cpu.informational_size[i], gpu.informational_size[i], 1e-12);
-    EXPECT_NEAR(cpu.variation[i], gpu.variation[i], 1e-12);
-    for (std::size_t ab = 0; ab < cpu.score_gain[i].size(); ++ab) {
-      EXPECT_NEAR(cpu.score_gain[i][ab], gpu.score_gain[i][ab], 1e-12);
-      EXPECT_NEAR(cpu.theorem1_sum[i][ab], gpu.theorem1_sum[i][ab], 1e-12);
+  for (const auto* t : {&table, &device_table}) {  // uploaded, then resident
+    const auto dev = information_measures(*t, Backend::Device);
+    ASSERT_EQ(dev.backend, Backend::Device);
+    for (int i = 0; i < in.buyers; ++i) {
+      expect_near_rel(cpu.informational_size[i], dev.informational_size[i], "nu");
+      expect_near_rel(cpu.variation[i], dev.variation[i], "Lambda");
+      for (std::size_t b = 0; b < cpu.conditional_norm[i].size(); ++b)
+        expect_near_rel(cpu.conditional_norm[i][b], dev.conditional_norm[i][b], "norm");
+      for (std::size_t ab = 0; ab < cpu.score_gain[i].size(); ++ab) {
+        expect_near_rel(cpu.score_gain[i][ab], dev.score_gain[i][ab], "S");
+        expect_near_rel(cpu.theorem1_sum[i][ab], dev.theorem1_sum[i][ab], "D");
+      }
+    }
+  }
+}
+
+TEST(PosteriorBackends, DeviceMeasuresServeTheSocialRequest) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  // a table with profiles of probability 0 (outside the support T*) and one with Theta = T
+  const Instance in = ci_instance(Prior::Form::PerBuyer, 4, 3, 3, 5);
+  PosteriorTable t = build_posterior_table(in, Backend::Cpu);
+  for (std::uint64_t b = 0; b < t.profiles; b += 5) t.marginal[b] = 0.0;
+  MeasureRequest request;
+  request.support_only = request.aggregate_uncertainty = request.state_variability = true;
+  PosteriorTable types = t;
+  types.states = 0;
+  types.posterior.clear();
+  for (const auto* table : {&t, &types}) {
+    const auto cpu = information_measures(*table, Backend::Cpu, request);
+    const auto dev = information_measures(*table, Backend::Device, request);
+    for (int i = 0; i < in.buyers; ++i) {
+      expect_near_rel(cpu.informational_size[i], dev.informational_size[i], "nu");
+      expect_near_rel(cpu.aggregate_uncertainty[i], dev.aggregate_uncertainty[i], "mu");
+      expect_near_rel(cpu.state_variability[i], dev.state_variability[i], "Lambda^Theta");
+      for (std::size_t ab = 0; ab < cpu.score_gain[i].size(); ++ab) expect_near_rel(cpu.score_gain[i][ab], dev.score_gain[i][ab], "S");
     }
   }
 }

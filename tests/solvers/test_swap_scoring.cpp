@@ -3,12 +3,16 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
+
+#include <algorithm>
 #include <numeric>
 #include <random>
 
 #include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
 #include "kernels/qap_delta.cuh"
 #include "test_support.hpp"
 
@@ -73,15 +77,20 @@ TEST(SwapScoring, CpuDeltasEqualObjectiveDifferences) {
   }
 }
 
-TEST(SwapScoring, CudaGivesTheCpuDeltas) {
-  if (!cuda_available()) GTEST_SKIP() << "no CUDA device on this machine: the GPU comparison is skipped";
+TEST(SwapScoring, DeviceGivesTheCpuDeltas) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const QapInstance q = random_qap(60, 3);
   const std::vector<int> perms = random_perms(60, 33, 5);
   const SwapScores cpu = score_all_swaps(q, perms, Backend::Cpu);
-  const SwapScores gpu = score_all_swaps(q, perms, Backend::Cuda);
-  EXPECT_EQ(gpu.backend, Backend::Cuda);
-  ASSERT_EQ(cpu.deltas.size(), gpu.deltas.size());
-  for (std::size_t k = 0; k < cpu.deltas.size(); ++k) ASSERT_NEAR(cpu.deltas[k], gpu.deltas[k], 1e-9) << k;
+  const SwapScores dev = score_all_swaps(q, perms, Backend::Device);
+  EXPECT_EQ(dev.backend, Backend::Device);
+  ASSERT_EQ(cpu.deltas.size(), dev.deltas.size());
+  // the same formula per entry: bit-identical under OpenMP; CUDA may contract to FMA
+  for (std::size_t k = 0; k < cpu.deltas.size(); ++k)
+    ASSERT_NEAR(cpu.deltas[k], dev.deltas[k], tol::kDeviceAgreement * std::max(1.0, std::abs(cpu.deltas[k]))) << k;
+  if (device_system() == "omp-device") {
+    EXPECT_EQ(cpu.deltas, dev.deltas);
+  }
 }
 
 TEST(SwapScoring, BadInputIsNamed) {

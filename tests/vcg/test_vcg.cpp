@@ -1,6 +1,8 @@
 // VCG transfers: equal to naive re-solves, guarantees kept when the full matching is poor.
 #include <gtest/gtest.h>
 
+#include <cmath>
+
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/vcg.hpp"
@@ -58,6 +60,54 @@ TEST(Vcg, GuaranteesHoldWhenTheFullMatchingIsPoor) {
       EXPECT_GE(v.payoffs[i] + v.transfers[i], -1e-12);
     }
   }
+}
+
+/// The invariants of a consistent report: no minus-i value above the full welfare, none below the
+/// full matching without i.
+void expect_consistent(const AssignmentProblem& p, const VcgResult& v) {
+  for (int i = 0; i < p.buyers; ++i) {
+    EXPECT_LE(v.minus_i_welfare[i], v.welfare + 1e-9 * (1.0 + std::abs(v.welfare))) << "buyer " << i;
+    EXPECT_GE(v.minus_i_welfare[i], v.welfare - v.payoffs[i] - 1e-9 * (1.0 + std::abs(v.welfare))) << "buyer " << i;
+    EXPECT_LE(v.transfers[i], 0.0);
+  }
+}
+
+TEST(Vcg, MinusISearchesThatFindABetterFullMatchingReplaceIt) {
+  // a poor full matching (every buyer on the seller it values least): the exact minus-i searches
+  // find matchings that, extended by i, beat it; the fixed point charges the best one
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const AssignmentProblem p = random_problem(seed, Externalities::Form::Dense, 4, 4);
+    AssignmentResult poor;
+    poor.assignment = {3, 2, 1, 0};
+    poor.objective = p.objective(poor.assignment);
+    SolverOptions exact;
+    exact.solver = SolverKind::BranchAndBound;
+    const VcgResult v = vcg_transfers(p, poor, exact);
+    const double best = solve_by_enumeration(p).objective;
+    if (best > poor.objective + 1e-9) {
+      EXPECT_TRUE(v.full_improved);
+    }
+    EXPECT_NEAR(v.welfare, best, 1e-9 * (1.0 + std::abs(best)));  // the minus-i optima reach the optimum
+    expect_consistent(p, v);
+  }
+}
+
+TEST(Vcg, ABuyerMatchedAtALossIsRemovedFromTheFullMatching) {
+  // buyer 1 values seller 1 at 1 but bears 5 from buyer 0 at seller 0: matched, it loses 4
+  AssignmentProblem p = AssignmentProblem::linear_only(2, 2, {3.0, 0.0, 0.0, 1.0});
+  p.externalities.form = ExternalityCosts::Form::Dense;
+  p.externalities.dense.assign(16, 0.0);
+  p.externalities.dense[((1 * 2 + 1) * 2 + 0) * 2 + 0] = 5.0;  // c_{11}^{00}
+  AssignmentResult both;
+  both.assignment = {0, 1};
+  both.objective = p.objective(both.assignment);
+  SolverOptions heuristic;
+  heuristic.solver = SolverKind::Tabu;
+  const VcgResult v = vcg_transfers(p, both, heuristic);
+  EXPECT_TRUE(v.full_improved);
+  EXPECT_EQ(v.assignment, (std::vector<int>{0, -1}));
+  EXPECT_NEAR(v.welfare, 3.0, 1e-12);
+  expect_consistent(p, v);
 }
 
 TEST(Vcg, ExcludedBuyerAndBadIndex) {

@@ -1,0 +1,59 @@
+// kernels/device_launch.hpp — host-only interface to the device algorithms (kernels/device_*.cu):
+// plain host data in, results out; the only device object that crosses it is the opaque resident
+// copy of a profile table. No Thrust or CUDA types here.
+#pragma once
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ivassign/posterior.hpp"
+
+namespace ivassign::device {
+
+/// Which formula fills the table (src/prior/prior_layout.hpp decides).
+enum class TableForm { Joint, CiLog, CiFactored };
+
+/// The prior as the per-element functions of kernels/posterior.cuh read it (host arrays; the CI
+/// blocks of q at q_offset[i], m*K_i each; the factored split of src/prior/prior_layout.hpp).
+struct TablePrior {
+  TableForm form = TableForm::Joint;
+  int states = 0, buyers = 0, split = 0;
+  std::uint64_t profiles = 0, inner_count = 1;
+  const int* signals = nullptr;
+  const std::uint64_t* strides = nullptr;
+  const std::uint64_t* q_offset = nullptr;
+  const double* joint = nullptr;  ///< Joint: m * profiles
+  const double* lambda = nullptr;  ///< CiFactored
+  const double* q = nullptr;
+  std::uint64_t q_size = 0;
+  const double* log_lambda = nullptr;  ///< CiLog
+  const double* log_q = nullptr;
+};
+
+/// Fills table.marginal and table.posterior (host, sized by this function) on the device, in chunks
+/// of at most `chunk_profiles` profiles (0: as device memory allows). Returns the device-resident
+/// copy of the whole table when it was built in one chunk (else null); with `host_copy` false and
+/// one chunk, the host arrays are left empty.
+std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior& prior, PosteriorTable& table,
+                                                           std::uint64_t chunk_profiles, bool host_copy);
+
+/// Bytes per second of a device-to-device copy of `bytes` bytes (best of `repeats`): the bandwidth
+/// the table build is measured against.
+double copy_bandwidth(std::size_t bytes, int repeats);
+
+/// For every buyer and pair b_i != r_i of a table: conditional norms, S_i, D_i, variation terms and
+/// nu_i, on the device (the resident copy when the table has one, else an upload). With
+/// support_only, b_-i outside the support of either profile are left out of nu_i. Returns false,
+/// computing nothing, when the table does not fit in device memory.
+bool table_measures(const PosteriorTable& table, bool support_only, double tie,
+                    std::vector<std::vector<double>>& norm, std::vector<std::vector<double>>& score_gain,
+                    std::vector<std::vector<double>>& theorem1_sum, std::vector<std::vector<double>>& variation,
+                    std::vector<double>& informational_size);
+
+/// deltas[b * P + k] = F(perm_b with pair k swapped) - F(perm_b), P = T(T-1)/2 pairs in the order of
+/// kernels::qap_pair_of_index, for `batch` permutations (perms: batch * T); C: T*T, A and B:
+/// terms * T*T (kernels/qap_delta.cuh). kernel_seconds: the device time of the scoring alone.
+void qap_swap_deltas(const double* C, const double* A, const double* B, int terms, int T, const int* perms, int batch,
+                     double* deltas, double* kernel_seconds);
+
+}  // namespace ivassign::device

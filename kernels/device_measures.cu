@@ -1,0 +1,180 @@
+// The information measures on the device, one Thrust source for CUDA and OpenMP: for each buyer i
+// and pair (b_i, r_i) one transform-reduce computes the terms of S_i, D_i and the variation and
+// writes the distance and mass of every b_-i; the points that cannot exceed a level (distance
+// within the tie of 0, or outside the support) are removed, the rest sorted by distance, and a scan
+// plus a min-reduction of kernels::level_candidate give nu_i's level. Same per-element functions
+// as the CPU engine (src/posterior/measures.cpp).
+#include <thrust/remove.h>
+#include <thrust/scan.h>
+#include <thrust/sort.h>
+#include <thrust/transform_reduce.h>
+#include <thrust/iterator/zip_iterator.h>
+
+#include <cmath>
+
+#include "kernels/device.cuh"
+#include "kernels/device_launch.hpp"
+#include "kernels/device_table.cuh"
+#include "kernels/measures.cuh"
+#include "kernels/posterior.cuh"
+
+namespace ivassign::device {
+
+namespace {
+
+/// The three sums of one pair: S_i, D_i and the variation of beliefs.
+struct PairSums {
+  double score, theorem1, variation;
+};
+
+struct AddPairSums {
+  IVA_HD PairSums operator()(const PairSums& a, const PairSums& b) const {
+    return {a.score + b.score, a.theorem1 + b.theorem1, a.variation + b.variation};
+  }
+};
+
+/// Marks a point that cannot exceed any level e >= 0.
+constexpr double kDropped = -1.0;
+
+struct PairTerms {
+  const double* posterior;
+  const double* marginal;
+  int states, k;
+  std::uint64_t stride;
+  int bi, ri;
+  double pb, pr, norm_b, norm_r, tie;
+  bool support_only;
+  double* dist;
+  double* mass;
+
+  IVA_HD PairSums operator()(std::uint64_t o) const {
+    const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
+    const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
+    const double p = marginal[b] / pb, q = marginal[r] / pr;
+    // Theta = T (no posterior stored): distinct profiles are point masses 2 apart
+    const double d = states == 0 ? 2.0 : kernels::l1_distance(posterior + b * states, posterior + r * states, states);
+    const bool outside = support_only && (marginal[b] == 0.0 || marginal[r] == 0.0);
+    dist[o] = outside || d <= tie ? kDropped : d;
+    mass[o] = p;
+    return {kernels::spherical_gain_term(p, q, norm_b, norm_r), d * p,
+            kernels::belief_variation_term(p, q, norm_b, norm_r)};
+  }
+};
+
+struct SquaredConditional {
+  const double* marginal;
+  std::uint64_t stride;
+  int k, bi;
+  double pb;
+  IVA_HD double operator()(std::uint64_t o) const {
+    const double p = marginal[kernels::profile_with_signal(o, stride, k, bi)] / pb;
+    return p * p;
+  }
+};
+
+struct IsDropped {
+  template <class Tuple>
+  IVA_HD bool operator()(const Tuple& t) const {
+    return thrust::get<0>(t) == kDropped;
+  }
+};
+
+struct LevelCandidate {
+  const double* dist;
+  const double* cumulative;  // inclusive scan of the sorted masses
+  double total, tie;
+  std::uint64_t count;
+  IVA_HD double operator()(std::uint64_t k) const {
+    const bool last = k + 1 == count;
+    return kernels::level_candidate(dist[k], total - cumulative[k], last ? 0.0 : dist[k + 1], last, tie);
+  }
+};
+
+struct MinDouble {
+  IVA_HD double operator()(double a, double b) const { return a < b ? a : b; }
+};
+
+/// min{e >= 0 : Prob(d > e) <= e} of the `count` points in dist/mass (the CPU's
+/// smallest_exceedance_level after the same removal).
+double level_of(thrust::device_vector<double>& dist, thrust::device_vector<double>& mass,
+                thrust::device_vector<double>& cum, std::uint64_t count, double tie) {
+  auto first = thrust::make_zip_iterator(thrust::make_tuple(dist.begin(), mass.begin()));
+  const auto kept = static_cast<std::uint64_t>(
+      thrust::remove_if(thrust::device, first, first + static_cast<std::ptrdiff_t>(count), IsDropped()) - first);
+  if (kept == 0) return 0.0;
+  thrust::sort_by_key(thrust::device, dist.begin(), dist.begin() + static_cast<std::ptrdiff_t>(kept), mass.begin());
+  thrust::inclusive_scan(thrust::device, mass.begin(), mass.begin() + static_cast<std::ptrdiff_t>(kept), cum.begin());
+  const double total = cum[kept - 1];
+  const double d0 = dist[0];
+  const LevelCandidate cand{raw(dist), raw(cum), total, tie, kept};
+  const double level = thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::uint64_t>(0),
+                                                thrust::counting_iterator<std::uint64_t>(kept), cand, HUGE_VAL,
+                                                MinDouble());
+  return std::fmin(level, kernels::level_before_first(d0, total, tie));
+}
+
+}  // namespace
+
+bool table_measures(const PosteriorTable& t, bool support_only, double tie, std::vector<std::vector<double>>& norm,
+                    std::vector<std::vector<double>>& score_gain, std::vector<std::vector<double>>& theorem1_sum,
+                    std::vector<std::vector<double>>& variation, std::vector<double>& informational_size) {
+  const int n = t.buyers(), states = t.states;
+  std::uint64_t max_others = 0;
+  for (int i = 0; i < n; ++i) max_others = std::max<std::uint64_t>(max_others, t.profiles / t.signals[i]);
+  const std::uint64_t resident_bytes = t.resident ? 0 : sizeof(double) * t.profiles * (states + 1);
+  std::size_t free_b = 0, total_b = 0;
+  memory_info(free_b, total_b);
+  if (resident_bytes + sizeof(double) * 3 * max_others + (std::uint64_t(64) << 20) > free_b) return false;
+  return guarded("the information measures", [&] {
+    thrust::device_vector<double> up_post, up_marg;
+    const double *d_post = nullptr, *d_marg = nullptr;
+    if (t.resident) {
+      d_post = raw(t.resident->posterior);
+      d_marg = raw(t.resident->marginal);
+    } else {
+      up_post = upload(t.posterior.data(), t.posterior.size(), "posterior table");
+      up_marg = upload(t.marginal.data(), t.marginal.size(), "profile marginals");
+      d_post = raw(up_post);
+      d_marg = raw(up_marg);
+    }
+    thrust::device_vector<double> dist = allocate<double>(max_others, "distances");
+    thrust::device_vector<double> mass = allocate<double>(max_others, "masses");
+    thrust::device_vector<double> cum = allocate<double>(max_others, "mass scan");
+    norm.assign(n, {});
+    score_gain.assign(n, {});
+    theorem1_sum.assign(n, {});
+    variation.assign(n, {});
+    informational_size.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) {
+      const int k = t.signals[i];
+      const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
+      const thrust::counting_iterator<std::uint64_t> first(0), last(others);
+      norm[i].assign(k, 0.0);
+      for (int bi = 0; bi < k; ++bi) {
+        const SquaredConditional sq{d_marg, stride, k, bi, t.signal_marginal[i][bi]};
+        norm[i][bi] = std::sqrt(thrust::transform_reduce(thrust::device, first, last, sq, 0.0, thrust::plus<double>()));
+      }
+      score_gain[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+      theorem1_sum[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+      variation[i].assign(static_cast<std::size_t>(k) * k, 0.0);
+      double nu = 0.0;
+      for (int pair = 0; pair < k * k; ++pair) {
+        const int bi = pair / k, ri = pair % k;
+        if (bi == ri) continue;
+        const PairTerms terms{d_post, d_marg, states, k, stride, bi, ri, t.signal_marginal[i][bi],
+                              t.signal_marginal[i][ri], norm[i][bi], norm[i][ri], tie, support_only, raw(dist),
+                              raw(mass)};
+        const PairSums sums = thrust::transform_reduce(thrust::device, first, last, terms, PairSums{0.0, 0.0, 0.0},
+                                                       AddPairSums());
+        score_gain[i][pair] = sums.score;
+        theorem1_sum[i][pair] = sums.theorem1;
+        variation[i][pair] = sums.variation;
+        nu = std::fmax(nu, level_of(dist, mass, cum, others, tie));
+      }
+      informational_size[i] = nu;
+    }
+    return true;
+  });
+}
+
+}  // namespace ivassign::device

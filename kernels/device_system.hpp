@@ -1,0 +1,23 @@
+// kernels/device_system.hpp — host-only interface to the device path (no Thrust or CUDA types).
+//
+// The device code (kernels/device_*.cu) is one Thrust source compiled for one of two device
+// systems: CUDA (nvcc, the GPU) or Thrust's OpenMP system (the host compiler, CPU threads, no GPU),
+// chosen by CMake's IVASSIGN_DEVICE. These functions exist only in builds with a device path
+// (IVASSIGN_HAVE_DEVICE); src/common/backend.cpp answers for builds without one.
+#pragma once
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+namespace ivassign::device {
+
+/// "cuda" or "omp-device": the device system this build compiled.
+const char* system_name();
+/// Usable devices: the GPUs for CUDA (0 when the driver or device is missing; never throws), 1 for OpenMP.
+int count();
+/// What the device is ("NVIDIA H100 ..., 81559 MiB, sm_90" or "Thrust OpenMP device system, 16 threads").
+std::string description();
+/// Free and total device memory in bytes (host memory for the OpenMP system).
+void memory_info(std::size_t& free_bytes, std::size_t& total_bytes);
+
+}  // namespace ivassign::device

@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# One-shot GPU check: on a machine with an NVIDIA GPU, build the CUDA device path for that GPU (or
+# use the binaries that scripts/gpu-carry.sh prepared in device-carry/), run every device test,
+# run compute-sanitizer (memcheck, racecheck, synccheck) over them, then the GPU-against-CPU
+# benchmark rows in the same run, and write one markdown table to OUT.md (default gpu-check.md).
+# Without a GPU it prints "no GPU: nothing to check" and exits 0.
+#   bash scripts/gpu-check.sh [OUT.md]
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out="${1:-gpu-check.md}"
+if ! command -v nvidia-smi >/dev/null 2>&1 || ! nvidia-smi -L >/dev/null 2>&1; then
+  echo "no GPU: nothing to check"
+  exit 0
+fi
+gpu=$(nvidia-smi --query-gpu=name,memory.total,compute_cap --format=csv,noheader | head -1)
+arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d ' .')
+if [ -x device-carry/ivassign_tests ]; then
+  bin=device-carry
+  export LD_LIBRARY_PATH="$PWD/device-carry/lib:${LD_LIBRARY_PATH:-}"
+  how="prebuilt by scripts/gpu-carry.sh ($(cat device-carry/ARCH 2>/dev/null || echo '?'))"
+else
+  IVASSIGN_BUILD_DIR=build-gpu bash scripts/build.sh -DIVASSIGN_DEVICE=CUDA -DCMAKE_CUDA_ARCHITECTURES="$arch" >/dev/null
+  mkdir -p build-gpu/carry && cp build-gpu/tests/ivassign_tests build-gpu/bench/bench_posterior build-gpu/bench/bench_solvers build-gpu/carry/
+  bin=build-gpu/carry
+  how="built here for sm_$arch"
+fi
+filter='*Backends*:*Device*:SwapScoring.*'
+rows=()
+row() { rows+=("| $1 | $2 | $3 |"); }
+status=0
+if "$bin/ivassign_tests" --gtest_filter="$filter" > gpu-tests.log 2>&1; then
+  row "device tests ($filter)" "pass" "$(grep -c '^\[       OK \]' gpu-tests.log) passed, $(grep -c '^\[  SKIPPED \]' gpu-tests.log) skipped"
+else
+  row "device tests ($filter)" "FAIL" "see gpu-tests.log"; status=1
+fi
+if command -v compute-sanitizer >/dev/null 2>&1; then
+  for tool in memcheck racecheck synccheck; do
+    if compute-sanitizer --tool "$tool" --error-exitcode 9 "$bin/ivassign_tests" --gtest_filter="$filter" > "gpu-$tool.log" 2>&1; then
+      row "compute-sanitizer $tool" "clean" "$(grep -m1 'ERROR SUMMARY' "gpu-$tool.log" | tr -d '=')"
+    else
+      row "compute-sanitizer $tool" "FAIL" "see gpu-$tool.log"; status=1
+    fi
+  done
+else
+  row "compute-sanitizer" "missing" "not on PATH"
+fi
+"$bin/bench_posterior" --benchmark_filter='Copy|Tensor|InformationalSize' > gpu-bench-posterior.log 2>&1
+"$bin/bench_solvers" --benchmark_filter='SwapScoring' > gpu-bench-solvers.log 2>&1
+while IFS= read -r line; do row "bench_posterior" "ratio" "$line"; done < <(grep -E '/ ' gpu-bench-posterior.log)
+while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; done < <(grep -E '^BM_' gpu-bench-posterior.log gpu-bench-solvers.log | cut -d: -f2-)
+{
+  echo "### GPU check $(date -u +%Y-%m-%d), $gpu ($how)"
+  echo
+  echo "| check | result | detail |"
+  echo "| --- | --- | --- |"
+  printf '%s\n' "${rows[@]}"
+} > "$out"
+cat "$out"
+exit $status
