@@ -5,7 +5,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -27,16 +26,6 @@ struct GvcgArgs {
   int stages = 1, threads = 0;
   bool all_profiles = false;
 };
-
-/// The library names its option fields; the CLI names the flags that set them.
-std::string with_gvcg_flags(std::string message) {
-  const std::pair<const char*, const char*> names[] = {{"GvcgOptions::profiles:", "--profile:"},
-                                                       {"GvcgOptions::stages = 2", "--stages 2"}};
-  for (const auto& [field, flag] : names)
-    for (std::size_t at = message.find(field); at != std::string::npos; at = message.find(field, at))
-      message.replace(at, std::string(field).size(), flag);
-  return message;
-}
 
 void run_gvcg_command(const GvcgArgs& a) {
   check_threads(a.threads);
@@ -67,13 +56,7 @@ void run_gvcg_command(const GvcgArgs& a) {
     o.profiles.push_back(parse_int_list(a.profile, "--profile"));
   }
   const SocialProblem p = load_social_problem(a.problem);
-  GvcgResult result;
-  try {
-    result = run_gvcg(p, o);
-  } catch (const InputError& e) {
-    throw InputError(with_gvcg_flags(e.what()));
-  }
-  emit(gvcg_report_json(result), a.out);
+  emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
 }
 
 struct AuditArgs {

@@ -7,11 +7,31 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
 
 namespace ivassign::cli {
+
+namespace {
+
+/// The one table of library text -> command-line text, replaced wherever it occurs, in this order.
+constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
+    // gvcg
+    {"GvcgOptions::profiles:", "--profile:"},
+    {"GvcgOptions::stages = 2", "--stages 2"},
+};
+
+}  // namespace
+
+std::string with_flag_names(std::string message) {
+  for (const auto& [library, flag] : kFlagNames)
+    for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + flag.size()))
+      message.replace(at, library.size(), flag);
+  return message;
+}
 
 void emit(std::string text, const std::string& out_path) {
   if (out_path.empty()) {
