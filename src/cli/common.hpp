@@ -22,7 +22,7 @@ void emit(std::string text, const std::string& out_path);
 
 /// Adds `--backend cpu|cuda|auto` bound to `target` (default auto).
 void add_backend_option(CLI::App& cmd, std::string& target);
-/// Parses a --backend value (throws InputError).
+/// Parses a --backend value (throws InputError naming the value; main() names the flag).
 Backend backend_from_option(const std::string& text);
 
 /// Parses "0,1,2" into integers; throws InputError naming the option.

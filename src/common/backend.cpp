@@ -36,10 +36,10 @@ Backend resolve_backend(Backend requested) {
   if (requested == Backend::Cpu) return Backend::Cpu;
   if (requested == Backend::Auto) return cuda_available() ? Backend::Cuda : Backend::Cpu;
   if (!cuda_compiled())
-    throw Error("backend cuda: this build has no CUDA backend (configure with -DIVASSIGN_CUDA=ON), use --backend cpu");
+    throw Error("backend cuda: this build has no CUDA backend (configure with -DIVASSIGN_CUDA=ON), use Backend::Cpu");
   if (!cuda_available())
     throw Error("backend cuda: no usable CUDA device on this machine (" + cuda_device_description() +
-                "), use --backend cpu");
+                "), use Backend::Cpu");
   return Backend::Cuda;
 }
 
@@ -56,7 +56,7 @@ Backend parse_backend(const std::string& text) {
   if (text == "cpu") return Backend::Cpu;
   if (text == "cuda") return Backend::Cuda;
   if (text == "auto") return Backend::Auto;
-  throw InputError("--backend: '" + text + "' is not one of cpu, cuda, auto");
+  throw InputError("backend '" + text + "' is not one of cpu, cuda, auto");
 }
 
 }  // namespace ivassign
