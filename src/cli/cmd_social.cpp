@@ -68,6 +68,8 @@ void run_audit_command(const AuditArgs& a) {
   check_threads(a.threads);
   SocialProblem p = load_social_problem(a.problem);
   if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
+  if (!p.has_mechanism)
+    throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
   emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), a.threads)), a.out);
 }
 
@@ -81,6 +83,9 @@ void run_epic_command(const EpicArgs& a) {
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
   const SocialProblem p = load_social_problem(a.problem);
+  if (a.rule == "mechanism" && !p.has_mechanism)
+    throw InputError("mechanism: required key is missing (--rule mechanism needs the problem's own mechanism; use "
+                     "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
   emit(epic_report_json(check_epic(p, rule, a.threads), p.agents), a.out);
 }

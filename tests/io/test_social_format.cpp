@@ -785,5 +785,24 @@ TEST(SocialCli, OptionsAreNamedByTheirFlags) {
   }
 }
 
+TEST(SocialCli, NoMechanismToAuditAdvisesFlagsThatWork) {
+  const std::string dir = test::temp_dir();
+  const std::string tr = dir + "/trade.json";  // no mechanism in the file
+  write_text(tr, trade().dump());
+  auto r = test::run_cli("audit '" + tr + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("mechanism: required key is missing"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("give --mechanism FILE)"), std::string::npos) << r.err;
+  const json none = {{"outcome", std::vector<int>(25, 0)}, {"transfers", std::vector<std::vector<double>>(25, {0.0, 0.0})}};
+  write_text(dir + "/none.json", none.dump());
+  r = test::run_cli("audit '" + tr + "' --mechanism '" + dir + "/none.json'");  // the advice, as written
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_cli("epic '" + tr + "' --rule mechanism");  // epic has no --mechanism
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("use --rule efficient)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("--mechanism"), std::string::npos) << r.err;
+  EXPECT_EQ(test::run_cli("epic '" + tr + "' --rule efficient").exit_code, 0);
+}
+
 }  // namespace
 }  // namespace ivassign

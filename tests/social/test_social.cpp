@@ -215,6 +215,11 @@ TEST(SocialGenerate, BadOptionsNameTheFieldOrParameterNotAFlag) {
   EXPECT_EQ(what.rfind("generate social exchange: r = 1 gives", 0), 0u) << what;
   what = input_error([] { generate_social_public_good(3, 0.5, 3, -1.0); });
   EXPECT_EQ(what, "generate social public-good: cost = -1 is out of range [0, 1e+12]");
+  // the problem's own mechanism: the advice names the library's loader
+  const SocialProblem trade = generate_social_trade(0.5, 3);
+  what = input_error([&] { problem_mechanism(trade); });
+  EXPECT_NE(what.find("load one with load_social_mechanism"), std::string::npos) << what;
+  EXPECT_EQ(what.find("--"), std::string::npos) << what;
 }
 
 // ---- properties on random problems -----------------------------------------------------------
