@@ -4,7 +4,8 @@
 // The subclasses say what kind of failure it is, and the command-line tool maps them to exit codes
 // (cli.md): InputError -> 2 (bad input or usage), ResourceError -> 3 (memory, time limit with no
 // feasible answer), anything else -> 1. Messages are written for the user: they name the key, the
-// index and the rule that was broken, or the bytes needed and available.
+// index and the rule that was broken, or the bytes needed and available. An option is named by its
+// field (SpectrumOptions::buyers), never by a command-line flag: the tool prints its flags instead.
 //
 //   try { auto inst = ivassign::load_instance("market.json"); }
 //   catch (const ivassign::InputError& e) { std::cerr << e.what() << "\n"; }

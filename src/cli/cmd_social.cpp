@@ -5,7 +5,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -27,16 +26,6 @@ struct GvcgArgs {
   int stages = 1, threads = 0;
   bool all_profiles = false;
 };
-
-/// The library names its option fields; the CLI names the flags that set them.
-std::string with_gvcg_flags(std::string message) {
-  const std::pair<const char*, const char*> names[] = {{"GvcgOptions::profiles:", "--profile:"},
-                                                       {"GvcgOptions::stages = 2", "--stages 2"}};
-  for (const auto& [field, flag] : names)
-    for (std::size_t at = message.find(field); at != std::string::npos; at = message.find(field, at))
-      message.replace(at, std::string(field).size(), flag);
-  return message;
-}
 
 void run_gvcg_command(const GvcgArgs& a) {
   check_threads(a.threads);
@@ -68,13 +57,7 @@ void run_gvcg_command(const GvcgArgs& a) {
     o.profiles.push_back(parse_int_list(a.profile, "--profile"));
   }
   const SocialProblem p = load_social_problem(a.problem);
-  GvcgResult result;
-  try {
-    result = run_gvcg(p, o);
-  } catch (const InputError& e) {
-    throw InputError(with_gvcg_flags(e.what()));
-  }
-  emit(gvcg_report_json(result), a.out);
+  emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
 }
 
 /// audit and epic run on the CPU: a device asked for is refused, never replaced silently.
@@ -94,6 +77,8 @@ void run_audit_command(const AuditArgs& a) {
   require_cpu("audit", a.backend);
   SocialProblem p = load_social_problem(a.problem);
   if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
+  if (!p.has_mechanism)
+    throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
   emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), a.threads)), a.out);
 }
 
@@ -108,6 +93,9 @@ void run_epic_command(const EpicArgs& a) {
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
   const SocialProblem p = load_social_problem(a.problem);
+  if (a.rule == "mechanism" && !p.has_mechanism)
+    throw InputError("mechanism: required key is missing (--rule mechanism needs the problem's own mechanism; use "
+                     "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
   emit(epic_report_json(check_epic(p, rule, a.threads), p.agents), a.out);
 }

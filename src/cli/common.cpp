@@ -7,11 +7,68 @@
 #include <cstdio>
 #include <iostream>
 #include <sstream>
+#include <string_view>
+#include <utility>
 
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
 
 namespace ivassign::cli {
+
+namespace {
+
+/// The one table of library text -> command-line text, replaced wherever it occurs, in this order (advice first:
+/// it mentions fields). An advice row is printed only by commands that have the flags it names, and the advice
+/// works there as written (tests Cli.*, CheckCli.*, SocialCli.*).
+constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
+    // advice: `mechanism` refuses delta.exact (`check` computes it only when affordable); `check` refuses delta
+    // exact; an infinite delta (mechanism, check); no CUDA device (the commands with --backend)
+    {"set MechanismOptions::compute_exact_delta = false with MechanismOptions::delta_mode = Theorem1 or Value",
+     "use --delta theorem1 --no-exact-delta, or --delta VALUE --no-exact-delta"},
+    {"set MechanismOptions::delta_mode = Theorem1 or Value", "check with --delta theorem1 or --delta VALUE"},
+    {"set MechanismOptions::delta_mode = Value with a delta_value", "choose --delta VALUE"},
+    {"use Backend::Cpu", "use --backend cpu"},
+    // values (parse_solver_kind, parse_backend)
+    {"solver '", "--solver: '"},
+    {"backend '", "--backend: '"},
+    // gvcg
+    {"GvcgOptions::profiles:", "--profile:"},
+    {"GvcgOptions::stages = 2", "--stages 2"},
+    // generate spectrum
+    {"SpectrumOptions::buyers", "--buyers"},
+    {"SpectrumOptions::licences", "--licences"},
+    {"SpectrumOptions::states", "--states"},
+    {"SpectrumOptions::signals", "--signals"},
+    {"SpectrumOptions::national_share", "--national-share"},
+    {"SpectrumOptions::accuracy_min", "--accuracy-min"},
+    {"SpectrumOptions::accuracy_max", "--accuracy-max"},
+    {"SpectrumOptions::interference", "--interference"},
+    {"SpectrumOptions::density", "--density"},
+    {"SpectrumOptions::reserve", "--reserve"},
+    // generate social auction, and the parameters of the other generators
+    {"SocialAuctionOptions::agents", "--agents"},
+    {"SocialAuctionOptions::states", "--states"},
+    {"SocialAuctionOptions::utility_types", "--utility-types"},
+    {"SocialAuctionOptions::rho", "--rho"},
+    {"SocialAuctionOptions::max_value", "--max-value"},
+    {"SocialAuctionOptions::utilities", "--utilities"},
+    {"generate social exchange: r =", "generate social exchange: --r ="},
+    {"generate social trade: a =", "generate social trade: --a ="},
+    {"generate social trade: grid =", "generate social trade: --grid ="},
+    {"generate social public-good: agents =", "generate social public-good: --agents ="},
+    {"generate social public-good: a =", "generate social public-good: --a ="},
+    {"generate social public-good: grid =", "generate social public-good: --grid ="},
+    {"generate social public-good: cost =", "generate social public-good: --cost ="},
+};
+
+}  // namespace
+
+std::string with_flag_names(std::string message) {
+  for (const auto& [library, flag] : kFlagNames)
+    for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + flag.size()))
+      message.replace(at, library.size(), flag);
+  return message;
+}
 
 void emit(std::string text, const std::string& out_path) {
   if (out_path.empty()) {
@@ -38,7 +95,7 @@ Backend backend_from_option(const std::string& text) {
     if (b != Backend::Auto) resolve_backend(b);  // a device this build or machine lacks: exit 2 before any work
     return b;
   } catch (const Error& e) {
-    throw InputError(std::string("--backend ") + text + ": " + e.what());
+    throw InputError(std::string("--") + e.what());  // "backend cuda: ..." names the flag's value
   }
 }
 

@@ -12,12 +12,17 @@
 
 namespace ivassign::cli {
 
+/// A library error message as the command line prints it: the library names the option fields and parameters it
+/// was given (SpectrumOptions::buyers) and advises library settings; the command line names the flags that set
+/// them (--buyers) and advises flags. main() passes every error message it prints through this.
+std::string with_flag_names(std::string message);
+
 /// Writes `text` (plus a newline) to `out_path`, or to stdout when it is empty.
 void emit(std::string text, const std::string& out_path);
 
 /// Adds `--backend cpu|cuda|auto` bound to `target` (default auto).
 void add_backend_option(CLI::App& cmd, std::string& target);
-/// Parses a --backend value (throws InputError).
+/// Parses a --backend value (throws InputError naming the value; main() names the flag).
 Backend backend_from_option(const std::string& text);
 
 /// Parses "0,1,2" into integers; throws InputError naming the option.

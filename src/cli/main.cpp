@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
+#include "cli/common.hpp"
 #include "ivassign/error.hpp"
 
 int main(int argc, char** argv) {
@@ -30,17 +31,17 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     const int code = app.exit(e);  // prints help or the usage error
     return code == 0 ? 0 : 2;
-  } catch (const ivassign::InputError& e) {
-    std::cerr << "ivassign: error: " << e.what() << "\n";
+  } catch (const ivassign::InputError& e) {  // the library names its option fields; the messages name the flags
+    std::cerr << "ivassign: error: " << ivassign::cli::with_flag_names(e.what()) << "\n";
     return 2;
   } catch (const ivassign::ResourceError& e) {
-    std::cerr << "ivassign: resource error: " << e.what() << "\n";
+    std::cerr << "ivassign: resource error: " << ivassign::cli::with_flag_names(e.what()) << "\n";
     return 3;
   } catch (const std::bad_alloc&) {
     std::cerr << "ivassign: resource error: out of memory\n";
     return 3;
   } catch (const std::exception& e) {
-    std::cerr << "ivassign: error: " << e.what() << "\n";
+    std::cerr << "ivassign: error: " << ivassign::cli::with_flag_names(e.what()) << "\n";
     return 1;
   }
   return 0;

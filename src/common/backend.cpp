@@ -70,15 +70,15 @@ Backend resolve_backend(Backend requested) {
     case Backend::Auto: return cuda_available() ? Backend::Device : Backend::Cpu;
     case Backend::Cuda:
       if (!cuda_compiled())
-        throw InputError("backend cuda: " + cuda_device_description() + "; ask for the cpu backend (or device)");
+        throw InputError("backend cuda: " + cuda_device_description() + "; use Backend::Cpu (or Backend::Device)");
       break;
     case Backend::Device:
-      if (!device_compiled()) throw InputError("backend device: " + device_description() + "; ask for the cpu backend");
+      if (!device_compiled()) throw InputError("backend device: " + device_description() + "; use Backend::Cpu");
       break;
   }
   if (!device_available())
     throw InputError("backend " + to_string(requested) + ": no usable device on this machine (" + device_description() +
-                     "); ask for the cpu backend");
+                     "); use Backend::Cpu");
   return Backend::Device;
 }
 

@@ -29,10 +29,11 @@ struct Rng {
 /// Money and proximity values are published to 1e-4: shorter files, the same economics.
 double tidy(double v) { return std::round(v * 1e4) / 1e4; }
 
-void check_range(const char* name, double v, double lo, double hi) {
+/// `field` of SpectrumOptions must lie in [lo, hi].
+void check_range(const char* field, double v, double lo, double hi) {
   if (!(v >= lo && v <= hi))
-    throw InputError(std::string("generate spectrum: --") + name + " = " + std::to_string(v) + " is out of range [" +
-                     std::to_string(lo) + ", " + std::to_string(hi) + "]");
+    throw InputError(std::string("generate spectrum: SpectrumOptions::") + field + " = " + std::to_string(v) +
+                     " is out of range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
 }
 
 void check_spectrum_options(const SpectrumOptions& o, int K) {
@@ -40,9 +41,9 @@ void check_spectrum_options(const SpectrumOptions& o, int K) {
   check_range("licences", o.licences, 1, 100000);
   check_range("states", o.states, 1, 64);
   check_range("signals", K, 1, 64);
-  check_range("national-share", o.national_share, 0, 1);
-  check_range("accuracy-min", o.accuracy_min, 0, 1);
-  check_range("accuracy-max", o.accuracy_max, o.accuracy_min, 1);
+  check_range("national_share", o.national_share, 0, 1);
+  check_range("accuracy_min", o.accuracy_min, 0, 1);
+  check_range("accuracy_max", o.accuracy_max, o.accuracy_min, 1);
   check_range("interference", o.interference, 0, 10);
   check_range("density", o.density, 0, 1);
   check_range("reserve", o.reserve, 0, 10);

@@ -197,8 +197,8 @@ MechanismOptions check_mechanism_options(const Instance& in, const CheckOptions&
   mopt.compute_exact_delta = exact;
   if (!exact && mopt.delta_mode == DeltaMode::Exact)
     throw InputError("delta.exact solves the assignment on every signal profile and for every stage-1 lie, too much work here "
-                     "(MechanismOptions::max_exact_profiles, max_exact_work); check with --delta theorem1 "
-                     "or --delta VALUE (stage 1 is then checked against the Theorem 1 condition)");
+                     "(MechanismOptions::max_exact_profiles, max_exact_work); set MechanismOptions::delta_mode = "
+                     "Theorem1 or Value (stage 1 is then checked against the Theorem 1 condition)");
   return mopt;
 }
 

@@ -191,7 +191,7 @@ ReplicaRow replica_row(const Instance& base, int n, const ReplicaOptions& opt, c
 ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
   require_symmetric(base);
   if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
-  if (opt.sizes.empty()) throw InputError("replica: --sizes is empty");
+  if (opt.sizes.empty()) throw InputError("replica: ReplicaOptions::sizes is empty");
   if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
   ReplicaReport rep;
   rep.base = base.name;

@@ -87,7 +87,8 @@ void check_exact_delta_affordable(const Instance& in, const MechanismOptions& op
                                                          : std::to_string(exact_delta_work(in))) +
                      ", limits " + std::to_string(options.max_exact_profiles) + " profiles and " +
                      std::to_string(options.max_exact_work) +
-                     " solves, a QAP counting 256); use --delta theorem1 or --delta VALUE with --no-exact-delta");
+                     " solves, a QAP counting 256); set MechanismOptions::compute_exact_delta = false with "
+                     "MechanismOptions::delta_mode = Theorem1 or Value");
 }
 
 // The measure options of the mechanism: its backend, and its threads unless the measures set their own.
@@ -241,7 +242,7 @@ void choose_delta(const MechanismOptions& options, MechanismReport& report) {
   }
   if (!std::isfinite(report.delta_used))
     throw InputError("delta." + to_string(options.delta_mode) + " is infinite for this prior (a lie with zero score gain "
-                     "moves the posterior); choose --delta VALUE");
+                     "moves the posterior); set MechanismOptions::delta_mode = Value with a delta_value");
 }
 
 // Copies the truthful outcome (matching, VCG, solver) into a report row.

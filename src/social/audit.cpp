@@ -59,7 +59,9 @@ std::vector<int> profile_vector(const PosteriorTable& tb, std::uint64_t t) {
 }  // namespace
 
 SocialMechanism problem_mechanism(const SocialProblem& p) {
-  if (!p.has_mechanism) throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
+  if (!p.has_mechanism)
+    throw InputError("mechanism: required key is missing (the problem has no mechanism; load one with "
+                     "load_social_mechanism)");
   return {p.mechanism_outcome, p.mechanism_transfers};
 }
 

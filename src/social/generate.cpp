@@ -16,9 +16,10 @@ std::string fmt(double v) {
   return ss.str();
 }
 
+/// `name` (a SocialAuctionOptions field or a generator's parameter) must lie in [lo, hi].
 void check_range(const std::string& name, double v, double lo, double hi, const std::string& command) {
   if (!(v >= lo && v <= hi))
-    throw InputError("generate social " + command + ": --" + name + " = " + fmt(v) + " is out of range [" + fmt(lo) +
+    throw InputError("generate social " + command + ": " + name + " = " + fmt(v) + " is out of range [" + fmt(lo) +
                      ", " + fmt(hi) + "]");
 }
 
@@ -56,13 +57,14 @@ SocialProblem grid_problem(int agents, int grid, const std::vector<std::string>&
 
 SocialProblem generate_social_auction(const SocialAuctionOptions& o) {
   const std::string cmd = "auction";
-  check_range("agents", o.agents, 1, 16, cmd);
-  check_range("states", o.states, 1, 16, cmd);
-  check_range("utility-types", o.utility_types, 1, 16, cmd);
-  check_range("rho", o.rho, 0.0, 1.0, cmd);
+  check_range("SocialAuctionOptions::agents", o.agents, 1, 16, cmd);
+  check_range("SocialAuctionOptions::states", o.states, 1, 16, cmd);
+  check_range("SocialAuctionOptions::utility_types", o.utility_types, 1, 16, cmd);
+  check_range("SocialAuctionOptions::rho", o.rho, 0.0, 1.0, cmd);
   if (o.states == 1 && o.rho != 1.0)
-    throw InputError("generate social auction: --rho must be 1 with one state (the signal is the state)");
-  check_range("max-value", o.max_value, 0.0, 1e12, cmd);
+    throw InputError("generate social auction: SocialAuctionOptions::rho must be 1 with one state (the signal is the "
+                     "state)");
+  check_range("SocialAuctionOptions::max_value", o.max_value, 0.0, 1e12, cmd);
   const int n = o.agents, m = o.states, U = o.utility_types, K = m * U;
   const auto un = static_cast<std::size_t>(n), um = static_cast<std::size_t>(m), uU = static_cast<std::size_t>(U);
   std::vector<double> w = o.utilities;
@@ -70,13 +72,13 @@ SocialProblem generate_social_auction(const SocialAuctionOptions& o) {
     SplitMix64 rng{o.seed * 0x2545F4914F6CDD1DULL + 29};
     for (std::size_t k = 0; k < un * um * uU; ++k) w.push_back(std::round(rng.uniform() * o.max_value * 1e3) / 1e3);
   } else if (w.size() != un * um * uU) {
-    throw InputError("generate social auction: --utilities has " + std::to_string(w.size()) +
-                     " numbers, expected agents * states * utility-types = " + std::to_string(un * um * uU));
+    throw InputError("generate social auction: SocialAuctionOptions::utilities has " + std::to_string(w.size()) +
+                     " numbers, expected agents * states * utility_types = " + std::to_string(un * um * uU));
   }
   for (std::size_t k = 0; k < w.size(); ++k)
     if (!(w[k] >= 0.0 && std::isfinite(w[k])))
-      throw InputError("generate social auction: --utilities entry " + std::to_string(k) + " = " + fmt(w[k]) +
-                       " must be a finite number >= 0");
+      throw InputError("generate social auction: SocialAuctionOptions::utilities entry " + std::to_string(k) + " = " +
+                       fmt(w[k]) + " must be a finite number >= 0");
 
   SocialProblem p;
   p.name = "auction-rho" + fmt(o.rho) + "-u" + std::to_string(U) + "-s" + std::to_string(o.seed);
@@ -121,7 +123,7 @@ SocialProblem generate_social_auction(const SocialAuctionOptions& o) {
 
 SocialProblem generate_social_exchange(double r) {
   check_range("r", r, 0.0, 1.0, "exchange");
-  if (r == 1.0) throw InputError("generate social exchange: --r = 1 gives types of probability 0; use r < 1");
+  if (r == 1.0) throw InputError("generate social exchange: r = 1 gives types of probability 0; use r < 1");
   SocialProblem p;
   p.name = "exchange-r" + fmt(r);
   p.agents = 3;

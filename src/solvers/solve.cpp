@@ -124,7 +124,7 @@ SolverKind parse_solver_kind(const std::string& text) {
   if (text == "exact" || text == "branch-and-bound") return SolverKind::BranchAndBound;
   if (text == "heuristic" || text == "tabu") return SolverKind::Tabu;
   if (text == "descent" || text == "local-search") return SolverKind::Descent;
-  throw InputError("--solver: '" + text + "' is not one of auto, exact, heuristic, descent, lap, enumerate");
+  throw InputError("solver '" + text + "' is not one of auto, exact, heuristic, descent, lap, enumerate");
 }
 
 std::string to_string(SolveStatus s) {

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ivassign/backend.hpp"
 #include "test_support.hpp"
 
 namespace ivassign {
@@ -43,6 +44,39 @@ TEST(Cli, UsageErrorsExitWith2) {
   EXPECT_EQ(r.exit_code, 2);
   r = test::run_cli("mechanism " + toy + " --backend gpu");
   EXPECT_EQ(r.exit_code, 2);
+}
+
+TEST(Cli, LibraryErrorsNameTheFlags) {
+  const std::string toy = "'" + test::examples_dir() + "/toy-2x2.json'";
+  auto r = test::run_cli("mechanism " + toy + " --solver simplex");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("ivassign: error: --solver: 'simplex' is not one of auto,"), std::string::npos) << r.err;
+  r = test::run_cli("qap '" + test::shared_dir() + "/data/qaplib/nug12.dat' --solver simplex");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--solver: 'simplex'"), std::string::npos) << r.err;
+  if (!cuda_available()) {
+    r = test::run_cli("mechanism " + toy + " --backend cuda");
+    EXPECT_EQ(r.exit_code, 2);  // a backend this build or machine lacks is a usage error
+    EXPECT_NE(r.err.find("--backend cuda: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("; use --backend cpu"), std::string::npos) << r.err;
+    EXPECT_EQ(test::run_cli("mechanism " + toy + " --backend cpu").exit_code, 0);  // the advice, as written
+  }
+}
+
+TEST(Cli, InfiniteDeltaTheorem1AdvisesAFlagThatWorks) {
+  // one buyer: no one else's report to score, but the own signal moves the posterior
+  const std::string path = test::temp_dir() + "/one.json";
+  std::ofstream(path) << R"({"format": "ivassign/1", "states": 2, "buyers": 1, "sellers": 1, "signals": [2],
+    "prior": {"joint": [0.4, 0.1, 0.1, 0.4]}, "valuations": [[[6]], [[2]]], "costs": [[[1]], [[1]]],
+    "observed": [0]})";
+  for (const char* cmd : {"mechanism", "check"}) {
+    auto r = test::run_cli(std::string(cmd) + " " + path + " --quiet --delta theorem1");
+    EXPECT_EQ(r.exit_code, 2) << cmd;
+    EXPECT_NE(r.err.find("delta.theorem1 is infinite for this prior"), std::string::npos) << cmd << ": " << r.err;
+    EXPECT_NE(r.err.find("; choose --delta VALUE\n"), std::string::npos) << cmd << ": " << r.err;
+    r = test::run_cli(std::string(cmd) + " " + path + " --quiet --delta 0.5");  // the advice, as written
+    EXPECT_EQ(r.exit_code, 0) << cmd << ": " << r.err;
+  }
 }
 
 TEST(Cli, OutWritesTheReportToAFile) {
@@ -98,7 +132,10 @@ TEST(Cli, LargeConditionallyIndependentMarketRunsWithoutTheTensor) {
   std::ofstream(dir + "/large.json") << doc.dump();
   auto r = test::run_cli("mechanism " + dir + "/large.json");
   EXPECT_EQ(r.exit_code, 2) << "delta.exact over 3^40 profiles is refused";
-  EXPECT_NE(r.err.find("--no-exact-delta"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("; use --delta theorem1 --no-exact-delta, or --delta VALUE --no-exact-delta\n"),
+            std::string::npos)
+      << r.err;
+  EXPECT_EQ(test::run_cli("mechanism " + dir + "/large.json --delta 0.5 --no-exact-delta").exit_code, 0);
   r = test::run_cli("mechanism " + dir + "/large.json --delta theorem1 --no-exact-delta");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const auto rep = nlohmann::json::parse(r.out);

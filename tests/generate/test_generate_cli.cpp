@@ -54,6 +54,10 @@ TEST(GenerateCli, BadOptionsAreNamedAndNothingIsWritten) {
   r = test::run_cli("generate spectrum --buyers 5 --licences 5 --density 2 --out " + dir + "/x.json");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--density"), std::string::npos) << r.err;
+  r = test::run_cli("generate spectrum --buyers 5 --licences 5 --accuracy-max 0.3 --out " + dir + "/x.json");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("generate spectrum: --accuracy-max = 0.3"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("SpectrumOptions"), std::string::npos) << r.err;
   r = test::run_cli("generate spectrum --buyers 5 --licences 5");  // --out is required
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_FALSE(std::ifstream(dir + "/x.json").good());

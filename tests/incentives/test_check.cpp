@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
 #include "ivassign/incentives.hpp"
 #include "ivassign/io.hpp"
 #include "random_instance.hpp"
@@ -165,6 +166,44 @@ TEST(CheckCli, ReportAndPlots) {
   r = test::run_cli("replica --base '" + test::examples_dir() + "/toy-2x2.json' --sizes 4");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("symmetric"), std::string::npos) << r.err;
+}
+
+/// 7 firms with 3 signals and interference: delta.exact (2187 profiles x 15 QAP solves) is refused.
+SpectrumOptions too_large_for_delta_exact() {
+  SpectrumOptions o;
+  o.buyers = 7;
+  o.licences = 4;
+  o.seed = 9;
+  return o;
+}
+
+TEST(CheckOptions, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
+  const Instance in = generate_spectrum(too_large_for_delta_exact());
+  CheckOptions opt;
+  opt.stage2_profiles = 1;
+  try {
+    check_incentives(in, opt);
+    ADD_FAILURE() << "delta.exact was not refused";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("set MechanismOptions::delta_mode = Theorem1 or Value"), std::string::npos) << what;
+    EXPECT_EQ(what.find("--"), std::string::npos) << "the library names no command-line flag: " << what;
+  }
+  opt.mechanism.delta_mode = DeltaMode::Theorem1;  // as advised
+  EXPECT_EQ(check_incentives(in, opt).stage1.method, "theorem1_condition");
+}
+
+TEST(CheckCli, RefusedDeltaExactAdvisesFlagsThatWork) {
+  const std::string path = test::temp_dir() + "/seven.json";
+  save_instance(generate_spectrum(too_large_for_delta_exact()), path);
+  auto r = test::run_cli("check '" + path + "' --quiet");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("; check with --delta theorem1 or --delta VALUE ("), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("MechanismOptions::delta_mode"), std::string::npos) << r.err;
+  for (const char* delta : {"theorem1", "0.5"}) {  // the advice, as written
+    r = test::run_cli("check '" + path + "' --quiet --delta " + delta);
+    EXPECT_EQ(r.exit_code, 0) << delta << ": " << r.err;
+  }
 }
 
 }  // namespace

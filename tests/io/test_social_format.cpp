@@ -12,6 +12,7 @@
 #include <initializer_list>
 #include <limits>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -751,6 +752,56 @@ TEST(SocialFormat, GvcgNeedsValuesBetweenZeroAndTheBound) {
   r = test::run_cli("gvcg '" + tr + "' --stages 2");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("decomposition"), std::string::npos) << r.err;
+}
+
+// ---- the commands name their flags where the library names its options ----------------------------
+
+TEST(SocialCli, OptionsAreNamedByTheirFlags) {
+  const std::string dir = test::temp_dir();
+  const std::string au = dir + "/auction.json";
+  write_text(au, auction().dump());
+  auto r = test::run_cli("gvcg '" + au + "' --profile 0,1");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("ivassign: error: --profile: has 2 entries, expected n = 3"), std::string::npos) << r.err;
+  const std::string tr = dir + "/trade.json";
+  write_text(tr, trade().dump());
+  r = test::run_cli("gvcg '" + tr + "' --stages 2");
+  EXPECT_NE(r.err.find("(--stages 2 needs a decomposition"), std::string::npos) << r.err;
+  const std::pair<const char*, const char*> generated[] = {
+      {"auction --rho 1.5", "generate social auction: --rho = 1.5 is out of range [0, 1]"},
+      {"auction --states 1", "generate social auction: --rho must be 1 with one state"},
+      {"auction --utility-types 0", "generate social auction: --utility-types = 0 is out of range"},
+      {"auction --utilities 1,2", "generate social auction: --utilities has 2 numbers"},
+      {"exchange --r 1", "generate social exchange: --r = 1 gives types of probability 0"},
+      {"trade --grid 1", "generate social trade: --grid = 1 is out of range [2, 4096]"},
+      {"public-good --agents 0", "generate social public-good: --agents = 0 is out of range"},
+      {"public-good --cost -1", "generate social public-good: --cost = -1 is out of range"}};
+  for (const auto& [args, message] : generated) {
+    r = test::run_cli(std::string("generate social ") + args + " --out '" + dir + "/x.json'");
+    EXPECT_EQ(r.exit_code, 2) << args;
+    EXPECT_NE(r.err.find(message), std::string::npos) << args << ": " << r.err;
+    EXPECT_EQ(r.err.find("Options::"), std::string::npos) << args << ": " << r.err;
+    EXPECT_FALSE(std::filesystem::exists(dir + "/x.json")) << args;
+  }
+}
+
+TEST(SocialCli, NoMechanismToAuditAdvisesFlagsThatWork) {
+  const std::string dir = test::temp_dir();
+  const std::string tr = dir + "/trade.json";  // no mechanism in the file
+  write_text(tr, trade().dump());
+  auto r = test::run_cli("audit '" + tr + "'");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("mechanism: required key is missing"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("give --mechanism FILE)"), std::string::npos) << r.err;
+  const json none = {{"outcome", std::vector<int>(25, 0)}, {"transfers", std::vector<std::vector<double>>(25, {0.0, 0.0})}};
+  write_text(dir + "/none.json", none.dump());
+  r = test::run_cli("audit '" + tr + "' --mechanism '" + dir + "/none.json'");  // the advice, as written
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_cli("epic '" + tr + "' --rule mechanism");  // epic has no --mechanism
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("use --rule efficient)"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("--mechanism"), std::string::npos) << r.err;
+  EXPECT_EQ(test::run_cli("epic '" + tr + "' --rule efficient").exit_code, 0);
 }
 
 }  // namespace

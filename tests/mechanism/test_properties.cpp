@@ -111,5 +111,29 @@ TEST(MechanismOptionsCheck, BadOptionsAreRefusedByName) {
   EXPECT_THROW(run_mechanism(in, {{0, 0}}, opt), InputError);     // wrong length
 }
 
+TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
+  test::RandomSpec spec;
+  const Instance in = test::random_instance(spec, 3);
+  MechanismOptions opt;
+  opt.max_exact_profiles = 1;  // delta.exact is too much work
+  try {
+    run_mechanism(in, {{0, 0, 0}}, opt);
+    ADD_FAILURE() << "delta.exact was not refused";
+  } catch (const InputError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("set MechanismOptions::compute_exact_delta = false with MechanismOptions::delta_mode = "
+                        "Theorem1 or Value"),
+              std::string::npos)
+        << what;
+    EXPECT_EQ(what.find("--"), std::string::npos) << "the library names no command-line flag: " << what;
+  }
+  opt.compute_exact_delta = false;  // as advised
+  opt.delta_mode = DeltaMode::Theorem1;
+  EXPECT_FALSE(run_mechanism(in, {{0, 0, 0}}, opt).delta_exact.has_value());
+  opt.delta_mode = DeltaMode::Value;
+  opt.delta_value = 0.5;
+  EXPECT_EQ(run_mechanism(in, {{0, 0, 0}}, opt).delta_used, 0.5);
+}
+
 }  // namespace
 }  // namespace ivassign

@@ -191,6 +191,37 @@ TEST(SocialGenerate, RandomAuctionIsDeterministicAndValid) {
   EXPECT_THROW(generate_social_exchange(1.5), InputError);
 }
 
+/// The message of the InputError that `f` throws ("" when it throws none).
+template <class F>
+std::string input_error(F f) {
+  try {
+    f();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(SocialGenerate, BadOptionsNameTheFieldOrParameterNotAFlag) {
+  SocialAuctionOptions a;
+  a.rho = 1.5;
+  std::string what = input_error([&] { generate_social_auction(a); });
+  EXPECT_EQ(what, "generate social auction: SocialAuctionOptions::rho = 1.5 is out of range [0, 1]");
+  a = {};
+  a.utilities = {1, 2};
+  what = input_error([&] { generate_social_auction(a); });
+  EXPECT_EQ(what.rfind("generate social auction: SocialAuctionOptions::utilities has 2 numbers", 0), 0u) << what;
+  what = input_error([] { generate_social_exchange(1.0); });
+  EXPECT_EQ(what.rfind("generate social exchange: r = 1 gives", 0), 0u) << what;
+  what = input_error([] { generate_social_public_good(3, 0.5, 3, -1.0); });
+  EXPECT_EQ(what, "generate social public-good: cost = -1 is out of range [0, 1e+12]");
+  // the problem's own mechanism: the advice names the library's loader
+  const SocialProblem trade = generate_social_trade(0.5, 3);
+  what = input_error([&] { problem_mechanism(trade); });
+  EXPECT_NE(what.find("load one with load_social_mechanism"), std::string::npos) << what;
+  EXPECT_EQ(what.find("--"), std::string::npos) << what;
+}
+
 // ---- properties on random problems -----------------------------------------------------------
 
 struct RandomSpec {

@@ -26,6 +26,11 @@ TEST(SolverKindNames, NameTheAlgorithmThatRanAndParseBack) {
   EXPECT_EQ(parse_solver_kind("exact"), SolverKind::BranchAndBound);
   EXPECT_EQ(parse_solver_kind("heuristic"), SolverKind::Tabu);
   EXPECT_THROW(parse_solver_kind("simplex"), InputError);
+  try {
+    parse_solver_kind("simplex");
+  } catch (const InputError& e) {  // names the value, not the CLI's flag (the CLI adds --solver)
+    EXPECT_EQ(std::string(e.what()).rfind("solver 'simplex' is not one of", 0), 0u) << e.what();
+  }
 }
 
 }  // namespace
