@@ -179,13 +179,18 @@ void add_epic_command(CLI::App& app) {
   cmd->callback([a] { run_epic_command(*a); });
 }
 
-void add_generate_social_command(CLI::App& generate) {
-  CLI::App* social = generate.add_subcommand(
-      "social",
-      "The foundation papers' examples as ivassign-social/1 problems: auction (2017), exchange (1999),\n"
-      "trade (2002), public-good.");
-  social->require_subcommand(1);
+namespace {
 
+/// trade and public-good: agents, interdependence, grid, cost.
+struct GridArgs {
+  int agents = 3, grid = 5;
+  double a = 0.5, cost = std::nan("");
+  std::string out;
+  bool quiet = false;
+};
+
+/// generate social auction (2017 paper, section 2).
+void add_social_auction(CLI::App* social) {
   struct AuctionArgs {
     SocialAuctionOptions o;
     std::string utilities, out;
@@ -217,6 +222,10 @@ void add_generate_social_command(CLI::App& generate) {
     written(au->quiet, "auction", p, au->out);
   });
 
+}
+
+/// generate social exchange (1999 paper, section 4.1).
+void add_social_exchange(CLI::App* social) {
   struct ExchangeArgs {
     double r = 0.95;
     std::string out;
@@ -238,12 +247,10 @@ void add_generate_social_command(CLI::App& generate) {
     written(ex->quiet, "exchange", p, ex->out);
   });
 
-  struct GridArgs {
-    int agents = 3, grid = 5;
-    double a = 0.5, cost = std::nan("");
-    std::string out;
-    bool quiet = false;
-  };
+}
+
+/// generate social trade (2002 ex post paper).
+void add_social_trade(CLI::App* social) {
   auto tr = std::make_shared<GridArgs>();
   CLI::App* trade = social->add_subcommand(
       "trade",
@@ -260,6 +267,10 @@ void add_generate_social_command(CLI::App& generate) {
     written(tr->quiet, "trade", p, tr->out);
   });
 
+}
+
+/// generate social public-good.
+void add_social_public_good(CLI::App* social) {
   auto pg = std::make_shared<GridArgs>();
   CLI::App* good = social->add_subcommand(
       "public-good",
@@ -277,6 +288,20 @@ void add_generate_social_command(CLI::App& generate) {
     save_social_problem(p, pg->out);
     written(pg->quiet, "public-good", p, pg->out);
   });
+}
+
+}  // namespace
+
+void add_generate_social_command(CLI::App& generate) {
+  CLI::App* social = generate.add_subcommand(
+      "social",
+      "The foundation papers' examples as ivassign-social/1 problems: auction (2017), exchange (1999),\n"
+      "trade (2002), public-good.");
+  social->require_subcommand(1);
+  add_social_auction(social);
+  add_social_exchange(social);
+  add_social_trade(social);
+  add_social_public_good(social);
 }
 
 }  // namespace ivassign::cli
