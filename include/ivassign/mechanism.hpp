@@ -23,10 +23,13 @@
 
 namespace ivassign {
 
-enum class DeltaMode { Exact, Theorem1, Value };
+/// The reward scale delta: Exact (the smallest that works; an error when out of reach), Theorem1 (the
+/// paper's sufficient condition), Value (given), Auto (Exact when within max_exact_profiles and
+/// max_exact_work, else Theorem1 at its upper confidence limit when the measures are sampled).
+enum class DeltaMode { Exact, Theorem1, Value, Auto };
 
 struct MechanismOptions {
-  DeltaMode delta_mode = DeltaMode::Exact;
+  DeltaMode delta_mode = DeltaMode::Auto;
   double delta_value = 0.0;       ///< used when delta_mode == Value; >= 0
   bool compute_exact_delta = true;  ///< false: delta.exact is reported as null (cannot be used)
   Backend backend = Backend::Auto;
@@ -78,6 +81,8 @@ struct MechanismReport {
   double delta_theorem1 = 0.0;
   double delta_theorem1_upper = 0.0;   ///< sampled measures: the bound at the upper confidence limits
   std::optional<double> delta_exact;   ///< absent when not computed
+  std::string delta_exact_skipped;     ///< DeltaMode::Auto: why delta.exact was not computed ("" when it was)
+  DeltaMode delta_source = DeltaMode::Exact;  ///< which scale delta_used is (Exact, Theorem1 or Value)
   double delta_used = 0.0;
   StageOneLie binding_lie;             ///< the (i, b_i, r_i) that sets delta.exact (buyer -1: none)
   /// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], K_i x K_i per buyer (with delta.exact)

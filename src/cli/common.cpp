@@ -134,7 +134,9 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
 }
 
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
-  cmd.add_option("--delta", a.delta, "Reward scale: exact (smallest that works), theorem1, or a number >= 0")
+  cmd.add_option("--delta", a.delta,
+                 "Reward scale: auto (exact when within the work limits, else theorem1), exact (the smallest that "
+                 "works), theorem1, or a number >= 0")
       ->capture_default_str();
   cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic (tabu), descent (large problems), lap, enumerate")->capture_default_str();
   add_backend_option(cmd, a.backend);
@@ -146,7 +148,9 @@ void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
 
 MechanismOptions mechanism_options(const MechanismArgs& a) {
   MechanismOptions opt;
-  if (a.delta == "exact") {
+  if (a.delta == "auto") {
+    opt.delta_mode = DeltaMode::Auto;
+  } else if (a.delta == "exact") {
     opt.delta_mode = DeltaMode::Exact;
   } else if (a.delta == "theorem1") {
     opt.delta_mode = DeltaMode::Theorem1;
@@ -159,7 +163,7 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
       used = 0;
     }
     if (used != a.delta.size() || !(v >= 0.0) || !std::isfinite(v))
-      throw InputError("--delta: '" + a.delta + "' is not exact, theorem1 or a number >= 0");
+      throw InputError("--delta: '" + a.delta + "' is not auto, exact, theorem1 or a number >= 0");
     opt.delta_mode = DeltaMode::Value;
     opt.delta_value = v;
   }

@@ -37,7 +37,7 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
 
 /// The options shared by the commands that run the mechanism.
 struct MechanismArgs {
-  std::string delta = "exact";
+  std::string delta = "auto";
   std::string solver = "auto";
   std::string backend;
   int threads = 0;

@@ -346,7 +346,7 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   const std::vector<std::vector<int>> evaluated = evaluated_profiles(in, opt, exact);
   const MechanismReport mech = run_mechanism(in, evaluated, mopt);
   rep.delta = mech.delta_used;
-  rep.delta_source = to_string(mopt.delta_mode);
+  rep.delta_source = to_string(mech.delta_source);
   rep.delta_exact = mech.delta_exact;
   rep.delta_theorem1 = mech.delta_theorem1;
   rep.informational_size = mech.informational_size;

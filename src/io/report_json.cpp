@@ -39,6 +39,8 @@ std::string report_to_json(const MechanismReport& r, int indent) {
   doc["delta"] = {{"theorem1", number(r.delta_theorem1)},
                   {"exact", r.delta_exact ? number(*r.delta_exact) : json(nullptr)},
                   {"used", number(r.delta_used)}};
+  doc["delta"]["source"] = to_string(r.delta_source);
+  if (!r.delta_exact_skipped.empty()) doc["delta"]["exact_skipped"] = r.delta_exact_skipped;
   if (r.measures.method == MeasureMethod::Sampled) doc["delta"]["theorem1_upper"] = number(r.delta_theorem1_upper);
   if (r.binding_lie.buyer >= 0)
     doc["delta"]["binding_lie"] = {{"buyer", r.binding_lie.buyer},

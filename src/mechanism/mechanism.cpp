@@ -18,6 +18,7 @@ std::string to_string(DeltaMode mode) {
     case DeltaMode::Exact: return "exact";
     case DeltaMode::Theorem1: return "theorem1";
     case DeltaMode::Value: return "value";
+    case DeltaMode::Auto: return "auto";
   }
   return "?";
 }
@@ -78,7 +79,7 @@ namespace {
 
 // Throws when delta.exact would solve more assignments than the options allow.
 void check_exact_delta_affordable(const Instance& in, const MechanismOptions& options) {
-  if (options.compute_exact_delta && !exact_delta_affordable(in, options))
+  if (options.delta_mode == DeltaMode::Exact && options.compute_exact_delta && !exact_delta_affordable(in, options))
     throw InputError("delta.exact solves the assignment on every one of the " +
                      (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
                                                                  : std::to_string(in.profile_count())) +
@@ -230,18 +231,27 @@ void stage_one_gains(const Instance& in, const PosteriorTable& table,
 
 // report.delta_used from the requested mode; throws when that delta does not exist or is infinite.
 void choose_delta(const MechanismOptions& options, MechanismReport& report) {
-  switch (options.delta_mode) {
+  DeltaMode mode = options.delta_mode;
+  if (mode == DeltaMode::Auto) mode = report.delta_exact ? DeltaMode::Exact : DeltaMode::Theorem1;
+  report.delta_source = mode;
+  switch (mode) {
     case DeltaMode::Exact:
       if (!report.delta_exact)
         throw InputError("delta.exact does not exist for this prior: a stage-1 lie gains where the spherical score "
                          "gain is 0 (two signals of a buyer carry the same beliefs); no reward scale can work");
       report.delta_used = *report.delta_exact;
       break;
-    case DeltaMode::Theorem1: report.delta_used = report.delta_theorem1; break;
+    case DeltaMode::Theorem1:
+      // under Auto with sampled measures: the scale that holds with the stated confidence
+      report.delta_used = options.delta_mode == DeltaMode::Auto && report.measures.method == MeasureMethod::Sampled
+                              ? report.delta_theorem1_upper
+                              : report.delta_theorem1;
+      break;
     case DeltaMode::Value: report.delta_used = options.delta_value; break;
+    case DeltaMode::Auto: break;
   }
   if (!std::isfinite(report.delta_used))
-    throw InputError("delta." + to_string(options.delta_mode) + " is infinite for this prior (a lie with zero score gain "
+    throw InputError("delta." + to_string(mode) + " is infinite for this prior (a lie with zero score gain "
                      "moves the posterior); set MechanismOptions::delta_mode = Value with a delta_value");
 }
 
@@ -292,13 +302,32 @@ void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profi
 
 }  // namespace
 
+/// The options as run: under DeltaMode::Auto, delta.exact only when it is within the work limits
+/// (the reason it is not goes to the report).
+MechanismOptions effective_options(const Instance& in, const MechanismOptions& requested, MechanismReport& report) {
+  MechanismOptions options = requested;
+  if (options.delta_mode == DeltaMode::Auto && options.compute_exact_delta && !exact_delta_affordable(in, options)) {
+    options.compute_exact_delta = false;
+    report.delta_exact_skipped =
+        "delta.exact solves the assignment on every one of the " +
+        (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
+                                                    : std::to_string(in.profile_count())) +
+        " signal profiles and for every stage-1 lie (work " +
+        (exact_delta_work(in) == UINT64_MAX ? std::string("beyond 2^64") : std::to_string(exact_delta_work(in))) +
+        "), beyond the limits of " + std::to_string(options.max_exact_profiles) + " profiles and " +
+        std::to_string(options.max_exact_work) + " solves; delta.used is the Theorem 1 scale";
+  }
+  return options;
+}
+
 MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
-                              const MechanismOptions& options) {
-  validate_options(options);
+                              const MechanismOptions& requested) {
+  validate_options(requested);
+  MechanismReport report;
+  const MechanismOptions options = effective_options(in, requested, report);
   const auto start = std::chrono::steady_clock::now();
   for (const auto& p : profiles) check_profile(in.signals, p);
 
-  MechanismReport report;
   report.instance = in.name;
   report.bound = in.effective_bound();
   const MeasureOptions mopt = measure_options_of(options);

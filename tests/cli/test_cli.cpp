@@ -130,8 +130,14 @@ TEST(Cli, LargeConditionallyIndependentMarketRunsWithoutTheTensor) {
   doc["observed"] = std::vector<int>(n, 1);
   const std::string dir = test::temp_dir();
   std::ofstream(dir + "/large.json") << doc.dump();
-  auto r = test::run_cli("mechanism " + dir + "/large.json");
-  EXPECT_EQ(r.exit_code, 2) << "delta.exact over 3^40 profiles is refused";
+  auto r = test::run_cli("mechanism " + dir + "/large.json");  // the default (auto) runs: theorem1, exact skipped
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto doc0 = nlohmann::json::parse(r.out);
+  EXPECT_TRUE(doc0["delta"]["exact"].is_null());
+  EXPECT_EQ(doc0["delta"]["source"], "theorem1");
+  EXPECT_TRUE(doc0["delta"].contains("exact_skipped"));
+  r = test::run_cli("mechanism " + dir + "/large.json --delta exact");
+  EXPECT_EQ(r.exit_code, 2) << "delta.exact over 3^40 profiles, asked for, is refused";
   EXPECT_NE(r.err.find("; use --delta theorem1 --no-exact-delta, or --delta VALUE --no-exact-delta\n"),
             std::string::npos)
       << r.err;

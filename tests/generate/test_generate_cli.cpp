@@ -37,8 +37,11 @@ TEST(GenerateCli, SameSeedSameFileAndTheFileValidates) {
                     dir + "/c.json");
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(slurp(dir + "/a.json"), slurp(dir + "/c.json"));
-  // the mechanism runs on its observed profile; delta.exact (3^10 profiles x 21 QAP solves) is refused
+  // the mechanism runs on its observed profile with the defaults; delta.exact (3^10 profiles x 21 QAP
+  // solves) is skipped, and refused when asked for
   r = test::run_cli("mechanism " + dir + "/a.json --quiet");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_cli("mechanism " + dir + "/a.json --quiet --delta exact");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--delta theorem1"), std::string::npos) << r.err;
   r = test::run_cli("mechanism " + dir + "/a.json --quiet --delta theorem1 --no-exact-delta");

@@ -97,7 +97,10 @@ TEST(CheckLargeMarket, UsesTheTheoremOneConditionAndSampledBudget) {
   opt.random_misreports = 1;
   opt.local_search_steps = 1;
   opt.mechanism.max_exact_profiles = 1000;
-  EXPECT_THROW(check_incentives(in, opt), InputError);  // delta.exact over 3^18 profiles
+  opt.mechanism.delta_mode = DeltaMode::Exact;
+  EXPECT_THROW(check_incentives(in, opt), InputError);  // delta.exact over 3^18 profiles, asked for
+  opt.mechanism.delta_mode = DeltaMode::Auto;
+  EXPECT_EQ(check_incentives(in, opt).delta_source, "theorem1");  // the default: theorem1 beyond the limits
   opt.mechanism.delta_mode = DeltaMode::Theorem1;
   const CheckReport r = check_incentives(in, opt);
   EXPECT_EQ(r.stage1.method, "theorem1_condition");
@@ -181,6 +184,7 @@ TEST(CheckOptions, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
   const Instance in = generate_spectrum(too_large_for_delta_exact());
   CheckOptions opt;
   opt.stage2_profiles = 1;
+  opt.mechanism.delta_mode = DeltaMode::Exact;
   try {
     check_incentives(in, opt);
     ADD_FAILURE() << "delta.exact was not refused";
@@ -196,7 +200,7 @@ TEST(CheckOptions, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
 TEST(CheckCli, RefusedDeltaExactAdvisesFlagsThatWork) {
   const std::string path = test::temp_dir() + "/seven.json";
   save_instance(generate_spectrum(too_large_for_delta_exact()), path);
-  auto r = test::run_cli("check '" + path + "' --quiet");
+  auto r = test::run_cli("check '" + path + "' --quiet --delta exact");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("; check with --delta theorem1 or --delta VALUE ("), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("MechanismOptions::delta_mode"), std::string::npos) << r.err;

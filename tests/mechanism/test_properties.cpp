@@ -111,11 +111,29 @@ TEST(MechanismOptionsCheck, BadOptionsAreRefusedByName) {
   EXPECT_THROW(run_mechanism(in, {{0, 0}}, opt), InputError);     // wrong length
 }
 
+TEST(MechanismOptionsCheck, AutoDeltaIsExactWithinTheLimitsAndTheorem1Beyond) {
+  test::RandomSpec spec;
+  const Instance in = test::random_instance(spec, 3);
+  MechanismOptions opt;  // DeltaMode::Auto
+  const MechanismReport within = run_mechanism(in, {{0, 0, 0}}, opt);
+  ASSERT_TRUE(within.delta_exact.has_value());
+  EXPECT_EQ(within.delta_used, *within.delta_exact);
+  EXPECT_EQ(within.delta_source, DeltaMode::Exact);
+  EXPECT_TRUE(within.delta_exact_skipped.empty());
+  opt.max_exact_profiles = 1;
+  const MechanismReport beyond = run_mechanism(in, {{0, 0, 0}}, opt);
+  EXPECT_FALSE(beyond.delta_exact.has_value());
+  EXPECT_EQ(beyond.delta_used, beyond.delta_theorem1);
+  EXPECT_EQ(beyond.delta_source, DeltaMode::Theorem1);
+  EXPECT_NE(beyond.delta_exact_skipped.find("limits of 1 profiles"), std::string::npos) << beyond.delta_exact_skipped;
+}
+
 TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
   test::RandomSpec spec;
   const Instance in = test::random_instance(spec, 3);
   MechanismOptions opt;
-  opt.max_exact_profiles = 1;  // delta.exact is too much work
+  opt.delta_mode = DeltaMode::Exact;  // asked for explicitly
+  opt.max_exact_profiles = 1;         // delta.exact is too much work
   try {
     run_mechanism(in, {{0, 0, 0}}, opt);
     ADD_FAILURE() << "delta.exact was not refused";
