@@ -1,10 +1,12 @@
-// kernels/device.cuh — what every device source (kernels/device_*.cu) shares: Thrust vectors
-// allocated with a message that names the bytes, uploads and downloads, one parallel for-each over
+// kernels/device.cuh — what every device source (kernels/device_*.cu) shares: DeviceArray, the one
+// owner of device memory (uninitialized, a failed allocation names the bytes), uploads and downloads, one parallel for-each over
 // an index range, and Thrust's exceptions turned into the library's. The same source compiles for
 // the CUDA and the OpenMP device systems (THRUST_DEVICE_SYSTEM), so nothing here names CUDA.
 #pragma once
 #include <thrust/copy.h>
-#include <thrust/device_vector.h>
+#include <thrust/device_free.h>
+#include <thrust/device_malloc.h>
+#include <thrust/device_ptr.h>
 #include <thrust/execution_policy.h>
 #include <thrust/for_each.h>
 #include <thrust/iterator/counting_iterator.h>
@@ -12,6 +14,7 @@
 
 #include <cstdint>
 #include <new>
+#include <utility>
 #include <string>
 
 #include "ivassign/error.hpp"
@@ -38,42 +41,75 @@ auto guarded(const char* what, F&& f) -> decltype(f()) {
   }
 }
 
-/// `count` uninitialized-then-zeroed T on the device; an allocation that cannot fit says how many
-/// bytes it needed and how many were free.
+/// `count` T on the device, uninitialized (a table is written entirely right after allocation, so a
+/// fill would only cost a pass over memory), freed with the array: the one owner of device memory
+/// in kernels/. An allocation that cannot fit says how many bytes it needed and how many were free.
 template <class T>
-thrust::device_vector<T> allocate(std::size_t count, const char* what) {
-  try {
-    return thrust::device_vector<T>(count);
-  } catch (const std::bad_alloc&) {
-    std::size_t free_b = 0, total_b = 0;
-    memory_info(free_b, total_b);
-    throw ResourceError(std::string("device allocation for ") + what + " needs " + std::to_string(count * sizeof(T)) +
-                        " bytes; the device (" + system_name() + ") has " + std::to_string(free_b) + " free of " +
-                        std::to_string(total_b));
+class DeviceArray {
+ public:
+  DeviceArray() = default;
+  DeviceArray(std::size_t count, const char* what) : count_(count) {
+    if (count == 0) return;
+    try {
+      ptr_ = thrust::device_malloc<T>(count);
+    } catch (const std::bad_alloc&) {
+      std::size_t free_b = 0, total_b = 0;
+      memory_info(free_b, total_b);
+      throw ResourceError(std::string("device allocation for ") + what + " needs " + std::to_string(count * sizeof(T)) +
+                          " bytes; the device (" + system_name() + ") has " + std::to_string(free_b) + " free of " +
+                          std::to_string(total_b));
+    }
   }
+  ~DeviceArray() {
+    if (ptr_.get() != nullptr) thrust::device_free(ptr_);
+  }
+  DeviceArray(DeviceArray&& other) noexcept : ptr_(other.ptr_), count_(other.count_) {
+    other.ptr_ = thrust::device_ptr<T>();
+    other.count_ = 0;
+  }
+  DeviceArray& operator=(DeviceArray&& other) noexcept {
+    std::swap(ptr_, other.ptr_);
+    std::swap(count_, other.count_);
+    return *this;
+  }
+  DeviceArray(const DeviceArray&) = delete;
+  DeviceArray& operator=(const DeviceArray&) = delete;
+
+  std::size_t size() const { return count_; }
+  T* get() const { return thrust::raw_pointer_cast(ptr_); }
+  thrust::device_ptr<T> begin() const { return ptr_; }
+  thrust::device_ptr<T> end() const { return ptr_ + static_cast<std::ptrdiff_t>(count_); }
+  /// Entry k, copied to the host.
+  T at(std::size_t k) const { return ptr_[static_cast<std::ptrdiff_t>(k)]; }
+
+ private:
+  thrust::device_ptr<T> ptr_;
+  std::size_t count_ = 0;
+};
+
+template <class T>
+DeviceArray<T> allocate(std::size_t count, const char* what) {
+  return DeviceArray<T>(count, what);
 }
 
 /// A device copy of `count` host values.
 template <class T>
-thrust::device_vector<T> upload(const T* host, std::size_t count, const char* what) {
-  thrust::device_vector<T> out = allocate<T>(count, what);
+DeviceArray<T> upload(const T* host, std::size_t count, const char* what) {
+  DeviceArray<T> out(count, what);
   if (count > 0) thrust::copy(host, host + count, out.begin());
   return out;
 }
 
-/// Entries [first, first + count) of a device vector, copied to host memory.
+/// Entries [first, first + count) of a device array, copied to host memory.
 template <class T>
-void download(const thrust::device_vector<T>& from, std::size_t first, std::size_t count, T* host) {
-  if (count > 0) thrust::copy(from.begin() + first, from.begin() + first + count, host);
+void download(const DeviceArray<T>& from, std::size_t first, std::size_t count, T* host) {
+  if (count > 0) thrust::copy(from.begin() + static_cast<std::ptrdiff_t>(first),
+                              from.begin() + static_cast<std::ptrdiff_t>(first + count), host);
 }
 
 template <class T>
-T* raw(thrust::device_vector<T>& v) {
-  return thrust::raw_pointer_cast(v.data());
-}
-template <class T>
-const T* raw(const thrust::device_vector<T>& v) {
-  return thrust::raw_pointer_cast(v.data());
+T* raw(const DeviceArray<T>& v) {
+  return v.get();
 }
 
 /// f(k) for every k in [0, count), in parallel on the device.

@@ -96,16 +96,16 @@ struct MinDouble {
 
 /// min{e >= 0 : Prob(d > e) <= e} of the `count` points in dist/mass (the CPU's
 /// smallest_exceedance_level after the same removal).
-double level_of(thrust::device_vector<double>& dist, thrust::device_vector<double>& mass,
-                thrust::device_vector<double>& cum, std::uint64_t count, double tie) {
+double level_of(const DeviceArray<double>& dist, const DeviceArray<double>& mass, const DeviceArray<double>& cum,
+                std::uint64_t count, double tie) {
   auto first = thrust::make_zip_iterator(thrust::make_tuple(dist.begin(), mass.begin()));
   const auto kept = static_cast<std::uint64_t>(
       thrust::remove_if(thrust::device, first, first + static_cast<std::ptrdiff_t>(count), IsDropped()) - first);
   if (kept == 0) return 0.0;
   thrust::sort_by_key(thrust::device, dist.begin(), dist.begin() + static_cast<std::ptrdiff_t>(kept), mass.begin());
   thrust::inclusive_scan(thrust::device, mass.begin(), mass.begin() + static_cast<std::ptrdiff_t>(kept), cum.begin());
-  const double total = cum[kept - 1];
-  const double d0 = dist[0];
+  const double total = cum.at(kept - 1);
+  const double d0 = dist.at(0);
   const LevelCandidate cand{raw(dist), raw(cum), total, tie, kept};
   const double level = thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::uint64_t>(0),
                                                 thrust::counting_iterator<std::uint64_t>(kept), cand, HUGE_VAL,
@@ -126,7 +126,7 @@ bool table_measures(const PosteriorTable& t, bool support_only, double tie, std:
   memory_info(free_b, total_b);
   if (resident_bytes + sizeof(double) * 3 * max_others + (std::uint64_t(64) << 20) > free_b) return false;
   return guarded("the information measures", [&] {
-    thrust::device_vector<double> up_post, up_marg;
+    DeviceArray<double> up_post, up_marg;
     const double *d_post = nullptr, *d_marg = nullptr;
     if (t.resident) {
       d_post = raw(t.resident->posterior);
@@ -137,9 +137,7 @@ bool table_measures(const PosteriorTable& t, bool support_only, double tie, std:
       d_post = raw(up_post);
       d_marg = raw(up_marg);
     }
-    thrust::device_vector<double> dist = allocate<double>(max_others, "distances");
-    thrust::device_vector<double> mass = allocate<double>(max_others, "masses");
-    thrust::device_vector<double> cum = allocate<double>(max_others, "mass scan");
+    const DeviceArray<double> dist(max_others, "distances"), mass(max_others, "masses"), cum(max_others, "mass scan");
     norm.assign(n, {});
     score_gain.assign(n, {});
     theorem1_sum.assign(n, {});

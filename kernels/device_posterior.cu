@@ -3,8 +3,11 @@
 // source for the CUDA and the OpenMP device systems.
 #include <algorithm>
 #include <chrono>
+#include <memory>
 #include <cmath>
 #include <vector>
+
+#include <thrust/fill.h>
 
 #include "kernels/device.cuh"
 #include "kernels/device_launch.hpp"
@@ -17,9 +20,9 @@ namespace {
 
 /// The prior in device memory (the vectors the per-element functions read).
 struct DevicePrior {
-  thrust::device_vector<double> joint, lambda, q, log_lambda, log_q, inner;
-  thrust::device_vector<std::uint64_t> q_offset, strides;
-  thrust::device_vector<int> signals;
+  DeviceArray<double> joint, lambda, q, log_lambda, log_q, inner, outer;
+  DeviceArray<std::uint64_t> q_offset, strides;
+  DeviceArray<int> signals;
 };
 
 /// Joint form: rho(b), P(b) from the m entries P(theta, b).
@@ -59,20 +62,31 @@ struct InnerFactor {
   }
 };
 
-/// Linear-space factored form: P(theta, b) = outer(prefix of b) * inner(suffix of b).
-struct CiFactoredRow {
-  const double *lambda, *q, *inner;
+/// The outer factor lambda(theta) prod_{i < split} q_i(b_i | theta) of outer block o (profiles
+/// o * inner_count .. (o + 1) * inner_count - 1), tabulated once like the inner one.
+struct OuterFactor {
+  const double *lambda, *q;
   const std::uint64_t *q_offset, *strides;
   const int* signals;
   int states, split;
+  std::uint64_t inner_count;
+  double* outer;
+  IVA_HD void operator()(std::uint64_t o) const {
+    kernels::ci_factor(lambda, q, q_offset, signals, strides, states, 0, split, true, o * inner_count,
+                       outer + o * states);
+  }
+};
+
+/// Linear-space factored form: P(theta, b) = outer(prefix of b) * inner(suffix of b), O(m) a profile.
+struct CiFactoredRow {
+  const double *outer, *inner;
+  int states;
   std::uint64_t inner_count, first;
   double *marginal, *posterior;
   IVA_HD void operator()(std::uint64_t k) const {
     const std::uint64_t b = first + k;
-    double outer[kernels::kMaxFactoredStates];
-    kernels::ci_factor(lambda, q, q_offset, signals, strides, states, 0, split, true, b - b % inner_count, outer);
-    marginal[k] = kernels::posterior_from_factors(outer, inner + (b % inner_count) * states, states,
-                                                  posterior + k * states);
+    marginal[k] = kernels::posterior_from_factors(outer + (b / inner_count) * states,
+                                                  inner + (b % inner_count) * states, states, posterior + k * states);
   }
 };
 
@@ -106,6 +120,10 @@ DevicePrior upload_prior(TableForm form, const TablePrior& layout) {
   for_each_index(layout.inner_count, InnerFactor{raw(d.lambda), raw(d.q), raw(d.q_offset), raw(d.strides),
                                                   raw(d.signals), layout.states, layout.split, layout.buyers,
                                                   raw(d.inner)});
+  const std::uint64_t outer_count = layout.profiles / layout.inner_count;
+  d.outer = allocate<double>(outer_count * static_cast<std::uint64_t>(layout.states), "outer factor");
+  for_each_index(outer_count, OuterFactor{raw(d.lambda), raw(d.q), raw(d.q_offset), raw(d.strides), raw(d.signals),
+                                          layout.states, layout.split, layout.inner_count, raw(d.outer)});
   return d;
 }
 
@@ -122,8 +140,7 @@ void fill_chunk(TableForm form, const TablePrior& layout, DevicePrior& d, std::u
                                      m, layout.buyers, first, marginal, posterior});
       break;
     case TableForm::CiFactored:
-      for_each_index(count, CiFactoredRow{raw(d.lambda), raw(d.q), raw(d.inner), raw(d.q_offset), raw(d.strides),
-                                          raw(d.signals), m, layout.split, layout.inner_count, first, marginal,
+      for_each_index(count, CiFactoredRow{raw(d.outer), raw(d.inner), m, layout.inner_count, first, marginal,
                                           posterior});
       break;
   }
@@ -138,9 +155,17 @@ std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior& lay
     DevicePrior d = upload_prior(form, layout);
     const int m = layout.states;
     const std::uint64_t profiles = layout.profiles, chunk = chunk_size(m, profiles, chunk_profiles);
-    auto resident = std::make_shared<DeviceResidentTable>();
-    resident->marginal = allocate<double>(chunk, "posterior chunk (marginals)");
-    resident->posterior = allocate<double>(chunk * static_cast<std::uint64_t>(m), "posterior chunk (posteriors)");
+    // a table rebuilt at the same size reuses the device memory it holds alone
+    std::shared_ptr<DeviceResidentTable> resident;
+    if (table.resident && table.resident.use_count() == 1 && table.resident->marginal.size() == chunk &&
+        table.resident->posterior.size() == chunk * static_cast<std::uint64_t>(m))
+      resident = std::const_pointer_cast<DeviceResidentTable>(table.resident);
+    table.resident.reset();
+    if (!resident) {
+      resident = std::make_shared<DeviceResidentTable>();
+      resident->marginal = allocate<double>(chunk, "posterior chunk (marginals)");
+      resident->posterior = allocate<double>(chunk * static_cast<std::uint64_t>(m), "posterior chunk (posteriors)");
+    }
     const bool copy = host_copy || chunk < profiles;
     table.marginal.resize(copy ? profiles : 0);  // every entry is written below
     table.posterior.resize(copy ? profiles * static_cast<std::uint64_t>(m) : 0);
@@ -159,8 +184,8 @@ std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior& lay
 double copy_bandwidth(std::size_t bytes, int repeats) {
   return guarded("the copy bandwidth", [&] {
     const std::size_t count = bytes / sizeof(double);
-    thrust::device_vector<double> from = allocate<double>(count, "copy source");
-    thrust::device_vector<double> to = allocate<double>(count, "copy target");
+    const DeviceArray<double> from(count, "copy source"), to(count, "copy target");
+    thrust::fill(thrust::device, from.begin(), from.end(), 1.0);  // touched once: the copy is timed alone
     double best = 0.0;
     for (int r = 0; r < repeats; ++r) {
       const auto start = std::chrono::steady_clock::now();

@@ -149,7 +149,7 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, const TableOpti
   t.strides = layout.strides;
   t.profiles = layout.profiles;
   t.backend = backend;
-  t.resident.reset();
+  if (backend != Backend::Device) t.resident.reset();  // the device path may reuse its memory
   const bool ci = in.prior.conditionally_independent();
 #ifdef IVASSIGN_HAVE_DEVICE
   if (backend == Backend::Device) fill_on_device(in, layout, t, options);
