@@ -33,7 +33,6 @@
 namespace ivassign {
 
 /// Progress callback: fraction done in [0, 1] and what is running.
-using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
 
 struct CheckOptions {
   MechanismOptions mechanism;        ///< delta mode, solver, backend, threads

@@ -12,6 +12,7 @@
 //   auto report = ivassign::run_mechanism(inst, {inst.observed}, opt);
 //   std::cout << ivassign::report_to_json(report);
 #pragma once
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -28,10 +29,15 @@ namespace ivassign {
 /// max_exact_work, else Theorem1 at its upper confidence limit when the measures are sampled).
 enum class DeltaMode { Exact, Theorem1, Value, Auto };
 
+/// Progress of a long call: the fraction done in [0, 1] and the stage ("truthful outcomes 812 of
+/// 6561"). Called from one thread at a time, never concurrently; it must not throw.
+using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
+
 struct MechanismOptions {
   DeltaMode delta_mode = DeltaMode::Auto;
   double delta_value = 0.0;       ///< used when delta_mode == Value; >= 0
   bool compute_exact_delta = true;  ///< false: delta.exact is reported as null (cannot be used)
+  ProgressFn progress;              ///< optional: stages and counts of the run
   Backend backend = Backend::Auto;
   SolverOptions solver;           ///< for the efficient matching and the minus-i optima
   MeasureOptions measures;        ///< how nu_i, S_i, D_i are computed (tensor, count vectors, sampling)

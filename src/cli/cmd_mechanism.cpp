@@ -34,6 +34,7 @@ void run(const Args& a) {
       throw InputError("--no-exact-delta needs --delta theorem1 or --delta VALUE");
     opt.compute_exact_delta = false;
   }
+  opt.progress = progress_printer("mechanism", a.mech.quiet);
   opt.measures.samples = a.samples;
   opt.measures.confidence = a.confidence;
   opt.measures.max_tensor_profiles = a.max_tensor_profiles;

@@ -127,7 +127,11 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
   return [command, start](double fraction, const std::string& stage) {
     const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (elapsed < 2.0 && fraction < 1.0) return;
-    std::cerr << "\r" << command << ": " << static_cast<int>(100 * fraction) << "% " << stage << "\x1b[K";
+    std::cerr << "\r" << command << ": " << static_cast<int>(100 * fraction) << "% " << stage << ", "
+              << static_cast<long>(elapsed) << " s";
+    if (fraction > 0.02 && fraction < 1.0)  // the rest at the pace so far
+      std::cerr << ", about " << static_cast<long>(elapsed * (1.0 - fraction) / fraction) << " s left";
+    std::cerr << "\x1b[K";
     if (fraction >= 1.0) std::cerr << "\n";
     std::cerr.flush();
   };

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "common/parallel.hpp"
+#include "common/progress.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
@@ -128,15 +129,17 @@ SolverOptions inner_solver_options(const MechanismOptions& options) {
 
 // The truthful outcome on every profile of the table.
 std::vector<Truthful> solve_every_profile(const Instance& in, const PosteriorTable& table, const SolverOptions& inner,
-                                          int threads) {
+                                          int threads, const ProgressFn& progress) {
   const std::uint64_t count = table.profiles;
   std::vector<Truthful> truthful(count);
+  StageProgress steps(progress, 0.1, 0.4, "truthful outcomes", count);
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
     errors.run([&] {
       const auto ub = static_cast<std::uint64_t>(b);
       truthful[ub] = solve_truthful(in, rho_of(table, ub), inner);
+      steps.step();
     });
   errors.rethrow();
   return truthful;
@@ -156,10 +159,11 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
 std::vector<std::vector<double>> lie_contributions(const Instance& in, const PosteriorTable& table,
                                                    const std::vector<Truthful>& truthful,
                                                    const std::vector<std::size_t>& offset,
-                                                   const SolverOptions& inner, int threads) {
+                                                   const SolverOptions& inner, int threads, const ProgressFn& progress) {
   const int n = in.buyers;
   const std::uint64_t count = table.profiles;
   std::vector<std::vector<double>> contribution(count);
+  StageProgress steps(progress, 0.4, 0.9, "stage-1 lies of profile", count);
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
@@ -184,6 +188,7 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
           c[offset[i] + ri] = p * (lie_utility - truthful_utility);
         }
       }
+      steps.step();
     });
   }
   errors.rethrow();
@@ -276,6 +281,7 @@ void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profi
                   bool with_table, const PosteriorTable& table, const std::vector<Truthful>& truthful,
                   const SolverOptions& inner, int threads, MechanismReport& report) {
   const InformationMeasures& info = report.measures;
+  StageProgress steps(options.progress, options.compute_exact_delta ? 0.9 : 0.3, 1.0, "profiles", profiles.size());
   FirstException errors;
   report.profiles.resize(profiles.size());
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
@@ -295,6 +301,7 @@ void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profi
       const Truthful t = options.compute_exact_delta ? truthful[profile_index(in.signals, profile)]
                                                      : solve_truthful(in, out.posterior, inner);
       fill_outcome(t, out);
+      steps.step();
     });
   }
   errors.rethrow();
@@ -336,6 +343,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
                           in.profile_count_saturated() <= mopt.max_tensor_profiles;
   check_exact_delta_affordable(in, options);
+  if (options.progress) options.progress(0.0, with_table ? "posterior table and measures" : "measures");
   compute_measures(in, options, mopt, with_table, table, report);
 
   const int threads = thread_count(options.threads);
@@ -344,9 +352,9 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   // Truthful outcome: every profile when delta.exact is needed, else the requested ones.
   std::vector<Truthful> truthful;
   if (options.compute_exact_delta) {
-    truthful = solve_every_profile(in, table, inner, threads);
+    truthful = solve_every_profile(in, table, inner, threads, options.progress);
     const std::vector<std::size_t> offset = lie_offsets(in);
-    const auto contribution = lie_contributions(in, table, truthful, offset, inner, threads);
+    const auto contribution = lie_contributions(in, table, truthful, offset, inner, threads, options.progress);
     stage_one_gains(in, table, contribution, offset, report);
   }
 
