@@ -18,10 +18,14 @@ install(TARGETS ivassign EXPORT ivassignTargets
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
 install(TARGETS ivassign_cli RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+get_target_property(_ivassign_type ivassign TYPE)
+if(_ivassign_type STREQUAL "SHARED_LIBRARY")
+  # -DBUILD_SHARED_LIBS=ON: the installed CLI finds the installed library next to it
+  set_target_properties(ivassign_cli PROPERTIES INSTALL_RPATH "$ORIGIN/../${CMAKE_INSTALL_LIBDIR}")
+endif()
 install(EXPORT ivassignTargets NAMESPACE ivassign:: DESTINATION ${IVASSIGN_INSTALL_CMAKEDIR})
 
 # What the config file must find: the private link dependencies a static library exports.
-get_target_property(_ivassign_type ivassign TYPE)
 set(IVASSIGN_PACKAGE_STATIC OFF)
 if(_ivassign_type STREQUAL "STATIC_LIBRARY")
   set(IVASSIGN_PACKAGE_STATIC ON)
