@@ -37,6 +37,26 @@ struct TablePrior {
 std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior& prior, PosteriorTable& table,
                                                            std::uint64_t chunk_profiles, bool host_copy);
 
+/// The swap-delta table of one robust tabu search, kept on the device (Koopmans-Beckmann form with a
+/// linear term, kernels/qap_delta.cuh): delta[r * T + t], r < t, for the pairs with r or t below
+/// `movable_below` (the others stay 0). reset() computes every entry from scratch; update() after
+/// the swap of br and bt (pi already swapped) applies Taillard's O(K) update to the pairs disjoint
+/// from it and recomputes the rest — the arithmetic of the CPU search, entry by entry. Both copy
+/// the table into host_delta (T * T) for the move choice.
+class TabuDeltas {
+ public:
+  TabuDeltas(const double* C, const double* A, const double* B, int terms, int T, int movable_below);
+  ~TabuDeltas();
+  TabuDeltas(const TabuDeltas&) = delete;
+  TabuDeltas& operator=(const TabuDeltas&) = delete;
+  void reset(const int* pi, double* host_delta);
+  void update(const int* pi, int br, int bt, double* host_delta);
+  struct State;  ///< the device arrays (kernels/device_swaps.cu)
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
 /// Bytes per second of a device-to-device copy of `bytes` bytes (best of `repeats`): the bandwidth
 /// the table build is measured against.
 double copy_bandwidth(std::size_t bytes, int repeats);

@@ -28,6 +28,7 @@ constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
     {"set MechanismOptions::delta_mode = Theorem1 or Value", "check with --delta theorem1 or --delta VALUE"},
     {"set MechanismOptions::delta_mode = Value with a delta_value", "choose --delta VALUE"},
     {"use Backend::Cpu", "use --backend cpu"},
+    {"or SolverKind::Tabu", "or --solver heuristic"},
     // values (parse_solver_kind, parse_backend)
     {"solver '", "--solver: '"},
     {"backend '", "--backend: '"},

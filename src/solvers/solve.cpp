@@ -86,13 +86,13 @@ SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& 
 
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
   validate_solver_options(options);
-  if (options.backend == Backend::Device || options.backend == Backend::Cuda) {
-    resolve_backend(options.backend);  // a device this build or machine lacks is named first
-    throw InputError("SolverOptions::backend " + to_string(options.backend) +
-                     ": the assignment solvers run on the CPU (device scoring of candidate matchings inside the "
-                     "searches is not built); ask for cpu or auto");
-  }
   validate_problem(problem);
+  const bool device_asked = options.backend == Backend::Device || options.backend == Backend::Cuda;
+  if (device_asked) resolve_backend(options.backend);  // a device this build or machine lacks is named first
+  if (device_asked && choose_solver(problem, options) != SolverKind::Tabu)
+    throw InputError("SolverOptions::backend " + to_string(options.backend) + ": only the tabu search scores its "
+                     "moves on the device; this problem's solver is " + to_string(choose_solver(problem, options)) +
+                     " (use Backend::Cpu, or SolverKind::Tabu)");
   switch (choose_solver(problem, options)) {
     case SolverKind::Enumerate: return solve_by_enumeration(problem, options);
     case SolverKind::Lap: return solve_lap(problem, options);

@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "common/parallel.hpp"
 #include "common/random.hpp"
@@ -17,6 +18,9 @@
 #include "kernels/qap_delta.cuh"
 #include "solvers/lap.hpp"
 #include "solvers/structure.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#endif
 
 namespace ivassign {
 
@@ -195,10 +199,50 @@ Swap choose_swap(const SlotModel& m, const std::vector<int>& pi, const std::vect
   return best;
 }
 
+/// The swap-delta table of one search, maintained on the CPU or, for the Koopmans-Beckmann forms, on
+/// the device (kernels/device_swaps.cu: the same formulas entry by entry).
+class DeltaTable {
+ public:
+  DeltaTable(const SlotModel& m, bool on_device) : m_(m) {
+#ifdef IVASSIGN_HAVE_DEVICE
+    if (on_device) device_ = std::make_unique<device::TabuDeltas>(m.C.data(), m.A.data(), m.Bm.data(), m.terms, m.T, m.B);
+#else
+    (void)on_device;
+#endif
+  }
+  void reset(const std::vector<int>& pi) {
+#ifdef IVASSIGN_HAVE_DEVICE
+    if (device_) {
+      delta.resize(static_cast<std::size_t>(m_.T) * m_.T);
+      device_->reset(pi.data(), delta.data());
+      return;
+    }
+#endif
+    delta = swap_deltas(m_, pi);
+  }
+  void update(const std::vector<int>& pi, int br, int bt) {
+#ifdef IVASSIGN_HAVE_DEVICE
+    if (device_) {
+      device_->update(pi.data(), br, bt, delta.data());
+      return;
+    }
+#endif
+    update_swap_deltas(m_, pi, br, bt, delta);
+  }
+  std::vector<double> delta;
+
+ private:
+  const SlotModel& m_;
+#ifdef IVASSIGN_HAVE_DEVICE
+  std::unique_ptr<device::TabuDeltas> device_;
+#endif
+};
+
 /// One robust tabu search from slots pi: random tenures in [0.9 T, 1.1 T] redrawn every 2 T
 /// iterations, until max_iter, the time limit or target_cost.
 Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, std::int64_t max_iter,
-                   double time_limit, double target_cost, std::chrono::steady_clock::time_point start) {
+                   double time_limit, double target_cost, std::chrono::steady_clock::time_point start,
+                   bool on_device) {
   const int T = m.T;
   SplitMix64 rng{seed * 0x9E3779B97F4A7C15ULL + 7};
   double cost = m.cost(pi);
@@ -210,7 +254,9 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
     return out;
   }
   if (T < 2) return out;
-  std::vector<double> delta = swap_deltas(m, pi);
+  DeltaTable table(m, on_device);
+  table.reset(pi);
+  const std::vector<double>& delta = table.delta;
   const std::int64_t aspiration = 5LL * T * T;
   TabuMemory memory(m);
   auto tenure = [&]() { return static_cast<std::int64_t>(std::ceil(0.9 * T)) + rng.below(std::max(1, T / 5 + 1)); };
@@ -227,7 +273,7 @@ Search robust_tabu(const SlotModel& m, std::vector<int> pi, std::uint64_t seed, 
     std::swap(pi[move.r], pi[move.t]);
     cost += move.d;
     out.iterations = it;
-    update_swap_deltas(m, pi, move.r, move.t, delta);
+    table.update(pi, move.r, move.t);
     if (cost < out.best_cost - tol::kValueImprovement * (1 + std::abs(out.best_cost))) {
       cost = m.cost(pi);  // re-anchor on the exact objective (no drift from accumulated deltas)
       if (cost < out.best_cost) {
@@ -280,6 +326,14 @@ AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOption
   const auto start = std::chrono::steady_clock::now();
   const SlotModel model(problem);
   const int T = model.T;
+  const bool on_device = resolve_backend(options.backend == Backend::Auto ? Backend::Cpu : options.backend) ==
+                         Backend::Device;
+  if (on_device && !model.kb)
+    throw InputError("SolverOptions::backend " + to_string(options.backend) +
+                     ": the tabu search keeps its swap deltas on the device for problems without externalities or "
+                     "with factored ones; this problem's are " +
+                     std::string(problem.externalities.form == ExternalityCosts::Form::Dense ? "dense" : "sparse") +
+                     " (use Backend::Cpu)");
   std::int64_t max_iter = options.iteration_limit > 0 ? options.iteration_limit : -1;
   if (max_iter < 0) max_iter = std::isfinite(options.time_limit) ? INT64_MAX : std::max<std::int64_t>(20000, 200LL * T);
   const double target_cost = std::isnan(options.target) ? -kInf : -options.target;
@@ -306,7 +360,7 @@ AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOption
       for (int e = T - 1; e > 0; --e) std::swap(pi[e], pi[rng.below(e + 1)]);
     }
     results[k] = robust_tabu(model, pi, options.seed + static_cast<std::uint64_t>(k), max_iter, options.time_limit,
-                             target_cost, start);
+                             target_cost, start, on_device);
   }
   int best = 0;
   std::int64_t iterations = 0;
@@ -324,6 +378,7 @@ AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOption
                  : SolveStatus::IterationLimit;
   r.iterations = iterations;
   r.solver = "tabu";
+  r.backend = on_device ? Backend::Device : Backend::Cpu;
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -13,6 +13,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
+#include "random_instance.hpp"
 #include "kernels/qap_delta.cuh"
 #include "test_support.hpp"
 
@@ -91,6 +92,41 @@ TEST(SwapScoring, DeviceGivesTheCpuDeltas) {
   if (device_system() == "omp-device") {
     EXPECT_EQ(cpu.deltas, dev.deltas);
   }
+}
+
+TEST(TabuOnDevice, SameSearchSameMatchingAsTheCpu) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  // a QAP (factored, one term) and a market with factored externalities: the device keeps the swap
+  // deltas, the host chooses the moves; with one thread and an iteration limit the searches agree
+  std::vector<AssignmentProblem> problems = {qap_as_assignment(random_qap(24, 11))};
+  problems.push_back(test::random_expected_problem(4, Externalities::Form::Factored, 12, 16));
+  for (const auto& p : problems) {
+    SolverOptions o;
+    o.solver = SolverKind::Tabu;
+    o.threads = 1;
+    o.iteration_limit = 300;
+    o.seed = 5;
+    const AssignmentResult cpu = solve_assignment(p, o);
+    o.backend = Backend::Device;
+    const AssignmentResult dev = solve_assignment(p, o);
+    EXPECT_EQ(dev.backend, Backend::Device);
+    EXPECT_EQ(cpu.backend, Backend::Cpu);
+    if (device_system() == "omp-device") {
+      EXPECT_EQ(cpu.assignment, dev.assignment);  // bit-identical deltas: the same moves
+    }
+    EXPECT_NEAR(cpu.objective, dev.objective, tol::kDeviceAgreement * (1.0 + std::abs(cpu.objective)));
+  }
+}
+
+TEST(TabuOnDevice, OtherSolversRefuseTheDevice) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const AssignmentProblem p = test::random_expected_problem(2, Externalities::Form::Dense, 5, 5);
+  SolverOptions o;
+  o.backend = Backend::Device;
+  o.solver = SolverKind::BranchAndBound;
+  EXPECT_THROW(solve_assignment(p, o), InputError);
+  o.solver = SolverKind::Tabu;  // dense externalities: the deltas are not Koopmans-Beckmann
+  EXPECT_THROW(solve_assignment(p, o), InputError);
 }
 
 TEST(SwapScoring, BadInputIsNamed) {
