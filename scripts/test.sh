@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# Install, build and run the whole test suite (ctest) in the two configurations CI checks:
+# Install, build and run the whole test suite (ctest) in the three configurations CI checks:
 #   build/      the default (CUDA device path when nvcc is found; GPU tests skip without a GPU)
 #   build-omp/  IVASSIGN_DEVICE=OMP: the same device code on Thrust's OpenMP system, so every
 #               device test runs and is compared with the CPU path, GPU or not.
+#   build-asan/ IVASSIGN_SANITIZE=address,undefined: the CPU path (library, CLI spawned by the tests,
+#               test program) under AddressSanitizer, LeakSanitizer and UBSan; the first finding
+#               fails the run.
 # Reference data is read from ../shared (IVASSIGN_SHARED_DIR overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,3 +15,7 @@ bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$jobs"
 IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF
 ctest --test-dir build-omp --output-on-failure -j"$jobs"
+IVASSIGN_BUILD_DIR=build-asan bash scripts/build.sh -DIVASSIGN_SANITIZE=address,undefined \
+  -DIVASSIGN_DEVICE=OFF -DIVASSIGN_BUILD_BENCH=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"
