@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# Install, build and run the whole test suite (ctest) in the two configurations CI checks:
-#   build/      the default (CUDA device path when nvcc is found; GPU tests skip without a GPU)
+# Install, build and run the whole test suite (ctest) in the three configurations CI checks:
+#   build/      the default (CUDA device path when nvcc is found; GPU tests skip without a GPU),
+#               then scripts/test-package.sh installs it and builds examples/consumer against it;
 #   build-omp/  IVASSIGN_DEVICE=OMP: the same device code on Thrust's OpenMP system, so every
-#               device test runs and is compared with the CPU path, GPU or not.
-# Then scripts/test-package.sh installs build/ and builds examples/consumer against it.
+#               device test runs and is compared with the CPU path, GPU or not;
+#   build-asan/ IVASSIGN_SANITIZE=address,undefined: the CPU path (library, CLI spawned by the tests,
+#               test program) under AddressSanitizer, LeakSanitizer and UBSan at -O1; the first
+#               finding fails the run.
 # Reference data is read from ../shared (IVASSIGN_SHARED_DIR overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,7 +14,11 @@ bash scripts/install-deps.sh
 jobs=$(nproc 2>/dev/null || echo 2)
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$jobs"
-IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF
-ctest --test-dir build-omp --output-on-failure -j"$jobs"
 # The installed CMake package: examples/consumer built against `cmake --install build`.
 bash scripts/test-package.sh
+IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF
+ctest --test-dir build-omp --output-on-failure -j"$jobs"
+IVASSIGN_BUILD_DIR=build-asan bash scripts/build.sh -DIVASSIGN_SANITIZE=address,undefined \
+  -DIVASSIGN_DEVICE=OFF -DIVASSIGN_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG"
+ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+  ctest --test-dir build-asan --output-on-failure -j"$jobs"

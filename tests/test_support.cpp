@@ -68,6 +68,12 @@ CommandResult run_cli(const std::string& args) {
   r.out = slurp(out);
   r.err = slurp(err);
   std::filesystem::remove_all(dir);
+  // A sanitized CLI (IVASSIGN_SANITIZE) reports on stderr, which callers may not print: fail here
+  // with the report, whatever exit code the caller expects.
+  for (const char* mark : {"ERROR: AddressSanitizer", "ERROR: LeakSanitizer", ": runtime error: ",
+                           "WARNING: ThreadSanitizer"})
+    if (r.err.find(mark) != std::string::npos)
+      ADD_FAILURE() << "sanitizer report from `ivassign " << args << "`:\n" << r.err;
   return r;
 }
 

@@ -18,7 +18,8 @@ struct CommandResult {
   std::string out;
   std::string err;
 };
-/// Runs `build/ivassign <args>` (args are passed to /bin/sh, quote them) and captures both streams.
+/// Runs `build/ivassign <args>` (args are passed to /bin/sh, quote them) and captures both streams;
+/// a sanitizer report on its stderr is a test failure.
 CommandResult run_cli(const std::string& args);
 
 /// A fresh empty temporary directory for this test.
