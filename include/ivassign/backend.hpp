@@ -48,6 +48,8 @@ std::string cuda_device_description();
 Backend resolve_backend(Backend requested);
 /// What ran or was asked: "cpu", "cuda" / "omp-device" for Device, "cuda" for Cuda, "auto".
 std::string to_string(Backend b);
+/// The word a request is written with: "cpu", "device", "cuda", "auto" (what parse_backend reads).
+std::string requested_name(Backend b);
 /// Parses "cpu", "device", "cuda", "auto" (throws InputError otherwise).
 Backend parse_backend(const std::string& text);
 

@@ -29,6 +29,11 @@ constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
     {"set MechanismOptions::delta_mode = Value with a delta_value", "choose --delta VALUE"},
     {"use Backend::Cpu", "use --backend cpu"},
     {"or SolverKind::Tabu", "or --solver heuristic"},
+    {"(or Backend::Device)", "(or --backend device)"},
+    {"or Backend::Auto", "or --backend auto"},
+    {"profiles (max_tensor_profiles)", "profiles (--max-tensor-profiles)"},
+    {"SolverOptions::backend ", "--backend "},
+    {"MeasureOptions::backend ", "--backend "},
     // values (parse_solver_kind, parse_backend)
     {"solver '", "--solver: '"},
     {"backend '", "--backend: '"},

@@ -77,7 +77,7 @@ Backend resolve_backend(Backend requested) {
       break;
   }
   if (!device_available())
-    throw InputError("backend " + to_string(requested) + ": no usable device on this machine (" + device_description() +
+    throw InputError("backend " + requested_name(requested) + ": no usable device on this machine (" + device_description() +
                      "); use Backend::Cpu");
   return Backend::Device;
 }
@@ -91,6 +91,8 @@ std::string to_string(Backend b) {
   }
   return "?";
 }
+
+std::string requested_name(Backend b) { return b == Backend::Device ? "device" : to_string(b); }
 
 Backend parse_backend(const std::string& text) {
   if (text == "cpu") return Backend::Cpu;

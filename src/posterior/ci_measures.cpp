@@ -388,9 +388,9 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
   }
   if (opt.backend == Backend::Device || opt.backend == Backend::Cuda) {  // never a silent fallback
     resolve_backend(opt.backend);
-    throw InputError("MeasureOptions::backend " + to_string(opt.backend) + ": this prior has more than " +
+    throw InputError("MeasureOptions::backend " + requested_name(opt.backend) + ": this prior has more than " +
                      std::to_string(opt.max_tensor_profiles) + " profiles (max_tensor_profiles), and its tensor-free "
-                     "measures (count vectors, sampling) run on the CPU; ask for cpu or auto");
+                     "measures (count vectors, sampling) run on the CPU; use Backend::Cpu or Backend::Auto");
   }
   InformationMeasures info = ci_closed_form_scores(in);
   if (in.prior.form == Prior::Form::Symmetric) {

@@ -90,7 +90,7 @@ AssignmentResult solve_assignment(const AssignmentProblem& problem, const Solver
   const bool device_asked = options.backend == Backend::Device || options.backend == Backend::Cuda;
   if (device_asked) resolve_backend(options.backend);  // a device this build or machine lacks is named first
   if (device_asked && choose_solver(problem, options) != SolverKind::Tabu)
-    throw InputError("SolverOptions::backend " + to_string(options.backend) + ": only the tabu search scores its "
+    throw InputError("SolverOptions::backend " + requested_name(options.backend) + ": only the tabu search scores its "
                      "moves on the device; this problem's solver is " + to_string(choose_solver(problem, options)) +
                      " (use Backend::Cpu, or SolverKind::Tabu)");
   switch (choose_solver(problem, options)) {

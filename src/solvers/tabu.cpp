@@ -329,7 +329,7 @@ AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOption
   const bool on_device = resolve_backend(options.backend == Backend::Auto ? Backend::Cpu : options.backend) ==
                          Backend::Device;
   if (on_device && !model.kb)
-    throw InputError("SolverOptions::backend " + to_string(options.backend) +
+    throw InputError("SolverOptions::backend " + requested_name(options.backend) +
                      ": the tabu search keeps its swap deltas on the device for problems without externalities or "
                      "with factored ones; this problem's are " +
                      std::string(problem.externalities.form == ExternalityCosts::Form::Dense ? "dense" : "sparse") +
