@@ -1,4 +1,7 @@
 // The full signal-profile tensor on the CPU (OpenMP) or the GPU, and posteriors on demand.
+#include <sys/resource.h>
+
+#include <algorithm>
 #include <cmath>
 #include <fstream>
 #include <string>
@@ -32,14 +35,26 @@ std::uint64_t posterior_table_bytes(const Instance& in) {
 
 namespace {
 
-std::uint64_t available_host_bytes() {
-  std::ifstream meminfo("/proc/meminfo");
-  std::string key;
-  std::uint64_t value = 0;
-  std::string unit;
-  while (meminfo >> key >> value >> unit)
-    if (key == "MemAvailable:") return value * 1024;
+/// The value of `key` (in kB) in a /proc file of "Key: value kB" lines, in bytes; UINT64_MAX if absent.
+std::uint64_t proc_bytes(const char* path, const std::string& key) {
+  std::ifstream in(path);
+  std::string line;
+  while (std::getline(in, line))
+    if (line.compare(0, key.size(), key) == 0) return std::stoull(line.substr(key.size())) * 1024;
   return UINT64_MAX;
+}
+
+/// Host memory this process can still take: the machine's available memory, and no more than its
+/// address-space limit (ulimit -v) leaves beside what it already maps.
+std::uint64_t available_host_bytes() {
+  std::uint64_t available = proc_bytes("/proc/meminfo", "MemAvailable:");
+  rlimit limit{};
+  if (getrlimit(RLIMIT_AS, &limit) == 0 && limit.rlim_cur != RLIM_INFINITY) {
+    const std::uint64_t mapped = proc_bytes("/proc/self/status", "VmSize:");
+    const std::uint64_t cap = static_cast<std::uint64_t>(limit.rlim_cur);
+    available = std::min(available, mapped != UINT64_MAX && mapped < cap ? cap - mapped : 0);
+  }
+  return available;
 }
 
 }  // namespace
