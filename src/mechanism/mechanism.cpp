@@ -79,15 +79,19 @@ bool exact_delta_affordable(const Instance& in, const MechanismOptions& options)
 namespace {
 
 // Throws when delta.exact would solve more assignments than the options allow.
+/// What delta.exact costs on this instance, for the messages that refuse or skip it:
+/// "delta.exact solves the assignment on every one of the N signal profiles and ... (work W".
+std::string exact_delta_cost(const Instance& in) {
+  return "delta.exact solves the assignment on every one of the " +
+         (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
+                                                     : std::to_string(in.profile_count())) +
+         " signal profiles and for every stage-1 lie (work " +
+         (exact_delta_work(in) == UINT64_MAX ? std::string("beyond 2^64") : std::to_string(exact_delta_work(in)));
+}
+
 void check_exact_delta_affordable(const Instance& in, const MechanismOptions& options) {
   if (options.delta_mode == DeltaMode::Exact && options.compute_exact_delta && !exact_delta_affordable(in, options))
-    throw InputError("delta.exact solves the assignment on every one of the " +
-                     (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
-                                                                 : std::to_string(in.profile_count())) +
-                     " signal profiles and for every stage-1 lie (work " +
-                     (exact_delta_work(in) == UINT64_MAX ? std::string("beyond 2^64")
-                                                         : std::to_string(exact_delta_work(in))) +
-                     ", limits " + std::to_string(options.max_exact_profiles) + " profiles and " +
+    throw InputError(exact_delta_cost(in) + ", limits " + std::to_string(options.max_exact_profiles) + " profiles and " +
                      std::to_string(options.max_exact_work) +
                      " solves, a QAP counting 256); set MechanismOptions::compute_exact_delta = false with "
                      "MechanismOptions::delta_mode = Theorem1 or Value");
@@ -316,12 +320,7 @@ MechanismOptions effective_options(const Instance& in, const MechanismOptions& r
   if (options.delta_mode == DeltaMode::Auto && options.compute_exact_delta && !exact_delta_affordable(in, options)) {
     options.compute_exact_delta = false;
     report.delta_exact_skipped =
-        "delta.exact solves the assignment on every one of the " +
-        (in.profile_count_saturated() == UINT64_MAX ? std::string("more than 2^64")
-                                                    : std::to_string(in.profile_count())) +
-        " signal profiles and for every stage-1 lie (work " +
-        (exact_delta_work(in) == UINT64_MAX ? std::string("beyond 2^64") : std::to_string(exact_delta_work(in))) +
-        "), beyond the limits of " + std::to_string(options.max_exact_profiles) + " profiles and " +
+        exact_delta_cost(in) + "), beyond the limits of " + std::to_string(options.max_exact_profiles) + " profiles and " +
         std::to_string(options.max_exact_work) + " solves; delta.used is the Theorem 1 scale";
   }
   return options;

@@ -2,7 +2,7 @@
 // alike: informational size nu_i, spherical score gains S_i(b_i, r_i), the Theorem 1 sums
 // D_i(b_i, r_i), the variation of beliefs Lambda_i, conditional norms, on request the aggregate
 // uncertainty mu_i and the variability of state beliefs, and stage-1 rewards. CPU path here; the
-// CUDA path (kernels/measures.cu) computes the same per-element terms (kernels/measures.cuh).
+// device path (kernels/device_measures.cu) computes the same per-element terms (kernels/measures.cuh).
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -169,8 +169,24 @@ void buyer_measures(const PosteriorTable& t, int i, const MeasureRequest& reques
   }
   errors.rethrow();
   info.informational_size[i] = nu;
-  if (request.aggregate_uncertainty) info.aggregate_uncertainty[i] = aggregate_uncertainty(t, i);
-  if (request.state_variability) info.state_variability[i] = state_variability(t, i, norm);
+}
+
+/// The request's aggregate uncertainty and state variability, from the host table, whichever path
+/// computed the rest (they are O(m) per profile: no device work).
+void requested_extras(const PosteriorTable& t, const MeasureRequest& request, InformationMeasures& info) {
+  if (!request.aggregate_uncertainty && !request.state_variability) return;
+  if (t.marginal.size() != t.profiles)
+    throw InputError("information_measures: the aggregate uncertainty and state variability read the host table, "
+                     "which this table left on the device (TableOptions::device_only)");
+  const int n = t.buyers();
+  if (request.aggregate_uncertainty) {
+    info.aggregate_uncertainty.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) info.aggregate_uncertainty[i] = aggregate_uncertainty(t, i);
+  }
+  if (request.state_variability) {
+    info.state_variability.assign(n, 0.0);
+    for (int i = 0; i < n; ++i) info.state_variability[i] = state_variability(t, i, info.conditional_norm[i]);
+  }
 }
 
 InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureRequest& request) {
@@ -188,11 +204,10 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureReques
   info.conditional_norm.resize(n);
   info.score_gain.resize(n);
   info.theorem1_sum.resize(n);
-  if (request.aggregate_uncertainty) info.aggregate_uncertainty.assign(n, 0.0);
-  if (request.state_variability) info.state_variability.assign(n, std::numeric_limits<double>::quiet_NaN());
   std::vector<std::vector<double>> variation(n);
   for (int i = 0; i < n; ++i) buyer_measures(t, i, request, info, variation[i]);
   finalize_variation(info, variation);
+  requested_extras(t, request, info);
   return info;
 }
 
@@ -211,15 +226,7 @@ bool measures_on_device(const PosteriorTable& t, const MeasureRequest& request, 
   info.method = MeasureMethod::Tensor;
   info.backend = Backend::Device;
   finalize_variation(info, variation);
-  const int n = t.buyers();
-  if (request.aggregate_uncertainty) {
-    info.aggregate_uncertainty.assign(n, 0.0);
-    for (int i = 0; i < n; ++i) info.aggregate_uncertainty[i] = aggregate_uncertainty(t, i);
-  }
-  if (request.state_variability) {
-    info.state_variability.assign(n, 0.0);
-    for (int i = 0; i < n; ++i) info.state_variability[i] = state_variability(t, i, info.conditional_norm[i]);
-  }
+  requested_extras(t, request, info);
   return true;
 }
 
@@ -236,7 +243,7 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
     if (requested != Backend::Auto)  // never a silent fallback when the device was asked for
       throw ResourceError("information_measures: the table (" + std::to_string(t.profiles) + " profiles x " +
                           std::to_string(t.states + 1) + " doubles) and its work space do not fit in the memory of "
-                          "the device (" + device_description() + "); ask for the cpu backend");
+                          "the device (" + device_description() + "); use Backend::Cpu");
   }
   return measures_on_cpu(t, request);
 }
