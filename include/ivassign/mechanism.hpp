@@ -25,9 +25,11 @@
 namespace ivassign {
 
 /// The reward scale delta: Exact (the smallest that works; an error when out of reach), Theorem1 (the
-/// paper's sufficient condition), Value (given), Auto (Exact when within max_exact_profiles and
-/// max_exact_work, else Theorem1 at its upper confidence limit when the measures are sampled).
-enum class DeltaMode { Exact, Theorem1, Value, Auto };
+/// paper's sufficient condition; an estimate when the measures are sampled), Theorem1Certified (the
+/// same condition from bounds that hold with certainty: delta_theorem1_certified; equal to Theorem1
+/// with exact measures), Value (given), Auto (Exact when within max_exact_profiles and max_exact_work,
+/// else Theorem1Certified).
+enum class DeltaMode { Exact, Theorem1, Value, Auto, Theorem1Certified };
 
 /// Progress of a long call: the fraction done in [0, 1] and the stage ("truthful outcomes 812 of
 /// 6561"). Called from one thread at a time, never concurrently; it must not throw.
@@ -86,9 +88,10 @@ struct MechanismReport {
   InformationMeasures measures;        ///< all measures of the prior (method, Lambda_i, bands when sampled)
   double delta_theorem1 = 0.0;
   double delta_theorem1_upper = 0.0;   ///< sampled measures: the bound at the upper confidence limits
+  double delta_theorem1_certified = 0.0;  ///< Theorem 1's delta from certified bounds (= delta_theorem1 when exact)
   std::optional<double> delta_exact;   ///< absent when not computed
   std::string delta_exact_skipped;     ///< DeltaMode::Auto: why delta.exact was not computed ("" when it was)
-  DeltaMode delta_source = DeltaMode::Exact;  ///< which scale delta_used is (Exact, Theorem1 or Value)
+  DeltaMode delta_source = DeltaMode::Exact;  ///< which scale delta_used is (never Auto)
   double delta_used = 0.0;
   StageOneLie binding_lie;             ///< the (i, b_i, r_i) that sets delta.exact (buyer -1: none)
   /// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], K_i x K_i per buyer (with delta.exact)

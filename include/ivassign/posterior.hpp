@@ -127,6 +127,9 @@ struct InformationMeasures {
   std::uint64_t samples = 0;
   std::vector<double> informational_size_half_width;
   std::vector<std::vector<double>> theorem1_sum_half_width;
+  /// Sampled only: bounds that hold with certainty (ci_certified_bounds), nu_i and D_i(b_i, r_i) at most these.
+  std::vector<double> informational_size_certified;
+  std::vector<std::vector<double>> theorem1_sum_certified;
   /// Only when requested (MeasureRequest), the 1999 paper's section 5 quantities:
   /// mu_i = max_{b_i} min{e >= 0 : Prob(min_theta ||rho(b) - chi_theta||_1 > e | b_i) <= e}
   /// (aggregate uncertainty) and Lambda^Theta_i = min_{b_i != r_i} (||p|| ||p'|| - <p, p'>) / ||p'||
@@ -160,7 +163,9 @@ struct MeasureOptions {
   /// priors use count vectors (exact) and per-buyer priors sampling (estimates). Joint priors
   /// always use the tensor.
   std::uint64_t max_tensor_profiles = std::uint64_t(1) << 22;
-  std::uint64_t samples = 200000;  ///< per buyer and signal, sampled path
+  /// per buyer and signal, sampled path: the estimates of nu_i and D_i (delta.used under Auto comes from
+  /// the certified bounds, which need no samples)
+  std::uint64_t samples = 20000;
   double confidence = 0.95;        ///< simultaneous over all (i, b_i, r_i), sampled path
   std::uint64_t seed = 1;
   int threads = 0;                 ///< 0: all cores
@@ -184,6 +189,21 @@ InformationMeasures prior_measures(const Instance& instance, const MeasureOption
 /// nu_i and D_i are left empty. O(m^2 n K) time, log space.
 InformationMeasures ci_closed_form_scores(const Instance& instance);
 
+/// Upper bounds that hold with certainty (not with a confidence) on nu_i and D_i(b_i, r_i).
+struct CertifiedBounds {
+  std::vector<double> informational_size;         ///< >= nu_i
+  std::vector<std::vector<double>> theorem1_sum;  ///< >= D_i(b_i, r_i), K_i x K_i row-major (0 on the diagonal)
+};
+
+/// For conditionally independent priors, without the tensor or sampling: Chernoff bounds with the exact
+/// moment generating functions of the per-buyer log-likelihood ratios (the concentration behind the 2023
+/// paper's Theorem 2). With pi = rho(b_-i, b_i), pi' = rho(b_-i, r_i) and the true state t*,
+/// ||pi - pi'||_1 <= 2 min(1, sum_{t != t*} kappa Lambda_t) with Lambda_t the others' likelihood ratio of t
+/// to t*, and E[Lambda_t^s | t*] = prod_{k != i} sum_x q_k(x|t*)^(1-s) q_k(x|t)^s, minimized over s in (0, 1).
+/// The bounds decay like the others' Chernoff information: loose for a few buyers (often the trivial 2 and
+/// 1), within a few orders of magnitude of the exact values for many informative buyers. O(n K^2 m^2 G).
+CertifiedBounds ci_certified_bounds(const Instance& instance, int threads = 0);
+
 /// Stage-1 rewards without the table: P(b_-i | b_i) on demand (O(m n) for CI priors).
 std::vector<double> stage1_rewards(const Instance& instance, const InformationMeasures& info,
                                    const std::vector<int>& profile, double delta);
@@ -194,6 +214,12 @@ std::vector<double> stage1_rewards(const Instance& instance, const InformationMe
 /// `upper` true and sampled measures, D_i + its half-width is used (a bound that holds with the
 /// stated confidence).
 double delta_theorem1(const InformationMeasures& info, int buyers, double bound, bool upper = false);
+
+/// Theorem 1's delta from bounds that hold with certainty: with exact measures (tensor, count vectors) the
+/// same as delta_theorem1; with sampled measures max (2+n)(2n+1) M D^cert_i / S^low_i over the certified
+/// D_i bounds and the closed-form S_i lowered by tol::kCertifiedRounding. +infinity when a bound is not
+/// finite or S^low_i <= 0 while the D_i bound is positive.
+double delta_theorem1_certified(const InformationMeasures& info, int buyers, double bound);
 
 std::string to_string(MeasureMethod method);
 

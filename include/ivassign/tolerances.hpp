@@ -37,4 +37,8 @@ constexpr double kGainLevelTie = 1e-12;
 /// GVCG: a spherical score gain at most this is 0 (a gaining lie on it leaves epsilon.exact undefined).
 constexpr double kScoreGainZero = 1e-12;
 
+/// Certified bounds (ci_certified_bounds, delta.theorem1_certified): upper bounds are raised, and the closed-form
+/// S_i lowered, by this relative margin for the rounding of log-space sums over many buyers.
+constexpr double kCertifiedRounding = 1e-9;
+
 }  // namespace ivassign::tol

@@ -22,16 +22,16 @@ struct Args {
   MechanismArgs mech;
   std::string out;
   bool no_exact_delta = false;
-  std::uint64_t samples = 200000;
-  double confidence = 0.95;
-  std::uint64_t max_tensor_profiles = std::uint64_t(1) << 22;
+  std::uint64_t samples = MeasureOptions{}.samples;  // the library's defaults
+  double confidence = MeasureOptions{}.confidence;
+  std::uint64_t max_tensor_profiles = MeasureOptions{}.max_tensor_profiles;
 };
 
 void run(const Args& a) {
   MechanismOptions opt = mechanism_options(a.mech);
   if (a.no_exact_delta) {
     if (opt.delta_mode == DeltaMode::Exact)
-      throw InputError("--no-exact-delta needs --delta theorem1 or --delta VALUE");
+      throw InputError("--no-exact-delta needs --delta theorem1, --delta theorem1_certified or --delta VALUE");
     opt.compute_exact_delta = false;
   }
   opt.progress = progress_printer("mechanism", a.mech.quiet);
@@ -68,9 +68,11 @@ void add_mechanism_command(CLI::App& app) {
   add_mechanism_options(*cmd, args->mech);
   cmd->add_option("--out", args->out, "Write the report to this file instead of stdout");
   cmd->add_flag("--no-exact-delta", args->no_exact_delta,
-                "Skip delta.exact (reported as null); needs --delta theorem1 or a value");
+                "Skip delta.exact (reported as null; without it, delta.exact is computed only within the work "
+                "limits); needs --delta theorem1, theorem1_certified or a value");
   cmd->add_option("--samples", args->samples,
-                  "Per-buyer CI priors with too many profiles: draws per (buyer, signal) for nu_i and D_i")
+                  "Per-buyer CI priors with too many profiles: draws per (buyer, signal) for the estimates of "
+                  "nu_i and D_i (the certified bounds need none)")
       ->capture_default_str();
   cmd->add_option("--confidence", args->confidence, "Simultaneous confidence of the sampled bands, in (0, 1)")
       ->capture_default_str();

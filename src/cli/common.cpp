@@ -145,8 +145,9 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
 
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
   cmd.add_option("--delta", a.delta,
-                 "Reward scale: auto (exact when within the work limits, else theorem1), exact (the smallest that "
-                 "works), theorem1, or a number >= 0")
+                 "Reward scale: auto (exact when within the work limits, else theorem1_certified), exact (the "
+                 "smallest that works), theorem1 (an estimate when the measures are sampled), theorem1_certified "
+                 "(from bounds that hold with certainty), or a number >= 0")
       ->capture_default_str();
   cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic (tabu), descent (large problems), lap, enumerate")->capture_default_str();
   add_backend_option(cmd, a.backend);
@@ -164,6 +165,8 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
     opt.delta_mode = DeltaMode::Exact;
   } else if (a.delta == "theorem1") {
     opt.delta_mode = DeltaMode::Theorem1;
+  } else if (a.delta == "theorem1_certified") {
+    opt.delta_mode = DeltaMode::Theorem1Certified;
   } else {
     std::size_t used = 0;
     double v = -1.0;
@@ -173,7 +176,7 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
       used = 0;
     }
     if (used != a.delta.size() || !(v >= 0.0) || !std::isfinite(v))
-      throw InputError("--delta: '" + a.delta + "' is not auto, exact, theorem1 or a number >= 0");
+      throw InputError("--delta: '" + a.delta + "' is not auto, exact, theorem1, theorem1_certified or a number >= 0");
     opt.delta_mode = DeltaMode::Value;
     opt.delta_value = v;
   }

@@ -219,7 +219,10 @@ void check_stage_one(const Instance& in, const MechanismReport& mech, bool exact
   const InformationMeasures& info = mech.measures;
   const double tol = tol::kGainRelative * rep.bound;
   auto& s1 = rep.stage1;
-  s1.method = exact ? "exact" : "theorem1_condition";
+  // sampled measures: the certified D_i bounds, so that a margin >= 0 holds with certainty
+  const bool certified = !exact && !info.theorem1_sum_certified.empty();
+  const auto& theorem1_sums = certified ? info.theorem1_sum_certified : info.theorem1_sum;
+  s1.method = exact ? "exact" : certified ? "theorem1_condition_certified" : "theorem1_condition";
   s1.min_margin = std::numeric_limits<double>::infinity();
   s1.margins.assign(n, {});
   s1.gains.assign(n, {});
@@ -232,7 +235,7 @@ void check_stage_one(const Instance& in, const MechanismReport& mech, bool exact
       for (int b = 0; b < k; ++b) {
         if (a == b) continue;
         const std::size_t ab = static_cast<std::size_t>(a) * k + b;
-        const double gain = exact ? mech.stage1_gain[i][ab] : factor * info.theorem1_sum[i][ab];
+        const double gain = exact ? mech.stage1_gain[i][ab] : factor * theorem1_sums[i][ab];
         const double loss = rep.delta * info.score_gain[i][ab];
         s1.gains[i][ab] = gain;
         s1.margins[i][ab] = loss - gain;

@@ -32,8 +32,10 @@ std::string report_to_json(const MechanismReport& r, int indent) {
     measures["samples"] = mm.samples;
     measures["confidence"] = mm.confidence;
     measures["informational_size_half_width"] = mm.informational_size_half_width;
+    measures["informational_size_certified"] = mm.informational_size_certified;
     measures["note"] = "informational_size and delta.theorem1 are estimates from sampling; the half-widths and "
-                       "delta.theorem1_upper hold simultaneously with the stated confidence";
+                       "delta.theorem1_upper hold simultaneously with the stated confidence; "
+                       "informational_size_certified and delta.theorem1_certified hold with certainty";
   }
   doc["measures"] = measures;
   doc["delta"] = {{"theorem1", number(r.delta_theorem1)},
@@ -41,7 +43,10 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                   {"used", number(r.delta_used)}};
   doc["delta"]["source"] = to_string(r.delta_source);
   if (!r.delta_exact_skipped.empty()) doc["delta"]["exact_skipped"] = r.delta_exact_skipped;
-  if (r.measures.method == MeasureMethod::Sampled) doc["delta"]["theorem1_upper"] = number(r.delta_theorem1_upper);
+  if (r.measures.method == MeasureMethod::Sampled) {
+    doc["delta"]["theorem1_upper"] = number(r.delta_theorem1_upper);
+    doc["delta"]["theorem1_certified"] = number(r.delta_theorem1_certified);
+  }
   if (r.binding_lie.buyer >= 0)
     doc["delta"]["binding_lie"] = {{"buyer", r.binding_lie.buyer},
                                    {"signal", r.binding_lie.signal},

@@ -20,6 +20,7 @@ std::string to_string(DeltaMode mode) {
     case DeltaMode::Theorem1: return "theorem1";
     case DeltaMode::Value: return "value";
     case DeltaMode::Auto: return "auto";
+    case DeltaMode::Theorem1Certified: return "theorem1_certified";
   }
   return "?";
 }
@@ -120,6 +121,7 @@ void compute_measures(const Instance& in, const MechanismOptions& options, const
   report.informational_size = info.informational_size;
   report.delta_theorem1 = delta_theorem1(info, in.buyers, report.bound);
   report.delta_theorem1_upper = delta_theorem1(info, in.buyers, report.bound, true);
+  report.delta_theorem1_certified = delta_theorem1_certified(info, in.buyers, report.bound);
 }
 
 // The per-profile solver options: one thread (parallelism is over profiles), Auto resolved to the CPU
@@ -241,7 +243,10 @@ void stage_one_gains(const Instance& in, const PosteriorTable& table,
 // report.delta_used from the requested mode; throws when that delta does not exist or is infinite.
 void choose_delta(const MechanismOptions& options, MechanismReport& report) {
   DeltaMode mode = options.delta_mode;
-  if (mode == DeltaMode::Auto) mode = report.delta_exact ? DeltaMode::Exact : DeltaMode::Theorem1;
+  if (mode == DeltaMode::Auto)
+    mode = report.delta_exact                                       ? DeltaMode::Exact
+           : report.measures.method == MeasureMethod::Sampled ? DeltaMode::Theorem1Certified
+                                                                     : DeltaMode::Theorem1;
   report.delta_source = mode;
   switch (mode) {
     case DeltaMode::Exact:
@@ -250,12 +255,8 @@ void choose_delta(const MechanismOptions& options, MechanismReport& report) {
                          "gain is 0 (two signals of a buyer carry the same beliefs); no reward scale can work");
       report.delta_used = *report.delta_exact;
       break;
-    case DeltaMode::Theorem1:
-      // under Auto with sampled measures: the scale that holds with the stated confidence
-      report.delta_used = options.delta_mode == DeltaMode::Auto && report.measures.method == MeasureMethod::Sampled
-                              ? report.delta_theorem1_upper
-                              : report.delta_theorem1;
-      break;
+    case DeltaMode::Theorem1: report.delta_used = report.delta_theorem1; break;
+    case DeltaMode::Theorem1Certified: report.delta_used = report.delta_theorem1_certified; break;
     case DeltaMode::Value: report.delta_used = options.delta_value; break;
     case DeltaMode::Auto: break;
   }
@@ -313,15 +314,19 @@ void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profi
 
 }  // namespace
 
-/// The options as run: under DeltaMode::Auto, delta.exact only when it is within the work limits
-/// (the reason it is not goes to the report).
+/// The options as run: unless delta.exact itself is asked for (DeltaMode::Exact), it is computed only
+/// when within the work limits (the reason it is not goes to the report).
 MechanismOptions effective_options(const Instance& in, const MechanismOptions& requested, MechanismReport& report) {
   MechanismOptions options = requested;
-  if (options.delta_mode == DeltaMode::Auto && options.compute_exact_delta && !exact_delta_affordable(in, options)) {
+  if (options.delta_mode != DeltaMode::Exact && options.compute_exact_delta && !exact_delta_affordable(in, options)) {
     options.compute_exact_delta = false;
-    report.delta_exact_skipped =
-        exact_delta_cost(in) + "), beyond the limits of " + std::to_string(options.max_exact_profiles) + " profiles and " +
-        std::to_string(options.max_exact_work) + " solves; delta.used is the Theorem 1 scale";
+    const std::string used = options.delta_mode == DeltaMode::Value ? "the given value"
+                             : options.delta_mode == DeltaMode::Theorem1 ? "the Theorem 1 scale"
+                                                                         : "the Theorem 1 scale (from certified bounds "
+                                                                           "when the measures are sampled)";
+    report.delta_exact_skipped = exact_delta_cost(in) + "), beyond the limits of " +
+                                 std::to_string(options.max_exact_profiles) + " profiles and " +
+                                 std::to_string(options.max_exact_work) + " solves; delta.used is " + used;
   }
   return options;
 }

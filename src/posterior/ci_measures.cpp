@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <utility>
 
 #include "common/parallel.hpp"
 #include "common/random.hpp"
@@ -15,51 +16,12 @@
 #include "ivassign/tolerances.hpp"
 #include "kernels/posterior.cuh"
 #include "posterior/informational_size.hpp"
+#include "posterior/ci_model.hpp"
 #include "posterior/measures_detail.hpp"
 
 namespace ivassign {
 
 namespace {
-
-double log_sum_exp(const double* v, int count) {
-  double peak = -std::numeric_limits<double>::infinity();
-  for (int k = 0; k < count; ++k) peak = std::max(peak, v[k]);
-  if (!std::isfinite(peak)) return peak;
-  double total = 0.0;
-  for (int k = 0; k < count; ++k) total += std::exp(v[k] - peak);
-  return peak + std::log(total);
-}
-
-/// The CI prior in log space: log lambda(t), log q_i(x | t), log P_i(x), log P(t | b_i = x).
-struct CiModel {
-  int m = 0, n = 0;
-  std::vector<int> K;
-  std::vector<double> log_lambda;
-  std::vector<std::vector<double>> log_q;         // [i][t * K_i + x]
-  std::vector<std::vector<double>> log_signal;    // [i][x]  log P_i(x)
-  std::vector<std::vector<double>> log_state_given;  // [i][x * m + t]  log P(t | b_i = x)
-
-  explicit CiModel(const Instance& in) : m(in.states), n(in.buyers), K(in.signals) {
-    if (!in.prior.conditionally_independent())
-      throw InputError("prior: this computation needs a conditionally independent prior (lambda with q or q_per_buyer)");
-    for (double l : in.prior.lambda) log_lambda.push_back(std::log(l));
-    log_q.resize(n);
-    log_signal.resize(n);
-    log_state_given.resize(n);
-    std::vector<double> tmp(m);
-    for (int i = 0; i < n; ++i) {
-      for (double q : in.prior.q[i]) log_q[i].push_back(std::log(q));
-      log_signal[i].resize(K[i]);
-      log_state_given[i].resize(static_cast<std::size_t>(K[i]) * m);
-      for (int x = 0; x < K[i]; ++x) {
-        for (int t = 0; t < m; ++t) tmp[t] = log_lambda[t] + lq(i, t, x);
-        log_signal[i][x] = log_sum_exp(tmp.data(), m);
-        for (int t = 0; t < m; ++t) log_state_given[i][static_cast<std::size_t>(x) * m + t] = tmp[t] - log_signal[i][x];
-      }
-    }
-  }
-  double lq(int i, int t, int x) const { return log_q[i][static_cast<std::size_t>(t) * K[i] + x]; }
-};
 
 void init_shapes(InformationMeasures& info, const std::vector<int>& K) {
   const std::size_t n = K.size();
@@ -399,6 +361,9 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
   } else {
     info.method = MeasureMethod::Sampled;
     sampled_measures(in, opt, info);
+    CertifiedBounds certified = ci_certified_bounds(in, opt.threads);
+    info.informational_size_certified = std::move(certified.informational_size);
+    info.theorem1_sum_certified = std::move(certified.theorem1_sum);
   }
   return info;
 }

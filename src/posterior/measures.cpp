@@ -248,22 +248,42 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
   return measures_on_cpu(t, request);
 }
 
-double delta_theorem1(const InformationMeasures& info, int n, double bound, bool upper) {
+namespace {
+
+/// max over i, b_i != r_i of (2+n)(2n+1) M d / s for the given D_i values d; s is S_i less `score_margin`
+/// times 2 ||P(.|b_i)||_2 (S_i's two terms are at most ||P(.|b_i)||_2 each, Cauchy-Schwarz).
+double theorem1_ratio(const InformationMeasures& info, int n, double bound,
+                      const std::vector<std::vector<double>>& sums, const std::vector<std::vector<double>>* widths,
+                      double score_margin) {
   const double factor = (2.0 + n) * (2.0 * n + 1.0) * bound;
-  const bool widen = upper && !info.theorem1_sum_half_width.empty();
   double delta = 0.0;
   for (std::size_t i = 0; i < info.score_gain.size(); ++i) {
     const auto& s = info.score_gain[i];
-    const auto& d = info.theorem1_sum[i];
     const std::size_t k = info.conditional_norm[i].size();
     for (std::size_t pair = 0; pair < k * k; ++pair) {
-      const double dp = d[pair] + (widen ? info.theorem1_sum_half_width[i][pair] : 0.0);
+      const double dp = sums[i][pair] + (widths ? (*widths)[i][pair] : 0.0);
       if (pair / k == pair % k || dp <= 0.0) continue;
-      if (s[pair] <= 0.0) return std::numeric_limits<double>::infinity();
-      delta = std::max(delta, factor * dp / s[pair]);
+      const double sp = s[pair] - score_margin * 2.0 * info.conditional_norm[i][pair / k];
+      if (sp <= 0.0) return std::numeric_limits<double>::infinity();
+      delta = std::max(delta, factor * dp / sp);
     }
   }
   return delta;
+}
+
+}  // namespace
+
+double delta_theorem1(const InformationMeasures& info, int n, double bound, bool upper) {
+  const bool widen = upper && !info.theorem1_sum_half_width.empty();
+  return theorem1_ratio(info, n, bound, info.theorem1_sum, widen ? &info.theorem1_sum_half_width : nullptr, 0.0);
+}
+
+double delta_theorem1_certified(const InformationMeasures& info, int n, double bound) {
+  if (info.method != MeasureMethod::Sampled) return delta_theorem1(info, n, bound);
+  if (info.theorem1_sum_certified.size() != info.score_gain.size())
+    throw InputError("delta_theorem1_certified: these sampled measures carry no certified bounds "
+                     "(theorem1_sum_certified is empty; prior_measures fills it)");
+  return theorem1_ratio(info, n, bound, info.theorem1_sum_certified, nullptr, tol::kCertifiedRounding);
 }
 
 std::string to_string(MeasureMethod method) {

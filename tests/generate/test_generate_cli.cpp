@@ -1,5 +1,6 @@
 // `generate spectrum` and `convert qaplib` on the command line; the converter keeps QAPLIB objectives.
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <sstream>
@@ -47,6 +48,29 @@ TEST(GenerateCli, SameSeedSameFileAndTheFileValidates) {
   r = test::run_cli("mechanism " + dir + "/a.json --quiet --delta theorem1 --no-exact-delta");
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_NE(r.out.find("ivassign-report/1"), std::string::npos);
+}
+
+TEST(GenerateCli, LargeMarketDefaultsTakeTheCertifiedRewardScale) {
+  // 30 firms: 3^30 profiles, so the measures are sampled; with the default delta.used is the certified scale
+  // (the local search keeps the test short: the default tabu budget takes a minute here)
+  const std::string dir = test::temp_dir();
+  auto r = test::run_cli("generate spectrum --buyers 30 --licences 24 --seed 3 --quiet --out " + dir + "/m.json");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  r = test::run_cli("mechanism " + dir + "/m.json --quiet --solver descent");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto report = nlohmann::json::parse(r.out);
+  EXPECT_EQ(report["measures"]["method"], "sampled");
+  EXPECT_EQ(report["delta"]["source"], "theorem1_certified");
+  const double certified = report["delta"]["theorem1_certified"];
+  EXPECT_EQ(report["delta"]["used"].get<double>(), certified);
+  EXPECT_GT(certified, 0.0);
+  // a bound that holds with certainty, below the sampled confidence bound (whose half-widths are ~1e-2)
+  EXPECT_LT(certified, report["delta"]["theorem1_upper"].get<double>());
+  for (std::size_t i = 0; i < 30; ++i)
+    EXPECT_LE(report["measures"]["informational_size_certified"][i].get<double>(), 1.0);
+  r = test::run_cli("mechanism " + dir + "/m.json --quiet --solver descent --delta theorem1_certified");  // alone
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["delta"]["used"].get<double>(), certified);
 }
 
 TEST(GenerateCli, BadOptionsAreNamedAndNothingIsWritten) {

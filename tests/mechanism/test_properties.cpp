@@ -128,6 +128,30 @@ TEST(MechanismOptionsCheck, AutoDeltaIsExactWithinTheLimitsAndTheorem1Beyond) {
   EXPECT_NE(beyond.delta_exact_skipped.find("limits of 1 profiles"), std::string::npos) << beyond.delta_exact_skipped;
 }
 
+TEST(MechanismOptionsCheck, AutoDeltaWithSampledMeasuresIsTheCertifiedScale) {
+  test::RandomSpec spec;
+  spec.prior = Prior::Form::PerBuyer;
+  spec.buyers = 4;
+  spec.signals.assign(4, 2);
+  spec.externalities = Externalities::Form::None;
+  const Instance in = test::random_instance(spec, 8);
+  MechanismOptions opt;  // DeltaMode::Auto
+  opt.max_exact_profiles = 1;
+  opt.measures.max_tensor_profiles = 0;  // sampled measures
+  opt.measures.samples = 1000;
+  const MechanismReport r = run_mechanism(in, {{0, 1, 0, 1}}, opt);
+  ASSERT_EQ(r.measures.method, MeasureMethod::Sampled);
+  EXPECT_EQ(r.delta_source, DeltaMode::Theorem1Certified);
+  EXPECT_EQ(r.delta_used, r.delta_theorem1_certified);
+  // the certified scale covers Theorem 1's delta from the exact measures
+  MechanismOptions exact_measures = opt;
+  exact_measures.measures.max_tensor_profiles = 1u << 20;
+  EXPECT_GE(r.delta_used, run_mechanism(in, {{0, 1, 0, 1}}, exact_measures).delta_theorem1);
+  opt.delta_mode = DeltaMode::Theorem1;  // the estimate, when asked for
+  opt.compute_exact_delta = false;
+  EXPECT_EQ(run_mechanism(in, {{0, 1, 0, 1}}, opt).delta_used, r.delta_theorem1);
+}
+
 TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
   test::RandomSpec spec;
   const Instance in = test::random_instance(spec, 3);
