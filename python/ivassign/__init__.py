@@ -20,7 +20,7 @@ import numpy as _np
 
 from . import _ivassign
 from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_available, device_compiled,
-                        device_description, expected_problem, linear_sum_assignment, load_instance,
+                        device_description, expected_problem, load_instance,
                         parse_instance, posterior, posterior_table, delta_theorem1)
 from .errors import CudaError, Error, InputError, ResourceError
 
@@ -55,16 +55,39 @@ def instance(source: Union[Instance, str, _os.PathLike, dict]) -> Instance:
     raise TypeError(f"instance: expected an Instance, a path or a dict, not {type(source).__name__}")
 
 
+def _array(name: str, a, ndim: int, dtype=_np.float64):
+    if a is None:
+        return None
+    out = _np.ascontiguousarray(a, dtype=dtype)
+    if out.ndim != ndim:
+        raise InputError(f"{name}: expected a {ndim}-dimensional array, not one of shape {out.shape}")
+    return out
+
+
 def _problem(linear, externalities=None, sparse=None, factored=None, allowed=None) -> AssignmentProblem:
     if isinstance(linear, AssignmentProblem):
         if externalities is not None or sparse is not None or factored is not None or allowed is not None:
             raise InputError("externalities: give them to AssignmentProblem, not with a problem")
         return linear
-    arr = lambda a, t=_np.float64: None if a is None else _np.ascontiguousarray(a, dtype=t)
-    return AssignmentProblem(arr(linear), dense=arr(externalities),
-                             sparse=None if sparse is None else (arr(sparse[0], _np.int64), arr(sparse[1])),
-                             factored=None if factored is None else tuple(arr(f) for f in factored),
-                             allowed=arr(allowed, bool))
+    if sparse is not None:
+        sparse = (_array("sparse indices", sparse[0], 2, _np.int64), _array("sparse values", sparse[1], 1))
+    if factored is not None:
+        factored = tuple(_array(f"factored {k}", f, d) for k, f, d in zip(("weight", "buyer", "seller"), factored, (2, 3, 3)))
+    return AssignmentProblem(_array("linear", linear, 2), dense=_array("dense externalities", externalities, 4),
+                             sparse=sparse, factored=factored, allowed=_array("allowed", allowed, 1, bool))
+
+
+def linear_sum_assignment(cost, maximize: bool = False):
+    """Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind), int64 arrays of the
+    min(n, m) pairs of a full matching of least (maximize=True: most) total cost. cost: (n, m)
+    array-like of finite numbers (ValueError otherwise)."""
+    a = _np.asarray(cost)
+    if a.ndim != 2:
+        raise InputError(f"expected a matrix (2-d array), got a {a.ndim}-d array")
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"cost matrix: dtype {a.dtype} is not numeric")
+    return _ivassign._linear_sum_assignment(_np.ascontiguousarray(a, dtype=_np.float64), bool(maximize))
+
 
 
 def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, allowed=None,

@@ -194,7 +194,7 @@ void bind_assignment(nb::module_& m) {
     d["solver"] = full.solver;
     return d;
   });
-  m.def("linear_sum_assignment", &linear_sum_assignment, nb::arg("cost"), nb::arg("maximize") = false,
+  m.def("_linear_sum_assignment", &linear_sum_assignment, nb::arg("cost"), nb::arg("maximize") = false,
         "Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind) of a full matching of "
         "min(n, m) pairs with the least (maximize=True: the most) total cost; cost: (n, m) array.");
 }
