@@ -168,3 +168,13 @@ def test_solves_from_several_python_threads_at_once():
     assert not errors
     for g, w in zip(got, want):
         np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("shape,maximize", [((60, 60), False), ((40, 90), True), ((90, 40), False)])
+def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize):
+    optimize = pytest.importorskip("scipy.optimize")
+    cost = np.random.default_rng(shape[0] * shape[1]).normal(size=shape)
+    rows, cols = ivassign.linear_sum_assignment(cost, maximize)
+    want_rows, want_cols = optimize.linear_sum_assignment(cost, maximize)
+    assert cost[rows, cols].sum() == pytest.approx(cost[want_rows, want_cols].sum(), abs=1e-9)
+    assert rows.dtype == want_rows.dtype
