@@ -174,14 +174,6 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
         sample_pool_bytes=sample_pool_bytes))
 
 
-def _report_to_dict(self: MechanismReport) -> dict:
-    """The report as the ivassign-report/1 document (a dict, as json.loads of to_json())."""
-    return _json.loads(self.to_json())
-
-
-MechanismReport.to_dict = _report_to_dict
-
-
 def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", backend: Optional[str] = None,
                      solver: Optional[str] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
                      seed: Optional[int] = None, max_exact_profiles: Optional[int] = None,

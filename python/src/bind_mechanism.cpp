@@ -97,7 +97,11 @@ void bind_report(nb::module_& m) {
         return flags_to_numpy(o);
       }, "matching and every minus-i optimum proven, (P,)", nb::rv_policy::move)
       .def("to_json", [](const R& r, int indent) { return report_to_json(r, indent); }, nb::arg("indent") = 1,
-           "The ivassign-report/1 JSON document (what `ivassign mechanism` prints).");
+           "The ivassign-report/1 JSON document (what `ivassign mechanism` prints).")
+      .def("to_dict", [](const R& r) -> nb::dict {
+        return nb::cast<nb::dict>(nb::module_::import_("json").attr("loads")(report_to_json(r, -1)));
+      },
+           "The ivassign-report/1 document as a dict (json.loads of to_json()).");
   m.def("_run_mechanism", [](const Instance& inst, std::optional<std::vector<std::vector<int>>> profiles, const nb::dict& settings) {
     const MechanismOptions o = mechanism_options(settings);
     nb::gil_scoped_release release;
