@@ -20,7 +20,7 @@ import numpy as _np
 
 from . import _ivassign
 from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_available, device_compiled,
-                        device_description, expected_problem, load_instance,
+                        device_description, expected_problem,
                         parse_instance, posterior, posterior_table, delta_theorem1)
 from .errors import CudaError, Error, InputError, ResourceError
 
@@ -44,6 +44,11 @@ def _settings(**kw: Any) -> dict:
     return {k: v for k, v in kw.items() if v is not None}
 
 
+def load_instance(path: Union[str, _os.PathLike]) -> Instance:
+    """Reads and validates an ivassign/1 instance file; raises InputError naming the key and rule."""
+    return _ivassign.load_instance(_os.fspath(path))
+
+
 def instance(source: Union[Instance, str, _os.PathLike, dict]) -> Instance:
     """An Instance from an Instance, a file path, or a dict holding the ivassign/1 document."""
     if isinstance(source, Instance):
@@ -51,7 +56,7 @@ def instance(source: Union[Instance, str, _os.PathLike, dict]) -> Instance:
     if isinstance(source, dict):
         return parse_instance(_json.dumps(source), source.get("name", "<dict>"))
     if isinstance(source, (str, _os.PathLike)):
-        return load_instance(_os.fspath(source))
+        return load_instance(source)
     raise TypeError(f"instance: expected an Instance, a path or a dict, not {type(source).__name__}")
 
 

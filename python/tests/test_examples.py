@@ -76,6 +76,7 @@ def test_instance_from_path_text_and_dict_agree():
     text = path.read_text()
     a = ivassign.run_mechanism(str(path), profiles=[0, 1], delta="theorem1")
     b = ivassign.run_mechanism(ivassign.parse_instance(text), profiles=[[0, 1]], delta="theorem1")
+    assert ivassign.load_instance(path).name == ivassign.load_instance(str(path)).name == "toy-2x2"
     c = ivassign.run_mechanism(json.loads(text), profiles=np.array([[0, 1]]), delta="theorem1")
     for r in (b, c):
         np.testing.assert_array_equal(r.transfers, a.transfers)
@@ -108,3 +109,15 @@ def test_check_incentives_is_truthful_with_exact_delta():
     assert check["stage1"]["truthful"] is True
     assert check["stage1"]["min_margin"] >= -1e-9
     assert check["stage2"]["max_gain"] <= 1e-9
+
+
+def test_device_path_agrees_with_the_cpu_when_built_with_one():
+    if not (ivassign.device_compiled() and ivassign.device_available()):
+        pytest.skip("built without a device path (pip install . -Ccmake.define.IVASSIGN_DEVICE=OMP|CUDA)")
+    for name in NAMES:
+        cpu = ivassign.run_mechanism(EXAMPLES / f"{name}.json", all_profiles=True, backend="cpu")
+        dev = ivassign.run_mechanism(EXAMPLES / f"{name}.json", all_profiles=True, backend="device")
+        assert dev.backend != "cpu"
+        np.testing.assert_allclose(dev.posteriors, cpu.posteriors, rtol=0, atol=1e-12)
+        np.testing.assert_allclose(dev.informational_size, cpu.informational_size, rtol=1e-12, atol=1e-15)
+        np.testing.assert_allclose(dev.transfers, cpu.transfers, rtol=1e-9, atol=1e-12)
