@@ -3,8 +3,9 @@
 
 1. Room order: a file under src/ROOM includes internal headers ("room/x.hpp") only of its own room
    or of a room below it. kernels/ and the public include/ivassign/ are open to every room.
-2. Function length: no function body in src/ longer than MAX_LINES lines, unless the line before
-   its signature holds a comment "long-function: <why>".
+2. Function length: no function body in src/ (nor in the Python binding, python/src/, which is
+   outside the rooms: it links the library as any user does) longer than MAX_LINES lines, unless the
+   line before its signature holds a comment "long-function: <why>".
 Exit 0 when both hold; else one line per violation and exit 1.
 """
 import os
@@ -48,9 +49,12 @@ def strip_code(text):
     return re.sub(r"'(\\.|[^'\\\n])'", "''", text)
 
 
+LENGTH_CHECKED = ["src", os.path.join("python", "src")]
+
+
 def long_functions(root):
     out = []
-    for dirpath, _, files in os.walk(os.path.join(root, "src")):
+    for dirpath, _, files in (w for folder in LENGTH_CHECKED for w in os.walk(os.path.join(root, folder))):
         for name in sorted(files):
             if not name.endswith((".cpp", ".hpp")):
                 continue
@@ -92,7 +96,7 @@ def main():
     problems = room_violations(root) + long_functions(root)
     for p in problems:
         print(p)
-    print(f"check-rooms: {len(problems)} problem(s) in {root}/src")
+    print(f"check-rooms: {len(problems)} problem(s) in {root}/src and {root}/python/src")
     return 1 if problems else 0
 
 

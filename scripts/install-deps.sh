@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev      # tests
   libbenchmark-dev               # bench/
   python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy
+  python3-venv python3-dev       # the Python package (scripts/test-python.sh: a venv, nanobind from PyPI)
   gnuplot-nox                    # plots: check --plot and replica --plot render SVG with gnuplot
 )
 # Thrust for the OpenMP device build (IVASSIGN_DEVICE=OMP): the CUDA toolkit's CCCL when present, else Debian's

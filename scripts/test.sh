@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install, build and run the whole test suite (ctest) in the three configurations CI checks:
 #   build/      the default (CUDA device path when nvcc is found; GPU tests skip without a GPU),
-#               then scripts/test-package.sh installs it and builds examples/consumer against it;
+#               then scripts/test-package.sh installs it and builds examples/consumer against it,
+#               and scripts/test-python.sh pip-installs the Python package (no device path) and runs pytest;
 #   build-omp/  IVASSIGN_DEVICE=OMP: the same device code on Thrust's OpenMP system, so every
 #               device test runs and is compared with the CPU path, GPU or not;
 #   build-asan/ IVASSIGN_SANITIZE=address,undefined: the CPU path (library, CLI spawned by the tests,
@@ -16,6 +17,8 @@ bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$jobs"
 # The installed CMake package: examples/consumer built against `cmake --install build`.
 bash scripts/test-package.sh
+# The Python package: pip install . into .venv-python/ (build-python/, ccache), then pytest.
+bash scripts/test-python.sh
 IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF
 ctest --test-dir build-omp --output-on-failure -j"$jobs"
 IVASSIGN_BUILD_DIR=build-asan bash scripts/build.sh -DIVASSIGN_SANITIZE=address,undefined \

@@ -1,0 +1,216 @@
+"""ivassign: VCG assignment mechanisms with interdependent valuations and externalities.
+
+Instances (the ``ivassign/1`` JSON format), the two-stage mechanism, posteriors and information
+measures, the incentive check, and the assignment problem (with or without externalities) with VCG
+transfers. Arrays come back as numpy arrays; settings are keyword arguments named like the fields
+of the C++ option structs (include/ivassign/*.hpp). Errors raise :mod:`ivassign.errors` exceptions.
+
+    >>> import ivassign
+    >>> inst = ivassign.load_instance("examples/spectrum-small.json")
+    >>> report = ivassign.run_mechanism(inst, delta="theorem1")
+    >>> report.transfers            # (profiles, buyers)
+"""
+from __future__ import annotations
+
+import json as _json
+import os as _os
+from typing import Any, Optional, Sequence, Union
+
+import numpy as _np
+
+from . import _ivassign
+from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_available, device_compiled,
+                        device_description, expected_problem,
+                        parse_instance, posterior, posterior_table, delta_theorem1)
+from .errors import CudaError, Error, InputError, ResourceError
+
+__version__ = "0.1.0"
+
+
+class Result(dict):
+    """A dict whose keys are also attributes (``r.transfers`` is ``r["transfers"]``)."""
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def __dir__(self):
+        return list(self.keys()) + list(super().__dir__())
+
+
+def _settings(**kw: Any) -> dict:
+    return {k: v for k, v in kw.items() if v is not None}
+
+
+def load_instance(path: Union[str, _os.PathLike]) -> Instance:
+    """Reads and validates an ivassign/1 instance file; raises InputError naming the key and rule."""
+    return _ivassign.load_instance(_os.fspath(path))
+
+
+def instance(source: Union[Instance, str, _os.PathLike, dict]) -> Instance:
+    """An Instance from an Instance, a file path, or a dict holding the ivassign/1 document."""
+    if isinstance(source, Instance):
+        return source
+    if isinstance(source, dict):
+        return parse_instance(_json.dumps(source), source.get("name", "<dict>"))
+    if isinstance(source, (str, _os.PathLike)):
+        return load_instance(source)
+    raise TypeError(f"instance: expected an Instance, a path or a dict, not {type(source).__name__}")
+
+
+def _array(name: str, a, ndim: int, dtype=_np.float64):
+    if a is None:
+        return None
+    out = _np.ascontiguousarray(a, dtype=dtype)
+    if out.ndim != ndim:
+        raise InputError(f"{name}: expected a {ndim}-dimensional array, not one of shape {out.shape}")
+    return out
+
+
+def _problem(linear, externalities=None, sparse=None, factored=None, allowed=None) -> AssignmentProblem:
+    if isinstance(linear, AssignmentProblem):
+        if externalities is not None or sparse is not None or factored is not None or allowed is not None:
+            raise InputError("externalities: give them to AssignmentProblem, not with a problem")
+        return linear
+    if sparse is not None:
+        sparse = (_array("sparse indices", sparse[0], 2, _np.int64), _array("sparse values", sparse[1], 1))
+    if factored is not None:
+        factored = tuple(_array(f"factored {k}", f, d) for k, f, d in zip(("weight", "buyer", "seller"), factored, (2, 3, 3)))
+    return AssignmentProblem(_array("linear", linear, 2), dense=_array("dense externalities", externalities, 4),
+                             sparse=sparse, factored=factored, allowed=_array("allowed", allowed, 1, bool))
+
+
+def linear_sum_assignment(cost, maximize: bool = False):
+    """Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind), int64 arrays of the
+    min(n, m) pairs of a full matching of least (maximize=True: most) total cost. cost: (n, m)
+    array-like of finite numbers (ValueError otherwise)."""
+    a = _np.asarray(cost)
+    if a.ndim != 2:
+        raise InputError(f"expected a matrix (2-d array), got a {a.ndim}-d array")
+    if a.dtype.kind not in "biuf":
+        raise InputError(f"cost matrix: dtype {a.dtype} is not numeric")
+    rows, cols = _ivassign._linear_sum_assignment(_np.ascontiguousarray(a, dtype=_np.float64), bool(maximize))
+    if _np.dtype(_np.intp).itemsize == 8:  # int64 shown as numpy's own intp (scipy's dtype)
+        return rows.view(_np.intp), cols.view(_np.intp)
+    return rows.astype(_np.intp), cols.astype(_np.intp)
+
+
+
+def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
+                     solver: str = "auto", backend: Optional[str] = None, time_limit: Optional[float] = None,
+                     iteration_limit: Optional[int] = None, seed: Optional[int] = None,
+                     threads: Optional[int] = None, exact_size_limit: Optional[int] = None,
+                     tabu_size_limit: Optional[int] = None, target: Optional[float] = None) -> Result:
+    """The efficient partial matching: maximize sum_i g_i(z), g_i = w_ij - sum_pq c_ij^pq z_pq.
+
+    linear: (n, s) weights w_ij (or an AssignmentProblem); externalities: dense (n, s, n, s) costs
+    c[i, j, p, q] >= 0; sparse: (indices (k, 4), values (k,)); factored: (weight (n, T),
+    buyer (T, n, n), seller (T, s, s)); allowed: (n,) bool, buyers that may be matched.
+    Settings are SolverOptions' fields (solver: auto, enumerate, lap, branch-and-bound/exact, tabu,
+    descent; time_limit in seconds). Returns a Result: assignment (n,) seller or -1, objective,
+    optimal, status, upper_bound, iterations, seconds, solver, backend, row_duals, col_duals (LAP).
+    """
+    p = _problem(linear, externalities, sparse, factored, allowed)
+    return Result(_ivassign._solve_assignment(p, _settings(
+        solver=solver, backend=backend, time_limit=time_limit, iteration_limit=iteration_limit, seed=seed,
+        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit, target=target)))
+
+
+def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None, solver: str = "auto",
+        backend: Optional[str] = None, time_limit: Optional[float] = None, iteration_limit: Optional[int] = None,
+        seed: Optional[int] = None, threads: Optional[int] = None, exact_size_limit: Optional[int] = None,
+        tabu_size_limit: Optional[int] = None) -> Result:
+    """The efficient matching and its VCG transfers (solve_with_vcg); arguments as solve_assignment.
+
+    Returns a Result: assignment (n,), payoffs g_i (n,), transfers x_i <= 0 (n,; buyer i pays -x_i),
+    minus_i_welfare (n,), minus_i_upper_bound (n,), proven (n,) bool, transfer_error_bound (n,),
+    full_improved, welfare, optimal, solver.
+    """
+    p = _problem(linear, externalities, sparse, factored, allowed)
+    return Result(_ivassign._solve_with_vcg(p, _settings(
+        solver=solver, backend=backend, time_limit=time_limit, iteration_limit=iteration_limit, seed=seed,
+        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit)))
+
+
+def _profiles(inst: Instance, profiles, all_profiles: bool):
+    if all_profiles:
+        if profiles is not None:
+            raise InputError("give profiles or all_profiles=True, not both")
+        return None
+    if profiles is None:
+        if not inst.observed:
+            raise InputError("no profile to run: give profiles=[...], all_profiles=True, or an instance with `observed`")
+        return [list(inst.observed)]
+    arr = _np.asarray(profiles)
+    if arr.ndim == 1:
+        arr = arr[None, :]
+    if arr.ndim != 2 or (arr.size and arr.dtype.kind not in "iu"):
+        raise InputError("profiles: expected a profile (n signals) or a list of profiles of integers")
+    return arr.astype(int).tolist()
+
+
+def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False,
+                  delta: Union[str, float] = "auto", compute_exact_delta: Optional[bool] = None,
+                  backend: Optional[str] = None, solver: Optional[str] = None, threads: Optional[int] = None,
+                  time_limit: Optional[float] = None, iteration_limit: Optional[int] = None,
+                  seed: Optional[int] = None, exact_size_limit: Optional[int] = None,
+                  tabu_size_limit: Optional[int] = None, max_exact_profiles: Optional[int] = None,
+                  max_exact_work: Optional[int] = None, max_tensor_profiles: Optional[int] = None,
+                  samples: Optional[int] = None, confidence: Optional[float] = None,
+                  sample_pool_bytes: Optional[int] = None) -> MechanismReport:
+    """Runs the two-stage mechanism (what ``ivassign mechanism`` does).
+
+    instance_or_path: an Instance, a path or a dict (ivassign/1). profiles: one profile (n signals)
+    or a list of them; default the instance's ``observed``; all_profiles=True for every profile.
+    delta: "auto", "exact", "theorem1" or a number >= 0 (MechanismOptions); backend: "auto", "cpu",
+    "device", "cuda"; the solver settings are SolverOptions' fields, the sampling ones
+    MeasureOptions'. Returns a MechanismReport: numpy arrays (profiles, posteriors, assignments,
+    welfare, payoffs, transfers, rewards, ...), the deltas, and to_dict()/to_json() with the
+    ivassign-report/1 document.
+    """
+    inst = instance(instance_or_path)
+    return _ivassign._run_mechanism(inst, _profiles(inst, profiles, all_profiles), _settings(
+        delta=delta, compute_exact_delta=compute_exact_delta, backend=backend, solver=solver, threads=threads,
+        time_limit=time_limit, iteration_limit=iteration_limit, seed=seed, exact_size_limit=exact_size_limit,
+        tabu_size_limit=tabu_size_limit, max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work,
+        max_tensor_profiles=max_tensor_profiles, samples=samples, confidence=confidence,
+        sample_pool_bytes=sample_pool_bytes))
+
+
+def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", backend: Optional[str] = None,
+                     solver: Optional[str] = None, threads: Optional[int] = None, time_limit: Optional[float] = None,
+                     seed: Optional[int] = None, max_exact_profiles: Optional[int] = None,
+                     max_exact_work: Optional[int] = None, stage2_profiles: Optional[int] = None,
+                     stage2_buyers: Optional[int] = None, random_misreports: Optional[int] = None,
+                     local_search_steps: Optional[int] = None, budget_samples: Optional[int] = None) -> dict:
+    """The incentive, budget and IR checks (what ``ivassign check`` does), as the ivassign-check/1
+    document (a dict): stage1 (truthful, min_margin, worst lie, margins), stage2, budget.
+    Settings are CheckOptions' fields and its mechanism's (delta, solver, ...)."""
+    inst = instance(instance_or_path)
+    return _json.loads(_ivassign._check_incentives(inst, _settings(
+        delta=delta, backend=backend, solver=solver, threads=threads, time_limit=time_limit, seed=seed,
+        max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work, stage2_profiles=stage2_profiles,
+        stage2_buyers=stage2_buyers, random_misreports=random_misreports, local_search_steps=local_search_steps,
+        budget_samples=budget_samples)))
+
+
+def information_measures(instance_or_path, *, backend: Optional[str] = None, threads: Optional[int] = None,
+                         seed: Optional[int] = None, max_tensor_profiles: Optional[int] = None,
+                         samples: Optional[int] = None, confidence: Optional[float] = None) -> Result:
+    """The prior's information measures (prior_measures): method, informational_size nu_i (n,),
+    variation Lambda_i (n,), and per buyer conditional_norm (K_i,), score_gain S_i and
+    theorem1_sum D_i (K_i, K_i). Settings are MeasureOptions' fields."""
+    inst = instance(instance_or_path)
+    return Result(_ivassign._prior_measures(inst, _settings(
+        backend=backend, threads=threads, seed=seed, max_tensor_profiles=max_tensor_profiles, samples=samples,
+        confidence=confidence)))
+
+
+__all__ = [
+    "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "MechanismReport", "ResourceError",
+    "Result", "check_incentives", "delta_theorem1", "device_available", "device_compiled", "device_description",
+    "expected_problem", "information_measures", "instance", "linear_sum_assignment", "load_instance",
+    "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",
+]

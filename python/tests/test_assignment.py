@@ -1,0 +1,180 @@
+"""solve_assignment, vcg and linear_sum_assignment against brute force in Python: every partial
+matching of small problems, with dense, sparse and factored externalities."""
+import itertools
+import threading
+
+import numpy as np
+import pytest
+
+import ivassign
+
+
+def matchings(n, s, allowed=None):
+    """Every partial matching: assignment[i] = seller or -1, sellers used at most once."""
+    for a in itertools.product(range(-1, s), repeat=n):
+        used = [j for j in a if j >= 0]
+        if len(used) == len(set(used)) and (allowed is None or all(allowed[i] or a[i] < 0 for i in range(n))):
+            yield a
+
+
+def payoffs(w, c, a):
+    n = len(a)
+    g = np.zeros(n)
+    for i, j in enumerate(a):
+        if j < 0:
+            continue
+        g[i] = w[i, j]
+        if c is not None:
+            g[i] -= sum(c[i, j, p, q] for p, q in enumerate(a) if p != i and q >= 0 and q != j)
+    return g
+
+
+def brute_force(w, c=None, allowed=None):
+    best = max(matchings(*w.shape, allowed), key=lambda a: payoffs(w, c, a).sum())
+    return np.array(best), payoffs(w, c, best).sum()
+
+
+def brute_vcg(w, c):
+    n = w.shape[0]
+    z, welfare = brute_force(w, c)
+    g = payoffs(w, c, z)
+    minus = np.array([brute_force(w, c, allowed=[k != i for k in range(n)])[1] for i in range(n)])
+    return welfare, g, (welfare - g) - minus, minus
+
+
+def random_problem(rng, n, s, density=0.5):
+    w = rng.uniform(-1.0, 4.0, (n, s))
+    c = rng.uniform(0.0, 1.5, (n, s, n, s)) * (rng.uniform(size=(n, s, n, s)) < density)
+    for i in range(n):
+        c[i, :, i, :] = 0.0
+    for j in range(s):
+        c[:, j, :, j] = 0.0
+    return w, c
+
+
+@pytest.mark.parametrize("seed,n,s", [(1, 3, 3), (2, 4, 3), (3, 3, 4), (4, 4, 4), (5, 2, 5)])
+def test_solve_and_vcg_with_dense_externalities_match_brute_force(seed, n, s):
+    w, c = random_problem(np.random.default_rng(seed), n, s)
+    _, best = brute_force(w, c)
+    r = ivassign.solve_assignment(w, c)
+    assert r.optimal and r.status == "optimal"
+    assert r.objective == pytest.approx(best, abs=1e-9)
+    assert payoffs(w, c, r.assignment).sum() == pytest.approx(best, abs=1e-9)
+    welfare, _, transfers, minus = brute_vcg(w, c)
+    v = ivassign.vcg(w, c)
+    assert v.optimal and v.proven.all()
+    assert v.welfare == pytest.approx(welfare, abs=1e-9)
+    np.testing.assert_allclose(v.minus_i_welfare, minus, atol=1e-9)
+    # transfers depend on the matching charged only through sum_{k != i} g_k; with a unique
+    # optimum (random data) they are the brute-force ones
+    np.testing.assert_allclose(v.transfers, transfers, atol=1e-9)
+    assert (v.transfers <= 1e-12).all()
+
+
+@pytest.mark.parametrize("seed", [11, 12, 13])
+def test_sparse_and_factored_forms_equal_their_dense_expansion(seed):
+    rng = np.random.default_rng(seed)
+    n, s, t = 3, 3, 2
+    w = rng.uniform(0.0, 3.0, (n, s))
+    weight, buyer, seller = rng.uniform(0, 1, (n, t)), rng.uniform(0, 1, (t, n, n)), rng.uniform(0, 1, (t, s, s))
+    dense = np.einsum("it,tip,tjq->ijpq", weight, buyer, seller)
+    for i in range(n):
+        dense[i, :, i, :] = 0.0
+    for j in range(s):
+        dense[:, j, :, j] = 0.0
+    _, best = brute_force(w, dense)
+    assert ivassign.solve_assignment(w, factored=(weight, buyer, seller)).objective == pytest.approx(best, abs=1e-9)
+    keys = np.argwhere(dense > 0)
+    rng.shuffle(keys)  # any order: the binding sorts the entries
+    values = dense[tuple(keys.T)]
+    r = ivassign.solve_assignment(w, sparse=(keys, values), solver="enumerate")
+    assert r.objective == pytest.approx(best, abs=1e-9)
+    v = ivassign.vcg(w, sparse=(keys, values))
+    np.testing.assert_allclose(v.transfers, brute_vcg(w, dense)[2], atol=1e-9)
+
+
+def test_lap_without_externalities_gives_duals_and_vcg():
+    w = np.array([[3.0, 1.0, 0.0], [2.0, 2.0, 1.0], [0.0, 1.0, 5.0]])
+    r = ivassign.solve_assignment(w)
+    assert r.solver == "lap" and r.objective == pytest.approx(10.0)
+    assert r.row_duals.shape == (3,) and r.col_duals.shape == (3,)
+    welfare, _, transfers, _ = brute_vcg(w, None)
+    v = ivassign.vcg(w)
+    assert v.welfare == pytest.approx(welfare)
+    np.testing.assert_allclose(v.transfers, transfers, atol=1e-12)
+
+
+def test_problem_object_checks_and_evaluates_matchings():
+    w, c = random_problem(np.random.default_rng(7), 3, 3)
+    p = ivassign.AssignmentProblem(w, dense=c)
+    assert p.buyers == 3 and p.sellers == 3 and p.has_externalities
+    a = [2, -1, 0]
+    assert p.objective(a) == pytest.approx(payoffs(w, c, a).sum())
+    np.testing.assert_allclose(p.payoffs(a), payoffs(w, c, a))
+    with pytest.raises(ivassign.Error):
+        p.check([0, 0, 1])
+    assert ivassign.solve_assignment(p, solver="branch-and-bound").optimal
+
+
+def brute_lsa(cost, maximize):
+    n, m = cost.shape
+    sign = -1 if maximize else 1
+    if n <= m:
+        return min(sign * sum(cost[i, j] for i, j in enumerate(p)) for p in itertools.permutations(range(m), n))
+    return min(sign * sum(cost[i, j] for j, i in enumerate(p)) for p in itertools.permutations(range(n), m))
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3), (1, 4), (6, 6)])
+@pytest.mark.parametrize("maximize", [False, True])
+@pytest.mark.parametrize("integer", [False, True])
+def test_linear_sum_assignment_matches_brute_force(shape, maximize, integer):
+    rng = np.random.default_rng(hash((shape, maximize, integer)) % 2**32)
+    cost = rng.integers(-5, 10, shape) if integer else rng.normal(size=shape)
+    rows, cols = ivassign.linear_sum_assignment(cost, maximize=maximize)
+    k = min(shape)
+    assert len(rows) == len(cols) == k
+    assert list(rows) == sorted(rows) and len(set(cols)) == k
+    total = cost[rows, cols].sum()
+    assert (-total if maximize else total) == pytest.approx(brute_lsa(cost, maximize), abs=1e-9)
+
+
+def test_linear_sum_assignment_empty_and_bad_input():
+    rows, cols = ivassign.linear_sum_assignment(np.zeros((0, 3)))
+    assert rows.shape == (0,) and cols.shape == (0,)
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign.linear_sum_assignment([[1.0, np.nan]])
+    with pytest.raises(ValueError, match="expected a matrix"):
+        ivassign.linear_sum_assignment([1.0, 2.0])
+
+
+def test_solves_from_several_python_threads_at_once():
+    problems = [random_problem(np.random.default_rng(100 + k), 4, 4) for k in range(8)]
+    want = [ivassign.vcg(w, c).transfers for w, c in problems]
+    got = [None] * len(problems)
+    errors = []
+
+    def work(k):
+        try:
+            for _ in range(5):
+                got[k] = ivassign.vcg(*problems[k]).transfers
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(problems))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
+
+
+@pytest.mark.parametrize("shape,maximize", [((60, 60), False), ((40, 90), True), ((90, 40), False)])
+def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize):
+    optimize = pytest.importorskip("scipy.optimize")
+    cost = np.random.default_rng(shape[0] * shape[1]).normal(size=shape)
+    rows, cols = ivassign.linear_sum_assignment(cost, maximize)
+    want_rows, want_cols = optimize.linear_sum_assignment(cost, maximize)
+    assert cost[rows, cols].sum() == pytest.approx(cost[want_rows, want_cols].sum(), abs=1e-9)
+    assert rows.dtype == want_rows.dtype
