@@ -74,6 +74,8 @@ void bind_report(nb::module_& m) {
       .def_ro("bound", &R::bound)
       .def_prop_ro("informational_size", [](const R& r) { return to_numpy(std::vector<double>(r.informational_size)); }, "nu_i, shape (n,)", nb::rv_policy::move)
       .def_ro("delta_theorem1", &R::delta_theorem1)
+      .def_ro("delta_theorem1_upper", &R::delta_theorem1_upper, "sampled measures: at the upper confidence limits")
+      .def_ro("delta_theorem1_certified", &R::delta_theorem1_certified, "from bounds that hold with certainty")
       .def_ro("delta_exact", &R::delta_exact, "None when not computed")
       .def_ro("delta_exact_skipped", &R::delta_exact_skipped)
       .def_prop_ro("delta_source", [](const R& r) { return to_string(r.delta_source); })

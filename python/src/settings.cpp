@@ -66,12 +66,13 @@ void read_delta(Reader& r, MechanismOptions& o) {
     if (s == "auto") o.delta_mode = DeltaMode::Auto;
     else if (s == "exact") o.delta_mode = DeltaMode::Exact;
     else if (s == "theorem1") o.delta_mode = DeltaMode::Theorem1;
-    else throw InputError("delta: '" + s + "' is not auto, exact, theorem1 or a number >= 0");
+    else if (s == "theorem1_certified") o.delta_mode = DeltaMode::Theorem1Certified;
+    else throw InputError("delta: '" + s + "' is not auto, exact, theorem1, theorem1_certified or a number >= 0");
     return;
   }
   double value = -1.0;
   if (!nb::try_cast<double>(v, value) || !(value >= 0.0) || !std::isfinite(value))
-    throw InputError("delta: " + nb::cast<std::string>(nb::repr(v)) + " is not auto, exact, theorem1 or a number >= 0");
+    throw InputError("delta: " + nb::cast<std::string>(nb::repr(v)) + " is not auto, exact, theorem1, theorem1_certified or a number >= 0");
   o.delta_mode = DeltaMode::Value;
   o.delta_value = value;
 }

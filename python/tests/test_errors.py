@@ -39,8 +39,8 @@ def test_broken_rule_names_key_and_rule():
 
 
 @pytest.mark.parametrize("kwargs,message", [
-    (dict(delta="bogus"), "delta: 'bogus' is not auto, exact, theorem1 or a number >= 0"),
-    (dict(delta=-1.0), "delta: -1.0 is not auto, exact, theorem1 or a number >= 0"),
+    (dict(delta="bogus"), "delta: 'bogus' is not auto, exact, theorem1, theorem1_certified or a number >= 0"),
+    (dict(delta=-1.0), "delta: -1.0 is not auto, exact, theorem1, theorem1_certified or a number >= 0"),
     (dict(profiles=[0, 5]), "profile: signal 5 of buyer 1 is out of range [0, 2)"),
     (dict(solver="nope"), "solver 'nope' is not one of auto, exact, heuristic, descent, lap, enumerate"),
     (dict(backend="gpu"), None),
