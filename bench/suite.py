@@ -25,6 +25,21 @@ CLI = os.path.join(BUILD, "ivassign")
 PEER_LAP = os.path.join(BUILD, "bench", "peer_lap")
 
 
+def default_shared():
+    """The reference data as the build found it: $IVASSIGN_SHARED_DIR, else the build's CMake cache, else ../shared."""
+    if os.environ.get("IVASSIGN_SHARED_DIR"):
+        return os.environ["IVASSIGN_SHARED_DIR"]
+    try:
+        with open(os.path.join(BUILD, "CMakeCache.txt")) as f:
+            for line in f:
+                if line.startswith("IVASSIGN_SHARED_DIR:"):
+                    path = line.split("=", 1)[1].strip()
+                    return path if os.path.isabs(path) else os.path.join(BUILD, path)
+    except OSError:
+        pass
+    return os.path.join(os.path.dirname(ROOT), "shared")
+
+
 def vm_hwm_mb(pid):
     """Peak RSS of a live process (VmHWM), in MB; None when it has exited."""
     try:
@@ -273,7 +288,8 @@ def machine():
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--python", default=sys.executable, help="Python with the peers (bench/.venv)")
-    ap.add_argument("--shared", default=os.path.join(os.path.dirname(ROOT), "shared"))
+    ap.add_argument("--shared", default=default_shared(),
+                    help="the shared reference data (default: $IVASSIGN_SHARED_DIR, else where the build found it)")
     ap.add_argument("--full", action="store_true", help="LAP n=10000, tai50a..tai100a at 60 s, full posterior sizes")
     ap.add_argument("--only", default="lap,vcg,spectrum,qaplib,posterior")
     ap.add_argument("--qap-time-limit", type=float, default=10.0)
@@ -290,17 +306,20 @@ def main():
             sys.exit(f"suite: {exe} is missing; build first (bash scripts/build.sh)")
     table = Table()
     only = set(args.only.split(","))
+    groups = [("lap", lambda tmp: lap_rows(args, table, tmp)), ("vcg", lambda tmp: vcg_rows(args, table, tmp)),
+              ("spectrum", lambda tmp: spectrum_rows(args, table, tmp)), ("qaplib", lambda tmp: qaplib_rows(args, table)),
+              ("posterior", lambda tmp: posterior_rows(args, table))]
+    failed = []
     with tempfile.TemporaryDirectory(prefix="ivassign-bench-") as tmp:
-        if "lap" in only:
-            lap_rows(args, table, tmp)
-        if "vcg" in only:
-            vcg_rows(args, table, tmp)
-        if "spectrum" in only:
-            spectrum_rows(args, table, tmp)
-        if "qaplib" in only:
-            qaplib_rows(args, table)
-        if "posterior" in only:
-            posterior_rows(args, table)
+        for name, rows in groups:
+            if name not in only:
+                continue
+            try:  # a failing group prints its error; the other groups and the results file go on
+                rows(tmp)
+            except Exception as e:
+                print(f"suite: the {name} rows failed: {type(e).__name__}: {e}", file=sys.stderr)
+                table.add(name, "(failed)", None, None, f"{type(e).__name__}: {e}", None)
+                failed.append(name)
     doc = (f"## {datetime.date.today()} — suite (`bash bench/run_suite.sh {' '.join(sys.argv[1:])}`)\n\n"
            f"Machine: {machine()}\n\n"
            + table.markdown(["workload", "implementation", "time (s)", "speed-up vs baseline (same run)", "quality",
@@ -309,6 +328,8 @@ def main():
     if args.out:
         with open(args.out, "w") as f:
             f.write(doc)
+    if failed:
+        sys.exit(f"suite: rows failed: {', '.join(failed)} (the others are in the table)")
 
 
 if __name__ == "__main__":
