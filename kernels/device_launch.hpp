@@ -76,4 +76,29 @@ bool table_measures(const PosteriorTable& table, bool support_only, double tie,
 void qap_swap_deltas(const double* C, const double* A, const double* B, int terms, int T, const int* perms, int batch,
                      double* deltas, double* kernel_seconds);
 
+/// The values and the mechanism an audit reads (host arrays; social-format.md): with types.states > 0
+/// agent i's values are the block [m][K_i][C] at value_offset[i], else values are [|T|][n][C].
+struct AuditInput {
+  int agents = 0, outcomes = 0;
+  const double* values = nullptr;
+  std::uint64_t values_size = 0;
+  const std::uint64_t* value_offset = nullptr;
+  const int* outcome = nullptr;       ///< q, |T|
+  const double* transfers = nullptr;  ///< x, |T| * n
+};
+
+/// One lie (agent, type, report) and what its scan found.
+struct AuditLie {
+  int agent = 0, type = 0, report = 0;
+  double margin = 0.0;                  ///< -sum_{t_-i} P(t_-i|t_i) gain
+  double best_gain = 0.0;               ///< largest gain (-inf: no profile of positive probability)
+  std::uint64_t best_profile = 0;       ///< its profile, the lowest on ties
+  double level = 0.0;                   ///< min{e : Prob(gain > e | t_i) <= e} over the gains above gain_tol
+};
+
+/// Every lie's scan on the device (types: the type table, host arrays). Returns false, computing
+/// nothing, when the inputs do not fit in device memory.
+bool audit_lies(const PosteriorTable& types, const AuditInput& input, double gain_tol, double tie,
+                std::vector<AuditLie>& lies);
+
 }  // namespace ivassign::device

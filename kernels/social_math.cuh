@@ -28,6 +28,20 @@ IVA_HD void expected_values(const double* block, int states, int k_i, int outcom
   }
 }
 
+/// v^_i(c; t) for one outcome c: the entry `c` of expected_values, by the same additions in the same order.
+IVA_HD double expected_value(const double* block, int states, int k_i, int outcomes, int type, const double* posterior,
+                             int c) {
+  double acc = 0.0;
+  for (int s = 0; s < states; ++s) {
+    const double w = posterior[s];
+    if (w == 0.0) continue;
+    acc += w * block[(static_cast<uint64_t>(s) * static_cast<uint64_t>(k_i) + static_cast<uint64_t>(type)) *
+                         static_cast<uint64_t>(outcomes) +
+                     static_cast<uint64_t>(c)];
+  }
+  return acc;
+}
+
 /// The efficient outcome of a value matrix vals[n][C] (ties to the lowest index) and each agent's
 /// GVCG transfer alpha_i = sum_{j != i} v_j(q) - max_c sum_{j != i} v_j(c). `welfare` is scratch of
 /// C entries (left holding sum_j v_j(c)). Returns q.

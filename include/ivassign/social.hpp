@@ -139,7 +139,15 @@ struct SocialBudget {
   double expected_deficit = 0.0;  ///< E[sum_i x_i]
 };
 
+struct AuditOptions {
+  int threads = 0;                  ///< 0: all cores
+  /// Where the lie scans run (the profile loops over t_-i for each agent, type and lie); participation
+  /// and budget run on the CPU. Device: kernels/device_audit.cu, the same per-element functions.
+  Backend backend = Backend::Auto;
+};
+
 struct AuditResult {
+  Backend backend = Backend::Cpu;   ///< where the lie scans ran (Cpu or Device)
   double bayesian_min_margin = 0.0;
   bool bayesian_ic = true;
   int bayesian_agent = -1, bayesian_type = -1, bayesian_report = -1;  ///< -1: no pair of types
@@ -154,6 +162,8 @@ struct AuditResult {
 
 /// InputError when the mechanism's shape or an outcome is out of range.
 AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism, int threads = 0);
+AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
+                            const AuditOptions& options);
 std::string audit_report_json(const AuditResult& result);
 
 struct EpicResult {

@@ -60,7 +60,7 @@ void run_gvcg_command(const GvcgArgs& a) {
   emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
 }
 
-/// audit and epic run on the CPU: a device asked for is refused, never replaced silently.
+/// epic runs on the CPU: a device asked for is refused, never replaced silently.
 void require_cpu(const std::string& command, const std::string& backend) {
   if (resolve_backend(backend_from_option(backend)) == Backend::Cpu) return;
   throw InputError("--backend " + backend + ": " + command + " runs on the CPU only (its profile loops have no "
@@ -74,12 +74,14 @@ struct AuditArgs {
 
 void run_audit_command(const AuditArgs& a) {
   check_threads(a.threads);
-  require_cpu("audit", a.backend);
+  AuditOptions options;
+  options.threads = a.threads;
+  options.backend = backend_from_option(a.backend);
   SocialProblem p = load_social_problem(a.problem);
   if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
   if (!p.has_mechanism)
     throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
-  emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), a.threads)), a.out);
+  emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), options)), a.out);
 }
 
 struct EpicArgs {

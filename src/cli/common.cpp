@@ -34,6 +34,8 @@ constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
     {"profiles (max_tensor_profiles)", "profiles (--max-tensor-profiles)"},
     {"SolverOptions::backend ", "--backend "},
     {"MeasureOptions::backend ", "--backend "},
+    {"AuditOptions::backend ", "--backend "},
+    {"AuditOptions::threads", "--threads"},
     // values (parse_solver_kind, parse_backend)
     {"solver '", "--solver: '"},
     {"backend '", "--backend: '"},

@@ -96,6 +96,7 @@ std::string gvcg_report_json(const GvcgResult& r) {
 std::string audit_report_json(const AuditResult& r) {
   ordered doc;
   doc["format"] = "ivassign-audit/1";
+  doc["backend"] = to_string(r.backend);
   ordered b;
   b["min_margin"] = r.bayesian_min_margin;
   b["ic"] = r.bayesian_ic;

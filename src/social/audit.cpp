@@ -13,6 +13,9 @@
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "social/model.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#endif
 
 namespace ivassign {
 
@@ -219,27 +222,71 @@ void budget(const SocialProblem& p, const PosteriorTable& types, const SocialMec
   res.budget.expected_deficit = expected[0];
 }
 
+/// Every lie's scan on the device; false when the inputs do not fit in device memory.
+bool scan_lies_on_device(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech,
+                         const std::vector<LieGroup>& groups, double gain_tol, std::vector<LieResult>& lie) {
+#ifdef IVASSIGN_HAVE_DEVICE
+  const device::AuditInput input{p.agents,          p.outcomes,          p.values.data(), p.values.size(),
+                                 p.value_offset.data(), mech.outcome.data(), mech.transfers.data()};
+  std::vector<device::AuditLie> lies(groups.size());
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    lies[k].agent = groups[k].agent;
+    lies[k].type = groups[k].type;
+    lies[k].report = groups[k].report;
+  }
+  if (!device::audit_lies(types, input, gain_tol, tol::kGainLevelTie, lies)) return false;
+  for (std::size_t k = 0; k < groups.size(); ++k)
+    lie[k] = {lies[k].margin, lies[k].best_gain, lies[k].best_profile, lies[k].level};
+  return true;
+#else
+  (void)p, (void)types, (void)mech, (void)groups, (void)gain_tol, (void)lie;
+  return false;
+#endif
+}
+
+void scan_lies_on_cpu(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech,
+                      const std::vector<LieGroup>& groups, double gain_tol, std::vector<LieResult>& lie) {
+#pragma omp parallel
+  {
+    std::vector<double> v(static_cast<std::size_t>(p.outcomes));
+    std::vector<DistanceMass> points;
+#pragma omp for schedule(dynamic, 1)
+    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
+      scan_lie(p, types, mech, groups[static_cast<std::size_t>(sg)], gain_tol, v, points,
+               lie[static_cast<std::size_t>(sg)]);
+  }
+}
+
 }  // namespace
 
 AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, int threads) {
+  AuditOptions options;
+  options.threads = threads;
+  options.backend = Backend::Cpu;
+  return audit_mechanism(p, mech, options);
+}
+
+AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, const AuditOptions& options) {
   check_mechanism(p, mech, "mechanism");
-  social::ThreadScope scope(threads);
+  if (options.threads < 0)
+    throw InputError("AuditOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
+  const Backend backend = resolve_backend(options.backend);  // a device asked for and absent is named here
+  social::ThreadScope scope(options.threads);
   const PosteriorTable types = social::type_table(p);
-  const auto uC = static_cast<std::size_t>(p.outcomes);
   const double tol = social::gain_tolerance(p.effective_bound());
 
   const std::vector<LieGroup> groups = lie_groups(p);
   std::vector<LieResult> lie(groups.size());
-#pragma omp parallel
-  {
-    std::vector<double> v(uC);
-    std::vector<DistanceMass> points;
-#pragma omp for schedule(dynamic, 1)
-    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
-      scan_lie(p, types, mech, groups[static_cast<std::size_t>(sg)], tol, v, points, lie[static_cast<std::size_t>(sg)]);
-  }
-
   AuditResult res;
+  res.backend = Backend::Cpu;
+  if (backend == Backend::Device && scan_lies_on_device(p, types, mech, groups, tol, lie)) {
+    res.backend = Backend::Device;
+  } else if (backend == Backend::Device && options.backend != Backend::Auto) {
+    throw ResourceError("AuditOptions::backend " + requested_name(options.backend) + ": the type table, values and "
+                        "mechanism do not fit in device memory (" + device_description() + "); use Backend::Cpu");
+  } else {
+    scan_lies_on_cpu(p, types, mech, groups, tol, lie);
+  }
   combine_lies(types, groups, lie, res);
   participation(p, types, mech, res);
   budget(p, types, mech, res);

@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 #include "ivassign/tolerances.hpp"
@@ -77,6 +78,25 @@ void compare_gvcg(const std::string& name, int stages) {
       EXPECT_GE(g["rewards"][i].get<double>(), 0.0);
     }
   }
+}
+
+TEST(SocialBundled, ExchangeAuditOnEveryBackendTheCommandLineOffers) {
+  const std::string problem = "'" + social_dir() + "/exchange-r0.95.json'";
+  const auto cpu = test::run_cli("audit " + problem + " --backend cpu");
+  ASSERT_EQ(cpu.exit_code, 0) << cpu.err;
+  EXPECT_EQ(json::parse(cpu.out)["backend"], "cpu");
+  const auto dev = test::run_cli("audit " + problem + " --backend device");
+  if (!device_available()) {  // refused by name, never run elsewhere silently
+    EXPECT_EQ(dev.exit_code, 2);
+    EXPECT_NE(dev.err.find("--backend device"), std::string::npos) << dev.err;
+    return;
+  }
+  ASSERT_EQ(dev.exit_code, 0) << dev.err;
+  const json a = json::parse(cpu.out), b = json::parse(dev.out);
+  EXPECT_EQ(b["backend"], device_system());
+  EXPECT_TRUE(Close(b["bayesian"]["min_margin"], a["bayesian"]["min_margin"]));
+  EXPECT_EQ(b["ex_post"], a["ex_post"]);
+  EXPECT_TRUE(Close(b["weak_ex_post_epsilon"], a["weak_ex_post_epsilon"]));
 }
 
 TEST(SocialBundled, AuctionOneStage) { compare_gvcg("auction-rho0.9-u2", 1); }
@@ -275,6 +295,58 @@ SocialMechanism augmented(const SocialProblem& p, const GvcgResult& r) {
       m.transfers[t * static_cast<std::uint64_t>(p.agents) + i] = prof.transfers[i] + (prof.rewards.empty() ? 0.0 : prof.rewards[i]);
   }
   return m;
+}
+
+/// A random mechanism: any outcome, transfers in [-5, 5] (so that lies gain and lose).
+SocialMechanism random_mechanism(std::mt19937_64& rng, const SocialProblem& p) {
+  std::uniform_int_distribution<int> outcome(0, p.outcomes - 1);
+  std::uniform_real_distribution<double> transfer(-5.0, 5.0);
+  SocialMechanism m;
+  for (std::uint64_t t = 0; t < p.profiles(); ++t) m.outcome.push_back(outcome(rng));
+  for (std::uint64_t k = 0; k < p.profiles() * static_cast<std::uint64_t>(p.agents); ++k) m.transfers.push_back(transfer(rng));
+  return m;
+}
+
+TEST(AuditOnDevice, LieScansAgreeWithTheCpu) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  std::mt19937_64 rng(23);
+  for (int trial = 0; trial < 6; ++trial) {
+    SocialProblem p = random_problem(rng, {2 + trial % 3, 2 + trial % 2, 2 + trial % 2, 3, trial % 2 ? 0.2 : 0.0});
+    if (trial == 5) {  // values by profile (Theta = T)
+      SocialProblem byp = p;
+      byp.values_form = SocialProblem::Values::ByProfile;
+      byp.states = 0;
+      byp.value_offset.clear();
+      byp.values.clear();
+      std::uniform_real_distribution<double> u(0.0, 10.0);
+      for (std::uint64_t k = 0; k < p.profiles() * p.agents * p.outcomes; ++k) byp.values.push_back(u(rng));
+      byp.prior_form = SocialProblem::Prior::Uniform;
+      byp.prior_joint.clear();
+      p = byp;
+    }
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    const SocialMechanism mech = random_mechanism(rng, p);
+    AuditOptions cpu, dev;
+    cpu.backend = Backend::Cpu;
+    dev.backend = Backend::Device;
+    const AuditResult a = audit_mechanism(p, mech, cpu), b = audit_mechanism(p, mech, dev);
+    EXPECT_EQ(a.backend, Backend::Cpu);
+    EXPECT_EQ(b.backend, Backend::Device);
+    // the same per-element gains: the ex post worst lie is the same, bit for bit
+    EXPECT_EQ(b.ex_post_max_gain, a.ex_post_max_gain);
+    EXPECT_EQ(b.ex_post_agent, a.ex_post_agent);
+    EXPECT_EQ(b.ex_post_profile, a.ex_post_profile);
+    EXPECT_EQ(b.ex_post_report, a.ex_post_report);
+    // sums reduced in another order: within the device agreement
+    EXPECT_NEAR(b.bayesian_min_margin, a.bayesian_min_margin, tol::kDeviceAgreement * (1.0 + std::abs(a.bayesian_min_margin)));
+    EXPECT_EQ(b.bayesian_agent, a.bayesian_agent);
+    EXPECT_EQ(b.bayesian_type, a.bayesian_type);
+    EXPECT_EQ(b.bayesian_report, a.bayesian_report);
+    EXPECT_NEAR(b.weak_ex_post_epsilon, a.weak_ex_post_epsilon, tol::kDeviceAgreement);
+    EXPECT_GT(a.weak_ex_post_epsilon, 0.0) << "random transfers: some lie gains";
+    EXPECT_EQ(b.ir_ex_post_min, a.ir_ex_post_min);
+    EXPECT_EQ(b.budget.expected_deficit, a.budget.expected_deficit);
+  }
 }
 
 TEST(SocialProperties, GvcgTransfersAreNonPositiveIndividuallyRationalAndFeasible) {
