@@ -7,15 +7,74 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "ivassign/error.hpp"
 #include "ivassign/tolerances.hpp"
+#include "kernels/descent_move.cuh"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#endif
 
 namespace ivassign::descent {
 
+/// The device scorer and what changed on the host since its last sync: H entries (i * s + j),
+/// buyers (z, G(i, z_i)) and sellers (owner); `full` reloads everything instead.
+struct LocalSearch::DeviceMirror {
+#ifdef IVASSIGN_HAVE_DEVICE
+  std::unique_ptr<device::DescentScorer> scorer;
+#endif
+  bool full = true;
+  std::vector<std::int64_t> h_index;
+  std::vector<int> buyers, sellers;
+  int window = 1;  ///< buyers scored per launch (see the header)
+  std::vector<kernels::DescentMove> best;
+  void clear() {
+    h_index.clear();
+    buyers.clear();
+    sellers.clear();
+  }
+};
+
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
     : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance) {}
+
+LocalSearch::~LocalSearch() = default;
+
+void LocalSearch::use_device() {
+  const auto form = p_.externalities.form;
+  if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
+    throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
+                     "externalities or with factored ones; this problem's are " +
+                     std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
+#ifdef IVASSIGN_HAVE_DEVICE
+  const auto& e = p_.externalities;
+  device::DescentProblem d;
+  d.buyers = n_;
+  d.sellers = s_;
+  d.w = p_.linear.data();
+  d.wt = c_.linear_transposed().data();
+  if (form == ExternalityCosts::Form::Factored) {
+    d.terms = e.terms;
+    d.weight = e.weight.data();
+    d.buyer = e.buyer.data();
+    d.seller = e.seller.data();
+  }
+  if (c_.has_seller_neighbours()) {
+    d.near_start = c_.neighbour_start().data();
+    d.near_index = c_.neighbour_index().data();
+  }
+  auto mirror = std::make_unique<DeviceMirror>();
+  mirror->scorer = std::make_unique<device::DescentScorer>(d);
+  device_ = std::move(mirror);
+#else
+  throw InputError("SolverOptions::backend device: this build has no device path (configure with "
+                   "-DIVASSIGN_DEVICE=CUDA or OMP)");
+#endif
+}
 
 void LocalSearch::reset(const std::vector<int>& z) {
   z_ = z;
@@ -30,6 +89,10 @@ void LocalSearch::reset(const std::vector<int>& z) {
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
   journal_.clear();
+  if (device_) {
+    device_->full = true;
+    device_->clear();
+  }
   // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
   value_ = 0.0;
   for (int i = 0; i < n_; ++i)
@@ -47,6 +110,7 @@ void LocalSearch::rollback(std::size_t to) {
 
 bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
                           const std::chrono::steady_clock::time_point& deadline) {
+  if (device_) return descend_on_device(moves, move_limit, deadline);
   bool improved = true;
   while (improved) {
     improved = false;
@@ -65,6 +129,11 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
+  if (device_ && !device_->full) {
+    device_->buyers.push_back(i);
+    if (z_[i] >= 0) device_->sellers.push_back(z_[i]);
+    if (j >= 0) device_->sellers.push_back(j);
+  }
   if (z_[i] >= 0) {
     value_ -= G(i, z_[i]);
     place(i, z_[i], -1.0);
@@ -100,78 +169,136 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
   }
 }
 
-/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step.
+/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step
+/// (and, on the device path, the entries it changes noted for the next sync).
 void LocalSearch::place(int p, int q, double sign) {
+  DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
   c_.for_each(p, q, [&](int i, int j, double v) {
     h_[static_cast<std::size_t>(i) * s_ + j] += sign * v;
     ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
     if (z_[i] == j) gown_[i] -= sign * v;
+    if (mirror) {
+      mirror->h_index.push_back(static_cast<std::int64_t>(i) * s_ + j);
+      if (z_[i] == j) mirror->buyers.push_back(i);
+    }
   });
+  // past a quarter of the table, one full copy is cheaper than the patch
+  if (mirror && mirror->h_index.size() > static_cast<std::size_t>(n_) * s_ / 4) {
+    mirror->full = true;
+    mirror->clear();
+  }
 }
 
 bool LocalSearch::best_move_of(int i) {
   const int a = z_[i];
-  const double ga = a >= 0 ? gown_[i] : 0.0;
   // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous
-  const double* w_row = p_.linear.data() + static_cast<std::size_t>(i) * s_;
-  const double* h_row = h_.data() + static_cast<std::size_t>(i) * s_;
-  const double* w_col = a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr;
-  const double* h_col = a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr;
+  const kernels::DescentRow row{i,
+                                a,
+                                a >= 0 ? gown_[i] : 0.0,
+                                p_.linear.data() + static_cast<std::size_t>(i) * s_,
+                                h_.data() + static_cast<std::size_t>(i) * s_,
+                                a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                owner_.data(),
+                                gown_.data()};
   // factored form: i (at a) and k (at j) interact only when j neighbours a; mark those sellers
   const bool sparse_pairs = c_.has_seller_neighbours();
   if (sparse_pairs && a >= 0) {
     near_.resize(s_, 0);
     c_.for_each_neighbour(a, [&](int q) { near_[q] = 1; });
   }
-  auto interacts = [&](int j) { return !sparse_pairs || near_[j]; };
-  double best = tol_;
-  int kind = 0, target = -1;  // 1 relocate (target seller or -1), 2 swap/replace with owner of target
-  if (a >= 0 && -ga > best) {
-    best = -ga;
-    kind = 1;
-    target = -1;
+  auto near = [&](int j) { return !sparse_pairs || near_[j] != 0; };
+  auto pair_cost = [&](int i1, int j1, int k, int b) { return pair(i1, j1, k, b); };
+  // candidates in index order (leave, then sellers 0..s-1), the first strictly best kept
+  kernels::DescentMove best{tol_, 0, -1};
+  for (int j = -1; j < s_; ++j) {
+    const kernels::DescentMove m = kernels::descent_move(row, j, near, pair_cost);
+    if (m.gain > best.gain) best = m;
   }
-  for (int j = 0; j < s_; ++j) {
-    if (j == a) continue;
-    const int k = owner_[j];
-    const double gij = w_row[j] - h_row[j];
-    double gain;
-    if (k < 0) {
-      gain = gij - ga;
-    } else if (a < 0) {
-      gain = gij - gown_[k];  // i replaces k, k leaves
-    } else {
-      // swap i (at a) and k (at j): the i-k interaction is counted in both old G's and in neither new one
-      const bool near = interacts(j);
-      const double old_pair = near ? pair(i, a, k, j) : 0.0;
-      const double swap = gij + (w_col[k] - h_col[k]) - ga - gown_[k] - (near ? pair(i, j, k, a) : 0.0) - old_pair;
-      // i takes j, k leaves: removing both loses G(i,a) + G(k,j) + their pair (counted in both G's)
-      const double eject = gij - ga - gown_[k] - old_pair;
-      gain = std::max(swap, eject);
-      if (gain > best) {
-        best = gain;
-        kind = swap >= eject ? 2 : 3;
-        target = j;
-      }
-      continue;
-    }
-    if (gain > best) {
-      best = gain;
-      kind = k < 0 ? 1 : 3;
-      target = j;
-    }
-  }
+  evaluations_ += s_ + 1;
   if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
-  if (kind == 0) return false;
+  if (best.kind == 0) return false;
+  apply(i, best.kind, best.target);
+  return true;
+}
+
+void LocalSearch::apply(int i, int kind, int target) {
   if (kind == 1) {
     relocate(i, target);
-  } else {
-    const int k = owner_[target];
-    relocate(k, -1);
-    relocate(i, target);
-    if (kind == 2) relocate(k, a);
+    return;
+  }
+  const int k = owner_[target], a = z_[i];
+  relocate(k, -1);
+  relocate(i, target);
+  if (kind == 2) relocate(k, a);
+}
+
+void LocalSearch::sync_device() {
+#ifdef IVASSIGN_HAVE_DEVICE
+  DeviceMirror& d = *device_;
+  if (d.full) {
+    d.scorer->load(h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
+    d.full = false;
+    d.clear();
+    return;
+  }
+  std::vector<double> h_value(d.h_index.size()), gown(d.buyers.size());
+  std::vector<int> z(d.buyers.size()), owner(d.sellers.size());
+  for (std::size_t k = 0; k < d.h_index.size(); ++k) h_value[k] = h_[static_cast<std::size_t>(d.h_index[k])];
+  for (std::size_t k = 0; k < d.buyers.size(); ++k) {
+    z[k] = z_[d.buyers[k]];
+    gown[k] = gown_[d.buyers[k]];
+  }
+  for (std::size_t k = 0; k < d.sellers.size(); ++k) owner[k] = owner_[d.sellers[k]];
+  d.scorer->patch(d.h_index, h_value, d.buyers, z, gown, d.sellers, owner);
+  d.clear();
+#endif
+}
+
+// The buyers in index order, as descend() visits them, a window of them scored per launch: the
+// first with an improving move is the one the CPU loop moves next (see the header).
+bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit,
+                                    const std::chrono::steady_clock::time_point& deadline) {
+#ifdef IVASSIGN_HAVE_DEVICE
+  DeviceMirror& d = *device_;
+  const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
+  const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
+  if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
+  bool improved = true;
+  while (improved) {
+    improved = false;
+    int cursor = 0;
+    while (cursor < n_) {
+      if (std::chrono::steady_clock::now() > deadline) return false;
+      const int count = std::min(d.window, n_ - cursor);
+      sync_device();
+      d.best.resize(static_cast<std::size_t>(count));
+      d.scorer->best_moves(cursor, count, d.best.data());
+      device_evaluations_ += count * candidates;
+      int r = 0;
+      for (; r < count; ++r) {
+        if (!allowed_[cursor + r]) continue;
+        evaluations_ += candidates;
+        if (d.best[r].gain > tol_) break;
+      }
+      if (r == count) {
+        cursor += count;
+        d.window = std::min(2 * d.window, std::max(n_, 1));
+        continue;
+      }
+      apply(cursor + r, d.best[r].kind, d.best[r].target);
+      ++moves;
+      improved = true;
+      if (move_limit > 0 && moves >= move_limit) return false;
+      d.window = 2 * (r + 1);
+      cursor += r + 1;
+    }
   }
   return true;
+#else
+  (void)moves, (void)move_limit, (void)deadline;
+  return false;
+#endif
 }
 
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,

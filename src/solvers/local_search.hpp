@@ -2,10 +2,21 @@
 // searches from one matching (VCG's minus-i searches): a matching with its interaction table H
 // (src/solvers/placement_costs.hpp), kept exact under moves, with a journal that rolls moves back,
 // and iterated local search over it.
+//
+// Device path (use_device): the candidate moves are scored on the device in batches, the
+// acceptance stays on the host. The search visits the buyers in index order and applies each one's
+// best move, so with the state unchanged the best moves of the next W buyers can be scored together
+// (one launch, W*(s+1) candidates, kernels/device_descent.cu); the first of them with a move is the
+// buyer the CPU loop would move next, with the same move (the same kernels/descent_move.cuh gain,
+// the same tie-breaking). The host applies it, patches the device mirror with the entries it
+// changed, and scores again from the next buyer. W adapts: it doubles while windows hold no move
+// and shrinks to twice the distance to the last mover, so the late passes (few moves) are a few
+// launches and the early ones waste little. The CPU and the device search are the same search.
 #pragma once
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -20,6 +31,20 @@ class LocalSearch {
  public:
   /// `allowed[i]`: buyer i may be matched; a move must gain more than `tolerance` to be applied.
   LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance);
+  ~LocalSearch();
+  LocalSearch(const LocalSearch&) = delete;
+  LocalSearch& operator=(const LocalSearch&) = delete;
+
+  /// Scores the candidate moves on the device from now on (see the top of this header). Throws
+  /// InputError for dense or sparse externalities (the device computes factored pair costs only)
+  /// and when the build has no device path.
+  void use_device();
+  bool on_device() const { return device_ != nullptr; }
+  /// Candidate moves the search has scored since construction, as the CPU loop counts them ((s + 1)
+  /// per visited buyer, on either backend); device_evaluations: what the device scored in its
+  /// windows (the speculative ones included).
+  std::int64_t evaluations() const { return evaluations_; }
+  std::int64_t device_evaluations() const { return device_evaluations_; }
 
   /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
   void reset(const std::vector<int>& z);
@@ -53,6 +78,15 @@ class LocalSearch {
 
   /// Applies buyer i's best improving move, if any.
   bool best_move_of(int i);
+  /// Applies move `kind` of buyer i (kernels::DescentMove) to seller `target`.
+  void apply(int i, int kind, int target);
+  /// descend() with the candidates scored on the device.
+  bool descend_on_device(std::int64_t& moves, std::int64_t move_limit,
+                         const std::chrono::steady_clock::time_point& deadline);
+  /// Brings the device mirror up to the host state (the entries changed since the last sync).
+  void sync_device();
+
+  struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search.cpp)
 
   const PlacementCosts& c_;
   const AssignmentProblem& p_;
@@ -66,6 +100,8 @@ class LocalSearch {
   double value_ = 0.0;
   std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
+  std::unique_ptr<DeviceMirror> device_;
+  std::int64_t evaluations_ = 0, device_evaluations_ = 0;
 };
 
 /// Descent, then (with a finite time limit) iterated local search, from the current state of `ls`.

@@ -1,0 +1,153 @@
+// The descent with its candidate moves scored on the device (src/solvers/local_search.hpp,
+// kernels/device_descent.cu): the same search as the CPU loop — same moves, same tie-breaking — so
+// for the same seed and no time limit both backends return the same matching (bit-identical under
+// the OpenMP device system; under CUDA an FMA contraction may flip a tie, so the welfare is compared
+// to tol::kDeviceAgreement). Skipped only when the build has no device path.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <cmath>
+#include <limits>
+
+#include "common/random.hpp"
+#include "ivassign/backend.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
+#include "ivassign/mechanism.hpp"
+#include "ivassign/solvers.hpp"
+#include "ivassign/tolerances.hpp"
+#include "random_instance.hpp"
+#include "solvers/local_search.hpp"
+#include "solvers/placement_costs.hpp"
+
+namespace ivassign {
+namespace {
+
+AssignmentProblem spectrum(int buyers, int licences, std::uint64_t seed) {
+  SpectrumOptions g;
+  g.buyers = buyers;
+  g.licences = licences;
+  g.seed = seed;
+  const Instance inst = generate_spectrum(g);
+  return expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+}
+
+bool bit_identical_expected() { return device_system() == "omp-device"; }
+
+void expect_same_search(const AssignmentProblem& p, SolverOptions o, const std::string& what) {
+  o.solver = SolverKind::Descent;
+  o.backend = Backend::Cpu;
+  const AssignmentResult cpu = solve_assignment(p, o);
+  o.backend = Backend::Device;
+  const AssignmentResult dev = solve_assignment(p, o);
+  EXPECT_EQ(cpu.backend, Backend::Cpu) << what;
+  EXPECT_EQ(dev.backend, Backend::Device) << what;
+  EXPECT_EQ(dev.solver, "descent") << what;
+  if (bit_identical_expected()) {
+    EXPECT_EQ(cpu.assignment, dev.assignment) << what;
+    EXPECT_EQ(cpu.iterations, dev.iterations) << what;
+    EXPECT_EQ(cpu.status, dev.status) << what;
+    EXPECT_EQ(cpu.objective, dev.objective) << what;
+  }
+  EXPECT_NEAR(cpu.objective, dev.objective, tol::kDeviceAgreement * (1.0 + std::abs(cpu.objective))) << what;
+}
+
+TEST(DescentOnDevice, SameMatchingAsTheCpuOnSpectrumProblems) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (std::uint64_t seed : {7u, 8u, 9u}) {
+    const AssignmentProblem p = spectrum(40, 160, seed);
+    SolverOptions o;
+    o.seed = seed;  // no time limit: the descent to the first local optimum
+    expect_same_search(p, o, "spectrum 40 x 160, seed " + std::to_string(seed));
+  }
+}
+
+TEST(DescentOnDevice, SameMatchingOnRandomFactoredMarketsAndFromEveryStart) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    const int n = 6 + static_cast<int>(seed), s = 4 + 2 * static_cast<int>(seed % 4);  // n > s and n < s
+    const AssignmentProblem p = test::random_expected_problem(seed, Externalities::Form::Factored, n, s);
+    SolverOptions o;
+    o.seed = seed;
+    expect_same_search(p, o, "random factored, seed " + std::to_string(seed));
+    o.initial_assignment.assign(static_cast<std::size_t>(n), -1);  // from the empty matching: many moves
+    for (int i = 0; i < n && i < s; ++i) o.initial_assignment[i] = s - 1 - i;
+    expect_same_search(p, o, "random factored from a given start, seed " + std::to_string(seed));
+  }
+}
+
+TEST(DescentOnDevice, MoveLimitStopsBothAtTheSameMove) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const AssignmentProblem p = spectrum(30, 120, 3);
+  for (std::int64_t limit : {1, 5, 17}) {
+    SolverOptions o;
+    o.iteration_limit = limit;
+    o.initial_assignment.assign(30, -1);
+    expect_same_search(p, o, "move limit " + std::to_string(limit));
+  }
+}
+
+/// Kicks and rollbacks patch the device mirror move by move: both states stay equal through them.
+TEST(DescentOnDevice, KicksAndRollbacksKeepTheMirrorExact) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const AssignmentProblem p = spectrum(30, 90, 11);
+  const PlacementCosts costs(p);
+  const double tol = descent::move_tolerance(p);
+  const std::vector<char> allowed(30, 1);
+  descent::LocalSearch cpu(costs, allowed, tol), dev(costs, allowed, tol);
+  dev.use_device();
+  ASSERT_TRUE(dev.on_device());
+  const std::vector<int> empty(30, -1);
+  cpu.reset(empty);
+  dev.reset(empty);
+  SplitMix64 rc{42}, rd{42};
+  const auto never = std::chrono::steady_clock::time_point::max();
+  std::int64_t mc = 0, md = 0;
+  for (int round = 0; round < 12; ++round) {
+    EXPECT_TRUE(cpu.descend(mc, -1, never));
+    EXPECT_TRUE(dev.descend(md, -1, never));
+    ASSERT_EQ(cpu.matching(), dev.matching()) << "round " << round;
+    if (bit_identical_expected()) {
+      EXPECT_EQ(cpu.value(), dev.value());
+    }
+    const std::size_t mark_c = cpu.mark(), mark_d = dev.mark();
+    cpu.kick(rc, 4);
+    dev.kick(rd, 4);
+    cpu.descend(mc, -1, never);
+    dev.descend(md, -1, never);
+    if (round % 2 == 0) {  // undo the kick and its descent
+      cpu.rollback(mark_c);
+      dev.rollback(mark_d);
+    }
+    ASSERT_EQ(cpu.matching(), dev.matching()) << "round " << round;
+  }
+  EXPECT_EQ(mc, md);
+  EXPECT_EQ(cpu.evaluations(), dev.evaluations());  // the CPU's count of candidates, on both
+  EXPECT_GE(dev.device_evaluations(), dev.evaluations());
+}
+
+TEST(DescentOnDevice, DenseAndSparseExternalitiesAreRefused) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (auto form : {Externalities::Form::Dense, Externalities::Form::Sparse}) {
+    const AssignmentProblem p = test::random_expected_problem(2, form, 8, 8);
+    SolverOptions o;
+    o.solver = SolverKind::Descent;
+    o.backend = Backend::Device;
+    EXPECT_THROW(solve_assignment(p, o), InputError);
+  }
+}
+
+TEST(DescentOnDevice, WithoutADevicePathTheRequestIsAnInputError) {
+  const AssignmentProblem p = spectrum(10, 40, 1);
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.backend = Backend::Device;
+  if (device_available()) {
+    EXPECT_EQ(solve_assignment(p, o).backend, Backend::Device);
+  } else {
+    EXPECT_THROW(solve_assignment(p, o), InputError);  // never a silent fallback to the CPU
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
