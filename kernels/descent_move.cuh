@@ -23,12 +23,14 @@ struct DescentMove {
 };
 
 /// What buyer i's candidates read: its seller a (-1 when unmatched), G(i, a) (0 when unmatched),
-/// row i of w and H, column a of w and H (rows of the transposes; null when a < 0), the owner of
-/// each seller (-1 when free) and G(k, z_k) of every matched buyer.
+/// row i of w and H, column a of w and H (entry k at w_col[k * col_stride]: the CPU reads rows of
+/// the transposes, stride 1; the device reads the columns in place, stride s; null when a < 0),
+/// the owner of each seller (-1 when free) and G(k, z_k) of every matched buyer.
 struct DescentRow {
   int i, a;
   double ga;
   const double *w_row, *h_row, *w_col, *h_col;
+  int64_t col_stride;
   const int* owner;
   const double* gown;
 };
@@ -62,7 +64,8 @@ IVA_HD DescentMove descent_move(const DescentRow& r, int j, const Near& near, co
   // swap i (at a) and k (at j): the i-k interaction is counted in both old G's and in neither new one
   const bool close = near(j);
   const double old_pair = close ? pair(r.i, r.a, k, j) : 0.0;
-  const double swap = gij + (r.w_col[k] - r.h_col[k]) - r.ga - r.gown[k] - (close ? pair(r.i, j, k, r.a) : 0.0) - old_pair;
+  const double gka = r.w_col[k * r.col_stride] - r.h_col[k * r.col_stride];  // G(k, a)
+  const double swap = gij + gka - r.ga - r.gown[k] - (close ? pair(r.i, j, k, r.a) : 0.0) - old_pair;
   // i takes j, k leaves: removing both loses G(i,a) + G(k,j) + their pair (counted in both G's)
   const double eject = gij - r.ga - r.gown[k] - old_pair;
   m.gain = swap < eject ? eject : swap;

@@ -62,15 +62,17 @@ struct ChunkBest {
     const int c = static_cast<int>(index % static_cast<std::uint64_t>(chunks));
     const int i = first + r, a = z[i];
     const std::int64_t row = static_cast<std::int64_t>(i) * s, col = static_cast<std::int64_t>(a) * n;
-    const kernels::DescentRow view{i,           a,           a >= 0 ? gown[i] : 0.0,   w + row, h + row,
-                                   a >= 0 ? wt + col : nullptr, a >= 0 ? ht + col : nullptr, owner, gown};
+    // column a of w and H as rows of the transposes, like the CPU (a strided read misses the cache)
+    const kernels::DescentRow view{i,     a,    a >= 0 ? gown[i] : 0.0, w + row, h + row, a >= 0 ? wt + col : nullptr,
+                                   a >= 0 ? ht + col : nullptr, 1, owner, gown};
     const NearOf near{near_start, near_index, a};
-    kernels::DescentMove best{-HUGE_VAL, 0, s};  // index s + 1: after every candidate
+    // in index order, the first strictly best kept (the CPU's scan; a NaN gain is never taken);
+    // none: -inf at index s + 1, after every candidate
+    kernels::DescentMove best{-HUGE_VAL, 0, s};
     const int end = (c + 1) * kChunk < s + 1 ? (c + 1) * kChunk : s + 1;
     for (int x = c * kChunk; x < end; ++x) {
-      kernels::DescentMove m = kernels::descent_move(view, x - 1, near, pair);
-      if (m.gain != m.gain) m.gain = -HUGE_VAL;  // NaN: never chosen, as the CPU's ">" never takes it
-      if (kernels::descent_better(m.gain, x, best.gain, best.target + 1)) best = m;
+      const kernels::DescentMove m = kernels::descent_move(view, x - 1, near, pair);
+      if (m.gain > best.gain) best = m;
     }
     partial[index] = best;
   }
@@ -90,27 +92,26 @@ struct BuyerBest {
   }
 };
 
-/// Applies a packed patch: ints = [h index (nh), buyer, z (nb each), seller, owner (ns each)],
-/// reals = [h value (nh), gown (nb)].
+/// Applies a packed patch: ints = [h index, ht index (nh each), buyer, z (nb each), seller, owner
+/// (ns each)], reals = [h value (nh), gown (nb)].
 struct ApplyPatch {
   const std::int64_t* ints;
   const double* reals;
-  std::int64_t nh, nb, ns, n, s;
+  std::int64_t nh, nb, ns;
   double *h, *ht, *gown;
   int *z, *owner;
   IVA_HD void operator()(std::uint64_t index) const {
     const auto k = static_cast<std::int64_t>(index);
     if (k < nh) {
-      const std::int64_t at = ints[k];
-      h[at] = reals[k];
-      ht[(at % s) * n + at / s] = reals[k];
+      h[ints[k]] = reals[k];
+      ht[ints[nh + k]] = reals[k];
     } else if (k < nh + nb) {
-      const std::int64_t b = ints[nh + (k - nh)];
-      z[b] = static_cast<int>(ints[nh + nb + (k - nh)]);
+      const std::int64_t b = ints[2 * nh + (k - nh)];
+      z[b] = static_cast<int>(ints[2 * nh + nb + (k - nh)]);
       gown[b] = reals[k];
     } else {
       const std::int64_t q = k - nh - nb;
-      owner[ints[nh + 2 * nb + q]] = static_cast<int>(ints[nh + 2 * nb + ns + q]);
+      owner[ints[2 * nh + 2 * nb + q]] = static_cast<int>(ints[2 * nh + 2 * nb + ns + q]);
     }
   }
 };
@@ -124,6 +125,8 @@ struct DescentScorer::State {
   DeviceArray<std::int64_t> ints;
   DeviceArray<kernels::DescentMove> partial, best;
   int n = 0, s = 0, terms = 0;
+  std::vector<std::int64_t> host_ints;  ///< the packed patch, reused
+  std::vector<double> host_reals;
 };
 
 DescentScorer::DescentScorer(const DescentProblem& p) : state_(std::make_unique<State>()) {
@@ -180,18 +183,21 @@ void reserve(DeviceArray<T>& a, std::size_t count, const char* what) {
 }
 }  // namespace
 
-void DescentScorer::patch(const std::vector<std::int64_t>& h_index, const std::vector<double>& h_value,
+void DescentScorer::patch(const std::vector<std::int64_t>& h_index, const std::vector<std::int64_t>& ht_index,
+                          const std::vector<double>& h_value,
                           const std::vector<int>& buyers, const std::vector<int>& z, const std::vector<double>& gown,
                           const std::vector<int>& sellers, const std::vector<int>& owner) {
   const std::size_t nh = h_index.size(), nb = buyers.size(), ns = sellers.size();
   if (nh + nb + ns == 0) return;
-  std::vector<std::int64_t> ints(h_index);
-  ints.reserve(nh + 2 * nb + 2 * ns);
+  std::vector<std::int64_t>& ints = state_->host_ints;
+  ints.assign(h_index.begin(), h_index.end());
+  ints.insert(ints.end(), ht_index.begin(), ht_index.end());
   ints.insert(ints.end(), buyers.begin(), buyers.end());
   ints.insert(ints.end(), z.begin(), z.end());
   ints.insert(ints.end(), sellers.begin(), sellers.end());
   ints.insert(ints.end(), owner.begin(), owner.end());
-  std::vector<double> reals(h_value);
+  std::vector<double>& reals = state_->host_reals;
+  reals.assign(h_value.begin(), h_value.end());
   reals.insert(reals.end(), gown.begin(), gown.end());
   guarded("the descent's move scoring", [&] {
     State& st = *state_;
@@ -201,7 +207,7 @@ void DescentScorer::patch(const std::vector<std::int64_t>& h_index, const std::v
     if (!reals.empty()) thrust::copy(reals.begin(), reals.end(), st.reals.begin());
     for_each_index(nh + nb + ns,
                    ApplyPatch{raw(st.ints), raw(st.reals), static_cast<std::int64_t>(nh), static_cast<std::int64_t>(nb),
-                              static_cast<std::int64_t>(ns), st.n, st.s, raw(st.h), raw(st.ht), raw(st.gown), raw(st.z),
+                              static_cast<std::int64_t>(ns), raw(st.h), raw(st.ht), raw(st.gown), raw(st.z),
                               raw(st.owner)});
   });
 }

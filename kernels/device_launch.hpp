@@ -83,8 +83,10 @@ class DescentScorer {
   DescentScorer& operator=(const DescentScorer&) = delete;
   /// The whole state: h and ht (n*s each), gown and z (n), owner (s).
   void load(const double* h, const double* ht, const double* gown, const int* z, const int* owner);
-  /// Changed entries only: H at h_index (i*s + j, the transpose follows), buyers (z, gown), sellers (owner).
-  void patch(const std::vector<std::int64_t>& h_index, const std::vector<double>& h_value,
+  /// Changed entries only: H at h_index (i*s + j) and its transpose at ht_index (j*n + i), buyers
+  /// (z, gown), sellers (owner).
+  void patch(const std::vector<std::int64_t>& h_index, const std::vector<std::int64_t>& ht_index,
+             const std::vector<double>& h_value,
              const std::vector<int>& buyers, const std::vector<int>& z, const std::vector<double>& gown,
              const std::vector<int>& sellers, const std::vector<int>& owner);
   /// best[r] = the best move of buyer first + r, r < count, over its candidates in the order of

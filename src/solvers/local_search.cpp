@@ -28,12 +28,24 @@ struct LocalSearch::DeviceMirror {
   std::unique_ptr<device::DescentScorer> scorer;
 #endif
   bool full = true;
-  std::vector<std::int64_t> h_index;
+  std::vector<std::int64_t> h_index, ht_index;  ///< (i, j) as i * s + j and as j * n + i
+  std::vector<char> h_noted;  ///< n*s: the entry is in h_index already
   std::vector<int> buyers, sellers;
   int window = 1;  ///< buyers scored per launch (see the header)
   std::vector<kernels::DescentMove> best;
+  std::vector<double> h_value, gown;  ///< the patch's values, reused
+  std::vector<int> z, owner;
+  void note(int i, int j, int n, int s) {
+    const std::int64_t at = static_cast<std::int64_t>(i) * s + j;
+    if (h_noted[static_cast<std::size_t>(at)]) return;
+    h_noted[static_cast<std::size_t>(at)] = 1;
+    h_index.push_back(at);
+    ht_index.push_back(static_cast<std::int64_t>(j) * n + i);
+  }
   void clear() {
+    for (std::int64_t at : h_index) h_noted[static_cast<std::size_t>(at)] = 0;
     h_index.clear();
+    ht_index.clear();
     buyers.clear();
     sellers.clear();
   }
@@ -68,6 +80,7 @@ void LocalSearch::use_device() {
     d.near_index = c_.neighbour_index().data();
   }
   auto mirror = std::make_unique<DeviceMirror>();
+  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
   mirror->scorer = std::make_unique<device::DescentScorer>(d);
   device_ = std::move(mirror);
 #else
@@ -178,7 +191,7 @@ void LocalSearch::place(int p, int q, double sign) {
     ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
     if (z_[i] == j) gown_[i] -= sign * v;
     if (mirror) {
-      mirror->h_index.push_back(static_cast<std::int64_t>(i) * s_ + j);
+      mirror->note(i, j, n_, s_);
       if (z_[i] == j) mirror->buyers.push_back(i);
     }
   });
@@ -199,6 +212,7 @@ bool LocalSearch::best_move_of(int i) {
                                 h_.data() + static_cast<std::size_t>(i) * s_,
                                 a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr,
                                 a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                1,
                                 owner_.data(),
                                 gown_.data()};
   // factored form: i (at a) and k (at j) interact only when j neighbours a; mark those sellers
@@ -242,15 +256,17 @@ void LocalSearch::sync_device() {
     d.clear();
     return;
   }
-  std::vector<double> h_value(d.h_index.size()), gown(d.buyers.size());
-  std::vector<int> z(d.buyers.size()), owner(d.sellers.size());
-  for (std::size_t k = 0; k < d.h_index.size(); ++k) h_value[k] = h_[static_cast<std::size_t>(d.h_index[k])];
+  d.h_value.resize(d.h_index.size());
+  d.gown.resize(d.buyers.size());
+  d.z.resize(d.buyers.size());
+  d.owner.resize(d.sellers.size());
+  for (std::size_t k = 0; k < d.h_index.size(); ++k) d.h_value[k] = h_[static_cast<std::size_t>(d.h_index[k])];
   for (std::size_t k = 0; k < d.buyers.size(); ++k) {
-    z[k] = z_[d.buyers[k]];
-    gown[k] = gown_[d.buyers[k]];
+    d.z[k] = z_[d.buyers[k]];
+    d.gown[k] = gown_[d.buyers[k]];
   }
-  for (std::size_t k = 0; k < d.sellers.size(); ++k) owner[k] = owner_[d.sellers[k]];
-  d.scorer->patch(d.h_index, h_value, d.buyers, z, gown, d.sellers, owner);
+  for (std::size_t k = 0; k < d.sellers.size(); ++k) d.owner[k] = owner_[d.sellers[k]];
+  d.scorer->patch(d.h_index, d.ht_index, d.h_value, d.buyers, d.z, d.gown, d.sellers, d.owner);
   d.clear();
 #endif
 }
@@ -290,7 +306,7 @@ bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit
       ++moves;
       improved = true;
       if (move_limit > 0 && moves >= move_limit) return false;
-      d.window = 2 * (r + 1);
+      d.window = r + 1;
       cursor += r + 1;
     }
   }
