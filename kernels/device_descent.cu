@@ -19,6 +19,9 @@ namespace ivassign::device {
 namespace {
 
 constexpr int kChunk = 64;  ///< candidates one work item scores in index order
+// below these sizes the OpenMP device system runs a launch on the calling thread (for_each_index)
+constexpr std::uint64_t kParallelChunks = 64;      ///< about 4096 candidates
+constexpr std::uint64_t kParallelEntries = 1 << 15;  ///< patch entries, buyer reductions
 
 /// The sellers near seller a (sorted CSR row): every seller when there is no neighbour table.
 struct NearOf {
@@ -203,12 +206,13 @@ void DescentScorer::patch(const std::vector<std::int64_t>& h_index, const std::v
     State& st = *state_;
     reserve(st.ints, ints.size(), "state patch");
     reserve(st.reals, reals.size(), "state patch");
-    thrust::copy(ints.begin(), ints.end(), st.ints.begin());
-    if (!reals.empty()) thrust::copy(reals.begin(), reals.end(), st.reals.begin());
+    copy_in(ints.data(), ints.size(), st.ints);
+    copy_in(reals.data(), reals.size(), st.reals);
     for_each_index(nh + nb + ns,
                    ApplyPatch{raw(st.ints), raw(st.reals), static_cast<std::int64_t>(nh), static_cast<std::int64_t>(nb),
                               static_cast<std::int64_t>(ns), raw(st.h), raw(st.ht), raw(st.gown), raw(st.z),
-                              raw(st.owner)});
+                              raw(st.owner)},
+                   kParallelEntries);
   });
 }
 
@@ -223,8 +227,10 @@ void DescentScorer::best_moves(int first, int count, kernels::DescentMove* best)
     const FactoredPair pair{raw(st.weight), raw(st.buyer), raw(st.seller), st.terms, st.n, st.s};
     const std::uint64_t* near_start = st.near_start.size() > 0 ? raw(st.near_start) : nullptr;
     for_each_index(items, ChunkBest{raw(st.w), raw(st.wt), raw(st.h), raw(st.ht), raw(st.gown), raw(st.owner), raw(st.z),
-                                    near_start, raw(st.near_index), pair, st.n, st.s, first, chunks, raw(st.partial)});
-    for_each_index(static_cast<std::uint64_t>(count), BuyerBest{raw(st.partial), chunks, raw(st.best)});
+                                    near_start, raw(st.near_index), pair, st.n, st.s, first, chunks, raw(st.partial)},
+                   kParallelChunks);
+    for_each_index(static_cast<std::uint64_t>(count), BuyerBest{raw(st.partial), chunks, raw(st.best)},
+                   kParallelEntries / static_cast<std::uint64_t>(chunks));
     download(st.best, 0, static_cast<std::size_t>(count), best);
   });
 }
