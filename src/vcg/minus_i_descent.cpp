@@ -1,6 +1,8 @@
 // VCG's minus-i searches with the local search (large problems with externalities): every buyer
 // i's search runs from the full matching without i, on a search state shared per thread and rolled
-// back after each search, with the minus-i optimum of the linear part as its bound.
+// back after each search, with the minus-i optimum of the linear part as its bound. With
+// SolverOptions::backend = Device each thread's search scores its candidate moves on the device
+// (src/solvers/local_search.hpp): the same searches, the same results; one device mirror per thread.
 #include <chrono>
 #include <cstddef>
 #include <memory>
@@ -8,6 +10,7 @@
 #include <vector>
 
 #include "common/parallel.hpp"
+#include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "solvers/local_search.hpp"
 #include "vcg/minus_i.hpp"
@@ -24,6 +27,8 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
   int base_active = 0;
   for (int i = 0; i < n; ++i) base_active += base_allowed[i] = p.buyer_allowed(i) ? 1 : 0;
   const double tol = descent::move_tolerance(p);
+  const bool on_device =
+      resolve_backend(options.backend == Backend::Auto ? Backend::Cpu : options.backend) == Backend::Device;
   std::vector<AssignmentResult> out(n);
   FirstException errors;
 #pragma omp parallel num_threads(thread_count(options.threads))
@@ -33,6 +38,7 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
     std::unique_ptr<descent::LocalSearch> ls;
     errors.run([&] {
       ls = std::make_unique<descent::LocalSearch>(costs, base_allowed, tol);
+      if (on_device) ls->use_device();
       ls->reset(full);
     });
     int searches = 0;
@@ -48,6 +54,7 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
         ls->relocate(i, -1);
         AssignmentResult r = descent::iterated_descent(*ls, options, base_active - 1, linear_bound[i], tol, start);
         ls->rollback(0);
+        r.backend = on_device ? Backend::Device : Backend::Cpu;
         if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
           r.assignment.assign(static_cast<std::size_t>(n), -1);
           r.objective = 0.0;

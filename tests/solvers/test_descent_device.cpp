@@ -16,6 +16,7 @@
 #include "ivassign/mechanism.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
+#include "ivassign/vcg.hpp"
 #include "random_instance.hpp"
 #include "solvers/local_search.hpp"
 #include "solvers/placement_costs.hpp"
@@ -124,6 +125,28 @@ TEST(DescentOnDevice, KicksAndRollbacksKeepTheMirrorExact) {
   EXPECT_EQ(mc, md);
   EXPECT_EQ(cpu.evaluations(), dev.evaluations());  // the CPU's count of candidates, on both
   EXPECT_GE(dev.device_evaluations(), dev.evaluations());
+}
+
+TEST(DescentOnDevice, VcgMinusISearchesGiveTheCpuTransfers) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const AssignmentProblem p = spectrum(24, 96, 5);
+  SolverOptions o;
+  o.solver = SolverKind::Descent;  // the shared minus-i descents (src/vcg/minus_i_descent.cpp)
+  o.threads = 2;
+  AssignmentResult full_cpu, full_dev;
+  o.backend = Backend::Cpu;
+  const VcgResult cpu = solve_with_vcg(p, o, &full_cpu);
+  o.backend = Backend::Device;
+  const VcgResult dev = solve_with_vcg(p, o, &full_dev);
+  EXPECT_EQ(full_dev.backend, Backend::Device);
+  ASSERT_EQ(cpu.minus_i_welfare.size(), dev.minus_i_welfare.size());
+  if (bit_identical_expected()) {
+    EXPECT_EQ(full_cpu.assignment, full_dev.assignment);
+    EXPECT_EQ(cpu.minus_i_welfare, dev.minus_i_welfare);
+    EXPECT_EQ(cpu.transfers, dev.transfers);
+  }
+  for (std::size_t i = 0; i < cpu.transfers.size(); ++i)
+    EXPECT_NEAR(cpu.transfers[i], dev.transfers[i], tol::kDeviceAgreement * (1.0 + std::abs(cpu.minus_i_welfare[i])));
 }
 
 TEST(DescentOnDevice, DenseAndSparseExternalitiesAreRefused) {
