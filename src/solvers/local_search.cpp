@@ -224,12 +224,14 @@ bool LocalSearch::best_move_of(int i) {
   auto near = [&](int j) { return !sparse_pairs || near_[j] != 0; };
   auto pair_cost = [&](int i1, int j1, int k, int b) { return pair(i1, j1, k, b); };
   // candidates in index order (leave, then sellers 0..s-1), the first strictly best kept
+  const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   kernels::DescentMove best{tol_, 0, -1};
   for (int j = -1; j < s_; ++j) {
     const kernels::DescentMove m = kernels::descent_move(row, j, near, pair_cost);
     if (m.gain > best.gain) best = m;
   }
   evaluations_ += s_ + 1;
+  if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
   if (best.kind == 0) return false;
   apply(i, best.kind, best.target);
@@ -287,9 +289,11 @@ bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit
     while (cursor < n_) {
       if (std::chrono::steady_clock::now() > deadline) return false;
       const int count = std::min(d.window, n_ - cursor);
+      const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       sync_device();
       d.best.resize(static_cast<std::size_t>(count));
       d.scorer->best_moves(cursor, count, d.best.data());
+      if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       device_evaluations_ += count * candidates;
       int r = 0;
       for (; r < count; ++r) {

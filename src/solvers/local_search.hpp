@@ -45,6 +45,10 @@ class LocalSearch {
   /// windows (the speculative ones included).
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t device_evaluations() const { return device_evaluations_; }
+  /// With timing on, scoring_seconds() sums the time spent scoring candidates: the CPU loop's scan,
+  /// or the device's patch and launches with the download of the best moves (benchmarks only).
+  void set_timing(bool on) { timing_ = on; }
+  double scoring_seconds() const { return scoring_seconds_; }
 
   /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
   void reset(const std::vector<int>& z);
@@ -102,6 +106,8 @@ class LocalSearch {
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
   std::unique_ptr<DeviceMirror> device_;
   std::int64_t evaluations_ = 0, device_evaluations_ = 0;
+  bool timing_ = false;
+  double scoring_seconds_ = 0.0;
 };
 
 /// Descent, then (with a finite time limit) iterated local search, from the current state of `ls`.
