@@ -85,6 +85,7 @@ struct QapResult {
   double seconds = 0.0;
   std::int64_t iterations = 0;
   std::string solver;
+  Backend backend = Backend::Cpu;  ///< where the search ran
 };
 QapResult solve_qaplib(const QapInstance& qap, const SolverOptions& options = {});
 
