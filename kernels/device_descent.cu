@@ -51,19 +51,44 @@ struct FactoredPair {
   }
 };
 
-/// The best move among candidates [c * kChunk, (c + 1) * kChunk) of buyer first + r (index = r * chunks + c).
+/// The windows of one batch, packed: buyer_start (windows + 1: prefix of the counts), then the
+/// slot and the first buyer of each window.
+struct Windows {
+  const std::int64_t* packed;
+  int count;
+  /// Window of the g-th buyer of the batch, and that buyer's slot and index.
+  IVA_HD void locate(std::int64_t g, int* slot, int* buyer) const {
+    int lo = 0, hi = count;  // the last window whose start is <= g
+    while (hi - lo > 1) {
+      const int mid = (lo + hi) / 2;
+      if (packed[mid] <= g) lo = mid;
+      else hi = mid;
+    }
+    *slot = static_cast<int>(packed[count + 1 + lo]);
+    *buyer = static_cast<int>(packed[2 * count + 1 + lo] + (g - packed[lo]));
+  }
+};
+
+/// The best move among candidates [c * kChunk, (c + 1) * kChunk) of the batch's g-th buyer (index =
+/// g * chunks + c), read from its slot's state.
 struct ChunkBest {
-  const double *w, *wt, *h, *ht, *gown;
-  const int *owner, *z;
+  const double *w, *wt, *h_all, *ht_all, *gown_all;
+  const int *owner_all, *z_all;
   const std::uint64_t* near_start;
   const int* near_index;
   FactoredPair pair;
-  int n, s, first, chunks;
+  Windows windows;
+  int n, s, chunks;
   kernels::DescentMove* partial;
   IVA_HD void operator()(std::uint64_t index) const {
-    const int r = static_cast<int>(index / static_cast<std::uint64_t>(chunks));
+    const auto g = static_cast<std::int64_t>(index / static_cast<std::uint64_t>(chunks));
     const int c = static_cast<int>(index % static_cast<std::uint64_t>(chunks));
-    const int i = first + r, a = z[i];
+    int slot, i;
+    windows.locate(g, &slot, &i);
+    const std::int64_t table = static_cast<std::int64_t>(slot) * n * s;
+    const double *h = h_all + table, *ht = ht_all + table, *gown = gown_all + static_cast<std::int64_t>(slot) * n;
+    const int* owner = owner_all + static_cast<std::int64_t>(slot) * s;
+    const int a = z_all[static_cast<std::int64_t>(slot) * n + i];
     const std::int64_t row = static_cast<std::int64_t>(i) * s, col = static_cast<std::int64_t>(a) * n;
     // column a of w and H as rows of the transposes, like the CPU (a strided read misses the cache)
     const kernels::DescentRow view{i,     a,    a >= 0 ? gown[i] : 0.0, w + row, h + row, a >= 0 ? wt + col : nullptr,
@@ -127,17 +152,20 @@ struct DescentScorer::State {
   DeviceArray<std::uint64_t> near_start;
   DeviceArray<std::int64_t> ints;
   DeviceArray<kernels::DescentMove> partial, best;
-  int n = 0, s = 0, terms = 0;
-  std::vector<std::int64_t> host_ints;  ///< the packed patch, reused
+  int n = 0, s = 0, terms = 0, slots = 1;
+  DeviceArray<std::int64_t> windows;
+  std::vector<std::int64_t> host_ints;  ///< the packed patch and windows, reused
   std::vector<double> host_reals;
 };
 
-DescentScorer::DescentScorer(const DescentProblem& p) : state_(std::make_unique<State>()) {
+DescentScorer::DescentScorer(const DescentProblem& p, int slots) : state_(std::make_unique<State>()) {
   guarded("the descent's move scoring", [&] {
     State& st = *state_;
     st.n = p.buyers;
     st.s = p.sellers;
     st.terms = p.terms;
+    st.slots = slots < 1 ? 1 : slots;
+    const std::size_t k = static_cast<std::size_t>(st.slots);
     const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
     const std::size_t t = static_cast<std::size_t>(p.terms);
     st.w = upload(p.w, n * s, "linear weights");
@@ -152,29 +180,30 @@ DescentScorer::DescentScorer(const DescentProblem& p) : state_(std::make_unique<
       st.near_start = upload(start.data(), start.size(), "seller neighbours");
       st.near_index = upload(p.near_index, static_cast<std::size_t>(start.back()), "seller neighbours");
     }
-    st.h = allocate<double>(n * s, "interaction table");
-    st.ht = allocate<double>(n * s, "interaction table (transposed)");
-    st.gown = allocate<double>(n, "buyer payoffs");
-    st.z = allocate<int>(n, "matching");
-    st.owner = allocate<int>(s, "seller owners");
+    st.h = allocate<double>(k * n * s, "interaction tables");
+    st.ht = allocate<double>(k * n * s, "interaction tables (transposed)");
+    st.gown = allocate<double>(k * n, "buyer payoffs");
+    st.z = allocate<int>(k * n, "matchings");
+    st.owner = allocate<int>(k * s, "seller owners");
   });
 }
 
 DescentScorer::~DescentScorer() = default;
 
-void DescentScorer::load(const double* h, const double* ht, const double* gown, const int* z, const int* owner) {
+void DescentScorer::load(int slot, const double* h, const double* ht, const double* gown, const int* z,
+                         const int* owner) {
   guarded("the descent's move scoring", [&] {
     State& st = *state_;
-    const std::size_t ns = static_cast<std::size_t>(st.n) * static_cast<std::size_t>(st.s);
+    const std::ptrdiff_t ns = static_cast<std::ptrdiff_t>(st.n) * st.s, n = st.n, s = st.s;
     if (ns > 0) {
-      thrust::copy(h, h + ns, st.h.begin());
-      thrust::copy(ht, ht + ns, st.ht.begin());
+      thrust::copy(h, h + ns, st.h.begin() + slot * ns);
+      thrust::copy(ht, ht + ns, st.ht.begin() + slot * ns);
     }
-    if (st.n > 0) {
-      thrust::copy(gown, gown + st.n, st.gown.begin());
-      thrust::copy(z, z + st.n, st.z.begin());
+    if (n > 0) {
+      thrust::copy(gown, gown + n, st.gown.begin() + slot * n);
+      thrust::copy(z, z + n, st.z.begin() + slot * n);
     }
-    if (st.s > 0) thrust::copy(owner, owner + st.s, st.owner.begin());
+    if (s > 0) thrust::copy(owner, owner + s, st.owner.begin() + slot * s);
   });
 }
 
@@ -217,9 +246,27 @@ void DescentScorer::patch(const std::vector<std::int64_t>& h_index, const std::v
 }
 
 void DescentScorer::best_moves(int first, int count, kernels::DescentMove* best) {
-  if (count <= 0) return;
+  best_moves({DescentWindow{0, first, count}}, best);
+}
+
+void DescentScorer::best_moves(const std::vector<DescentWindow>& windows, kernels::DescentMove* best) {
+  std::int64_t total = 0;
+  std::vector<std::int64_t>& packed = state_->host_ints;
+  packed.assign(3 * windows.size() + 1, 0);
+  for (std::size_t w = 0; w < windows.size(); ++w) {
+    packed[w] = total;
+    packed[windows.size() + 1 + w] = windows[w].slot;
+    packed[2 * windows.size() + 1 + w] = windows[w].first;
+    total += windows[w].count > 0 ? windows[w].count : 0;
+  }
+  packed[windows.size()] = total;
+  if (total <= 0) return;
+  const int count = static_cast<int>(total);
   guarded("the descent's move scoring", [&] {
     State& st = *state_;
+    reserve(st.windows, packed.size(), "move windows");
+    copy_in(packed.data(), packed.size(), st.windows);
+    const Windows view{raw(st.windows), static_cast<int>(windows.size())};
     const int chunks = (st.s + 1 + kChunk - 1) / kChunk;
     const std::uint64_t items = static_cast<std::uint64_t>(count) * static_cast<std::uint64_t>(chunks);
     reserve(st.partial, items, "candidate scores");
@@ -227,7 +274,7 @@ void DescentScorer::best_moves(int first, int count, kernels::DescentMove* best)
     const FactoredPair pair{raw(st.weight), raw(st.buyer), raw(st.seller), st.terms, st.n, st.s};
     const std::uint64_t* near_start = st.near_start.size() > 0 ? raw(st.near_start) : nullptr;
     for_each_index(items, ChunkBest{raw(st.w), raw(st.wt), raw(st.h), raw(st.ht), raw(st.gown), raw(st.owner), raw(st.z),
-                                    near_start, raw(st.near_index), pair, st.n, st.s, first, chunks, raw(st.partial)},
+                                    near_start, raw(st.near_index), pair, view, st.n, st.s, chunks, raw(st.partial)},
                    kParallelChunks);
     for_each_index(static_cast<std::uint64_t>(count), BuyerBest{raw(st.partial), chunks, raw(st.best)},
                    kParallelEntries / static_cast<std::uint64_t>(chunks));

@@ -75,14 +75,23 @@ struct DescentProblem {
 /// scoring of every candidate move of a window of buyers: one for-each over (buyer, chunk of
 /// candidates) calling kernels::descent_move, then one over the buyers reducing their chunks in
 /// candidate order (kernels::descent_better). The host keeps the acceptance.
+/// One window of buyers to score: buyers first .. first + count - 1 of the search in `slot`.
+struct DescentWindow {
+  int slot, first, count;
+};
+
+/// Several searches share one scorer (VCG's minus-i searches, src/solvers/descent_batch.cpp): each
+/// has its slot (its own H, G, z and owners on the device); one best_moves call scores the windows
+/// of every search in one launch. Patch indices are absolute: slot * n * s + i * s + j for H (and
+/// slot * n * s + j * n + i for its transpose), slot * n + i for buyers, slot * s + j for sellers.
 class DescentScorer {
  public:
-  explicit DescentScorer(const DescentProblem& problem);
+  explicit DescentScorer(const DescentProblem& problem, int slots = 1);
   ~DescentScorer();
   DescentScorer(const DescentScorer&) = delete;
   DescentScorer& operator=(const DescentScorer&) = delete;
-  /// The whole state: h and ht (n*s each), gown and z (n), owner (s).
-  void load(const double* h, const double* ht, const double* gown, const int* z, const int* owner);
+  /// The whole state of one slot: h and ht (n*s each), gown and z (n), owner (s).
+  void load(int slot, const double* h, const double* ht, const double* gown, const int* z, const int* owner);
   /// Changed entries only: H at h_index (i*s + j) and its transpose at ht_index (j*n + i), buyers
   /// (z, gown), sellers (owner).
   void patch(const std::vector<std::int64_t>& h_index, const std::vector<std::int64_t>& ht_index,
@@ -92,6 +101,8 @@ class DescentScorer {
   /// best[r] = the best move of buyer first + r, r < count, over its candidates in the order of
   /// kernels::descent_better (gain -inf, kind 0 when it has none; NaN gains count as -inf).
   void best_moves(int first, int count, kernels::DescentMove* best);
+  /// The same for many windows (of any slots) in one launch: best holds their buyers in order.
+  void best_moves(const std::vector<DescentWindow>& windows, kernels::DescentMove* best);
   struct State;  ///< the device arrays (kernels/device_descent.cu)
 
  private:

@@ -25,16 +25,18 @@ namespace ivassign::descent {
 /// buyers (z, G(i, z_i)) and sellers (owner); `full` reloads everything instead.
 struct LocalSearch::DeviceMirror {
 #ifdef IVASSIGN_HAVE_DEVICE
-  std::unique_ptr<device::DescentScorer> scorer;
+  std::shared_ptr<device::DescentScorer> scorer;
 #endif
+  int slot = 0;  ///< this search's state in the scorer
   bool full = true;
+  int cursor = 0;         ///< the next buyer the descent scores
+  bool improved = false;  ///< the current pass moved a buyer
+  DevicePatch patch;      ///< scratch of descend_on_device
   std::vector<std::int64_t> h_index, ht_index;  ///< (i, j) as i * s + j and as j * n + i
   std::vector<char> h_noted;  ///< n*s: the entry is in h_index already
   std::vector<int> buyers, sellers;
   int window = 1;  ///< buyers scored per launch (see the header)
   std::vector<kernels::DescentMove> best;
-  std::vector<double> h_value, gown;  ///< the patch's values, reused
-  std::vector<int> z, owner;
   void note(int i, int j, int n, int s) {
     const std::int64_t at = static_cast<std::int64_t>(i) * s + j;
     if (h_noted[static_cast<std::size_t>(at)]) return;
@@ -56,38 +58,55 @@ LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed,
 
 LocalSearch::~LocalSearch() = default;
 
-void LocalSearch::use_device() {
-  const auto form = p_.externalities.form;
+void check_device_form(const AssignmentProblem& p) {
+  const auto form = p.externalities.form;
   if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
     throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
                      "externalities or with factored ones; this problem's are " +
                      std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
+}
+
+void LocalSearch::use_device() {
+  check_device_form(p_);
 #ifdef IVASSIGN_HAVE_DEVICE
-  const auto& e = p_.externalities;
-  device::DescentProblem d;
-  d.buyers = n_;
-  d.sellers = s_;
-  d.w = p_.linear.data();
-  d.wt = c_.linear_transposed().data();
-  if (form == ExternalityCosts::Form::Factored) {
-    d.terms = e.terms;
-    d.weight = e.weight.data();
-    d.buyer = e.buyer.data();
-    d.seller = e.seller.data();
-  }
-  if (c_.has_seller_neighbours()) {
-    d.near_start = c_.neighbour_start().data();
-    d.near_index = c_.neighbour_index().data();
-  }
-  auto mirror = std::make_unique<DeviceMirror>();
-  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
-  mirror->scorer = std::make_unique<device::DescentScorer>(d);
-  device_ = std::move(mirror);
+  use_device(std::make_shared<device::DescentScorer>(device_problem(c_)), 0);
 #else
   throw InputError("SolverOptions::backend device: this build has no device path (configure with "
                    "-DIVASSIGN_DEVICE=CUDA or OMP)");
 #endif
 }
+
+#ifdef IVASSIGN_HAVE_DEVICE
+void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
+  auto mirror = std::make_unique<DeviceMirror>();
+  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
+  mirror->scorer = std::move(scorer);
+  mirror->slot = slot;
+  device_ = std::move(mirror);
+}
+
+device::DescentProblem device_problem(const PlacementCosts& c) {
+  const AssignmentProblem& p = c.problem();
+  check_device_form(p);
+  const auto& e = p.externalities;
+  device::DescentProblem d;
+  d.buyers = p.buyers;
+  d.sellers = p.sellers;
+  d.w = p.linear.data();
+  d.wt = c.linear_transposed().data();
+  if (e.form == ExternalityCosts::Form::Factored) {
+    d.terms = e.terms;
+    d.weight = e.weight.data();
+    d.buyer = e.buyer.data();
+    d.seller = e.seller.data();
+  }
+  if (c.has_seller_neighbours()) {
+    d.near_start = c.neighbour_start().data();
+    d.near_index = c.neighbour_index().data();
+  }
+  return d;
+}
+#endif
 
 void LocalSearch::reset(const std::vector<int>& z) {
   z_ = z;
@@ -249,28 +268,82 @@ void LocalSearch::apply(int i, int kind, int target) {
   if (kind == 2) relocate(k, a);
 }
 
-void LocalSearch::sync_device() {
+void LocalSearch::take_patch(DevicePatch& out) {
+  DeviceMirror& d = *device_;
+  const std::int64_t table = static_cast<std::int64_t>(d.slot) * n_ * s_;
+  for (std::size_t k = 0; k < d.h_index.size(); ++k) {
+    out.h_index.push_back(table + d.h_index[k]);
+    out.ht_index.push_back(table + d.ht_index[k]);
+    out.h_value.push_back(h_[static_cast<std::size_t>(d.h_index[k])]);
+  }
+  for (int b : d.buyers) {
+    out.buyers.push_back(d.slot * n_ + b);
+    out.z.push_back(z_[b]);
+    out.gown.push_back(gown_[b]);
+  }
+  for (int q : d.sellers) {
+    out.sellers.push_back(d.slot * s_ + q);
+    out.owner.push_back(owner_[q]);
+  }
+  d.clear();
+}
+
+void LocalSearch::sync_device(DevicePatch& patch) {
 #ifdef IVASSIGN_HAVE_DEVICE
   DeviceMirror& d = *device_;
   if (d.full) {
-    d.scorer->load(h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
+    d.scorer->load(d.slot, h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
     d.full = false;
     d.clear();
     return;
   }
-  d.h_value.resize(d.h_index.size());
-  d.gown.resize(d.buyers.size());
-  d.z.resize(d.buyers.size());
-  d.owner.resize(d.sellers.size());
-  for (std::size_t k = 0; k < d.h_index.size(); ++k) d.h_value[k] = h_[static_cast<std::size_t>(d.h_index[k])];
-  for (std::size_t k = 0; k < d.buyers.size(); ++k) {
-    d.z[k] = z_[d.buyers[k]];
-    d.gown[k] = gown_[d.buyers[k]];
-  }
-  for (std::size_t k = 0; k < d.sellers.size(); ++k) d.owner[k] = owner_[d.sellers[k]];
-  d.scorer->patch(d.h_index, d.ht_index, d.h_value, d.buyers, d.z, d.gown, d.sellers, d.owner);
-  d.clear();
+  take_patch(patch);
+#else
+  (void)patch;
 #endif
+}
+
+void LocalSearch::begin_device_descent() {
+  DeviceMirror& d = *device_;
+  d.cursor = 0;
+  d.improved = false;
+}
+
+bool LocalSearch::next_device_window(int& first, int& count) {
+  DeviceMirror& d = *device_;
+  if (d.cursor >= n_) {
+    if (!d.improved) return false;  // a whole pass without a move: a local optimum
+    d.improved = false;
+    d.cursor = 0;
+  }
+  first = d.cursor;
+  count = std::min(d.window, n_ - d.cursor);
+  return n_ > 0;
+}
+
+bool LocalSearch::take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves,
+                                     std::int64_t move_limit) {
+  DeviceMirror& d = *device_;
+  const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
+  device_evaluations_ += count * candidates;
+  int r = 0;
+  for (; r < count; ++r) {
+    if (!allowed_[d.cursor + r]) continue;
+    evaluations_ += candidates;
+    if (best[r].gain > tol_) break;
+  }
+  if (r == count) {
+    d.cursor += count;
+    d.window = std::min(2 * d.window, std::max(n_, 1));
+    return true;
+  }
+  apply(d.cursor + r, best[r].kind, best[r].target);
+  ++moves;
+  d.improved = true;
+  if (move_limit > 0 && moves >= move_limit) return false;
+  d.window = r + 1;
+  d.cursor += r + 1;
+  return true;
 }
 
 // The buyers in index order, as descend() visits them, a window of them scored per launch: the
@@ -279,42 +352,23 @@ bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit
                                     const std::chrono::steady_clock::time_point& deadline) {
 #ifdef IVASSIGN_HAVE_DEVICE
   DeviceMirror& d = *device_;
-  const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
   const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
   if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
-  bool improved = true;
-  while (improved) {
-    improved = false;
-    int cursor = 0;
-    while (cursor < n_) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      const int count = std::min(d.window, n_ - cursor);
-      const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-      sync_device();
-      d.best.resize(static_cast<std::size_t>(count));
-      d.scorer->best_moves(cursor, count, d.best.data());
-      if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      device_evaluations_ += count * candidates;
-      int r = 0;
-      for (; r < count; ++r) {
-        if (!allowed_[cursor + r]) continue;
-        evaluations_ += candidates;
-        if (d.best[r].gain > tol_) break;
-      }
-      if (r == count) {
-        cursor += count;
-        d.window = std::min(2 * d.window, std::max(n_, 1));
-        continue;
-      }
-      apply(cursor + r, d.best[r].kind, d.best[r].target);
-      ++moves;
-      improved = true;
-      if (move_limit > 0 && moves >= move_limit) return false;
-      d.window = r + 1;
-      cursor += r + 1;
-    }
+  begin_device_descent();
+  int first = 0, count = 0;
+  while (true) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (!next_device_window(first, count)) return true;
+    const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    d.patch.clear();
+    sync_device(d.patch);
+    d.scorer->patch(d.patch.h_index, d.patch.ht_index, d.patch.h_value, d.patch.buyers, d.patch.z, d.patch.gown,
+                    d.patch.sellers, d.patch.owner);
+    d.best.resize(static_cast<std::size_t>(count));
+    d.scorer->best_moves({device::DescentWindow{d.slot, first, count}}, d.best.data());
+    if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!take_device_window(d.best.data(), count, moves, move_limit)) return false;
   }
-  return true;
 #else
   (void)moves, (void)move_limit, (void)deadline;
   return false;

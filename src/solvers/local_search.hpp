@@ -24,7 +24,38 @@
 #include "ivassign/assignment.hpp"
 #include "solvers/placement_costs.hpp"
 
+namespace ivassign::device {
+class DescentScorer;     // kernels/device_launch.hpp
+struct DescentProblem;
+}  // namespace ivassign::device
+namespace ivassign::kernels {
+struct DescentMove;  // kernels/descent_move.cuh
+}  // namespace ivassign::kernels
+
 namespace ivassign::descent {
+
+/// The changes of one or more searches not yet on the device (absolute indices, see
+/// device::DescentScorer), gathered for one patch.
+struct DevicePatch {
+  std::vector<std::int64_t> h_index, ht_index;
+  std::vector<double> h_value, gown;
+  std::vector<int> buyers, z, sellers, owner;
+  void clear() {
+    h_index.clear();
+    ht_index.clear();
+    h_value.clear();
+    gown.clear();
+    buyers.clear();
+    z.clear();
+    sellers.clear();
+    owner.clear();
+  }
+};
+
+/// Throws InputError for externalities the device cannot score (dense, sparse).
+void check_device_form(const AssignmentProblem& p);
+/// The problem as the device scorer reads it (pointers into `costs` and its problem; device builds only).
+device::DescentProblem device_problem(const PlacementCosts& costs);
 
 /// A matching with its interaction table H; moves keep H exact (up to rounding).
 class LocalSearch {
@@ -39,7 +70,19 @@ class LocalSearch {
   /// InputError for dense or sparse externalities (the device computes factored pair costs only)
   /// and when the build has no device path.
   void use_device();
+  /// The same with a scorer shared by several searches, this one in `slot` (device builds only).
+  void use_device(std::shared_ptr<device::DescentScorer> scorer, int slot);
   bool on_device() const { return device_ != nullptr; }
+
+  /// The device descent in steps, for drivers that score many searches in one launch
+  /// (descend_together): begin, then while next_device_window gives a window: sync_device into a
+  /// patch, score the window, take_device_window (false: the move limit stopped it). descend() on
+  /// the device is exactly this loop with one search.
+  void begin_device_descent();
+  bool next_device_window(int& first, int& count);
+  /// Reloads this search's whole state when it must, else appends its changes to `patch`.
+  void sync_device(DevicePatch& patch);
+  bool take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves, std::int64_t move_limit);
   /// Candidate moves the search has scored since construction, as the CPU loop counts them ((s + 1)
   /// per visited buyer, on either backend); device_evaluations: what the device scored in its
   /// windows (the speculative ones included).
@@ -87,8 +130,8 @@ class LocalSearch {
   /// descend() with the candidates scored on the device.
   bool descend_on_device(std::int64_t& moves, std::int64_t move_limit,
                          const std::chrono::steady_clock::time_point& deadline);
-  /// Brings the device mirror up to the host state (the entries changed since the last sync).
-  void sync_device();
+  /// Appends the changes since the last sync to `patch` (absolute indices of this search's slot).
+  void take_patch(DevicePatch& patch);
 
   struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search.cpp)
 
