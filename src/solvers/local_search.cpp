@@ -407,6 +407,15 @@ AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
     }
     if (!converged) break;
   }
+  return descent_result(std::move(best), best_value, upper, tol, options, converged, moves, start);
+}
+
+AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
+                                const SolverOptions& options, bool converged, std::int64_t moves,
+                                const std::chrono::steady_clock::time_point& start) {
+  const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
+  const bool hit_target = !std::isnan(options.target) && best_value >= options.target;
+  const bool proven = best_value >= upper - tol;
   AssignmentResult r;
   r.assignment = std::move(best);
   r.objective = best_value;

@@ -161,6 +161,29 @@ class LocalSearch {
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options, int active, double upper, double tol,
                                   const std::chrono::steady_clock::time_point& start);
 
+/// The result of a descent that ended at `best` (value `best_value`): optimal when it reaches
+/// `upper` - tol, the status from the target, `converged` and the move limit (iterated_descent's).
+AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
+                                const SolverOptions& options, bool converged, std::int64_t moves,
+                                const std::chrono::steady_clock::time_point& start);
+
+/// One search of descend_together: the buyers it may match, its start, its bound.
+struct DescentJob {
+  std::vector<char> allowed;
+  std::vector<int> start;
+  double upper = 0.0;
+};
+
+/// The untimed descents of many searches (VCG's minus-i searches) on the device, their candidate
+/// moves scored together: up to `slots` searches run at once, each in its slot of one shared
+/// device::DescentScorer, and every round one launch scores the next window of every running
+/// search; the host applies the moves (in parallel over the searches, `options.threads`). Each
+/// search is the device descent of one LocalSearch reset to its start, so it makes the moves of
+/// descent_search from that start on either backend. out[k] is job k's result, as iterated_descent
+/// gives it without a time limit (objective: the tracked value). Device builds only (else throws).
+std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, const std::vector<DescentJob>& jobs,
+                                               const SolverOptions& options, double tol, int slots);
+
 /// The gain a move or a kick must exceed: tol::kDescentGain * (1 + max |w_ij|).
 double move_tolerance(const AssignmentProblem& p);
 
