@@ -8,7 +8,8 @@
 //    optimum, its gap to the linear bound, the externality-blind LAP matching as the baseline, and
 //    all n minus-i searches sharing one interaction table;
 //  * descent candidate evaluations per second, CPU loop vs device scoring (kernels/device_descent.cu),
-//    same search, same run, on `ivassign generate spectrum --buyers n --licences 4n --seed 7`.
+//    same search, same run, on `ivassign generate spectrum --buyers n --licences 4n --seed 7`;
+//  * VCG with the descent, CPU vs device (the minus-i searches scored together), same run.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
 #include <benchmark/benchmark.h>
 
@@ -276,6 +277,40 @@ void BM_DescentEvaluations(benchmark::State& state) {
 BENCHMARK(BM_DescentEvaluations)
     ->Args({200, 0})->Args({200, 1})->Args({1000, 0})->Args({1000, 1})
     ->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// VCG with the descent (all n minus-i searches), CPU against the device in the same run: on the
+/// device the untimed minus-i searches are scored together (descent::descend_together, one launch
+/// per round for up to 64 searches). Same market as BM_DescentEvaluations (seed 7).
+void BM_VcgDescentBackends(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  SpectrumOptions g;
+  g.buyers = n;
+  g.licences = 4 * n;
+  g.seed = 7;
+  const Instance inst = generate_spectrum(g);
+  const AssignmentProblem p = expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  for (auto _ : state) {
+    o.backend = Backend::Cpu;
+    auto t0 = std::chrono::steady_clock::now();
+    const VcgResult cpu = solve_with_vcg(p, o);
+    const double cpu_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.counters["cpu_s"] = cpu_s;
+    if (!device_available()) continue;
+    o.backend = Backend::Device;
+    t0 = std::chrono::steady_clock::now();
+    const VcgResult dev = solve_with_vcg(p, o);
+    const double dev_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double diff = 0;
+    for (std::size_t i = 0; i < cpu.transfers.size(); ++i) diff = std::max(diff, std::abs(cpu.transfers[i] - dev.transfers[i]));
+    state.counters["device_s"] = dev_s;
+    state.counters["cpu_over_device"] = cpu_s / dev_s;
+    state.counters["max_transfer_diff"] = diff;
+  }
+  state.SetLabel(device_available() ? device_system() : "cpu only");
+}
+BENCHMARK(BM_VcgDescentBackends)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();
