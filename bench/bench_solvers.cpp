@@ -6,7 +6,10 @@
 //  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget;
 //  * descent on generated spectrum problems (n = 200 / 1000 firms, 4 licences each): one local
 //    optimum, its gap to the linear bound, the externality-blind LAP matching as the baseline, and
-//    all n minus-i searches sharing one interaction table.
+//    all n minus-i searches sharing one interaction table;
+//  * descent candidate evaluations per second, CPU loop vs device scoring (kernels/device_descent.cu),
+//    same search, same run, on `ivassign generate spectrum --buyers n --licences 4n --seed 7`;
+//  * VCG with the descent, CPU vs device (the minus-i searches scored together), same run.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
 #include <benchmark/benchmark.h>
 
@@ -21,6 +24,8 @@
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
+#include "solvers/local_search.hpp"
+#include "solvers/placement_costs.hpp"
 
 namespace {
 
@@ -207,6 +212,105 @@ void BM_VcgDescentSpectrum(benchmark::State& state) {
 }
 BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
+
+/// Descent candidate evaluations per second, CPU loop against device scoring, in the same run: the
+/// spectrum market of `ivassign generate spectrum --buyers n --licences 4n --seed 7` at the uniform
+/// posterior, the descent from the solver's start (the LAP optimum of w; arg 1 = 0) or from the
+/// empty matching (arg 1 = 1, many more moves) to its local optimum. Timed: reset (the device's
+/// upload included) and descend. Evaluations are counted as the CPU loop counts them ((s + 1) per
+/// visited buyer), the same number on both backends; device_scored also counts the speculative ones.
+/// *_evals_per_s: over the whole descent (the host's moves and H updates included, the same on both);
+/// *_scoring_per_s: over the scoring alone (CPU: the scan; device: patch, launches, download).
+void BM_DescentEvaluations(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  SpectrumOptions g;
+  g.buyers = n;
+  g.licences = 4 * n;
+  g.seed = 7;
+  const Instance inst = generate_spectrum(g);
+  const AssignmentProblem p = expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
+  std::vector<int> z0(p.buyers, -1);
+  if (state.range(1) == 0) {
+    SolverOptions lap;
+    lap.solver = SolverKind::Lap;
+    z0 = solve_assignment(AssignmentProblem::linear_only(p.buyers, p.sellers, p.linear), lap).assignment;
+  }
+  const PlacementCosts costs(p);
+  const double tol = descent::move_tolerance(p);
+  const auto never = std::chrono::steady_clock::time_point::max();
+  double scoring = 0;
+  auto run = [&](bool device, double& seconds, std::vector<int>& z, std::int64_t& evals, std::int64_t& scored) {
+    descent::LocalSearch ls(costs, std::vector<char>(p.buyers, 1), tol);
+    ls.set_timing(true);
+    if (device) ls.use_device();
+    const auto t0 = std::chrono::steady_clock::now();
+    ls.reset(z0);
+    std::int64_t moves = 0;
+    ls.descend(moves, -1, never);
+    seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    z = ls.matching();
+    evals = ls.evaluations();
+    scored = device ? ls.device_evaluations() : evals;
+    scoring = ls.scoring_seconds();
+    return moves;
+  };
+  for (auto _ : state) {
+    double cpu_s = 0, dev_s = 0;
+    std::vector<int> zc, zd;
+    std::int64_t ec = 0, ed = 0, sc = 0, sd = 0;
+    const std::int64_t moves = run(false, cpu_s, zc, ec, sc);
+    state.counters["moves"] = static_cast<double>(moves);
+    state.counters["cpu_evals_per_s"] = static_cast<double>(ec) / cpu_s;
+    const double cpu_scoring = static_cast<double>(ec) / scoring;
+    state.counters["cpu_scoring_per_s"] = cpu_scoring;
+    if (!device_available()) continue;
+    run(true, dev_s, zd, ed, sd);
+    state.counters["device_evals_per_s"] = static_cast<double>(ed) / dev_s;
+    state.counters["device_over_cpu"] = (static_cast<double>(ed) / dev_s) / (static_cast<double>(ec) / cpu_s);
+    state.counters["device_scoring_per_s"] = static_cast<double>(ed) / scoring;
+    state.counters["scoring_device_over_cpu"] = (static_cast<double>(ed) / scoring) / cpu_scoring;
+    state.counters["device_scored_over_needed"] = static_cast<double>(sd) / static_cast<double>(ed);
+    state.counters["same_matching"] = zc == zd && ec == ed ? 1 : 0;
+  }
+  state.SetLabel(device_available() ? device_system() : "cpu only");
+}
+BENCHMARK(BM_DescentEvaluations)
+    ->Args({200, 0})->Args({200, 1})->Args({1000, 0})->Args({1000, 1})
+    ->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// VCG with the descent (all n minus-i searches), CPU against the device in the same run: on the
+/// device the untimed minus-i searches are scored together (descent::descend_together, one launch
+/// per round for up to 64 searches). Same market as BM_DescentEvaluations (seed 7).
+void BM_VcgDescentBackends(benchmark::State& state) {
+  const int n = static_cast<int>(state.range(0));
+  SpectrumOptions g;
+  g.buyers = n;
+  g.licences = 4 * n;
+  g.seed = 7;
+  const Instance inst = generate_spectrum(g);
+  const AssignmentProblem p = expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  for (auto _ : state) {
+    o.backend = Backend::Cpu;
+    auto t0 = std::chrono::steady_clock::now();
+    const VcgResult cpu = solve_with_vcg(p, o);
+    const double cpu_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.counters["cpu_s"] = cpu_s;
+    if (!device_available()) continue;
+    o.backend = Backend::Device;
+    t0 = std::chrono::steady_clock::now();
+    const VcgResult dev = solve_with_vcg(p, o);
+    const double dev_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    double diff = 0;
+    for (std::size_t i = 0; i < cpu.transfers.size(); ++i) diff = std::max(diff, std::abs(cpu.transfers[i] - dev.transfers[i]));
+    state.counters["device_s"] = dev_s;
+    state.counters["cpu_over_device"] = cpu_s / dev_s;
+    state.counters["max_transfer_diff"] = diff;
+  }
+  state.SetLabel(device_available() ? device_system() : "cpu only");
+}
+BENCHMARK(BM_VcgDescentBackends)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();

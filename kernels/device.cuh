@@ -12,6 +12,7 @@
 #include <thrust/iterator/counting_iterator.h>
 #include <thrust/system_error.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <new>
 #include <utility>
@@ -100,11 +101,35 @@ DeviceArray<T> upload(const T* host, std::size_t count, const char* what) {
   return out;
 }
 
+/// Below this many entries the OpenMP device system copies between host and device memory on the
+/// calling thread (Thrust's cross-system copy opens a parallel region; see for_each_index).
+constexpr std::size_t kSerialCopy = std::size_t(1) << 16;
+
 /// Entries [first, first + count) of a device array, copied to host memory.
 template <class T>
 void download(const DeviceArray<T>& from, std::size_t first, std::size_t count, T* host) {
-  if (count > 0) thrust::copy(from.begin() + static_cast<std::ptrdiff_t>(first),
-                              from.begin() + static_cast<std::ptrdiff_t>(first + count), host);
+  if (count == 0) return;
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_OMP
+  if (count < kSerialCopy) {
+    std::copy(from.get() + first, from.get() + first + count, host);
+    return;
+  }
+#endif
+  thrust::copy(from.begin() + static_cast<std::ptrdiff_t>(first),
+               from.begin() + static_cast<std::ptrdiff_t>(first + count), host);
+}
+
+/// `count` host values copied into the start of a device array (at least that long).
+template <class T>
+void copy_in(const T* host, std::size_t count, DeviceArray<T>& to) {
+  if (count == 0) return;
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_OMP
+  if (count < kSerialCopy) {
+    std::copy(host, host + count, to.get());
+    return;
+  }
+#endif
+  thrust::copy(host, host + count, to.begin());
 }
 
 template <class T>
@@ -112,10 +137,21 @@ T* raw(const DeviceArray<T>& v) {
   return v.get();
 }
 
-/// f(k) for every k in [0, count), in parallel on the device.
+/// f(k) for every k in [0, count), in parallel on the device. On the OpenMP device system a launch
+/// of fewer than `min_parallel` indices runs on the calling thread (its memory is host memory): a
+/// parallel region costs more than a small launch's work, and much more on a loaded machine. Each
+/// index writes its own outputs, so the results do not depend on it; CUDA always launches.
 template <class F>
-void for_each_index(std::uint64_t count, F f) {
+void for_each_index(std::uint64_t count, F f, std::uint64_t min_parallel = 0) {
   if (count == 0) return;
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_OMP
+  if (count < min_parallel) {
+    for (std::uint64_t k = 0; k < count; ++k) f(k);
+    return;
+  }
+#else
+  (void)min_parallel;
+#endif
   thrust::for_each(thrust::device, thrust::counting_iterator<std::uint64_t>(0),
                    thrust::counting_iterator<std::uint64_t>(count), f);
 }

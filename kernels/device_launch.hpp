@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ivassign/posterior.hpp"
+#include "kernels/descent_move.cuh"
 
 namespace ivassign::device {
 
@@ -52,6 +53,57 @@ class TabuDeltas {
   void reset(const int* pi, double* host_delta);
   void update(const int* pi, int br, int bt, double* host_delta);
   struct State;  ///< the device arrays (kernels/device_swaps.cu)
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+/// The descent's candidate moves scored on the device (src/solvers/local_search.hpp, kernels/descent_move.cuh).
+/// The problem: w (n*s) and its transpose, the factored externalities (weight n*T, buyer T*n*n,
+/// seller T*s*s; terms 0 without externalities) and, for the factored form, the sellers near each
+/// seller (CSR over sellers, sorted within a row; near_start null: every seller is near).
+struct DescentProblem {
+  int buyers = 0, sellers = 0, terms = 0;
+  const double *w = nullptr, *wt = nullptr;
+  const double *weight = nullptr, *buyer = nullptr, *seller = nullptr;
+  const std::size_t* near_start = nullptr;
+  const int* near_index = nullptr;
+};
+
+/// A device mirror of one descent's search state (H and its transpose, G(i, z_i), z, the owners),
+/// kept equal to the host's by copying the entries each accepted move changed, and the batched
+/// scoring of every candidate move of a window of buyers: one for-each over (buyer, chunk of
+/// candidates) calling kernels::descent_move, then one over the buyers reducing their chunks in
+/// candidate order (kernels::descent_better). The host keeps the acceptance.
+/// One window of buyers to score: buyers first .. first + count - 1 of the search in `slot`.
+struct DescentWindow {
+  int slot, first, count;
+};
+
+/// Several searches share one scorer (VCG's minus-i searches, src/solvers/descent_batch.cpp): each
+/// has its slot (its own H, G, z and owners on the device); one best_moves call scores the windows
+/// of every search in one launch. Patch indices are absolute: slot * n * s + i * s + j for H (and
+/// slot * n * s + j * n + i for its transpose), slot * n + i for buyers, slot * s + j for sellers.
+class DescentScorer {
+ public:
+  explicit DescentScorer(const DescentProblem& problem, int slots = 1);
+  ~DescentScorer();
+  DescentScorer(const DescentScorer&) = delete;
+  DescentScorer& operator=(const DescentScorer&) = delete;
+  /// The whole state of one slot: h and ht (n*s each), gown and z (n), owner (s).
+  void load(int slot, const double* h, const double* ht, const double* gown, const int* z, const int* owner);
+  /// Changed entries only: H at h_index (i*s + j) and its transpose at ht_index (j*n + i), buyers
+  /// (z, gown), sellers (owner).
+  void patch(const std::vector<std::int64_t>& h_index, const std::vector<std::int64_t>& ht_index,
+             const std::vector<double>& h_value,
+             const std::vector<int>& buyers, const std::vector<int>& z, const std::vector<double>& gown,
+             const std::vector<int>& sellers, const std::vector<int>& owner);
+  /// best[r] = the best move of buyer first + r, r < count, over its candidates in the order of
+  /// kernels::descent_better (gain -inf, kind 0 when it has none; NaN gains count as -inf).
+  void best_moves(int first, int count, kernels::DescentMove* best);
+  /// The same for many windows (of any slots) in one launch: best holds their buyers in order.
+  void best_moves(const std::vector<DescentWindow>& windows, kernels::DescentMove* best);
+  struct State;  ///< the device arrays (kernels/device_descent.cu)
 
  private:
   std::unique_ptr<State> state_;

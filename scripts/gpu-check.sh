@@ -45,7 +45,10 @@ else
   row "compute-sanitizer" "missing" "not on PATH"
 fi
 "$bin/bench_posterior" --benchmark_filter='Copy|Tensor|InformationalSize' > gpu-bench-posterior.log 2>&1
-"$bin/bench_solvers" --benchmark_filter='SwapScoring' > gpu-bench-solvers.log 2>&1
+# the descent's candidate evaluations per second, CPU loop vs device scoring, same run (spectrum
+# 200 x 800 and 1000 x 4000, seed 7; from the LAP start and from the empty matching), and VCG with
+# the descent at 200 x 800, its minus-i searches scored together on the device
+"$bin/bench_solvers" --benchmark_filter='SwapScoring|DescentEvaluations|VcgDescentBackends/200/' > gpu-bench-solvers.log 2>&1
 while IFS= read -r line; do row "bench_posterior" "ratio" "$line"; done < <(grep -E '/ ' gpu-bench-posterior.log)
 while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; done < <(grep -E '^BM_' gpu-bench-posterior.log gpu-bench-solvers.log | cut -d: -f2-)
 {

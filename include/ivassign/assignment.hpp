@@ -97,7 +97,7 @@ struct AssignmentResult {
   std::int64_t iterations = 0;
   double seconds = 0.0;
   std::string solver;            ///< name of the algorithm that produced it
-  Backend backend = Backend::Cpu;  ///< where the search ran (every solver runs on the CPU today)
+  Backend backend = Backend::Cpu;  ///< where the search ran (Device: the tabu search or the descent on the device)
   std::vector<double> row_duals; ///< LAP only: buyer potentials (empty otherwise)
   std::vector<double> col_duals; ///< LAP only: seller potentials
 };

@@ -33,7 +33,10 @@
 //   optimum; with a finite time limit it then iterates (perturb n/50 buyers, descend, keep the
 //   better, roll back otherwise). Never returns less than 0 (the empty matching). upper_bound is the
 //   linear optimum (valid because c >= 0); optimal only when that bound is reached. Memory: two
-//   n*s tables. Deterministic for a seed.
+//   n*s tables. Deterministic for a seed. SolverOptions::backend = Device (factored externalities or
+//   none): every candidate move of a window of buyers is scored in one batched device launch, the
+//   host accepts; the same search, so the same matching as the CPU (bit-identical on the OpenMP
+//   device system; docs/architecture.md). result.backend says where it ran.
 //
 // QAPLIB: read_qaplib reads `n`, A, B (minimize sum_ij a_ij b_p(i)p(j)); qap_objective evaluates a
 //   permutation; solve_qaplib runs the exact solver (n <= exact limit) or the heuristic. The two
@@ -82,6 +85,7 @@ struct QapResult {
   double seconds = 0.0;
   std::int64_t iterations = 0;
   std::string solver;
+  Backend backend = Backend::Cpu;  ///< where the search ran
 };
 QapResult solve_qaplib(const QapInstance& qap, const SolverOptions& options = {});
 

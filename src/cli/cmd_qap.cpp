@@ -53,6 +53,7 @@ void run(const QapArgs& a) {
   doc["optimal"] = r.optimal;
   if (!std::isnan(a.target)) doc["gap_to"] = {{"target", a.target}, {"gap", a.target != 0 ? (r.objective - a.target) / std::abs(a.target) : r.objective - a.target}};
   doc["solver"] = r.solver;
+  doc["backend"] = to_string(r.backend);  // what ran: "cpu", "cuda" or "omp-device"
   doc["seconds"] = r.seconds;
   doc["iterations"] = r.iterations;
   emit(doc.dump(1), a.out);

@@ -1,6 +1,7 @@
 // Local search for large assignment problems with externalities (include/ivassign/solvers.hpp,
 // solve_descent): the start (the given matching or the LAP optimum of the linear part, or empty)
-// and the linear bound, then the descent and iterated local search of src/solvers/local_search.hpp.
+// and the linear bound, then the descent and iterated local search of src/solvers/local_search.hpp,
+// its candidate moves scored on the device when SolverOptions::backend asks for it.
 #include "solvers/descent.hpp"
 
 #include <chrono>
@@ -8,6 +9,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "ivassign/backend.hpp"
 #include "ivassign/solvers.hpp"
 #include "solvers/lap.hpp"
 #include "solvers/local_search.hpp"
@@ -48,10 +50,15 @@ AssignmentResult descent_search(const PlacementCosts& costs, const SolverOptions
   if (p.objective(z0) < 0.0) z0.assign(n, -1);
 
   descent::LocalSearch ls(costs, allowed, tol);
+  // the device scores the candidates, the host accepts: the same search (src/solvers/local_search.hpp)
+  const bool on_device =
+      resolve_backend(options.backend == Backend::Auto ? Backend::Cpu : options.backend) == Backend::Device;
+  if (on_device) ls.use_device();
   ls.reset(z0);
   int active = 0;
   for (char c : allowed) active += c;
   AssignmentResult r = descent::iterated_descent(ls, options, active, upper, tol, start);
+  r.backend = on_device ? Backend::Device : Backend::Cpu;
   r.objective = p.objective(r.assignment);  // once, exactly (the tracked value is up to rounding)
   if (r.objective < 0.0) {  // cut short by the clock below the empty matching's 0
     r.assignment.assign(n, -1);

@@ -7,15 +7,106 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <memory>
+#include <string>
 #include <utility>
 #include <vector>
 
+#include "ivassign/error.hpp"
 #include "ivassign/tolerances.hpp"
+#include "kernels/descent_move.cuh"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#endif
 
 namespace ivassign::descent {
 
+/// The device scorer and what changed on the host since its last sync: H entries (i * s + j),
+/// buyers (z, G(i, z_i)) and sellers (owner); `full` reloads everything instead.
+struct LocalSearch::DeviceMirror {
+#ifdef IVASSIGN_HAVE_DEVICE
+  std::shared_ptr<device::DescentScorer> scorer;
+#endif
+  int slot = 0;  ///< this search's state in the scorer
+  bool full = true;
+  int cursor = 0;         ///< the next buyer the descent scores
+  bool improved = false;  ///< the current pass moved a buyer
+  DevicePatch patch;      ///< scratch of descend_on_device
+  std::vector<std::int64_t> h_index, ht_index;  ///< (i, j) as i * s + j and as j * n + i
+  std::vector<char> h_noted;  ///< n*s: the entry is in h_index already
+  std::vector<int> buyers, sellers;
+  int window = 1;  ///< buyers scored per launch (see the header)
+  std::vector<kernels::DescentMove> best;
+  void note(int i, int j, int n, int s) {
+    const std::int64_t at = static_cast<std::int64_t>(i) * s + j;
+    if (h_noted[static_cast<std::size_t>(at)]) return;
+    h_noted[static_cast<std::size_t>(at)] = 1;
+    h_index.push_back(at);
+    ht_index.push_back(static_cast<std::int64_t>(j) * n + i);
+  }
+  void clear() {
+    for (std::int64_t at : h_index) h_noted[static_cast<std::size_t>(at)] = 0;
+    h_index.clear();
+    ht_index.clear();
+    buyers.clear();
+    sellers.clear();
+  }
+};
+
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
     : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance) {}
+
+LocalSearch::~LocalSearch() = default;
+
+void check_device_form(const AssignmentProblem& p) {
+  const auto form = p.externalities.form;
+  if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
+    throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
+                     "externalities or with factored ones; this problem's are " +
+                     std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
+}
+
+void LocalSearch::use_device() {
+  check_device_form(p_);
+#ifdef IVASSIGN_HAVE_DEVICE
+  use_device(std::make_shared<device::DescentScorer>(device_problem(c_)), 0);
+#else
+  throw InputError("SolverOptions::backend device: this build has no device path (configure with "
+                   "-DIVASSIGN_DEVICE=CUDA or OMP)");
+#endif
+}
+
+#ifdef IVASSIGN_HAVE_DEVICE
+void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
+  auto mirror = std::make_unique<DeviceMirror>();
+  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
+  mirror->scorer = std::move(scorer);
+  mirror->slot = slot;
+  device_ = std::move(mirror);
+}
+
+device::DescentProblem device_problem(const PlacementCosts& c) {
+  const AssignmentProblem& p = c.problem();
+  check_device_form(p);
+  const auto& e = p.externalities;
+  device::DescentProblem d;
+  d.buyers = p.buyers;
+  d.sellers = p.sellers;
+  d.w = p.linear.data();
+  d.wt = c.linear_transposed().data();
+  if (e.form == ExternalityCosts::Form::Factored) {
+    d.terms = e.terms;
+    d.weight = e.weight.data();
+    d.buyer = e.buyer.data();
+    d.seller = e.seller.data();
+  }
+  if (c.has_seller_neighbours()) {
+    d.near_start = c.neighbour_start().data();
+    d.near_index = c.neighbour_index().data();
+  }
+  return d;
+}
+#endif
 
 void LocalSearch::reset(const std::vector<int>& z) {
   z_ = z;
@@ -30,6 +121,10 @@ void LocalSearch::reset(const std::vector<int>& z) {
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
   journal_.clear();
+  if (device_) {
+    device_->full = true;
+    device_->clear();
+  }
   // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
   value_ = 0.0;
   for (int i = 0; i < n_; ++i)
@@ -47,6 +142,7 @@ void LocalSearch::rollback(std::size_t to) {
 
 bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
                           const std::chrono::steady_clock::time_point& deadline) {
+  if (device_) return descend_on_device(moves, move_limit, deadline);
   bool improved = true;
   while (improved) {
     improved = false;
@@ -65,6 +161,11 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
+  if (device_ && !device_->full) {
+    device_->buyers.push_back(i);
+    if (z_[i] >= 0) device_->sellers.push_back(z_[i]);
+    if (j >= 0) device_->sellers.push_back(j);
+  }
   if (z_[i] >= 0) {
     value_ -= G(i, z_[i]);
     place(i, z_[i], -1.0);
@@ -100,78 +201,178 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
   }
 }
 
-/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step.
+/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step
+/// (and, on the device path, the entries it changes noted for the next sync).
 void LocalSearch::place(int p, int q, double sign) {
+  DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
   c_.for_each(p, q, [&](int i, int j, double v) {
     h_[static_cast<std::size_t>(i) * s_ + j] += sign * v;
     ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
     if (z_[i] == j) gown_[i] -= sign * v;
+    if (mirror) {
+      mirror->note(i, j, n_, s_);
+      if (z_[i] == j) mirror->buyers.push_back(i);
+    }
   });
+  // past a quarter of the table, one full copy is cheaper than the patch
+  if (mirror && mirror->h_index.size() > static_cast<std::size_t>(n_) * s_ / 4) {
+    mirror->full = true;
+    mirror->clear();
+  }
 }
 
 bool LocalSearch::best_move_of(int i) {
   const int a = z_[i];
-  const double ga = a >= 0 ? gown_[i] : 0.0;
   // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous
-  const double* w_row = p_.linear.data() + static_cast<std::size_t>(i) * s_;
-  const double* h_row = h_.data() + static_cast<std::size_t>(i) * s_;
-  const double* w_col = a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr;
-  const double* h_col = a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr;
+  const kernels::DescentRow row{i,
+                                a,
+                                a >= 0 ? gown_[i] : 0.0,
+                                p_.linear.data() + static_cast<std::size_t>(i) * s_,
+                                h_.data() + static_cast<std::size_t>(i) * s_,
+                                a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                1,
+                                owner_.data(),
+                                gown_.data()};
   // factored form: i (at a) and k (at j) interact only when j neighbours a; mark those sellers
   const bool sparse_pairs = c_.has_seller_neighbours();
   if (sparse_pairs && a >= 0) {
     near_.resize(s_, 0);
     c_.for_each_neighbour(a, [&](int q) { near_[q] = 1; });
   }
-  auto interacts = [&](int j) { return !sparse_pairs || near_[j]; };
-  double best = tol_;
-  int kind = 0, target = -1;  // 1 relocate (target seller or -1), 2 swap/replace with owner of target
-  if (a >= 0 && -ga > best) {
-    best = -ga;
-    kind = 1;
-    target = -1;
+  auto near = [&](int j) { return !sparse_pairs || near_[j] != 0; };
+  auto pair_cost = [&](int i1, int j1, int k, int b) { return pair(i1, j1, k, b); };
+  // candidates in index order (leave, then sellers 0..s-1), the first strictly best kept
+  const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  kernels::DescentMove best{tol_, 0, -1};
+  for (int j = -1; j < s_; ++j) {
+    const kernels::DescentMove m = kernels::descent_move(row, j, near, pair_cost);
+    if (m.gain > best.gain) best = m;
   }
-  for (int j = 0; j < s_; ++j) {
-    if (j == a) continue;
-    const int k = owner_[j];
-    const double gij = w_row[j] - h_row[j];
-    double gain;
-    if (k < 0) {
-      gain = gij - ga;
-    } else if (a < 0) {
-      gain = gij - gown_[k];  // i replaces k, k leaves
-    } else {
-      // swap i (at a) and k (at j): the i-k interaction is counted in both old G's and in neither new one
-      const bool near = interacts(j);
-      const double old_pair = near ? pair(i, a, k, j) : 0.0;
-      const double swap = gij + (w_col[k] - h_col[k]) - ga - gown_[k] - (near ? pair(i, j, k, a) : 0.0) - old_pair;
-      // i takes j, k leaves: removing both loses G(i,a) + G(k,j) + their pair (counted in both G's)
-      const double eject = gij - ga - gown_[k] - old_pair;
-      gain = std::max(swap, eject);
-      if (gain > best) {
-        best = gain;
-        kind = swap >= eject ? 2 : 3;
-        target = j;
-      }
-      continue;
-    }
-    if (gain > best) {
-      best = gain;
-      kind = k < 0 ? 1 : 3;
-      target = j;
-    }
-  }
+  evaluations_ += s_ + 1;
+  if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
-  if (kind == 0) return false;
+  if (best.kind == 0) return false;
+  apply(i, best.kind, best.target);
+  return true;
+}
+
+void LocalSearch::apply(int i, int kind, int target) {
   if (kind == 1) {
     relocate(i, target);
-  } else {
-    const int k = owner_[target];
-    relocate(k, -1);
-    relocate(i, target);
-    if (kind == 2) relocate(k, a);
+    return;
   }
+  const int k = owner_[target], a = z_[i];
+  relocate(k, -1);
+  relocate(i, target);
+  if (kind == 2) relocate(k, a);
+}
+
+void LocalSearch::take_patch(DevicePatch& out) {
+  DeviceMirror& d = *device_;
+  const std::int64_t table = static_cast<std::int64_t>(d.slot) * n_ * s_;
+  for (std::size_t k = 0; k < d.h_index.size(); ++k) {
+    out.h_index.push_back(table + d.h_index[k]);
+    out.ht_index.push_back(table + d.ht_index[k]);
+    out.h_value.push_back(h_[static_cast<std::size_t>(d.h_index[k])]);
+  }
+  for (int b : d.buyers) {
+    out.buyers.push_back(d.slot * n_ + b);
+    out.z.push_back(z_[b]);
+    out.gown.push_back(gown_[b]);
+  }
+  for (int q : d.sellers) {
+    out.sellers.push_back(d.slot * s_ + q);
+    out.owner.push_back(owner_[q]);
+  }
+  d.clear();
+}
+
+void LocalSearch::sync_device(DevicePatch& patch) {
+#ifdef IVASSIGN_HAVE_DEVICE
+  DeviceMirror& d = *device_;
+  if (d.full) {
+    d.scorer->load(d.slot, h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
+    d.full = false;
+    d.clear();
+    return;
+  }
+  take_patch(patch);
+#else
+  (void)patch;
+#endif
+}
+
+void LocalSearch::begin_device_descent() {
+  DeviceMirror& d = *device_;
+  d.cursor = 0;
+  d.improved = false;
+}
+
+bool LocalSearch::next_device_window(int& first, int& count) {
+  DeviceMirror& d = *device_;
+  if (d.cursor >= n_) {
+    if (!d.improved) return false;  // a whole pass without a move: a local optimum
+    d.improved = false;
+    d.cursor = 0;
+  }
+  first = d.cursor;
+  count = std::min(d.window, n_ - d.cursor);
+  return n_ > 0;
+}
+
+bool LocalSearch::take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves,
+                                     std::int64_t move_limit) {
+  DeviceMirror& d = *device_;
+  const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
+  device_evaluations_ += count * candidates;
+  int r = 0;
+  for (; r < count; ++r) {
+    if (!allowed_[d.cursor + r]) continue;
+    evaluations_ += candidates;
+    if (best[r].gain > tol_) break;
+  }
+  if (r == count) {
+    d.cursor += count;
+    d.window = std::min(2 * d.window, std::max(n_, 1));
+    return true;
+  }
+  apply(d.cursor + r, best[r].kind, best[r].target);
+  ++moves;
+  d.improved = true;
+  if (move_limit > 0 && moves >= move_limit) return false;
+  d.window = r + 1;
+  d.cursor += r + 1;
   return true;
+}
+
+// The buyers in index order, as descend() visits them, a window of them scored per launch: the
+// first with an improving move is the one the CPU loop moves next (see the header).
+bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit,
+                                    const std::chrono::steady_clock::time_point& deadline) {
+#ifdef IVASSIGN_HAVE_DEVICE
+  DeviceMirror& d = *device_;
+  const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
+  if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
+  begin_device_descent();
+  int first = 0, count = 0;
+  while (true) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    if (!next_device_window(first, count)) return true;
+    const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+    d.patch.clear();
+    sync_device(d.patch);
+    d.scorer->patch(d.patch.h_index, d.patch.ht_index, d.patch.h_value, d.patch.buyers, d.patch.z, d.patch.gown,
+                    d.patch.sellers, d.patch.owner);
+    d.best.resize(static_cast<std::size_t>(count));
+    d.scorer->best_moves({device::DescentWindow{d.slot, first, count}}, d.best.data());
+    if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    if (!take_device_window(d.best.data(), count, moves, move_limit)) return false;
+  }
+#else
+  (void)moves, (void)move_limit, (void)deadline;
+  return false;
+#endif
 }
 
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
@@ -206,6 +407,15 @@ AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
     }
     if (!converged) break;
   }
+  return descent_result(std::move(best), best_value, upper, tol, options, converged, moves, start);
+}
+
+AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
+                                const SolverOptions& options, bool converged, std::int64_t moves,
+                                const std::chrono::steady_clock::time_point& start) {
+  const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
+  const bool hit_target = !std::isnan(options.target) && best_value >= options.target;
+  const bool proven = best_value >= upper - tol;
   AssignmentResult r;
   r.assignment = std::move(best);
   r.objective = best_value;

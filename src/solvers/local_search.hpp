@@ -2,10 +2,21 @@
 // searches from one matching (VCG's minus-i searches): a matching with its interaction table H
 // (src/solvers/placement_costs.hpp), kept exact under moves, with a journal that rolls moves back,
 // and iterated local search over it.
+//
+// Device path (use_device): the candidate moves are scored on the device in batches, the
+// acceptance stays on the host. The search visits the buyers in index order and applies each one's
+// best move, so with the state unchanged the best moves of the next W buyers can be scored together
+// (one launch, W*(s+1) candidates, kernels/device_descent.cu); the first of them with a move is the
+// buyer the CPU loop would move next, with the same move (the same kernels/descent_move.cuh gain,
+// the same tie-breaking). The host applies it, patches the device mirror with the entries it
+// changed, and scores again from the next buyer. W adapts: it doubles while windows hold no move
+// and shrinks to twice the distance to the last mover, so the late passes (few moves) are a few
+// launches and the early ones waste little. The CPU and the device search are the same search.
 #pragma once
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <utility>
 #include <vector>
 
@@ -13,13 +24,74 @@
 #include "ivassign/assignment.hpp"
 #include "solvers/placement_costs.hpp"
 
+namespace ivassign::device {
+class DescentScorer;     // kernels/device_launch.hpp
+struct DescentProblem;
+}  // namespace ivassign::device
+namespace ivassign::kernels {
+struct DescentMove;  // kernels/descent_move.cuh
+}  // namespace ivassign::kernels
+
 namespace ivassign::descent {
+
+/// The changes of one or more searches not yet on the device (absolute indices, see
+/// device::DescentScorer), gathered for one patch.
+struct DevicePatch {
+  std::vector<std::int64_t> h_index, ht_index;
+  std::vector<double> h_value, gown;
+  std::vector<int> buyers, z, sellers, owner;
+  void clear() {
+    h_index.clear();
+    ht_index.clear();
+    h_value.clear();
+    gown.clear();
+    buyers.clear();
+    z.clear();
+    sellers.clear();
+    owner.clear();
+  }
+};
+
+/// Throws InputError for externalities the device cannot score (dense, sparse).
+void check_device_form(const AssignmentProblem& p);
+/// The problem as the device scorer reads it (pointers into `costs` and its problem; device builds only).
+device::DescentProblem device_problem(const PlacementCosts& costs);
 
 /// A matching with its interaction table H; moves keep H exact (up to rounding).
 class LocalSearch {
  public:
   /// `allowed[i]`: buyer i may be matched; a move must gain more than `tolerance` to be applied.
   LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance);
+  ~LocalSearch();
+  LocalSearch(const LocalSearch&) = delete;
+  LocalSearch& operator=(const LocalSearch&) = delete;
+
+  /// Scores the candidate moves on the device from now on (see the top of this header). Throws
+  /// InputError for dense or sparse externalities (the device computes factored pair costs only)
+  /// and when the build has no device path.
+  void use_device();
+  /// The same with a scorer shared by several searches, this one in `slot` (device builds only).
+  void use_device(std::shared_ptr<device::DescentScorer> scorer, int slot);
+  bool on_device() const { return device_ != nullptr; }
+
+  /// The device descent in steps, for drivers that score many searches in one launch
+  /// (descend_together): begin, then while next_device_window gives a window: sync_device into a
+  /// patch, score the window, take_device_window (false: the move limit stopped it). descend() on
+  /// the device is exactly this loop with one search.
+  void begin_device_descent();
+  bool next_device_window(int& first, int& count);
+  /// Reloads this search's whole state when it must, else appends its changes to `patch`.
+  void sync_device(DevicePatch& patch);
+  bool take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves, std::int64_t move_limit);
+  /// Candidate moves the search has scored since construction, as the CPU loop counts them ((s + 1)
+  /// per visited buyer, on either backend); device_evaluations: what the device scored in its
+  /// windows (the speculative ones included).
+  std::int64_t evaluations() const { return evaluations_; }
+  std::int64_t device_evaluations() const { return device_evaluations_; }
+  /// With timing on, scoring_seconds() sums the time spent scoring candidates: the CPU loop's scan,
+  /// or the device's patch and launches with the download of the best moves (benchmarks only).
+  void set_timing(bool on) { timing_ = on; }
+  double scoring_seconds() const { return scoring_seconds_; }
 
   /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
   void reset(const std::vector<int>& z);
@@ -53,6 +125,15 @@ class LocalSearch {
 
   /// Applies buyer i's best improving move, if any.
   bool best_move_of(int i);
+  /// Applies move `kind` of buyer i (kernels::DescentMove) to seller `target`.
+  void apply(int i, int kind, int target);
+  /// descend() with the candidates scored on the device.
+  bool descend_on_device(std::int64_t& moves, std::int64_t move_limit,
+                         const std::chrono::steady_clock::time_point& deadline);
+  /// Appends the changes since the last sync to `patch` (absolute indices of this search's slot).
+  void take_patch(DevicePatch& patch);
+
+  struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search.cpp)
 
   const PlacementCosts& c_;
   const AssignmentProblem& p_;
@@ -66,6 +147,10 @@ class LocalSearch {
   double value_ = 0.0;
   std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
+  std::unique_ptr<DeviceMirror> device_;
+  std::int64_t evaluations_ = 0, device_evaluations_ = 0;
+  bool timing_ = false;
+  double scoring_seconds_ = 0.0;
 };
 
 /// Descent, then (with a finite time limit) iterated local search, from the current state of `ls`.
@@ -75,6 +160,29 @@ class LocalSearch {
 /// move_tolerance of the problem.
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options, int active, double upper, double tol,
                                   const std::chrono::steady_clock::time_point& start);
+
+/// The result of a descent that ended at `best` (value `best_value`): optimal when it reaches
+/// `upper` - tol, the status from the target, `converged` and the move limit (iterated_descent's).
+AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
+                                const SolverOptions& options, bool converged, std::int64_t moves,
+                                const std::chrono::steady_clock::time_point& start);
+
+/// One search of descend_together: the buyers it may match, its start, its bound.
+struct DescentJob {
+  std::vector<char> allowed;
+  std::vector<int> start;
+  double upper = 0.0;
+};
+
+/// The untimed descents of many searches (VCG's minus-i searches) on the device, their candidate
+/// moves scored together: up to `slots` searches run at once, each in its slot of one shared
+/// device::DescentScorer, and every round one launch scores the next window of every running
+/// search; the host applies the moves (in parallel over the searches, `options.threads`). Each
+/// search is the device descent of one LocalSearch reset to its start, so it makes the moves of
+/// descent_search from that start on either backend. out[k] is job k's result, as iterated_descent
+/// gives it without a time limit (objective: the tracked value). Device builds only (else throws).
+std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, const std::vector<DescentJob>& jobs,
+                                               const SolverOptions& options, double tol, int slots);
 
 /// The gain a move or a kick must exceed: tol::kDescentGain * (1 + max |w_ij|).
 double move_tolerance(const AssignmentProblem& p);

@@ -40,6 +40,9 @@ class PlacementCosts {
   /// Factored form: the sellers q with s_t[a][q] != 0 or s_t[q][a] != 0 for some t, the only ones
   /// whose pair costs with a can be nonzero (for any buyers). Empty span for the other forms.
   bool has_seller_neighbours() const { return !neighbours_.start.empty(); }
+  /// The neighbour lists as CSR over the sellers (rows sorted), for the device's copy.
+  const std::vector<std::size_t>& neighbour_start() const { return neighbours_.start; }
+  const std::vector<int>& neighbour_index() const { return neighbours_.index; }
   template <class F>
   void for_each_neighbour(int a, F&& f) const {
     for (std::size_t b = neighbours_.start[a]; b < neighbours_.start[a + 1]; ++b) f(neighbours_.index[b]);

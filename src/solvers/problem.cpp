@@ -5,6 +5,7 @@
 
 #include "ivassign/assignment.hpp"
 #include "ivassign/error.hpp"
+#include "kernels/descent_move.cuh"
 
 namespace ivassign {
 
@@ -33,16 +34,9 @@ double AssignmentProblem::pair_cost(int i, int j, int p, int q) const {
       if (it != e.sparse.end() && it->i == i && it->j == j && it->p == p && it->q == q) return it->value;
       return 0.0;
     }
-    case ExternalityCosts::Form::Factored: {
-      const std::size_t n = static_cast<std::size_t>(buyers), s = static_cast<std::size_t>(sellers);
-      double c = 0.0;
-      for (int t = 0; t < e.terms; ++t) {
-        const double w = e.weight[static_cast<std::size_t>(i) * e.terms + t];
-        if (w == 0.0) continue;
-        c += w * e.buyer[(t * n + i) * n + p] * e.seller[(t * s + j) * s + q];
-      }
-      return c;
-    }
+    case ExternalityCosts::Form::Factored:  // the descent's device scoring calls the same function
+      return kernels::factored_pair_cost(e.weight.data(), e.buyer.data(), e.seller.data(), e.terms, buyers, sellers,
+                                         i, j, p, q);
   }
   return 0.0;
 }

@@ -56,6 +56,7 @@ QapResult solve_qaplib(const QapInstance& q, const SolverOptions& options) {
   out.seconds = r.seconds;
   out.iterations = r.iterations;
   out.solver = r.solver;
+  out.backend = r.backend;
   return out;
 }
 

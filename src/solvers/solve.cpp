@@ -89,10 +89,11 @@ AssignmentResult solve_assignment(const AssignmentProblem& problem, const Solver
   validate_problem(problem);
   const bool device_asked = options.backend == Backend::Device || options.backend == Backend::Cuda;
   if (device_asked) resolve_backend(options.backend);  // a device this build or machine lacks is named first
-  if (device_asked && choose_solver(problem, options) != SolverKind::Tabu)
-    throw InputError("SolverOptions::backend " + requested_name(options.backend) + ": only the tabu search scores its "
-                     "moves on the device; this problem's solver is " + to_string(choose_solver(problem, options)) +
-                     " (use Backend::Cpu, or SolverKind::Tabu)");
+  const SolverKind kind = choose_solver(problem, options);
+  if (device_asked && kind != SolverKind::Tabu && kind != SolverKind::Descent)
+    throw InputError("SolverOptions::backend " + requested_name(options.backend) + ": only the tabu search and the "
+                     "descent score their moves on the device; this problem's solver is " + to_string(kind) +
+                     " (use Backend::Cpu, or SolverKind::Tabu or SolverKind::Descent)");
   switch (choose_solver(problem, options)) {
     case SolverKind::Enumerate: return solve_by_enumeration(problem, options);
     case SolverKind::Lap: return solve_lap(problem, options);
