@@ -89,7 +89,7 @@ struct SolverOptions {
   /// 0 keeps the bound without externalities. Range [0, 100000].
   int bound_iterations = 60;
   /// VCG: seconds for that bound, checked after each iteration (> 0; infinity for none).
-  double bound_time_limit = 10.0;
+  double bound_time_limit = 5.0;
 };
 
 enum class SolveStatus { Optimal, Feasible, TimeLimit, IterationLimit };
