@@ -109,7 +109,8 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
     std::vector<int> z;
     double lap = 0.0;
     const std::vector<double> minus = lap_minus_i_optima(relaxed, nullptr, &z, &lap);
-    // W*_-i <= max_{Z_-i} w'x + sum_e a_e C_e, since -C_e x_a x_b <= -a_e C_e (x_a + x_b - 1) for a_e in [0, 1]
+    // Proof: for z in Z_-i, z_ij z_pq >= max(0, z_ij + z_pq - 1) >= a_e (z_ij + z_pq - 1) and C_e = c_ij^pq + c_pq^ij >= 0,
+    // so sum_{k != i} g_k(z) <= sum_ij (w_ij - sum_{e ni ij} a_e C_e) z_ij + sum_e a_e C_e <= minus[i] + constant
     for (int i = 0; i < n; ++i) {
       if (!p.buyer_allowed(i)) continue;
       const double v = minus[i] + constant;
