@@ -5,8 +5,11 @@
 
 #include <cmath>
 
+#include <nlohmann/json.hpp>
+
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
+#include "ivassign/report_io.hpp"
 #include "ivassign/vcg.hpp"
 #include "random_instance.hpp"
 #include "solvers/placement_costs.hpp"
@@ -152,6 +155,37 @@ TEST(MinusIBound, ProvenSearchesGivePointIntervalsAndTheBudgetIsValidated) {
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("bound_time_limit"), std::string::npos) << e.what();
   }
+}
+
+TEST(MinusIBound, ReportWritesIntervalsOnlyWhereAMinusIValueIsUnproven) {
+  test::RandomSpec spec;
+  spec.buyers = 5;
+  spec.sellers = 5;
+  spec.signals.assign(5, 2);
+  spec.prior = Prior::Form::PerBuyer;
+  spec.externalities = Externalities::Form::Factored;
+  const Instance in = test::random_instance(spec, 21);
+  MechanismOptions opt;
+  opt.delta_mode = DeltaMode::Value;
+  opt.delta_value = 1.0;
+  opt.compute_exact_delta = false;
+  opt.threads = 1;
+  opt.solver.solver = SolverKind::Descent;  // proves no minus-i value
+  const MechanismReport unproven = run_mechanism(in, {std::vector<int>(5, 0)}, opt);
+  const nlohmann::json doc = nlohmann::json::parse(report_to_json(unproven));
+  const auto& row = doc["profiles"][0];
+  ASSERT_TRUE(row.contains("transfer_interval"));
+  ASSERT_EQ(row["transfer_interval"].size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    const double lo = row["transfer_interval"][i][0], hi = row["transfer_interval"][i][1];
+    EXPECT_EQ(hi, row["transfers"][i].get<double>());
+    EXPECT_NEAR(hi - lo, row["transfer_error_bound"][i].get<double>(), 1e-12);
+  }
+  EXPECT_EQ(row["transfers_certified"].get<bool>(), unproven.profiles[0].transfers_certified);
+  opt.solver.solver = SolverKind::Enumerate;  // every minus-i value proven: the report keeps its old keys
+  const nlohmann::json proven = nlohmann::json::parse(report_to_json(run_mechanism(in, {std::vector<int>(5, 0)}, opt)));
+  EXPECT_FALSE(proven["profiles"][0].contains("transfer_interval"));
+  EXPECT_FALSE(proven["profiles"][0].contains("transfers_certified"));
 }
 
 }  // namespace
