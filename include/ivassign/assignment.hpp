@@ -84,6 +84,13 @@ struct SolverOptions {
   /// Heuristics start their first search from this matching (empty: none); VCG passes the full
   /// optimum with buyer i removed to the minus-i searches.
   std::vector<int> initial_assignment;
+  /// VCG: iterations of the externality-aware Lagrangian bound on the minus-i optima that the
+  /// searches leave unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each;
+  /// 0 keeps the bound without externalities. Range [0, 100000].
+  int bound_iterations = 60;
+  /// VCG: seconds for that bound, checked after each iteration (> 0; infinity for none); a cap for
+  /// very large problems: within it the bound depends only on the iterations (deterministic).
+  double bound_time_limit = 20.0;
 };
 
 enum class SolveStatus { Optimal, Feasible, TimeLimit, IterationLimit };

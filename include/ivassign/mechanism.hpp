@@ -12,6 +12,7 @@
 //   auto report = ivassign::run_mechanism(inst, {inst.observed}, opt);
 //   std::cout << ivassign::report_to_json(report);
 #pragma once
+#include <array>
 #include <functional>
 #include <optional>
 #include <string>
@@ -68,6 +69,8 @@ struct ProfileOutcome {
   std::vector<double> minus_i_welfare;
   std::vector<char> minus_i_proven;          ///< per buyer: minus-i optimum proven
   std::vector<double> transfer_error_bound;  ///< per buyer: how much x_i may be too high (0 when proven)
+  std::vector<std::array<double, 2>> transfer_interval;  ///< per buyer: [lo, hi] holding the exact x_i
+  bool transfers_certified = true;   ///< every interval a point or narrower than |x_i| (VcgResult)
   std::string solver;                ///< algorithm of the full solve
   Backend solver_backend = Backend::Cpu;  ///< where it ran
   double solve_seconds = 0.0;        ///< full solve and the n minus-i solves

@@ -27,6 +27,8 @@ constexpr double kDescentGain = 1e-10;
 constexpr double kLapTight = 1e-12;
 /// VCG evaluates a minus-i extension in full unless its estimate is below the full value by more than this.
 constexpr double kExtensionScreen = 1e-9;
+/// VCG's Lagrangian minus-i bound is raised by this (relative) to cover the rounding of its LAPs.
+constexpr double kBoundSlack = 1e-9;
 
 // --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check) ---
 

@@ -13,12 +13,16 @@
 //  * the minus-i value is never below the full matching with i removed (a valid matching of Z_-i,
 //    removing i only removes costs c >= 0), so x_i <= 0 and g_i + x_i >= 0 by construction;
 //  * `proven[i]` says whether the minus-i value is a proven optimum, and `transfer_error_bound[i]`
-//    how much too little buyer i may be charged when it is not (the solver's bound gap).
+//    how much too little buyer i may be charged when it is not: U_-i - L_-i, with U_-i the smallest
+//    of the solver's bound, the bound without externalities and (with externalities) a Lagrangian
+//    bound that prices them (src/vcg/minus_i_bound.cpp; budget SolverOptions::bound_iterations
+//    and bound_time_limit); `transfer_interval[i]` = [x_i - that, x_i] holds the exact transfer.
 //
 //   auto full = ivassign::solve_assignment(problem);
 //   auto vcg  = ivassign::vcg_transfers(problem, full);
 //   for (int i = 0; i < n; ++i) pay(i, -vcg.transfers[i]);
 #pragma once
+#include <array>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
@@ -33,6 +37,13 @@ struct VcgResult {
   std::vector<double> minus_i_upper_bound;  ///< proven bound on the minus-i optimum (= value when proven)
   std::vector<char> proven;             ///< minus-i value proven optimal
   std::vector<double> transfer_error_bound; ///< 0 when proven; else how much x_i may be too high
+                                            ///< (= hi - lo of transfer_interval)
+  /// [lo, hi] holding the exact VCG transfer of the charged matching: lo = x_i at U_-i
+  /// (minus_i_upper_bound), hi = x_i at L_-i (minus_i_welfare) = transfers[i]; a point when proven.
+  std::vector<std::array<double, 2>> transfer_interval;
+  /// Every buyer's interval is a point (proven) or narrower than |x_i| (hi - lo < |x_i|): the
+  /// charge is known to within less than itself, its sign (pays something) certain.
+  bool transfers_certified = true;
   bool full_improved = false;           ///< a better matching than the given one is charged (a minus-i
                                         ///< extension, or without externalities the LAP optimum)
   double welfare = 0.0;                 ///< sum_i g_i(z*)

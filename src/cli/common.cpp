@@ -155,6 +155,12 @@ void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
   add_backend_option(cmd, a.backend);
   cmd.add_option("--threads", a.threads, "Worker threads (0: all cores)")->capture_default_str();
   cmd.add_option("--time-limit", a.time_limit, "Seconds per solve for heuristic solvers");
+  cmd.add_option("--bound-iterations", a.bound_iterations,
+                 "VCG: iterations of the Lagrangian bound that prices externalities in unproven minus-i values "
+                 "(0: the bound without externalities), in [0, 100000]")
+      ->capture_default_str();
+  cmd.add_option("--bound-time-limit", a.bound_time_limit, "VCG: seconds for that bound per profile (> 0)")
+      ->capture_default_str();
   cmd.add_option("--seed", a.seed, "Seed of randomized solvers and samplers")->capture_default_str();
   cmd.add_flag("--quiet", a.quiet, "No progress on stderr");
 }
@@ -190,6 +196,11 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
   opt.solver.seed = a.seed;
   opt.solver.threads = a.threads;
   if (a.time_limit > 0.0) opt.solver.time_limit = a.time_limit;
+  opt.solver.bound_iterations = a.bound_iterations;
+  opt.solver.bound_time_limit = a.bound_time_limit;
+  if (a.bound_iterations < 0 || a.bound_iterations > 100000)
+    throw InputError("--bound-iterations: " + std::to_string(a.bound_iterations) + " must be in [0, 100000]");
+  if (!(a.bound_time_limit > 0.0)) throw InputError("--bound-time-limit: must be > 0 seconds");
   opt.measures.seed = a.seed;
   return opt;
 }

@@ -1,6 +1,8 @@
 // The `ivassign-report/1` document (shared spec report-format.md). Non-finite numbers become null.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "io/report_number.hpp"
 #include "ivassign/report_io.hpp"
 
@@ -67,6 +69,11 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                         {"minus_i_proven", minus_proven(p.minus_i_proven)},
                         {"transfer_error_bound", p.transfer_error_bound},
                         {"solver", {{"name", p.solver}, {"backend", to_string(p.solver_backend)}, {"seconds", p.solve_seconds}}}});
+    // only where a minus-i value is unproven: elsewhere every interval is the point {transfer}
+    if (std::any_of(p.minus_i_proven.begin(), p.minus_i_proven.end(), [](char c) { return c == 0; })) {
+      profiles.back()["transfer_interval"] = p.transfer_interval;
+      profiles.back()["transfers_certified"] = p.transfers_certified;
+    }
   }
   doc["profiles"] = profiles;
   doc["seconds"] = r.seconds;

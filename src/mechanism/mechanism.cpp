@@ -274,6 +274,8 @@ void fill_outcome(const Truthful& t, ProfileOutcome& out) {
   out.minus_i_welfare = t.vcg.minus_i_welfare;
   out.minus_i_proven = t.vcg.proven;
   out.transfer_error_bound = t.vcg.transfer_error_bound;
+  out.transfer_interval = t.vcg.transfer_interval;
+  out.transfers_certified = t.vcg.transfers_certified;
   out.solver = t.full.solver;
   out.solver_backend = t.full.backend;
   out.solve_seconds = t.seconds;

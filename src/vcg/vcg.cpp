@@ -124,6 +124,17 @@ std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
   return lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
 }
 
+/// The externality-aware Lagrangian bound (src/vcg/minus_i_bound.cpp) on the unproven minus-i
+/// values; the smaller bound is kept, so it is never looser than the one without externalities.
+void tighten_with_externalities(const AssignmentProblem& problem, const AssignmentResult& full,
+                                const SolverOptions& options, std::unique_ptr<PlacementCosts>& costs, VcgResult& r) {
+  if (!problem.has_externalities() || options.bound_iterations == 0) return;
+  if (!costs) costs = std::make_unique<PlacementCosts>(problem);
+  const std::vector<double> bound = lagrangian_minus_i_bounds(*costs, problem.objective(full.assignment), options);
+  for (int i = 0; i < problem.buyers; ++i)
+    if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
+}
+
 /// One minus-i search per buyer: the shared descent for large problems, else the chosen solver on
 /// the problem with buyer i masked, warm-started from the full matching without i. Unproven
 /// minus-i values get the linear bound (finite error bounds for heuristics).
@@ -175,6 +186,7 @@ VcgResult vcg_by_searches(const AssignmentProblem& problem, const AssignmentResu
     for (int i = 0; i < n; ++i)
       if (problem.buyer_allowed(i) && !r.proven[i])
         r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
+    tighten_with_externalities(problem, full, options, costs, r);
   }
   return finish(problem, full, std::move(r), minus_assignment, costs.get());
 }
@@ -258,6 +270,7 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   for (double g : r.payoffs) r.welfare += g;
   r.transfers.assign(n, 0.0);
   r.transfer_error_bound.assign(n, 0.0);
+  r.transfer_interval.assign(n, {0.0, 0.0});
   for (int i = 0; i < n; ++i) {
     if (!problem.buyer_allowed(i)) {
       r.minus_i_welfare[i] = r.welfare;
@@ -271,7 +284,13 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
     r.transfers[i] = std::min(0.0, (r.welfare - r.payoffs[i]) - r.minus_i_welfare[i]);
     // x_i is too high (too little charged) by at most the gap of the minus-i value
     r.transfer_error_bound[i] = r.proven[i] ? 0.0 : std::max(0.0, r.minus_i_upper_bound[i] - r.minus_i_welfare[i]);
+    // exact x_i = (W - g_i) - W*_-i with L_-i <= W*_-i <= U_-i: in [x_i - (U_-i - L_-i), x_i]
+    r.transfer_interval[i] = {r.transfers[i] - r.transfer_error_bound[i], r.transfers[i]};
   }
+  r.transfers_certified = true;
+  for (int i = 0; i < n; ++i)
+    if (r.transfer_error_bound[i] > 0.0 && !(r.transfer_error_bound[i] < std::abs(r.transfers[i])))
+      r.transfers_certified = false;
   r.optimal = full.optimal && !r.full_improved &&
               std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   return r;

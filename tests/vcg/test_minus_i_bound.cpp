@@ -1,0 +1,192 @@
+// VCG's externality-aware Lagrangian bound on the minus-i optima (src/vcg/minus_i_bound.cpp): never
+// below the exact minus-i optimum, never looser than the bound without externalities, strictly
+// tighter where externalities bind; the transfer interval holds the exact VCG transfer.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include <nlohmann/json.hpp>
+
+#include "ivassign/error.hpp"
+#include "ivassign/mechanism.hpp"
+#include "ivassign/report_io.hpp"
+#include "ivassign/vcg.hpp"
+#include "random_instance.hpp"
+#include "solvers/placement_costs.hpp"
+#include "vcg/minus_i.hpp"
+
+namespace ivassign {
+namespace {
+
+SolverOptions exact_options() {
+  SolverOptions o;
+  o.solver = SolverKind::Enumerate;
+  o.threads = 1;
+  return o;
+}
+
+/// W*_-i by enumeration, for every buyer.
+std::vector<double> exact_minus_i(const AssignmentProblem& p) {
+  std::vector<double> v(p.buyers);
+  for (int i = 0; i < p.buyers; ++i) v[i] = solve_without_buyer(p, i, exact_options()).objective;
+  return v;
+}
+
+/// The bound without externalities: W*_-i of the linear part alone (enumerated).
+std::vector<double> linear_minus_i(const AssignmentProblem& p) {
+  return exact_minus_i(AssignmentProblem::linear_only(p.buyers, p.sellers, p.linear));
+}
+
+const Externalities::Form kForms[] = {Externalities::Form::Dense, Externalities::Form::Sparse,
+                                      Externalities::Form::Factored};
+
+TEST(MinusIBound, NeverBelowTheExactMinusIOptimumAndNeverLooserThanTheLinearBound) {
+  int tighter = 0, cases = 0;
+  for (Externalities::Form form : kForms)
+    for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+      const int n = 4 + static_cast<int>(seed % 3), s = 3 + static_cast<int>(seed % 4);
+      const AssignmentProblem p = test::random_expected_problem(seed, form, n, s);
+      ASSERT_TRUE(p.has_externalities());
+      const PlacementCosts costs(p);
+      SolverOptions o;
+      o.bound_iterations = 200;
+      const double target = solve_assignment(p, exact_options()).objective;
+      LagrangianStats stats;
+      const std::vector<double> bound = lagrangian_minus_i_bounds(costs, target, o, &stats);
+      const std::vector<double> exact = exact_minus_i(p), linear = linear_minus_i(p);
+      EXPECT_GE(stats.full_bound, target - 1e-9) << "full bound below the full optimum, seed " << seed;
+      for (int i = 0; i < n; ++i) {
+        ++cases;
+        EXPECT_GE(bound[i], exact[i] - 1e-9) << "seed " << seed << " buyer " << i;
+        EXPECT_LE(bound[i], linear[i] + 1e-6 * (1.0 + std::abs(linear[i]))) << "seed " << seed << " buyer " << i;
+        if (bound[i] < linear[i] - 1e-6) ++tighter;
+      }
+    }
+  // externalities bind on many of these random instances: the bound must price them somewhere
+  EXPECT_GT(tighter, cases / 4) << tighter << " of " << cases << " bounds tighter than the linear bound";
+}
+
+/// Two buyers who each want their own seller and hurt each other there (C = 8), and a third buyer
+/// of little value: W*_-2 = max(20 - 8, 10) = 12, the linear bound 20, the Lagrangian bound with
+/// a = 1: LAP(w - 8 on both placements) + 8 = 12.
+AssignmentProblem rivals() {
+  AssignmentProblem p = AssignmentProblem::linear_only(3, 2, {10, 0, 0, 10, 0.1, 0.1});
+  auto& e = p.externalities;
+  e.form = ExternalityCosts::Form::Dense;
+  e.dense.assign(3 * 2 * 3 * 2, 0.0);
+  auto at = [](int i, int j, int q, int r) { return ((i * 2 + j) * 3 + q) * 2 + r; };
+  e.dense[at(0, 0, 1, 1)] = 4;  // c_00^11: buyer 0 at seller 0 bears 4 from buyer 1 at seller 1
+  e.dense[at(1, 1, 0, 0)] = 4;
+  return p;
+}
+
+TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
+  const AssignmentProblem p = rivals();
+  const PlacementCosts costs(p);
+  SolverOptions o;
+  const std::vector<double> bound = lagrangian_minus_i_bounds(costs, 12.0, o);
+  EXPECT_NEAR(exact_minus_i(p)[2], 12.0, 1e-12);
+  EXPECT_NEAR(linear_minus_i(p)[2], 20.0, 1e-12);
+  EXPECT_GE(bound[2], 12.0 - 1e-9);
+  EXPECT_LE(bound[2], 12.0 + 1e-6) << "the Lagrangian bound is exact here";
+  // through VCG: a search that proves nothing (descent) gets the interval from the new bound
+  o.solver = SolverKind::Descent;
+  o.threads = 1;
+  const VcgResult with = solve_with_vcg(p, o);
+  o.bound_iterations = 0;
+  const VcgResult without = solve_with_vcg(p, o);
+  ASSERT_FALSE(with.proven[2]);
+  EXPECT_NEAR(without.transfer_error_bound[2], 20.0 - without.minus_i_welfare[2], 1e-9);
+  EXPECT_LT(with.transfer_error_bound[2], 1e-6);
+  EXPECT_LT(with.transfer_error_bound[2], without.transfer_error_bound[2] - 7.0);
+}
+
+TEST(MinusIBound, TransferIntervalHoldsTheExactTransferOfTheChargedMatching) {
+  int tighter = 0;
+  for (Externalities::Form form : kForms)
+    for (std::uint64_t seed = 11; seed <= 16; ++seed) {
+      const AssignmentProblem p = test::random_expected_problem(seed, form, 6, 5);
+      SolverOptions o;
+      o.solver = SolverKind::Descent;  // proves nothing: every interval comes from the bounds
+      o.threads = 2;
+      const VcgResult v = solve_with_vcg(p, o);
+      const std::vector<double> exact = exact_minus_i(p), linear = linear_minus_i(p);
+      bool certified = true;
+      for (int i = 0; i < p.buyers; ++i) {
+        const double others = v.welfare - v.payoffs[i];
+        const double x = others - exact[i];  // the exact VCG transfer of the charged matching
+        const auto [lo, hi] = v.transfer_interval[i];
+        EXPECT_LE(lo, x + 1e-9) << "seed " << seed << " buyer " << i;
+        EXPECT_GE(hi, x - 1e-9) << "seed " << seed << " buyer " << i;
+        EXPECT_EQ(hi, v.transfers[i]);
+        EXPECT_NEAR(hi - lo, v.transfer_error_bound[i], 1e-12);
+        EXPECT_GE(v.minus_i_upper_bound[i], exact[i] - 1e-9);
+        if (v.minus_i_upper_bound[i] < linear[i] - 1e-6) ++tighter;
+        if (v.transfer_error_bound[i] > 0.0 && !(v.transfer_error_bound[i] < std::abs(v.transfers[i])))
+          certified = false;
+      }
+      EXPECT_EQ(v.transfers_certified, certified);
+    }
+  EXPECT_GT(tighter, 0) << "no interval came from the externality-aware bound";
+}
+
+TEST(MinusIBound, ProvenSearchesGivePointIntervalsAndTheBudgetIsValidated) {
+  const AssignmentProblem p = test::random_expected_problem(3, Externalities::Form::Dense, 5, 5);
+  const VcgResult v = solve_with_vcg(p, exact_options());
+  for (int i = 0; i < p.buyers; ++i) {
+    ASSERT_TRUE(v.proven[i]);
+    EXPECT_EQ(v.transfer_interval[i][0], v.transfers[i]);
+    EXPECT_EQ(v.transfer_interval[i][1], v.transfers[i]);
+  }
+  EXPECT_TRUE(v.transfers_certified);
+  SolverOptions bad;
+  bad.bound_iterations = -1;
+  try {
+    solve_with_vcg(p, bad);
+    ADD_FAILURE() << "bound_iterations -1 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bound_iterations"), std::string::npos) << e.what();
+  }
+  bad = {};
+  bad.bound_time_limit = 0.0;
+  try {
+    solve_with_vcg(p, bad);
+    ADD_FAILURE() << "bound_time_limit 0 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bound_time_limit"), std::string::npos) << e.what();
+  }
+}
+
+TEST(MinusIBound, ReportWritesIntervalsOnlyWhereAMinusIValueIsUnproven) {
+  test::RandomSpec spec;
+  spec.buyers = 5;
+  spec.sellers = 5;
+  spec.signals.assign(5, 2);
+  spec.prior = Prior::Form::PerBuyer;
+  spec.externalities = Externalities::Form::Factored;
+  const Instance in = test::random_instance(spec, 21);
+  MechanismOptions opt;
+  opt.delta_mode = DeltaMode::Value;
+  opt.delta_value = 1.0;
+  opt.compute_exact_delta = false;
+  opt.threads = 1;
+  opt.solver.solver = SolverKind::Descent;  // proves no minus-i value
+  const MechanismReport unproven = run_mechanism(in, {std::vector<int>(5, 0)}, opt);
+  const nlohmann::json doc = nlohmann::json::parse(report_to_json(unproven));
+  const auto& row = doc["profiles"][0];
+  ASSERT_TRUE(row.contains("transfer_interval"));
+  ASSERT_EQ(row["transfer_interval"].size(), 5u);
+  for (int i = 0; i < 5; ++i) {
+    const double lo = row["transfer_interval"][i][0], hi = row["transfer_interval"][i][1];
+    EXPECT_EQ(hi, row["transfers"][i].get<double>());
+    EXPECT_NEAR(hi - lo, row["transfer_error_bound"][i].get<double>(), 1e-12);
+  }
+  EXPECT_EQ(row["transfers_certified"].get<bool>(), unproven.profiles[0].transfers_certified);
+  opt.solver.solver = SolverKind::Enumerate;  // every minus-i value proven: the report keeps its old keys
+  const nlohmann::json proven = nlohmann::json::parse(report_to_json(run_mechanism(in, {std::vector<int>(5, 0)}, opt)));
+  EXPECT_FALSE(proven["profiles"][0].contains("transfer_interval"));
+  EXPECT_FALSE(proven["profiles"][0].contains("transfers_certified"));
+}
+
+}  // namespace
+}  // namespace ivassign
