@@ -112,6 +112,11 @@ struct AssignmentResult {
 /// Throws InputError naming an option that is out of its range.
 void validate_solver_options(const SolverOptions& options);
 
+/// True when the solver `options` choose for `problem` can score its moves on the device: the tabu search
+/// or the descent, on a problem without externalities or with factored ones (the forms the device
+/// tables hold). What SolverOptions::backend = Device accepts without an InputError.
+bool device_search_supported(const AssignmentProblem& problem, const SolverOptions& options);
+
 /// Validates options (InputError naming the option and its range) and the problem, then solves.
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options = {});
 

@@ -41,11 +41,19 @@ struct Truthful {
   double seconds = 0.0;
 };
 
+/// The mechanism's solver options for one problem: on the CPU when this problem's solver has no device path
+/// (each profile's solver.backend says where it ran).
+SolverOptions for_problem(const AssignmentProblem& problem, const SolverOptions& inner) {
+  SolverOptions out = inner;
+  if (inner.backend == Backend::Device && !device_search_supported(problem, inner)) out.backend = Backend::Cpu;
+  return out;
+}
+
 Truthful solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
   const AssignmentProblem problem = expected_problem(in, rho);
   const auto start = std::chrono::steady_clock::now();
   Truthful t;
-  t.vcg = solve_with_vcg(problem, inner, &t.full);
+  t.vcg = solve_with_vcg(problem, for_problem(problem, inner), &t.full);
   t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return t;
 }
@@ -124,12 +132,13 @@ void compute_measures(const Instance& in, const MechanismOptions& options, const
   report.delta_theorem1_certified = delta_theorem1_certified(info, in.buyers, report.bound);
 }
 
-// The per-profile solver options: one thread (parallelism is over profiles), Auto resolved to the CPU
-// (the solvers have no device path; MechanismOptions::backend governs the table and the measures).
+// The per-profile solver options: one thread (parallelism is over profiles); unless the solver's backend is
+// set, the mechanism's: with the device, the searches that have a device path (solve_truthful) run there.
 SolverOptions inner_solver_options(const MechanismOptions& options) {
   SolverOptions inner = options.solver;
   inner.threads = 1;  // parallelism is over profiles
-  if (inner.backend == Backend::Auto) inner.backend = Backend::Cpu;
+  if (inner.backend == Backend::Auto)
+    inner.backend = options.backend == Backend::Cpu ? Backend::Cpu : resolve_backend(options.backend);
   return inner;
 }
 
@@ -189,7 +198,7 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
           const std::uint64_t r = profile_index(in.signals, lie);
           const std::vector<double> rho_r = rho_of(table, r);
           const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
-          const AssignmentResult best = solve_assignment(deviation, inner);
+          const AssignmentResult best = solve_assignment(deviation, for_problem(deviation, inner));
           const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
           c[offset[i] + ri] = p * (lie_utility - truthful_utility);
         }

@@ -90,6 +90,13 @@ SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& 
   return SolverKind::Descent;
 }
 
+bool device_search_supported(const AssignmentProblem& problem, const SolverOptions& options) {
+  const SolverKind kind = choose_solver(problem, options);
+  const auto form = problem.externalities.form;
+  return (kind == SolverKind::Tabu || kind == SolverKind::Descent) &&
+         (form == ExternalityCosts::Form::None || form == ExternalityCosts::Form::Factored);
+}
+
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
   validate_solver_options(options);
   validate_problem(problem);

@@ -4,7 +4,9 @@
 
 #include <cmath>
 
+#include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
 #include "oracle.hpp"
@@ -126,6 +128,32 @@ TEST(MechanismOptionsCheck, AutoDeltaIsExactWithinTheLimitsAndTheorem1Beyond) {
   EXPECT_EQ(beyond.delta_used, beyond.delta_theorem1);
   EXPECT_EQ(beyond.delta_source, DeltaMode::Theorem1);
   EXPECT_NE(beyond.delta_exact_skipped.find("limits of 1 profiles"), std::string::npos) << beyond.delta_exact_skipped;
+}
+
+TEST(MechanismOnDevice, SearchesWithADevicePathRunThereWithTheCpuResult) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  SpectrumOptions g;
+  g.buyers = 7;
+  g.licences = 20;
+  g.seed = 5;
+  const Instance in = generate_spectrum(g);
+  MechanismOptions opt;
+  opt.solver.solver = SolverKind::Descent;  // the local search has a device path (factored externalities)
+  opt.compute_exact_delta = false;
+  opt.delta_mode = DeltaMode::Theorem1;
+  opt.backend = Backend::Cpu;
+  const MechanismReport cpu = run_mechanism(in, {in.observed}, opt);
+  opt.backend = Backend::Device;
+  const MechanismReport dev = run_mechanism(in, {in.observed}, opt);
+  EXPECT_EQ(cpu.profiles[0].solver_backend, Backend::Cpu);
+  EXPECT_EQ(dev.profiles[0].solver_backend, Backend::Device);
+  EXPECT_EQ(dev.backend, Backend::Device);
+  EXPECT_EQ(dev.profiles[0].assignment, cpu.profiles[0].assignment);  // same moves, same ties
+  for (int i = 0; i < in.buyers; ++i)
+    EXPECT_NEAR(dev.profiles[0].transfers[i], cpu.profiles[0].transfers[i], 1e-9) << "buyer " << i;
+  // a solver without a device path (branch and bound) runs on the CPU, and the profile says so
+  opt.solver.solver = SolverKind::BranchAndBound;
+  EXPECT_EQ(run_mechanism(in, {in.observed}, opt).profiles[0].solver_backend, Backend::Cpu);
 }
 
 TEST(MechanismOptionsCheck, AutoDeltaWithSampledMeasuresIsTheCertifiedScale) {
