@@ -153,4 +153,24 @@ struct AuditLie {
 bool audit_lies(const PosteriorTable& types, const AuditInput& input, double gain_tol, double tie,
                 std::vector<AuditLie>& lies);
 
+/// The largest type count the device's ex post implementability groups hold (per-thread arrays).
+constexpr int kMaxEpicTypes = 32;
+
+/// A decision rule and the values epic reads (host arrays; as AuditInput).
+struct EpicInput {
+  int agents = 0, outcomes = 0;
+  const double* values = nullptr;
+  std::uint64_t values_size = 0;
+  const std::uint64_t* value_offset = nullptr;
+  const int* rule = nullptr;  ///< q, |T|
+};
+
+/// Every group (agent i, others' types t_-i; agent-major, t_-i in index order) on the device: agent
+/// i's transfers on the group's profiles (|T| * n, the longest paths and the unrealized bounds) and a
+/// flag per group still relaxing after its last Bellman-Ford round (relaxations by more than
+/// cycle_tol / (2 K_i), the CPU's). Returns false, computing nothing,
+/// when a type count exceeds kMaxEpicTypes or the inputs do not fit in device memory.
+bool epic_groups(const PosteriorTable& types, const EpicInput& input, double cycle_tol, std::vector<double>& transfers,
+                 std::vector<char>& flagged);
+
 }  // namespace ivassign::device

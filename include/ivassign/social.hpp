@@ -166,7 +166,16 @@ AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism&
                             const AuditOptions& options);
 std::string audit_report_json(const AuditResult& result);
 
+struct EpicOptions {
+  int threads = 0;                  ///< 0: all cores
+  /// Where the groups (agent i, t_-i) are solved: Device runs one group per device thread
+  /// (kernels/device_epic.cu, agents with at most 32 types), the same per-element functions; a group
+  /// still relaxing after its last round is re-checked on the CPU for the witness cycle.
+  Backend backend = Backend::Auto;
+};
+
 struct EpicResult {
+  Backend backend = Backend::Cpu;   ///< where the groups were solved (Cpu or Device)
   bool implementable = false;
   // when not implementable: agent i, the others' types t_-i, a cycle of i's types with its gain
   // sum_k [v^_i(q(c_{k+1}, t_-i); c_k, t_-i) - v^_i(q(c_k, t_-i); c_k, t_-i)] > 0 (indices mod length)
@@ -181,6 +190,7 @@ struct EpicResult {
 /// Ex post implementability of the outcome rule `rule` ([|T|]). Outside T* the transfers are the
 /// largest ones <= 0 that keep every lie to that profile unprofitable (0 when q = c0 there).
 EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, int threads = 0);
+EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
 std::string epic_report_json(const EpicResult& result, int agents);
 
 // ---- the papers' examples -------------------------------------------------------------------

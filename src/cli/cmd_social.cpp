@@ -60,13 +60,6 @@ void run_gvcg_command(const GvcgArgs& a) {
   emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
 }
 
-/// epic runs on the CPU: a device asked for is refused, never replaced silently.
-void require_cpu(const std::string& command, const std::string& backend) {
-  if (resolve_backend(backend_from_option(backend)) == Backend::Cpu) return;
-  throw InputError("--backend " + backend + ": " + command + " runs on the CPU only (its profile loops have no "
-                   "device path yet); use --backend cpu or auto");
-}
-
 struct AuditArgs {
   std::string problem, mechanism, out, backend = "auto";
   int threads = 0;
@@ -91,7 +84,9 @@ struct EpicArgs {
 
 void run_epic_command(const EpicArgs& a) {
   check_threads(a.threads);
-  require_cpu("epic", a.backend);
+  EpicOptions options;
+  options.threads = a.threads;
+  options.backend = backend_from_option(a.backend);
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
   const SocialProblem p = load_social_problem(a.problem);
@@ -99,7 +94,7 @@ void run_epic_command(const EpicArgs& a) {
     throw InputError("mechanism: required key is missing (--rule mechanism needs the problem's own mechanism; use "
                      "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
-  emit(epic_report_json(check_epic(p, rule, a.threads), p.agents), a.out);
+  emit(epic_report_json(check_epic(p, rule, options), p.agents), a.out);
 }
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& option) {

@@ -36,6 +36,8 @@ constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
     {"MeasureOptions::backend ", "--backend "},
     {"AuditOptions::backend ", "--backend "},
     {"AuditOptions::threads", "--threads"},
+    {"EpicOptions::backend ", "--backend "},
+    {"EpicOptions::threads", "--threads"},
     // values (parse_solver_kind, parse_backend)
     {"solver '", "--solver: '"},
     {"backend '", "--backend: '"},

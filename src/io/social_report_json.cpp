@@ -137,6 +137,7 @@ std::string audit_report_json(const AuditResult& r) {
 std::string epic_report_json(const EpicResult& r, int agents) {
   ordered doc;
   doc["format"] = "ivassign-epic/1";
+  doc["backend"] = to_string(r.backend);
   doc["implementable"] = r.implementable;
   if (!r.implementable) {
     ordered v;

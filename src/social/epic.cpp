@@ -12,8 +12,12 @@
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 #include "kernels/measures.cuh"
+#include "kernels/epic.cuh"
 #include "kernels/social_math.cuh"
 #include "social/model.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#endif
 
 namespace ivassign {
 
@@ -33,8 +37,9 @@ struct Group {
 
 /// Per-thread buffers of one group: its profiles, realized types, values, lie gains and longest paths.
 struct GroupWork {
-  std::vector<double> vals, gain, dist;
+  std::vector<double> vals, gain, dist, truth, lie;
   std::vector<int> pred, nodes;
+  std::vector<char> present;
   std::vector<std::uint64_t> prof;
 };
 
@@ -70,9 +75,13 @@ void group_system(const SocialProblem& p, const PosteriorTable& types, const std
   auto& prof = w.prof;
   prof.resize(uK);
   w.nodes.clear();
+  w.present.assign(uK, 0);
   for (int a = 0; a < K; ++a) {
     prof[static_cast<std::size_t>(a)] = kernels::profile_with_signal(g.others, stride, K, a);
-    if (types.marginal[prof[static_cast<std::size_t>(a)]] > 0.0) w.nodes.push_back(a);
+    if (types.marginal[prof[static_cast<std::size_t>(a)]] > 0.0) {
+      w.nodes.push_back(a);
+      w.present[static_cast<std::size_t>(a)] = 1;
+    }
   }
   w.vals.assign(uK * uC, 0.0);
   for (int a : w.nodes) social::expected_values_of(p, types, g.agent, prof[static_cast<std::size_t>(a)], w.vals.data() + static_cast<std::size_t>(a) * uC);
@@ -89,27 +98,11 @@ void group_system(const SocialProblem& p, const PosteriorTable& types, const std
   for (int a : w.nodes) w.dist[static_cast<std::size_t>(a)] = -w.vals[static_cast<std::size_t>(a) * uC + static_cast<std::size_t>(rule[prof[static_cast<std::size_t>(a)]])];
 }
 
-/// Bellman-Ford longest paths over |nodes| + 1 rounds; returns a node still relaxing in the last
-/// round (a positive cycle on the pred graph), or -1.
+/// Bellman-Ford longest paths over |nodes| + 1 rounds (kernels::epic_longest_paths); returns a node
+/// still relaxing in the last round (a positive cycle on the pred graph), or -1.
 int longest_paths(GroupWork& w, int K, double cycle_tol) {
-  const auto uK = static_cast<std::size_t>(K);
   const double relax_tol = cycle_tol / (2.0 * static_cast<double>(K));
-  int changed_node = -1;
-  for (std::size_t round = 0; round <= w.nodes.size(); ++round) {
-    changed_node = -1;
-    for (int a : w.nodes)
-      for (int b : w.nodes) {
-        if (a == b) continue;
-        const double cand = w.dist[static_cast<std::size_t>(b)] + w.gain[static_cast<std::size_t>(a) * uK + static_cast<std::size_t>(b)];
-        if (cand > w.dist[static_cast<std::size_t>(a)] + relax_tol) {
-          w.dist[static_cast<std::size_t>(a)] = cand;
-          w.pred[static_cast<std::size_t>(a)] = b;
-          changed_node = a;
-        }
-      }
-    if (changed_node < 0) break;
-  }
-  return changed_node;
+  return kernels::epic_longest_paths(K, w.gain.data(), w.present.data(), relax_tol, w.dist.data(), w.pred.data());
 }
 
 /// The cycle through pred reached from changed_node; true (and out filled) when it is closed and
@@ -143,22 +136,25 @@ bool positive_cycle(const GroupWork& w, int changed_node, int K, double cycle_to
 
 /// Agent i's transfers in the group: realized profiles get the longest paths; the others the largest
 /// x <= 0 that no true type envies.
-void group_transfers(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule,
-                     const GroupWork& w, int agent, std::vector<double>& x) {
+void group_transfers(const SocialProblem& p, const std::vector<int>& rule, GroupWork& w, int agent,
+                     std::vector<double>& x) {
   const auto un = static_cast<std::size_t>(p.agents), uC = static_cast<std::size_t>(p.outcomes);
   const auto ii = static_cast<std::size_t>(agent);
   const int K = p.types[ii];
   const auto& prof = w.prof;
   for (int a : w.nodes) x[prof[static_cast<std::size_t>(a)] * un + ii] = w.dist[static_cast<std::size_t>(a)];
+  auto& truth = w.truth;
+  auto& lie = w.lie;
+  truth.assign(static_cast<std::size_t>(K), 0.0);
+  lie.assign(static_cast<std::size_t>(K), 0.0);
+  for (int a : w.nodes)
+    truth[static_cast<std::size_t>(a)] = w.vals[static_cast<std::size_t>(a) * uC + static_cast<std::size_t>(rule[prof[static_cast<std::size_t>(a)]])];
   for (int b = 0; b < K; ++b) {
-    if (types.marginal[prof[static_cast<std::size_t>(b)]] > 0.0) continue;
-    double bound = 0.0;
-    for (int a : w.nodes) {
-      const double* va = w.vals.data() + static_cast<std::size_t>(a) * uC;
-      const double truth = va[rule[prof[static_cast<std::size_t>(a)]]] + w.dist[static_cast<std::size_t>(a)];
-      bound = std::min(bound, truth - va[rule[prof[static_cast<std::size_t>(b)]]]);
-    }
-    x[prof[static_cast<std::size_t>(b)] * un + ii] = bound;
+    if (w.present[static_cast<std::size_t>(b)]) continue;
+    for (int a : w.nodes)
+      lie[static_cast<std::size_t>(a)] = w.vals[static_cast<std::size_t>(a) * uC + static_cast<std::size_t>(rule[prof[static_cast<std::size_t>(b)]])];
+    x[prof[static_cast<std::size_t>(b)] * un + ii] =
+        kernels::epic_unrealized_transfer(K, w.present.data(), truth.data(), w.dist.data(), lie.data());
   }
 }
 
@@ -170,7 +166,7 @@ void solve_group(const SocialProblem& p, const PosteriorTable& types, const std:
   const int changed_node = longest_paths(w, K, cycle_tol);
   // still relaxing after |nodes| + 1 rounds: a positive cycle on the pred graph
   if (changed_node >= 0 && positive_cycle(w, changed_node, K, cycle_tol, out)) return;
-  group_transfers(p, types, rule, w, g.agent, x);
+  group_transfers(p, rule, w, g.agent, x);
 }
 
 /// The report of the first violated group: its agent, the others' types, the cycle and its gain.
@@ -205,33 +201,79 @@ void budget_of(const PosteriorTable& types, std::uint64_t T, std::size_t un, Epi
   res.budget.expected_deficit = expected[0];
 }
 
+#ifdef IVASSIGN_HAVE_DEVICE
+constexpr int kDeviceEpicTypes = device::kMaxEpicTypes;
+#else
+constexpr int kDeviceEpicTypes = 0;
+#endif
+
+/// The groups on the device (transfers and cycle flags); false when they cannot run there.
+bool groups_on_device(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule,
+                      double cycle_tol, std::vector<double>& x, std::vector<char>& flagged) {
+#ifdef IVASSIGN_HAVE_DEVICE
+  const device::EpicInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
+                                rule.data()};
+  return device::epic_groups(types, input, cycle_tol, x, flagged);
+#else
+  (void)p, (void)types, (void)rule, (void)cycle_tol, (void)x, (void)flagged;
+  return false;
+#endif
+}
+
 }  // namespace
 
 EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int threads) {
+  EpicOptions options;
+  options.threads = threads;
+  options.backend = Backend::Cpu;
+  return check_epic(p, rule, options);
+}
+
+EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, const EpicOptions& options) {
   const std::uint64_t T = p.profiles();
   validate_rule(p, rule);
-  social::ThreadScope scope(threads);
+  if (options.threads < 0)
+    throw InputError("EpicOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
+  const Backend backend = resolve_backend(options.backend);  // a device asked for and absent is named here
+  social::ThreadScope scope(options.threads);
   const PosteriorTable types = social::type_table(p);
   const auto un = static_cast<std::size_t>(p.agents);
-  const double M = p.effective_bound();
-  const double cycle_tol = social::gain_tolerance(M);
+  const double cycle_tol = social::gain_tolerance(p.effective_bound());
 
   const std::vector<Group> groups = epic_groups(p);
   std::vector<GroupOutcome> outcome(groups.size());
   std::vector<double> x(T * un, 0.0);
-
+  std::vector<char> flagged;
+  Backend ran = Backend::Cpu;
+  if (backend == Backend::Device && groups_on_device(p, types, rule, cycle_tol, x, flagged)) {
+    ran = Backend::Device;
+    GroupWork work;  // a group still relaxing: its cycle (or rounding) checked on the CPU, as the CPU path does
+    for (std::size_t k = 0; k < groups.size(); ++k)
+      if (flagged[k]) solve_group(p, types, rule, groups[k], cycle_tol, work, outcome[k], x);
+  } else if (backend == Backend::Device && options.backend != Backend::Auto) {
+    throw ResourceError("EpicOptions::backend " + requested_name(options.backend) + ": the groups do not run on the "
+                        "device (more than " + std::to_string(kDeviceEpicTypes) +
+                        " types of one agent, or the table, values and rule do not fit in device memory); use "
+                        "Backend::Cpu");
+  } else {
 #pragma omp parallel
-  {
-    GroupWork work;
+    {
+      GroupWork work;
 #pragma omp for schedule(dynamic, 64)
-    for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
-      solve_group(p, types, rule, groups[static_cast<std::size_t>(sg)], cycle_tol, work,
-                  outcome[static_cast<std::size_t>(sg)], x);
+      for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
+        solve_group(p, types, rule, groups[static_cast<std::size_t>(sg)], cycle_tol, work,
+                    outcome[static_cast<std::size_t>(sg)], x);
+    }
   }
 
   for (std::size_t k = 0; k < groups.size(); ++k)
-    if (outcome[k].violated) return violation(p, types, groups[k], outcome[k]);
+    if (outcome[k].violated) {
+      EpicResult res = violation(p, types, groups[k], outcome[k]);
+      res.backend = ran;
+      return res;
+    }
   EpicResult res;
+  res.backend = ran;
   res.implementable = true;
   res.transfers = std::move(x);
   budget_of(types, T, un, res);

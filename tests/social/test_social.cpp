@@ -99,6 +99,27 @@ TEST(SocialBundled, ExchangeAuditOnEveryBackendTheCommandLineOffers) {
   EXPECT_TRUE(Close(b["weak_ex_post_epsilon"], a["weak_ex_post_epsilon"]));
 }
 
+TEST(SocialBundled, TradeEpicOnEveryBackendTheCommandLineOffers) {
+  for (const char* name : {"trade-a0.5-g5", "trade-a1.5-g4"}) {  // implementable, and not
+    const std::string problem = "'" + social_dir() + "/" + name + ".json'";
+    const auto cpu = test::run_cli("epic " + problem + " --backend cpu");
+    ASSERT_EQ(cpu.exit_code, 0) << cpu.err;
+    EXPECT_EQ(json::parse(cpu.out)["backend"], "cpu");
+    const auto dev = test::run_cli("epic " + problem + " --backend device");
+    if (!device_available()) {
+      EXPECT_EQ(dev.exit_code, 2);
+      EXPECT_NE(dev.err.find("--backend device"), std::string::npos) << dev.err;
+      continue;
+    }
+    ASSERT_EQ(dev.exit_code, 0) << dev.err;
+    json a = json::parse(cpu.out), b = json::parse(dev.out);
+    EXPECT_EQ(b["backend"], device_system());
+    a.erase("backend");
+    b.erase("backend");
+    EXPECT_EQ(a, b) << name;  // bit for bit
+  }
+}
+
 TEST(SocialBundled, AuctionOneStage) { compare_gvcg("auction-rho0.9-u2", 1); }
 TEST(SocialBundled, AuctionTwoStages) { compare_gvcg("auction-rho0.9-u2", 2); }
 
@@ -347,6 +368,35 @@ TEST(AuditOnDevice, LieScansAgreeWithTheCpu) {
     EXPECT_EQ(b.ir_ex_post_min, a.ir_ex_post_min);
     EXPECT_EQ(b.budget.expected_deficit, a.budget.expected_deficit);
   }
+}
+
+TEST(EpicOnDevice, GroupsAgreeWithTheCpuBitForBit) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  std::mt19937_64 rng(31);
+  int implementable = 0, violated = 0;
+  for (int trial = 0; trial < 10; ++trial) {
+    const SocialProblem p = random_problem(rng, {2 + trial % 3, 2 + trial % 3, 2, 3, trial % 2 ? 0.25 : 0.0});
+    SCOPED_TRACE("trial " + std::to_string(trial));
+    // the efficient rule and a random one (usually not implementable)
+    for (const std::vector<int>& rule : {efficient_rule(p), random_mechanism(rng, p).outcome}) {
+      EpicOptions cpu, dev;
+      cpu.backend = Backend::Cpu;
+      dev.backend = Backend::Device;
+      const EpicResult a = check_epic(p, rule, cpu), b = check_epic(p, rule, dev);
+      EXPECT_EQ(a.backend, Backend::Cpu);
+      EXPECT_EQ(b.backend, Backend::Device);
+      ASSERT_EQ(b.implementable, a.implementable);
+      EXPECT_EQ(b.transfers, a.transfers);  // the same per-element functions, no reduction
+      EXPECT_EQ(b.agent, a.agent);
+      EXPECT_EQ(b.others, a.others);
+      EXPECT_EQ(b.cycle, a.cycle);
+      EXPECT_EQ(b.gain, a.gain);
+      EXPECT_EQ(b.budget.max_deficit, a.budget.max_deficit);
+      (a.implementable ? implementable : violated) += 1;
+    }
+  }
+  EXPECT_GT(implementable, 0);
+  EXPECT_GT(violated, 0);
 }
 
 TEST(SocialProperties, GvcgTransfersAreNonPositiveIndividuallyRationalAndFeasible) {
