@@ -23,6 +23,7 @@
 #include <random>
 #include <string>
 
+#include "ivassign/backend.hpp"
 #include "ivassign/social.hpp"
 
 namespace {
@@ -149,6 +150,57 @@ void BM_EpicEfficientRule(benchmark::State& state) {
   }
 }
 
+/// The audit and epic on each backend in the same run (arg 0: the CPU, 1: the device path of this
+/// build; skipped without one), gvcg's one-stage measures likewise: the GPU-against-CPU rows.
+Backend backend_of(const benchmark::State& state) { return state.range(0) == 0 ? Backend::Cpu : Backend::Device; }
+
+bool skip_without_device(benchmark::State& state) {
+  if (state.range(0) == 0 || device_available()) return false;
+  state.SkipWithError("no device path here");
+  return true;
+}
+
+void BM_GvcgOneStageBackend(benchmark::State& state) {
+  if (skip_without_device(state)) return;
+  GvcgOptions o;
+  o.stages = 1;
+  o.list_profiles = false;  // the measures and epsilon: the part with a device path
+  o.backend = backend_of(state);
+  for (auto _ : state) {
+    GvcgResult r = run_gvcg(problem(), o);
+    benchmark::DoNotOptimize(r.stages);
+  }
+}
+
+void BM_AuditBackend(benchmark::State& state) {
+  if (skip_without_device(state)) return;
+  const SocialProblem& p = problem();
+  SocialMechanism m;
+  m.outcome = efficient_rule(p);
+  m.transfers.assign(m.outcome.size() * static_cast<std::size_t>(p.agents), 0.0);
+  AuditOptions o;
+  o.backend = backend_of(state);
+  for (auto _ : state) {
+    AuditResult r = audit_mechanism(p, m, o);
+    benchmark::DoNotOptimize(r.bayesian_min_margin);
+  }
+}
+
+void BM_EpicBackend(benchmark::State& state) {
+  if (skip_without_device(state)) return;
+  const SocialProblem& p = problem();
+  const std::vector<int> q = efficient_rule(p);
+  EpicOptions o;
+  o.backend = backend_of(state);
+  for (auto _ : state) {
+    EpicResult r = check_epic(p, q, o);
+    benchmark::DoNotOptimize(r.implementable);
+  }
+}
+
+BENCHMARK(BM_GvcgOneStageBackend)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_AuditBackend)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
+BENCHMARK(BM_EpicBackend)->Arg(0)->Arg(1)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 BENCHMARK(BM_GvcgOneStage)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 BENCHMARK(BM_GvcgOneStageAllProfiles)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();
 BENCHMARK(BM_GvcgReportJson)->Unit(benchmark::kSecond)->Iterations(1)->UseRealTime();

@@ -49,8 +49,11 @@ fi
 # 200 x 800 and 1000 x 4000, seed 7; from the LAP start and from the empty matching), and VCG with
 # the descent at 200 x 800, its minus-i searches scored together on the device
 "$bin/bench_solvers" --benchmark_filter='SwapScoring|DescentEvaluations|VcgDescentBackends/200/' > gpu-bench-solvers.log 2>&1
+# gvcg --stages 1 (its measures), the audit's lie scans and epic's groups on the 8-agent, 6-type bench
+# problem: /0 the CPU, /1 the device, same run
+"$bin/bench_social" --benchmark_filter='Backend' > gpu-bench-social.log 2>&1
 while IFS= read -r line; do row "bench_posterior" "ratio" "$line"; done < <(grep -E '/ ' gpu-bench-posterior.log)
-while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; done < <(grep -E '^BM_' gpu-bench-posterior.log gpu-bench-solvers.log | cut -d: -f2-)
+while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; done < <(grep -E '^BM_' gpu-bench-posterior.log gpu-bench-solvers.log gpu-bench-social.log | cut -d: -f2-)
 {
   echo "### GPU check $(date -u +%Y-%m-%d), $gpu ($how)"
   echo
