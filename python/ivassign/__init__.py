@@ -97,6 +97,21 @@ def linear_sum_assignment(cost, maximize: bool = False):
     return rows.astype(_np.intp), cols.astype(_np.intp)
 
 
+def solve_lap(weights) -> Result:
+    """Maximum-weight partial matching of an (n, s) weight matrix (the library's LAP, exact): a buyer
+    (row) stays unmatched when that is worth more. Returns a Result: assignment (n,) int32, column of
+    each row or -1; objective (sum of matched weights); row_duals (n,) and col_duals (s,) with
+    w[i, j] <= row_duals[i] + col_duals[j], equality on matched pairs, col_duals >= 0; seconds."""
+    return Result(_ivassign._solve_lap(_array("weights", weights, 2)))
+
+
+def solve_lap_batch(weights, *, threads: int = 0) -> Result:
+    """solve_lap on each (n, s) matrix of a (B, n, s) array, the problems spread over `threads`
+    threads (0: all cores) with the GIL released. Returns a Result of stacked arrays: assignment
+    (B, n), objective (B,), row_duals (B, n), col_duals (B, s), seconds (B,)."""
+    return Result(_ivassign._solve_lap_batch(_array("weights", weights, 3), int(threads)))
+
+
 
 def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
                      solver: str = "auto", backend: Optional[str] = None, time_limit: Optional[float] = None,
@@ -213,4 +228,5 @@ __all__ = [
     "Result", "check_incentives", "delta_theorem1", "device_available", "device_compiled", "device_description",
     "expected_problem", "information_measures", "instance", "linear_sum_assignment", "load_instance",
     "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",
+    "solve_lap", "solve_lap_batch",
 ]
