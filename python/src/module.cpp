@@ -56,4 +56,5 @@ NB_MODULE(_ivassign, m) {
   ivassign::py::bind_assignment(m);
   ivassign::py::bind_mechanism(m);
   ivassign::py::bind_lap(m);
+  ivassign::py::bind_social(m);
 }
