@@ -92,7 +92,9 @@ def linear_sum_assignment(cost, maximize: bool = False):
         raise InputError(f"expected a matrix (2-d array), got a {a.ndim}-d array")
     if a.dtype.kind not in "biuf":
         raise InputError(f"cost matrix: dtype {a.dtype} is not numeric")
-    rows, cols = _ivassign._linear_sum_assignment(_np.ascontiguousarray(a, dtype=_np.float64), bool(maximize))
+    a = _np.ascontiguousarray(a, dtype=_np.float64)
+    rng = (float(a.min()), float(a.max())) if a.size else None  # numpy's vectorized scans, checked in C++
+    rows, cols, _ = _ivassign._linear_sum_assignment(a, bool(maximize), rng)
     if _np.dtype(_np.intp).itemsize == 8:  # int64 shown as numpy's own intp (scipy's dtype)
         return rows.view(_np.intp), cols.view(_np.intp)
     return rows.astype(_np.intp), cols.astype(_np.intp)

@@ -180,3 +180,16 @@ def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize, int
     want_rows, want_cols = optimize.linear_sum_assignment(cost, maximize)
     assert cost[rows, cols].sum() == pytest.approx(cost[want_rows, want_cols].sum(), abs=1e-9)
     assert rows.dtype == want_rows.dtype
+
+
+def test_linear_sum_assignment_range_hint_is_checked():
+    """The package passes numpy's (min, max) to the native call; a wrong hint is caught there."""
+    cost = np.random.default_rng(11).normal(size=(7, 9))
+    want = ivassign.linear_sum_assignment(cost)
+    for hint in [None, (0.0, 0.0), (-100.0, 100.0), (float(cost.min()), float(cost.max()))]:
+        rows, cols, _ = ivassign._ivassign._linear_sum_assignment(cost, False, hint)
+        assert cost[rows, cols].sum() == pytest.approx(cost[want].sum(), abs=1e-12)
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign._ivassign._linear_sum_assignment(np.array([[1.0, np.nan]]), False, (0.0, 1.0))
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign.linear_sum_assignment([[1.0, np.inf]])
