@@ -141,13 +141,22 @@ std::tuple<Array<std::int64_t>, Array<std::int64_t>, double> linear_sum_assignme
   // w = (c - lo) + spread (maximize) or (hi - c) + spread: positive, so every maximal matching is full
   auto fill = [&](double lo, double hi) {
     const double shift = hi - lo > 0.0 ? hi - lo : 1.0, inf = std::numeric_limits<double>::infinity();
-    bool ok = true;
+    int ok = 1;  // branch-free, so the loops vectorize
+    double* out = w.data();
     if (maximize) {
-      for (std::size_t k = 0; k < count; ++k) ok &= (w[k] = (c[k] - lo) + shift) > 0.0 && w[k] < inf;
+      for (std::size_t k = 0; k < count; ++k) {
+        const double x = (c[k] - lo) + shift;
+        out[k] = x;
+        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
+      }
     } else {
-      for (std::size_t k = 0; k < count; ++k) ok &= (w[k] = (hi - c[k]) + shift) > 0.0 && w[k] < inf;
+      for (std::size_t k = 0; k < count; ++k) {
+        const double x = (hi - c[k]) + shift;
+        out[k] = x;
+        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
+      }
     }
-    return ok;
+    return ok != 0;
   };
   if (!range || !fill(std::get<0>(*range), std::get<1>(*range))) {
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;
