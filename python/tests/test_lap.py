@@ -85,3 +85,28 @@ def test_solve_lap_batch_empty_and_bad_input():
         ivassign.solve_lap_batch(np.ones((2, 2)))
     with pytest.raises(ValueError, match="threads"):
         ivassign.solve_lap_batch(np.ones((1, 2, 2)), threads=-1)
+
+
+def test_lap_solves_from_several_python_threads_at_once():
+    import threading
+    rng = np.random.default_rng(5)
+    batches = [rng.uniform(0, 10, size=(4, 30, 30)) for _ in range(6)]
+    want = [ivassign.solve_lap_batch(b, threads=1).objective for b in batches]
+    got, errors = [None] * len(batches), []
+
+    def work(k):
+        try:
+            for _ in range(3):
+                got[k] = ivassign.solve_lap_batch(batches[k], threads=2).objective
+                assert ivassign.solve_lap(batches[k][0]).objective == want[k][0]
+        except Exception as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(len(batches))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    for g, w in zip(got, want):
+        np.testing.assert_array_equal(g, w)
