@@ -20,8 +20,9 @@ import numpy as _np
 
 from . import _ivassign
 from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_available, device_compiled,
-                        device_description, expected_problem,
-                        parse_instance, posterior, posterior_table, delta_theorem1)
+                        device_description, expected_problem, generate_spectrum, load_social_problem,
+                        parse_instance, parse_social_problem, posterior, posterior_table, delta_theorem1,
+                        replicate_market, SocialProblem)
 from .errors import CudaError, Error, InputError, ResourceError
 
 __version__ = "0.1.0"
@@ -91,11 +92,88 @@ def linear_sum_assignment(cost, maximize: bool = False):
         raise InputError(f"expected a matrix (2-d array), got a {a.ndim}-d array")
     if a.dtype.kind not in "biuf":
         raise InputError(f"cost matrix: dtype {a.dtype} is not numeric")
-    rows, cols = _ivassign._linear_sum_assignment(_np.ascontiguousarray(a, dtype=_np.float64), bool(maximize))
+    a = _np.ascontiguousarray(a, dtype=_np.float64)
+    rng = (float(a.min()), float(a.max())) if a.size else None  # numpy's vectorized scans, checked in C++
+    rows, cols, _ = _ivassign._linear_sum_assignment(a, bool(maximize), rng)
     if _np.dtype(_np.intp).itemsize == 8:  # int64 shown as numpy's own intp (scipy's dtype)
         return rows.view(_np.intp), cols.view(_np.intp)
     return rows.astype(_np.intp), cols.astype(_np.intp)
 
+
+def solve_lap(weights) -> Result:
+    """Maximum-weight partial matching of an (n, s) weight matrix (the library's LAP, exact): a buyer
+    (row) stays unmatched when that is worth more. Returns a Result: assignment (n,) int32, column of
+    each row or -1; objective (sum of matched weights); row_duals (n,) and col_duals (s,) with
+    w[i, j] <= row_duals[i] + col_duals[j], equality on matched pairs, col_duals >= 0; seconds."""
+    return Result(_ivassign._solve_lap(_array("weights", weights, 2)))
+
+
+def solve_lap_batch(weights, *, threads: int = 0) -> Result:
+    """solve_lap on each (n, s) matrix of a (B, n, s) array, the problems spread over `threads`
+    threads (0: all cores) with the GIL released. Returns a Result of stacked arrays: assignment
+    (B, n), objective (B,), row_duals (B, n), col_duals (B, s), seconds (B,)."""
+    return Result(_ivassign._solve_lap_batch(_array("weights", weights, 3), int(threads)))
+
+
+def social_problem(source) -> SocialProblem:
+    """A SocialProblem (ivassign-social/1) from a SocialProblem, a file path, a dict, or JSON text
+    (a str starting with '{')."""
+    if isinstance(source, SocialProblem):
+        return source
+    if isinstance(source, dict):
+        return parse_social_problem(_json.dumps(source), source.get("name", "<dict>"))
+    if isinstance(source, str) and source.lstrip().startswith("{"):
+        return parse_social_problem(source, "<text>")
+    if isinstance(source, (str, _os.PathLike)):
+        return load_social_problem(_os.fspath(source))
+    raise TypeError(f"social_problem: expected a SocialProblem, a path, a dict or JSON text, not {type(source).__name__}")
+
+
+def gvcg(problem, *, stages: int = 1, epsilon: Union[str, float] = "exact", profiles=None, threads: int = 0,
+         backend: str = "auto", list_profiles: bool = True) -> dict:
+    """Augmented generalized VCG on a social problem (what ``ivassign gvcg`` prints), as the
+    ivassign-gvcg/1 document: measures, epsilon {exact, theorem, used}, profiles [{profile, outcome,
+    welfare, values, transfers, rewards, net}]. stages: 1 (2013) or 2 (2017); epsilon: "exact",
+    "theorem" or a number >= 0; profiles: list of type profiles (default: every profile of T*)."""
+    p = social_problem(problem)
+    value = None
+    if not isinstance(epsilon, str):
+        value, epsilon = float(epsilon), ""
+    if profiles is not None:
+        arr = _np.asarray(profiles)
+        if arr.ndim == 1:
+            arr = arr[None, :]
+        profiles = arr.astype(int).tolist()
+    return _json.loads(_ivassign._gvcg(p, int(stages), epsilon, value, profiles, int(threads), backend,
+                                       bool(list_profiles)))
+
+
+def audit(problem, *, mechanism: Optional[Union[str, _os.PathLike]] = None, threads: int = 0,
+          backend: str = "auto") -> dict:
+    """Audits the problem's mechanism (or the one in the file `mechanism`) as ``ivassign audit``
+    does: the ivassign-audit/1 document (bayesian, ex_post, weak_ex_post_epsilon,
+    individual_rationality, budget)."""
+    p = social_problem(problem)
+    return _json.loads(_ivassign._audit(p, None if mechanism is None else _os.fspath(mechanism), int(threads), backend))
+
+
+def epic(problem, *, rule: str = "efficient", threads: int = 0, backend: str = "auto") -> dict:
+    """Ex post implementability of the efficient rule (or rule="mechanism": the problem's own) as
+    ``ivassign epic`` does: the ivassign-epic/1 document (implementable, and the witness cycle or
+    the smallest ex post IC and IR transfers (|T|, n) with their budget)."""
+    p = social_problem(problem)
+    return _json.loads(_ivassign._epic(p, rule, int(threads), backend))
+
+
+def replica(instance_or_path, *, sizes: Optional[Sequence[int]] = None, k: int = 2, welfare_samples: int = 4,
+            seed: int = 1, solver: Optional[str] = None, time_limit: Optional[float] = None,
+            threads: Optional[int] = None) -> dict:
+    """Theorem 2's replica experiment on a symmetric conditionally independent base market (what
+    ``ivassign replica`` prints): the ivassign-replica/1 document, one row per size in `sizes`."""
+    inst = instance(instance_or_path)
+    return _json.loads(_ivassign._replica(inst, None if sizes is None else [int(x) for x in sizes], int(k),
+                                          int(welfare_samples), int(seed),
+                                          _settings(solver=solver, time_limit=time_limit, threads=threads)))
 
 
 def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
@@ -213,4 +291,6 @@ __all__ = [
     "Result", "check_incentives", "delta_theorem1", "device_available", "device_compiled", "device_description",
     "expected_problem", "information_measures", "instance", "linear_sum_assignment", "load_instance",
     "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",
+    "SocialProblem", "audit", "epic", "generate_spectrum", "gvcg", "load_social_problem", "parse_social_problem",
+    "replica", "replicate_market", "social_problem", "solve_lap", "solve_lap_batch",
 ]

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <tuple>
@@ -14,6 +15,7 @@
 
 #include "convert.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
 
 namespace ivassign::py {
@@ -127,31 +129,64 @@ nb::dict vcg_fields(VcgResult&& v) {
 /// scipy.optimize.linear_sum_assignment: a full matching of min(n, m) pairs of least (or most)
 /// total cost, as a maximum-weight partial matching of positive weights (every maximal matching is
 /// then full, and shifting all weights by one constant keeps the order of full matchings).
-std::tuple<Array<std::int64_t>, Array<std::int64_t>> linear_sum_assignment(In<double, 2> cost, bool maximize) {
-  const std::size_t n = cost.shape(0), m = cost.shape(1);
+/// The third value is the library's solve time in seconds (0 for an empty matrix), for the benchmark.
+/// `range`: (min, max) of the entries when the caller has them (the package computes them with
+/// numpy's vectorized reductions); a wrong range or a non-finite entry shows up as a weight that is
+/// not positive and finite, and then the matrix is scanned here, as without a range.
+std::tuple<Array<std::int64_t>, Array<std::int64_t>, double> linear_sum_assignment(
+    In<double, 2> cost, bool maximize, std::optional<std::tuple<double, double>> range) {
+  const std::size_t n = cost.shape(0), m = cost.shape(1), count = n * m;
   const double* c = cost.data();
-  for (std::size_t k = 0; k < n * m; ++k)
-    if (!std::isfinite(c[k])) throw InputError("cost matrix contains invalid numeric entries (NaN or infinite)");
+  std::vector<double> w(count);
+  // w = (c - lo) + spread (maximize) or (hi - c) + spread: positive, so every maximal matching is full
+  auto fill = [&](double lo, double hi) {
+    const double shift = hi - lo > 0.0 ? hi - lo : 1.0, inf = std::numeric_limits<double>::infinity();
+    int ok = 1;  // branch-free, so the loops vectorize
+    double* out = w.data();
+    if (maximize) {
+      for (std::size_t k = 0; k < count; ++k) {
+        const double x = (c[k] - lo) + shift;
+        out[k] = x;
+        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
+      }
+    } else {
+      for (std::size_t k = 0; k < count; ++k) {
+        const double x = (hi - c[k]) + shift;
+        out[k] = x;
+        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
+      }
+    }
+    return ok != 0;
+  };
+  if (!range || !fill(std::get<0>(*range), std::get<1>(*range))) {
+    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+    bool finite = true;
+    for (std::size_t k = 0; k < count; ++k) {
+      finite &= std::isfinite(c[k]);
+      lo = std::min(lo, c[k]);
+      hi = std::max(hi, c[k]);
+    }
+    if (!finite) throw InputError("cost matrix contains invalid numeric entries (NaN or infinite)");
+    if (count > 0 && !fill(lo, hi)) throw InputError("cost matrix: the range of its entries overflows");
+  }
   std::vector<std::int64_t> rows, cols;
+  double seconds = 0.0;
   if (n > 0 && m > 0) {
-    const auto [lo, hi] = std::minmax_element(c, c + n * m);
-    const double shift = *hi - *lo > 0.0 ? *hi - *lo : 1.0;
-    std::vector<double> w(n * m);
-    for (std::size_t k = 0; k < n * m; ++k) w[k] = (maximize ? c[k] - *lo : *hi - c[k]) + shift;
-    SolverOptions o;
-    o.solver = SolverKind::Lap;
     AssignmentResult r;
     {
+      // the LAP directly: the entries are checked above, so solve_assignment's validation would
+      // only read the matrix once more
       nb::gil_scoped_release release;
-      r = solve_assignment(AssignmentProblem::linear_only(static_cast<int>(n), static_cast<int>(m), std::move(w)), o);
+      r = solve_lap(AssignmentProblem::linear_only(static_cast<int>(n), static_cast<int>(m), std::move(w)));
     }
+    seconds = r.seconds;
     for (std::size_t i = 0; i < n; ++i)
       if (r.assignment[i] >= 0) {
         rows.push_back(static_cast<std::int64_t>(i));
         cols.push_back(r.assignment[i]);
       }
   }
-  return {to_numpy(std::move(rows)), to_numpy(std::move(cols))};
+  return {to_numpy(std::move(rows)), to_numpy(std::move(cols)), seconds};
 }
 
 }  // namespace
@@ -195,8 +230,10 @@ void bind_assignment(nb::module_& m) {
     return d;
   });
   m.def("_linear_sum_assignment", &linear_sum_assignment, nb::arg("cost"), nb::arg("maximize") = false,
+        nb::arg("range") = nb::none(),
         "Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind) of a full matching of "
-        "min(n, m) pairs with the least (maximize=True: the most) total cost; cost: (n, m) array.");
+        "min(n, m) pairs with the least (maximize=True: the most) total cost; cost: (n, m) array; "
+        "third: the library's solve time in seconds.");
 }
 
 }  // namespace ivassign::py

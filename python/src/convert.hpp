@@ -50,5 +50,7 @@ CheckOptions check_options(const nb::dict& settings);
 
 void bind_assignment(nb::module_& m);
 void bind_mechanism(nb::module_& m);
+void bind_lap(nb::module_& m);
+void bind_social(nb::module_& m);
 
 }  // namespace ivassign::py

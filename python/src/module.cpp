@@ -55,4 +55,6 @@ NB_MODULE(_ivassign, m) {
   m.def("device_description", &ivassign::device_description, "One line on the device.");
   ivassign::py::bind_assignment(m);
   ivassign::py::bind_mechanism(m);
+  ivassign::py::bind_lap(m);
+  ivassign::py::bind_social(m);
 }

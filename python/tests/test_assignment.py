@@ -170,11 +170,26 @@ def test_solves_from_several_python_threads_at_once():
         np.testing.assert_array_equal(g, w)
 
 
-@pytest.mark.parametrize("shape,maximize", [((60, 60), False), ((40, 90), True), ((90, 40), False)])
-def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize):
-    optimize = pytest.importorskip("scipy.optimize")
-    cost = np.random.default_rng(shape[0] * shape[1]).normal(size=shape)
+@pytest.mark.parametrize("shape,maximize", [((60, 60), False), ((40, 90), True), ((90, 40), False), ((70, 70), True)])
+@pytest.mark.parametrize("integer", [False, True])
+def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize, integer):
+    optimize = pytest.importorskip("scipy.optimize")  # installed by scripts/test-python.sh
+    rng = np.random.default_rng(shape[0] * shape[1])
+    cost = rng.integers(-20, 50, size=shape) if integer else rng.normal(size=shape)
     rows, cols = ivassign.linear_sum_assignment(cost, maximize)
     want_rows, want_cols = optimize.linear_sum_assignment(cost, maximize)
     assert cost[rows, cols].sum() == pytest.approx(cost[want_rows, want_cols].sum(), abs=1e-9)
     assert rows.dtype == want_rows.dtype
+
+
+def test_linear_sum_assignment_range_hint_is_checked():
+    """The package passes numpy's (min, max) to the native call; a wrong hint is caught there."""
+    cost = np.random.default_rng(11).normal(size=(7, 9))
+    want = ivassign.linear_sum_assignment(cost)
+    for hint in [None, (0.0, 0.0), (-100.0, 100.0), (float(cost.min()), float(cost.max()))]:
+        rows, cols, _ = ivassign._ivassign._linear_sum_assignment(cost, False, hint)
+        assert cost[rows, cols].sum() == pytest.approx(cost[want].sum(), abs=1e-12)
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign._ivassign._linear_sum_assignment(np.array([[1.0, np.nan]]), False, (0.0, 1.0))
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign.linear_sum_assignment([[1.0, np.inf]])
