@@ -8,6 +8,8 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <set>
+#include <string_view>
 
 namespace ivassign::io {
 
@@ -139,6 +141,22 @@ void read_externalities(element e, Instance& in) {
   }
 }
 
+/// True when no object in `e` repeats a key. simdjson reads the first copy of a repeated key and
+/// nlohmann the last; the checked path rejects such documents, so the fast path must not read them.
+bool unique_keys(element e) {
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (!e.get_object().get(obj)) {
+    std::set<std::string_view> keys;
+    for (auto field : obj)
+      if (!keys.insert(field.key).second || !unique_keys(field.value)) return false;
+  } else if (!e.get_array().get(arr)) {
+    for (element x : arr)
+      if ((x.is_object() || x.is_array()) && !unique_keys(x)) return false;
+  }
+  return true;
+}
+
 Instance read(element doc) {
   constexpr std::int64_t kMax = 1 << 30;
   Instance in;
@@ -180,6 +198,7 @@ std::optional<Instance> read_instance_fast(const std::string& text) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(text).get(doc)) return std::nullopt;
+    if (!unique_keys(doc)) return std::nullopt;  // the checked path names the repeated key
     return read(doc);
   } catch (const Fallback&) {
     return std::nullopt;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "ivassign/error.hpp"
@@ -38,11 +39,42 @@ std::size_t find_number(const std::string& text, const std::string& token) {
   }
   return std::string::npos;
 }
+/// Rejects a key that appears twice in one object: JSON leaves the meaning open (nlohmann keeps the
+/// last copy, simdjson's fast instance path the first), so such a document has no single reading.
+class UniqueKeys {
+ public:
+  explicit UniqueKeys(const std::string& origin) : origin_(origin) {}
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      objects_.push_back({{}, objects_.empty() ? std::string() : objects_.back().last_key});
+    } else if (event == Event::object_end) {
+      objects_.pop_back();
+    } else if (event == Event::key && !objects_.empty()) {
+      Object& o = objects_.back();
+      o.last_key = parsed.get<std::string>();
+      if (!o.keys.insert(o.last_key).second)
+        throw InputError(origin_ + ": duplicate key \"" + o.last_key + "\" in " +
+                         (o.parent.empty() ? std::string("the top-level object") : "the object under \"" + o.parent + "\"") +
+                         ": a key may appear only once in an object");
+    }
+    return true;
+  }
+
+ private:
+  struct Object {
+    std::set<std::string> keys;
+    std::string parent;
+    std::string last_key;
+  };
+  std::string origin_;
+  std::vector<Object> objects_;
+};
 }  // namespace
 
 nlohmann::json parse_json(const std::string& text, const std::string& origin) {
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, UniqueKeys(origin));
   } catch (const nlohmann::json::parse_error& e) {
     // byte is 1-based position of the offending character
     std::string reason = e.what();
