@@ -60,7 +60,20 @@ void tensor(element e, const std::vector<std::size_t>& shape, std::size_t level,
   }
 }
 
+/// True when `e` has exactly `shape` (array sizes only): checked before reserving the product, which
+/// the size keys alone could make gigabytes for a short document.
+bool has_shape(element e, const std::vector<std::size_t>& shape, std::size_t level) {
+  if (level == shape.size()) return true;
+  simdjson::dom::array a;
+  if (e.get_array().get(a) || a.size() != shape[level]) return false;
+  if (level + 1 < shape.size())
+    for (element x : a)
+      if (!has_shape(x, shape, level + 1)) return false;
+  return true;
+}
+
 std::vector<double> tensor(element e, const std::vector<std::size_t>& shape) {
+  if (!has_shape(e, shape, 0)) throw Fallback{};
   std::size_t total = 1;
   for (auto d : shape) total *= d;
   std::vector<double> out;

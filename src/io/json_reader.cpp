@@ -145,6 +145,17 @@ void read_level(const nlohmann::json& v, const std::string& key, const std::vect
   for (std::size_t k = 0; k < v.size(); ++k)
     read_level(v[k], key + "[" + std::to_string(k) + "]", shape, names, level + 1, out);
 }
+/// True when `v` has exactly `shape` (array sizes only; the entries are read after). The document then
+/// holds every entry, so reserving their product asks for no more memory than the text describes: a
+/// size key of 2^30 over a short array must be an InputError, not an allocation of gigabytes.
+bool has_shape(const nlohmann::json& v, const std::vector<std::size_t>& shape, std::size_t level) {
+  if (level == shape.size()) return true;
+  if (!v.is_array() || v.size() != shape[level]) return false;
+  if (level + 1 < shape.size())
+    for (const auto& x : v)
+      if (!has_shape(x, shape, level + 1)) return false;
+  return true;
+}
 }  // namespace
 
 std::vector<double> read_tensor(const nlohmann::json& v, const std::string& key, const std::vector<std::size_t>& shape,
@@ -152,7 +163,7 @@ std::vector<double> read_tensor(const nlohmann::json& v, const std::string& key,
   std::size_t total = 1;
   for (auto d : shape) total *= d;
   std::vector<double> out;
-  out.reserve(total);
+  if (has_shape(v, shape, 0)) out.reserve(total);  // else read_level names the first wrong size
   read_level(v, key, shape, dim_names, 0, out);
   return out;
 }

@@ -54,5 +54,24 @@ TEST(FuzzRegressions, RepeatedKeyIsRejectedByBothInstanceReaders) {
   expect_input_error([&] { parse_instance(nested, "dup.json"); }, {"duplicate key \"joint\"", "under \"prior\""});
 }
 
+TEST(FuzzRegressions, HugeSizeKeysOverShortArraysAreInputErrorsWithoutHugeAllocations) {
+  // states = 2^30 over one-entry arrays: the fast path reserved m * prod K_i doubles (16 GiB) and
+  // both paths m doubles for prior.lambda (8 GiB) before comparing the arrays' sizes with the keys;
+  // the fuzz targets (malloc limit 2 GiB) run these files as seeds, so a return is caught there
+  struct Case {
+    const char* file;
+    const char* message;
+  };
+  for (const Case& c : {Case{"instance-huge-states-joint.json", "prior.joint: has 1 entries, expected m * prod K_i = 2147483648"},
+                        Case{"instance-huge-states-lambda.json", "prior.lambda: has 1 entries, expected m = 1073741824"}}) {
+    SCOPED_TRACE(c.file);
+    const std::string text = load_text(regression(c.file));
+    EXPECT_FALSE(io::read_instance_fast(text).has_value());
+    expect_input_error([&] { parse_instance(text, "huge.json"); }, {"huge.json", c.message});
+    const std::string large = text + std::string(std::size_t(1) << 20, ' ');  // the fast path first
+    expect_input_error([&] { parse_instance(large, "huge.json"); }, {"huge.json", c.message});
+  }
+}
+
 }  // namespace
 }  // namespace ivassign
