@@ -102,11 +102,12 @@ run_one() {
   local start=$SECONDS rc=0
   "$dir/tests/fuzz/$t" "$corpus" "$seed" -dict="$dict" -max_total_time="$seconds" -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$dir/artifacts/$t-" >"$log" 2>&1 || rc=$?
-  local execs eps
+  local execs eps corp
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   eps=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  corp=$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' "$log" | tail -1 | sed 's/corp: //')  # inputs/bytes in memory at the end
   printf '%s executions=%s exec_per_s=%s corpus=%s seconds=%s exit=%s\n' "$t" "${execs:-?}" "${eps:-?}" \
-    "$(find "$corpus" -type f | wc -l)" "$((SECONDS - start))" "$rc" | tee -a "$summary"
+    "${corp:-?}" "$((SECONDS - start))" "$rc" | tee -a "$summary"
   if [ "$rc" -ne 0 ]; then
     echo "fuzz: FINDING in $t (exit $rc); the log's end ($log):" >&2
     tail -n 40 "$log" >&2
