@@ -2,6 +2,7 @@
 // (README.md there lists them): each is now rejected with an InputError that says what is wrong.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <string>
 
 #include "io/instance_fast.hpp"
@@ -71,6 +72,18 @@ TEST(FuzzRegressions, HugeSizeKeysOverShortArraysAreInputErrorsWithoutHugeAlloca
     const std::string large = text + std::string(std::size_t(1) << 20, ' ');  // the fast path first
     expect_input_error([&] { parse_instance(large, "huge.json"); }, {"huge.json", c.message});
   }
+}
+
+TEST(FuzzRegressions, NegativeZeroSurvivesWriteAndRead) {
+  // instance_to_json wrote -0.0 as "-0", which both readers take for the integer 0: read -> write ->
+  // read turned the cost -0.0 into +0.0
+  const Instance first = load_instance(regression("instance-negative-zero.json"));
+  ASSERT_TRUE(std::signbit(first.costs[0]));
+  const std::string written = instance_to_json(first);
+  EXPECT_NE(written.find("-0.0"), std::string::npos) << written;
+  const Instance second = parse_instance(written, "written");
+  EXPECT_TRUE(std::signbit(second.costs[0]));
+  EXPECT_EQ(instance_to_json(second), written);
 }
 
 }  // namespace
