@@ -13,6 +13,9 @@ packages=(
   python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy
   python3-venv python3-dev       # the Python package (scripts/test-python.sh: a venv, nanobind from PyPI)
   gnuplot-nox                    # plots: check --plot and replica --plot render SVG with gnuplot
+  clang libclang-rt-14-dev       # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer is in libclang-rt-14-dev;
+                                 # libfuzzer-14-dev, the stand-alone libFuzzer.a, is not needed)
+  libomp-14-dev                  # scripts/tsan.sh: clang's OpenMP runtime and its TSan tool Archer (libarcher.so)
 )
 # Thrust for the OpenMP device build (IVASSIGN_DEVICE=OMP): the CUDA toolkit's CCCL when present, else Debian's
 if [ ! -f /usr/local/cuda/include/cccl/thrust/version.h ] && [ ! -f /usr/local/cuda/include/thrust/version.h ]; then

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install, build and run the whole test suite (ctest) in the three configurations CI checks:
+# Install, build and run the whole test suite (ctest) in the configurations CI checks, then fuzz:
 #   build/      the default (CUDA device path when nvcc is found; GPU tests skip without a GPU),
 #               then scripts/test-package.sh installs it and builds examples/consumer against it,
 #               and scripts/test-python.sh pip-installs the Python package (no device path) and runs pytest;
@@ -7,7 +7,8 @@
 #               device test runs and is compared with the CPU path, GPU or not;
 #   build-asan/ IVASSIGN_SANITIZE=address,undefined: the CPU path (library, CLI spawned by the tests,
 #               test program) under AddressSanitizer, LeakSanitizer and UBSan at -O1; the first
-#               finding fails the run.
+#               finding fails the run;
+#   build-fuzz/ IVASSIGN_FUZZ=ON (clang): scripts/fuzz.sh runs each libFuzzer target for 60 s.
 # Reference data is read from ../shared (IVASSIGN_SHARED_DIR overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,3 +26,6 @@ IVASSIGN_BUILD_DIR=build-asan bash scripts/build.sh -DIVASSIGN_SANITIZE=address,
   -DIVASSIGN_DEVICE=OFF -DIVASSIGN_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG"
 ASAN_OPTIONS=halt_on_error=1:detect_leaks=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure -j"$jobs"
+# libFuzzer (tests/fuzz, clang, ASan+UBSan; build-fuzz/): every target for 60 s on seeds from the
+# reference data; any crash, sanitizer report, stray exception or hang fails CI.
+bash scripts/fuzz.sh 60

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <iostream>
@@ -123,6 +124,8 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
     }
     if (used == 0 || used != item.size())
       throw InputError(option_name + ": '" + item + "' is not an integer (expected a comma-separated list)");
+    if (v < INT_MIN || v > INT_MAX)  // converted as it is, 4294967296 would read as 0
+      throw InputError(option_name + ": " + item + " is out of range (expected a signal index)");
     values.push_back(static_cast<int>(v));
   }
   if (values.empty()) throw InputError(option_name + ": empty list");

@@ -8,6 +8,8 @@
 #include <simdjson.h>
 
 #include <cmath>
+#include <set>
+#include <string_view>
 
 namespace ivassign::io {
 
@@ -58,7 +60,20 @@ void tensor(element e, const std::vector<std::size_t>& shape, std::size_t level,
   }
 }
 
+/// True when `e` has exactly `shape` (array sizes only): checked before reserving the product, which
+/// the size keys alone could make gigabytes for a short document.
+bool has_shape(element e, const std::vector<std::size_t>& shape, std::size_t level) {
+  if (level == shape.size()) return true;
+  simdjson::dom::array a;
+  if (e.get_array().get(a) || a.size() != shape[level]) return false;
+  if (level + 1 < shape.size())
+    for (element x : a)
+      if (!has_shape(x, shape, level + 1)) return false;
+  return true;
+}
+
 std::vector<double> tensor(element e, const std::vector<std::size_t>& shape) {
+  if (!has_shape(e, shape, 0)) throw Fallback{};
   std::size_t total = 1;
   for (auto d : shape) total *= d;
   std::vector<double> out;
@@ -139,6 +154,22 @@ void read_externalities(element e, Instance& in) {
   }
 }
 
+/// True when no object in `e` repeats a key. simdjson reads the first copy of a repeated key and
+/// nlohmann the last; the checked path rejects such documents, so the fast path must not read them.
+bool unique_keys(element e) {
+  simdjson::dom::object obj;
+  simdjson::dom::array arr;
+  if (!e.get_object().get(obj)) {
+    std::set<std::string_view> keys;
+    for (auto field : obj)
+      if (!keys.insert(field.key).second || !unique_keys(field.value)) return false;
+  } else if (!e.get_array().get(arr)) {
+    for (element x : arr)
+      if ((x.is_object() || x.is_array()) && !unique_keys(x)) return false;
+  }
+  return true;
+}
+
 Instance read(element doc) {
   constexpr std::int64_t kMax = 1 << 30;
   Instance in;
@@ -180,6 +211,7 @@ std::optional<Instance> read_instance_fast(const std::string& text) {
     simdjson::dom::parser parser;
     simdjson::dom::element doc;
     if (parser.parse(text).get(doc)) return std::nullopt;
+    if (!unique_keys(doc)) return std::nullopt;  // the checked path names the repeated key
     return read(doc);
   } catch (const Fallback&) {
     return std::nullopt;

@@ -1,6 +1,7 @@
 // The `ivassign/1` instance format (shared spec instance-format.md): reading with structural
 // checks (types, shapes, ranges), then validate() for the value rules; writing back.
 #include <charconv>
+#include <cmath>
 #include <filesystem>
 #include <sstream>
 
@@ -197,6 +198,10 @@ class Writer {
   void raw(const char* s) { out_ << s; }
   /// A double in shortest round-trip form.
   void number(double v) {
+    if (v == 0 && std::signbit(v)) {  // to_chars writes "-0", which readers take for the integer 0: the sign is lost
+      out_ << "-0.0";
+      return;
+    }
     char buf[32];
     const auto r = std::to_chars(buf, buf + sizeof buf, v);
     out_.write(buf, r.ptr - buf);

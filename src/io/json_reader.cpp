@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 #include <sstream>
 
 #include "ivassign/error.hpp"
@@ -38,11 +39,42 @@ std::size_t find_number(const std::string& text, const std::string& token) {
   }
   return std::string::npos;
 }
+/// Rejects a key that appears twice in one object: JSON leaves the meaning open (nlohmann keeps the
+/// last copy, simdjson's fast instance path the first), so such a document has no single reading.
+class UniqueKeys {
+ public:
+  explicit UniqueKeys(const std::string& origin) : origin_(origin) {}
+  bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
+    using Event = nlohmann::json::parse_event_t;
+    if (event == Event::object_start) {
+      objects_.push_back({{}, objects_.empty() ? std::string() : objects_.back().last_key});
+    } else if (event == Event::object_end) {
+      objects_.pop_back();
+    } else if (event == Event::key && !objects_.empty()) {
+      Object& o = objects_.back();
+      o.last_key = parsed.get<std::string>();
+      if (!o.keys.insert(o.last_key).second)
+        throw InputError(origin_ + ": duplicate key \"" + o.last_key + "\" in " +
+                         (o.parent.empty() ? std::string("the top-level object") : "the object under \"" + o.parent + "\"") +
+                         ": a key may appear only once in an object");
+    }
+    return true;
+  }
+
+ private:
+  struct Object {
+    std::set<std::string> keys;
+    std::string parent;
+    std::string last_key;
+  };
+  std::string origin_;
+  std::vector<Object> objects_;
+};
 }  // namespace
 
 nlohmann::json parse_json(const std::string& text, const std::string& origin) {
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, UniqueKeys(origin));
   } catch (const nlohmann::json::parse_error& e) {
     // byte is 1-based position of the offending character
     std::string reason = e.what();
@@ -113,6 +145,17 @@ void read_level(const nlohmann::json& v, const std::string& key, const std::vect
   for (std::size_t k = 0; k < v.size(); ++k)
     read_level(v[k], key + "[" + std::to_string(k) + "]", shape, names, level + 1, out);
 }
+/// True when `v` has exactly `shape` (array sizes only; the entries are read after). The document then
+/// holds every entry, so reserving their product asks for no more memory than the text describes: a
+/// size key of 2^30 over a short array must be an InputError, not an allocation of gigabytes.
+bool has_shape(const nlohmann::json& v, const std::vector<std::size_t>& shape, std::size_t level) {
+  if (level == shape.size()) return true;
+  if (!v.is_array() || v.size() != shape[level]) return false;
+  if (level + 1 < shape.size())
+    for (const auto& x : v)
+      if (!has_shape(x, shape, level + 1)) return false;
+  return true;
+}
 }  // namespace
 
 std::vector<double> read_tensor(const nlohmann::json& v, const std::string& key, const std::vector<std::size_t>& shape,
@@ -120,7 +163,7 @@ std::vector<double> read_tensor(const nlohmann::json& v, const std::string& key,
   std::size_t total = 1;
   for (auto d : shape) total *= d;
   std::vector<double> out;
-  out.reserve(total);
+  if (has_shape(v, shape, 0)) out.reserve(total);  // else read_level names the first wrong size
   read_level(v, key, shape, dim_names, 0, out);
   return out;
 }

@@ -74,15 +74,23 @@ QapInstance read_qaplib(const std::string& path) {
 std::vector<int> read_qaplib_solution(const std::string& path, double* value) {
   const Tokens t = tokenize(path);
   if (t.values.size() < 2) throw InputError(path + ": expected 'n value' then a permutation");
-  const int n = static_cast<int>(t.values[0]);
-  if (static_cast<int>(t.values.size()) != 2 + n)
+  // checked as doubles before any conversion: an out-of-range double converted to int is undefined
+  const double nv = t.values[0];
+  if (nv < 1 || nv > 100000 || std::floor(nv) != nv)
+    throw InputError(path + ": line " + std::to_string(t.lines[0]) + ": n = " + std::to_string(nv) +
+                     " is not a positive integer");
+  const int n = static_cast<int>(nv);
+  if (t.values.size() != 2 + static_cast<std::size_t>(n))
     throw InputError(path + ": expected " + std::to_string(n) + " permutation entries after 'n value'");
   if (value) *value = t.values[1];
   std::vector<int> p(n);
   std::vector<char> seen(n, 0);
   for (int k = 0; k < n; ++k) {
-    const int v = static_cast<int>(t.values[2 + k]) - 1;
-    if (v < 0 || v >= n || seen[v]) throw InputError(path + ": the permutation is not a permutation of 1.." + std::to_string(n));
+    const double e = t.values[2 + k];
+    if (e < 1 || e > n || std::floor(e) != e || seen[static_cast<int>(e) - 1])
+      throw InputError(path + ": line " + std::to_string(t.lines[2 + k]) + ": entry " + std::to_string(e) +
+                       " makes it not a permutation of 1.." + std::to_string(n));
+    const int v = static_cast<int>(e) - 1;
     seen[v] = 1;
     p[k] = v;
   }

@@ -35,6 +35,9 @@ TEST(Cli, UsageErrorsExitWith2) {
   EXPECT_NE(r.err.find("out of range"), std::string::npos) << r.err;
   r = test::run_cli("mechanism " + toy + " --profile 0,x");
   EXPECT_EQ(r.exit_code, 2);
+  r = test::run_cli("mechanism " + toy + " --profile 4294967296,0");  // was read as 0,0 (wrapped to int)
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("--profile: 4294967296 is out of range"), std::string::npos) << r.err;
   r = test::run_cli("mechanism " + toy + " --threads -1");
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("--threads"), std::string::npos) << r.err;
