@@ -47,7 +47,7 @@ class UniqueKeys {
   bool operator()(int, nlohmann::json::parse_event_t event, nlohmann::json& parsed) {
     using Event = nlohmann::json::parse_event_t;
     if (event == Event::object_start) {
-      objects_.push_back({{}, objects_.empty() ? std::string() : objects_.back().last_key});
+      objects_.push_back({{}, objects_.empty() ? std::string() : objects_.back().last_key, std::string()});
     } else if (event == Event::object_end) {
       objects_.pop_back();
     } else if (event == Event::key && !objects_.empty()) {

@@ -117,24 +117,8 @@ struct PairTerms {
     return std::exp(best);
   }
 
-  /// Upper bound on D_i(a, b) = E[||pi - pi'||_1 | a].
-  double distance_bound() const {
-    double total = 0.0;
-    for (int ts = 0; ts < m; ++ts) {
-      if (weight[ts] == 0.0) continue;
-      double sum = 0.0;
-      if (trivial[ts]) sum = 1.0;
-      else
-        for (int t = 0; t < m; ++t)
-          if (t != ts) sum += chernoff(static_cast<std::size_t>(ts) * m + t, 0.0);
-      total += weight[ts] * 2.0 * std::min(1.0, sum);
-    }
-    return std::min(2.0, total);
-  }
-
-  /// tail(e) >= Prob(||pi - pi'||_1 > e | a).
-  double tail_bound(double log_level) const {
-    const double shift = std::log(2.0 * std::max(1, m - 1)) - log_level;
+  /// sum_{t*} P(t*|a) min(1, sum_{t != t*} chernoff(t*, t, shift)); a t* that pi' can lose counts 1.
+  double weighted_sum(double shift) const {
     double total = 0.0;
     for (int ts = 0; ts < m; ++ts) {
       if (weight[ts] == 0.0) continue;
@@ -145,7 +129,15 @@ struct PairTerms {
           if (t != ts) sum += chernoff(static_cast<std::size_t>(ts) * m + t, shift);
       total += weight[ts] * std::min(1.0, sum);
     }
-    return std::min(1.0, total);
+    return total;
+  }
+
+  /// Upper bound on D_i(a, b) = E[||pi - pi'||_1 | a].
+  double distance_bound() const { return std::min(2.0, 2.0 * weighted_sum(0.0)); }
+
+  /// tail(e) >= Prob(||pi - pi'||_1 > e | a).
+  double tail_bound(double log_level) const {
+    return std::min(1.0, weighted_sum(std::log(2.0 * std::max(1, m - 1)) - log_level));
   }
 
   /// A level e with tail(e) <= e (so nu's defining set contains e): bisection on log e in [log 1e-300, 0].
