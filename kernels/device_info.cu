@@ -1,11 +1,14 @@
 // The device system this build compiled (kernels/device_system.hpp): CUDA devices through the
 // runtime, or the OpenMP system's threads and host memory.
+#include <algorithm>
 #include <cstddef>
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
 #include <thrust/version.h>
 
+#include "ivassign/error.hpp"
 #include "kernels/device_system.hpp"
 #if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
 #include <cuda_runtime.h>
@@ -40,9 +43,11 @@ std::string description() {
          std::to_string(prop.major) + std::to_string(prop.minor);
 }
 
-void memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
+namespace {
+void system_memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
   IVA_CUDA_CHECK(cudaMemGetInfo(&free_bytes, &total_bytes));
 }
+}  // namespace
 
 #else
 
@@ -55,7 +60,8 @@ std::string description() {
          std::to_string(THRUST_MINOR_VERSION) + ", " + std::to_string(omp_get_max_threads()) + " threads, no GPU)";
 }
 
-void memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
+namespace {
+void system_memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
   free_bytes = total_bytes = 0;
   std::ifstream meminfo("/proc/meminfo");
   std::string key, unit;
@@ -65,7 +71,22 @@ void memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
     if (key == "MemAvailable:") free_bytes = value * 1024;
   }
 }
+}  // namespace
 
 #endif
+
+void memory_info(std::size_t& free_bytes, std::size_t& total_bytes) {
+  system_memory_info(free_bytes, total_bytes);
+  // IVASSIGN_DEVICE_MEMORY_LIMIT=BYTES caps what the device offers: the forced small limit that tests
+  // the chunked and refused paths without a full device (any build, either device system)
+  const char* limit = std::getenv("IVASSIGN_DEVICE_MEMORY_LIMIT");
+  if (limit == nullptr || *limit == '\0') return;
+  char* end = nullptr;
+  const unsigned long long cap = std::strtoull(limit, &end, 10);
+  if (end == limit || *end != '\0')
+    throw InputError(std::string("IVASSIGN_DEVICE_MEMORY_LIMIT: '") + limit + "' is not a number of bytes");
+  total_bytes = std::min<std::size_t>(total_bytes, cap);
+  free_bytes = std::min<std::size_t>(free_bytes, cap);
+}
 
 }  // namespace ivassign::device

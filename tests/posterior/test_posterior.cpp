@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdlib>
+#include <string>
 
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
@@ -165,6 +167,53 @@ TEST(PosteriorBackends, DeviceTableStreamsInChunks) {
   // measures of a table the device did not keep: uploaded once
   expect_measures_equal(information_measures(chunked, Backend::Cpu), information_measures(chunked, Backend::Device),
                         tol::kDeviceAgreement);
+}
+
+/// Sets an environment variable for the scope of a test, then restores it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (had_) setenv(name_, old_.c_str(), 1);
+    else unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
+
+TEST(PosteriorBackends, AForcedSmallDeviceChunksTheTableAndRefusesWhatCannotFit) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  test::RandomSpec spec;
+  spec.prior = Prior::Form::PerBuyer;
+  spec.states = 3;
+  spec.buyers = 8;
+  spec.signals.assign(8, 4);  // 65,536 profiles, 2 MiB of table
+  const Instance in = test::random_instance(spec, 9);
+  const PosteriorTable cpu = build_posterior_table(in, Backend::Cpu);
+  {
+    ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "262144");  // a 256 KiB device
+    const PosteriorTable dev = build_posterior_table(in, Backend::Device);
+    EXPECT_EQ(dev.resident, nullptr) << "built in chunks of 4096 profiles, not kept";
+    expect_tables_equal(cpu, dev, tol::kDeviceAgreement);
+    try {
+      information_measures(dev, Backend::Device);
+      ADD_FAILURE() << "measures that cannot fit were not refused";
+    } catch (const ResourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("bytes"), std::string::npos) << e.what();
+    }
+  }
+  {
+    ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "lots");
+    EXPECT_THROW(build_posterior_table(in, Backend::Device), InputError);
+  }
+  // without the limit the same measures run on the device
+  EXPECT_NO_THROW(information_measures(build_posterior_table(in, Backend::Device), Backend::Device));
 }
 
 TEST(PosteriorBackends, AnUnavailableBackendIsAClearError) {
