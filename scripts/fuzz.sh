@@ -51,6 +51,11 @@ copy_seeds() {  # copy_seeds DEST FILE...: the files that exist and are under 64
     if [ -f "$f" ] && [ "$(stat -c %s "$f")" -le 65536 ]; then cp "$f" "$dest/"; fi
   done
 }
+# the reference data as the build found it (CMake looks next to the clone, then next to its origin)
+if [ -z "${IVASSIGN_SHARED_DIR:-}" ]; then
+  cached=$(sed -n 's/^IVASSIGN_SHARED_DIR:PATH=//p' "$dir/CMakeCache.txt" 2>/dev/null || true)
+  if [ -n "$cached" ] && [ -d "$cached/data" ]; then shared="$cached"; fi
+fi
 if [ ! -d "$shared/data" ]; then echo "fuzz: no reference data at $shared/data: seeds from the repository only" >&2; fi
 copy_seeds "$seeds/instance" "$shared"/data/examples/*.json examples/*.json tests/fuzz/regressions/instance-*
 copy_seeds "$seeds/social" "$shared"/data/social/*.json tests/fuzz/regressions/social-*
