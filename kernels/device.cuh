@@ -137,6 +137,13 @@ T* raw(const DeviceArray<T>& v) {
   return v.get();
 }
 
+/// True when `bytes` more fit on the device beside kDeviceReserveBytes.
+inline bool fits_on_device(std::uint64_t bytes) {
+  std::size_t free_b = 0, total_b = 0;
+  memory_info(free_b, total_b);
+  return bytes + kDeviceReserveBytes <= free_b;
+}
+
 /// f(k) for every k in [0, count), in parallel on the device. On the OpenMP device system a launch
 /// of fewer than `min_parallel` indices runs on the calling thread (its memory is host memory): a
 /// parallel region costs more than a small launch's work, and much more on a loaded machine. Each

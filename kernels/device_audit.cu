@@ -12,6 +12,7 @@
 #include "kernels/device.cuh"
 #include "kernels/device_launch.hpp"
 #include "kernels/device_level.cuh"
+#include "kernels/device_social.cuh"
 #include "kernels/profile_index.cuh"
 #include "kernels/social_math.cuh"
 
@@ -75,31 +76,24 @@ struct LieGain {
 
 }  // namespace
 
-bool audit_lies(const PosteriorTable& types, const AuditInput& in, double gain_tol, double tie,
+bool audit_lies(const PosteriorTable& types, const SocialInput& in, double gain_tol, double tie,
                 std::vector<AuditLie>& lies) {
   const std::uint64_t T = types.profiles;
   std::uint64_t max_others = 0;
   for (int k : types.signals) max_others = std::max<std::uint64_t>(max_others, T / static_cast<std::uint64_t>(k));
-  const bool by_state = types.states > 0;
-  const std::uint64_t bytes = sizeof(double) * (T * (by_state ? types.states + 1 : 1) + in.values_size +
-                                                T * static_cast<std::uint64_t>(in.agents) + 3 * max_others) +
-                              sizeof(int) * T;
-  std::size_t free_b = 0, total_b = 0;
-  memory_info(free_b, total_b);
-  if (bytes + (std::uint64_t(64) << 20) > free_b) return false;
+  if (!fits_on_device(DeviceSocial::bytes(types, in) +
+                      sizeof(double) * (T * static_cast<std::uint64_t>(in.agents) + 3 * max_others)))
+    return false;
   return guarded("the audit's lie scans", [&] {
-    const auto marginal = upload(types.marginal.data(), types.marginal.size(), "type-profile marginals");
-    const auto posterior = by_state ? upload(types.posterior.data(), types.posterior.size(), "posteriors")
-                                    : DeviceArray<double>();
-    const auto values = upload(in.values, in.values_size, "values");
-    const auto outcome = upload(in.outcome, T, "outcome rule");
+    const DeviceSocial social(types, in);
     const auto transfers = upload(in.transfers, T * static_cast<std::uint64_t>(in.agents), "transfers");
     const DeviceArray<double> gain(max_others, "gains"), mass(max_others, "gain masses"), cum(max_others, "mass scan");
     for (AuditLie& lie : lies) {
       const int k = types.signals[static_cast<std::size_t>(lie.agent)];
       const std::uint64_t others = T / static_cast<std::uint64_t>(k);
-      const LieGain f{raw(marginal), by_state ? raw(posterior) : nullptr,
-                      raw(values) + (by_state ? in.value_offset[lie.agent] : 0), raw(outcome), raw(transfers),
+      const LieGain f{raw(social.marginal), social.posterior_or_null(),
+                      raw(social.values) + (social.by_state ? in.value_offset[lie.agent] : 0), raw(social.outcome),
+                      raw(transfers),
                       types.states, in.agents, in.outcomes, k, lie.type, lie.report, lie.agent,
                       types.strides[static_cast<std::size_t>(lie.agent)],
                       types.signal_marginal[static_cast<std::size_t>(lie.agent)][static_cast<std::size_t>(lie.type)],

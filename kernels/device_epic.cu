@@ -8,6 +8,7 @@
 
 #include "kernels/device.cuh"
 #include "kernels/device_launch.hpp"
+#include "kernels/device_social.cuh"
 #include "kernels/epic.cuh"
 #include "kernels/profile_index.cuh"
 #include "kernels/social_math.cuh"
@@ -75,7 +76,7 @@ struct EpicGroup {
 
 }  // namespace
 
-bool epic_groups(const PosteriorTable& types, const EpicInput& in, double cycle_tol, std::vector<double>& transfers,
+bool epic_groups(const PosteriorTable& types, const SocialInput& in, double cycle_tol, std::vector<double>& transfers,
                  std::vector<char>& flagged) {
   const std::uint64_t T = types.profiles;
   const int n = in.agents;
@@ -86,27 +87,18 @@ bool epic_groups(const PosteriorTable& types, const EpicInput& in, double cycle_
         first_group[static_cast<std::size_t>(i)] + T / static_cast<std::uint64_t>(types.signals[static_cast<std::size_t>(i)]);
   }
   const std::uint64_t groups = first_group.back();
-  const bool by_state = types.states > 0;
-  const std::uint64_t bytes = sizeof(double) * (T * (by_state ? types.states + 1 : 1) + in.values_size +
-                                                T * static_cast<std::uint64_t>(n)) +
-                              sizeof(int) * T + groups;
-  std::size_t free_b = 0, total_b = 0;
-  memory_info(free_b, total_b);
-  if (bytes + (std::uint64_t(64) << 20) > free_b) return false;
+  if (!fits_on_device(DeviceSocial::bytes(types, in) + sizeof(double) * T * static_cast<std::uint64_t>(n) + groups))
+    return false;
   return guarded("the ex post implementability groups", [&] {
-    const auto marginal = upload(types.marginal.data(), types.marginal.size(), "type-profile marginals");
-    const auto posterior = by_state ? upload(types.posterior.data(), types.posterior.size(), "posteriors")
-                                    : DeviceArray<double>();
-    const auto values = upload(in.values, in.values_size, "values");
-    const auto offsets = upload(in.value_offset, by_state ? static_cast<std::size_t>(n) : 0, "value offsets");
+    const DeviceSocial social(types, in);
     const auto strides = upload(types.strides.data(), types.strides.size(), "profile strides");
     const auto type_counts = upload(types.signals.data(), types.signals.size(), "type counts");
     const auto firsts = upload(first_group.data(), first_group.size(), "group offsets");
-    const auto rule = upload(in.rule, T, "decision rule");
     const DeviceArray<double> x(T * static_cast<std::uint64_t>(n), "transfers");
     const DeviceArray<char> flags(groups, "cycle flags");
-    const EpicGroup f{raw(marginal), by_state ? raw(posterior) : nullptr, raw(values), by_state ? raw(offsets) : nullptr,
-                      raw(strides), raw(type_counts), raw(firsts), raw(rule), n, in.outcomes, types.states, cycle_tol,
+    const EpicGroup f{raw(social.marginal), social.posterior_or_null(), raw(social.values),
+                      social.by_state ? raw(social.value_offset) : nullptr, raw(strides), raw(type_counts), raw(firsts),
+                      raw(social.outcome), n, in.outcomes, types.states, cycle_tol,
                       raw(x), raw(flags)};
     for_each_index(groups, f);
     transfers.resize(T * static_cast<std::uint64_t>(n));

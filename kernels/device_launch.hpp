@@ -117,6 +117,10 @@ double copy_bandwidth(std::size_t bytes, int repeats);
 /// nu_i, on the device (the resident copy when the table has one, else an upload). With
 /// support_only, b_-i outside the support of either profile are left out of nu_i. Returns false,
 /// computing nothing, when the table does not fit in device memory.
+/// The device memory table_measures allocates for `table` (its upload unless resident, and three work
+/// arrays of the largest b_-i count); it runs when these fit beside kDeviceReserveBytes.
+std::uint64_t table_measures_bytes(const PosteriorTable& table);
+
 bool table_measures(const PosteriorTable& table, bool support_only, double tie,
                     std::vector<std::vector<double>>& norm, std::vector<std::vector<double>>& score_gain,
                     std::vector<std::vector<double>>& theorem1_sum, std::vector<std::vector<double>>& variation,
@@ -128,15 +132,16 @@ bool table_measures(const PosteriorTable& table, bool support_only, double tie,
 void qap_swap_deltas(const double* C, const double* A, const double* B, int terms, int T, const int* perms, int batch,
                      double* deltas, double* kernel_seconds);
 
-/// The values and the mechanism an audit reads (host arrays; social-format.md): with types.states > 0
-/// agent i's values are the block [m][K_i][C] at value_offset[i], else values are [|T|][n][C].
-struct AuditInput {
+/// The values and the outcome rule (with the transfers, for the audit) that the audit and epic read
+/// (host arrays; social-format.md): with types.states > 0 agent i's values are the block [m][K_i][C]
+/// at value_offset[i], else values are [|T|][n][C].
+struct SocialInput {
   int agents = 0, outcomes = 0;
   const double* values = nullptr;
   std::uint64_t values_size = 0;
   const std::uint64_t* value_offset = nullptr;
   const int* outcome = nullptr;       ///< q, |T|
-  const double* transfers = nullptr;  ///< x, |T| * n
+  const double* transfers = nullptr;  ///< x, |T| * n (the audit; unused by epic)
 };
 
 /// One lie (agent, type, report) and what its scan found.
@@ -150,27 +155,19 @@ struct AuditLie {
 
 /// Every lie's scan on the device (types: the type table, host arrays). Returns false, computing
 /// nothing, when the inputs do not fit in device memory.
-bool audit_lies(const PosteriorTable& types, const AuditInput& input, double gain_tol, double tie,
+bool audit_lies(const PosteriorTable& types, const SocialInput& input, double gain_tol, double tie,
                 std::vector<AuditLie>& lies);
 
 /// The largest type count the device's ex post implementability groups hold (per-thread arrays).
 constexpr int kMaxEpicTypes = 32;
 
-/// A decision rule and the values epic reads (host arrays; as AuditInput).
-struct EpicInput {
-  int agents = 0, outcomes = 0;
-  const double* values = nullptr;
-  std::uint64_t values_size = 0;
-  const std::uint64_t* value_offset = nullptr;
-  const int* rule = nullptr;  ///< q, |T|
-};
 
 /// Every group (agent i, others' types t_-i; agent-major, t_-i in index order) on the device: agent
 /// i's transfers on the group's profiles (|T| * n, the longest paths and the unrealized bounds) and a
 /// flag per group still relaxing after its last Bellman-Ford round (relaxations by more than
 /// cycle_tol / (2 K_i), the CPU's). Returns false, computing nothing,
 /// when a type count exceeds kMaxEpicTypes or the inputs do not fit in device memory.
-bool epic_groups(const PosteriorTable& types, const EpicInput& input, double cycle_tol, std::vector<double>& transfers,
+bool epic_groups(const PosteriorTable& types, const SocialInput& input, double cycle_tol, std::vector<double>& transfers,
                  std::vector<char>& flagged);
 
 }  // namespace ivassign::device

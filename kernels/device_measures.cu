@@ -68,16 +68,20 @@ struct SquaredConditional {
 
 }  // namespace
 
+std::uint64_t table_measures_bytes(const PosteriorTable& t) {
+  std::uint64_t max_others = 0;
+  for (int k : t.signals) max_others = std::max<std::uint64_t>(max_others, t.profiles / static_cast<std::uint64_t>(k));
+  const std::uint64_t table = t.resident ? 0 : sizeof(double) * t.profiles * (static_cast<std::uint64_t>(t.states) + 1);
+  return table + sizeof(double) * 3 * max_others;
+}
+
 bool table_measures(const PosteriorTable& t, bool support_only, double tie, std::vector<std::vector<double>>& norm,
                     std::vector<std::vector<double>>& score_gain, std::vector<std::vector<double>>& theorem1_sum,
                     std::vector<std::vector<double>>& variation, std::vector<double>& informational_size) {
   const int n = t.buyers(), states = t.states;
   std::uint64_t max_others = 0;
   for (int i = 0; i < n; ++i) max_others = std::max<std::uint64_t>(max_others, t.profiles / t.signals[i]);
-  const std::uint64_t resident_bytes = t.resident ? 0 : sizeof(double) * t.profiles * (states + 1);
-  std::size_t free_b = 0, total_b = 0;
-  memory_info(free_b, total_b);
-  if (resident_bytes + sizeof(double) * 3 * max_others + (std::uint64_t(64) << 20) > free_b) return false;
+  if (!fits_on_device(table_measures_bytes(t))) return false;
   return guarded("the information measures", [&] {
     DeviceArray<double> up_post, up_marg;
     const double *d_post = nullptr, *d_marg = nullptr;

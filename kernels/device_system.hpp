@@ -17,6 +17,9 @@ const char* system_name();
 int count();
 /// What the device is ("NVIDIA H100 ..., 81559 MiB, sm_90" or "Thrust OpenMP device system, 16 threads").
 std::string description();
+/// The device memory an algorithm leaves free for Thrust's temporaries and the runtime.
+constexpr std::uint64_t kDeviceReserveBytes = std::uint64_t(64) << 20;
+
 /// Free and total device memory in bytes (host memory for the OpenMP system), both capped by the
 /// environment's IVASSIGN_DEVICE_MEMORY_LIMIT (bytes) when set: a forced small device for tests.
 void memory_info(std::size_t& free_bytes, std::size_t& total_bytes);

@@ -234,42 +234,23 @@ bool measures_on_device(const PosteriorTable& t, const MeasureRequest& request, 
 }  // namespace
 #endif
 
-namespace {
-
-/// What the device measures need: the table (unless resident), three work arrays of the largest b_-i
-/// count, and the 64 MiB the device path keeps free (kernels/device_measures.cu).
-std::uint64_t device_measure_bytes(const PosteriorTable& t) {
-  std::uint64_t max_others = 0;
-  for (int k : t.signals) max_others = std::max<std::uint64_t>(max_others, t.profiles / static_cast<std::uint64_t>(k));
-  const std::uint64_t table = t.resident ? 0 : sizeof(double) * t.profiles * (static_cast<std::uint64_t>(t.states) + 1);
-  return table + sizeof(double) * 3 * max_others + (std::uint64_t(64) << 20);
-}
-
-std::uint64_t device_free_bytes() {
-#ifdef IVASSIGN_HAVE_DEVICE
-  std::size_t free_b = 0, total_b = 0;
-  device::memory_info(free_b, total_b);
-  return free_b;
-#else
-  return 0;
-#endif
-}
-
-}  // namespace
-
 InformationMeasures information_measures(const PosteriorTable& t, Backend requested, const MeasureRequest& request) {
   const Backend backend = requested == Backend::Auto ? t.backend : resolve_backend(requested);
   if (backend == Backend::Device) {
 #ifdef IVASSIGN_HAVE_DEVICE
     InformationMeasures info;
     if (measures_on_device(t, request, info)) return info;
-#endif
-    if (requested != Backend::Auto)  // never a silent fallback when the device was asked for
+    if (requested != Backend::Auto) {  // never a silent fallback when the device was asked for
+      std::size_t free_b = 0, total_b = 0;
+      device::memory_info(free_b, total_b);
       throw ResourceError("information_measures: the table (" + std::to_string(t.profiles) + " profiles x " +
                           std::to_string(t.states + 1) + " doubles) and its work space need " +
-                          std::to_string(device_measure_bytes(t)) + " bytes, more than the memory of the device (" +
-                          device_description() + ", " + std::to_string(device_free_bytes()) +
+                          std::to_string(device::table_measures_bytes(t)) + " bytes and " +
+                          std::to_string(device::kDeviceReserveBytes) + " kept free, more than the memory of "
+                          "the device (" + device_description() + ", " + std::to_string(free_b) +
                           " bytes free) allows; use Backend::Cpu");
+    }
+#endif
   }
   return measures_on_cpu(t, request);
 }

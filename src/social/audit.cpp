@@ -226,8 +226,8 @@ void budget(const SocialProblem& p, const PosteriorTable& types, const SocialMec
 bool scan_lies_on_device(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech,
                          const std::vector<LieGroup>& groups, double gain_tol, std::vector<LieResult>& lie) {
 #ifdef IVASSIGN_HAVE_DEVICE
-  const device::AuditInput input{p.agents,          p.outcomes,          p.values.data(), p.values.size(),
-                                 p.value_offset.data(), mech.outcome.data(), mech.transfers.data()};
+  const device::SocialInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
+                                  mech.outcome.data(), mech.transfers.data()};
   std::vector<device::AuditLie> lies(groups.size());
   for (std::size_t k = 0; k < groups.size(); ++k) {
     lies[k].agent = groups[k].agent;

@@ -211,8 +211,8 @@ constexpr int kDeviceEpicTypes = 0;
 bool groups_on_device(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule,
                       double cycle_tol, std::vector<double>& x, std::vector<char>& flagged) {
 #ifdef IVASSIGN_HAVE_DEVICE
-  const device::EpicInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
-                                rule.data()};
+  const device::SocialInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
+                                  rule.data(), nullptr};
   return device::epic_groups(types, input, cycle_tol, x, flagged);
 #else
   (void)p, (void)types, (void)rule, (void)cycle_tol, (void)x, (void)flagged;
