@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "ivassign/posterior.hpp"
+#include "kernels/ci_sample.cuh"
 #include "kernels/descent_move.cuh"
 
 namespace ivassign::device {
@@ -104,6 +105,27 @@ class DescentScorer {
   /// The same for many windows (of any slots) in one launch: best holds their buyers in order.
   void best_moves(const std::vector<DescentWindow>& windows, kernels::DescentMove* best);
   struct State;  ///< the device arrays (kernels/device_descent.cu)
+
+ private:
+  std::unique_ptr<State> state_;
+};
+
+/// The sampled measures' draws on the device (kernels/ci_sample.cuh, src/posterior/ci_measures.cpp):
+/// the prior (host arrays of `view`, log_q and cdf of q_size entries each) uploaded once and, when
+/// `pooled`, the pool of profiles built there by the CPU's per-entry function. distances() fills
+/// dist (host, samples * K_i, sample-major) for buyer i and signal a from the same draws as the CPU.
+class CiSampler {
+ public:
+  CiSampler(const kernels::CiSampleView& view, std::uint64_t q_size, bool pooled);
+  ~CiSampler();
+  CiSampler(const CiSampler&) = delete;
+  CiSampler& operator=(const CiSampler&) = delete;
+  /// The device memory a sampler of this prior allocates; it is built when these fit beside kDeviceReserveBytes.
+  static std::uint64_t bytes(const kernels::CiSampleView& view, std::uint64_t q_size, bool pooled);
+  static bool fits(const kernels::CiSampleView& view, std::uint64_t q_size, bool pooled);
+  /// state_cdf: cumulative P(. | b_i = a), m entries.
+  void distances(int i, int a, const double* state_cdf, double* dist) const;
+  struct State;  ///< the device arrays (kernels/device_ci_sample.cu)
 
  private:
   std::unique_ptr<State> state_;

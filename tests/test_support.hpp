@@ -1,5 +1,6 @@
 // tests/test_support.hpp — paths to the shared reference data and the CLI, and a runner for it.
 #pragma once
+#include <cstdlib>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -28,5 +29,22 @@ std::string temp_dir();
 /// Report numbers agree with expected files: relative tol::kReportRelative, or absolute
 /// tol::kReportAbsolute near zero (the comparison the data READMEs prescribe).
 ::testing::AssertionResult Close(double got, double want);
+
+/// Sets an environment variable for the scope of a test, then restores it.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
+    setenv(name, value, 1);
+  }
+  ~ScopedEnv() {
+    if (had_) setenv(name_, old_.c_str(), 1);
+    else unsetenv(name_);
+  }
+ private:
+  const char* name_;
+  std::string old_;
+  bool had_ = false;
+};
 
 }  // namespace ivassign::test

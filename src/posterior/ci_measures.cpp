@@ -7,6 +7,8 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
+#include <string>
 #include <utility>
 
 #include "common/parallel.hpp"
@@ -14,10 +16,16 @@
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
+#include "kernels/ci_sample.cuh"
 #include "kernels/posterior.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/ci_model.hpp"
 #include "posterior/measures_detail.hpp"
+
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#include "kernels/device_system.hpp"
+#endif
 
 namespace ivassign {
 
@@ -180,122 +188,106 @@ void count_vector_measures(const Instance& in, InformationMeasures& info) {
   }
 }
 
-/// Categorical draw from an unnormalized cumulative table c of `size` entries.
-int draw_categorical(const double* c, int size, double u) {
-  for (int x = 0; x < size - 1; ++x)
-    if (u < c[x] * c[size - 1]) return x;
-  return size - 1;
-}
-
-/// The draws of the sampled path. The pool: one complete profile b^(t,s) ~ q(. | t) per state t and
-/// sample index s, its signals redrawn on demand from a stream keyed by (t, s, k); stored are only
-/// the joint log-likelihoods L(t, s, u) = log lambda(u) + sum_k log q_k(b^(t,s)_k | u). For buyer i
-/// and signal a, draw s takes theta_s ~ P(. | b_i = a) and b_-i = b^(theta_s, s)_-i: independent
-/// across s, so the draws for each (i, a) are iid from P(theta, b_-i | a).
+/// The draws of the sampled path (kernels/ci_sample.cuh). The pool: one complete profile b^(t,s) ~
+/// q(. | t) per state t and sample index s, its signals redrawn on demand from a stream keyed by
+/// (t, s, k); stored are only the joint log-likelihoods L(t, s, u) = log lambda(u) + sum_k log
+/// q_k(b^(t,s)_k | u). For buyer i and signal a, draw s takes theta_s ~ P(. | b_i = a) and b_-i =
+/// b^(theta_s, s)_-i: independent across s, so the draws for each (i, a) are iid from P(theta, b_-i | a).
+/// On the device the same per-draw function runs over the same arrays, so both draw the same profiles.
 class ProfileSampler {
  public:
-  ProfileSampler(const Instance& in, const CiModel& model, const MeasureOptions& opt)
-      : model_(model), opt_(opt), N_(opt.samples), cdf_(model.n) {
-    const int m = model.m, n = model.n;
-    for (int k = 0; k < n; ++k) {  // cumulative q_k(. | t) for categorical draws
-      cdf_[k].resize(in.prior.q[k].size());
-      for (int t = 0; t < m; ++t) {
-        double acc = 0.0;
-        for (int x = 0; x < model.K[k]; ++x) {
-          acc += in.prior.q[k][static_cast<std::size_t>(t) * model.K[k] + x];
-          cdf_[k][static_cast<std::size_t>(t) * model.K[k] + x] = acc;
-        }
+  /// on_device: draw on the device; one that lacks the memory is a ResourceError when the device was
+  /// asked for (opt.backend not Auto), else the CPU draws.
+  ProfileSampler(const Instance& in, const CiModel& model, const MeasureOptions& opt, bool on_device)
+      : model_(model), opt_(opt) {
+    flatten(in);
+    const std::uint64_t N = opt.samples, m = static_cast<std::uint64_t>(model.m);
+    const bool pooled = opt.sample_pool_bytes > 0 && m * N * m <= opt.sample_pool_bytes / sizeof(double);
+    if (on_device) {
+#ifdef IVASSIGN_HAVE_DEVICE
+      const bool fits = device::CiSampler::fits(view_, log_q_.size(), pooled);
+      if (!fits && opt.backend != Backend::Auto)
+        throw ResourceError("sampled measures: the prior and its pool of profiles need " +
+                            std::to_string(device::CiSampler::bytes(view_, log_q_.size(), pooled)) + " bytes and " +
+                            std::to_string(device::kDeviceReserveBytes) + " kept free, more than the device (" +
+                            device_description() + ") has free; use Backend::Cpu or a smaller sample_pool_bytes");
+      if (fits) {
+        device_ = std::make_unique<device::CiSampler>(view_, log_q_.size(), pooled);
+        on_device_ = true;
+        return;
       }
+#endif
     }
-    const std::uint64_t pool_entries = static_cast<std::uint64_t>(m) * N_ * static_cast<std::uint64_t>(m);
-    pooled_ = opt.sample_pool_bytes > 0 && pool_entries <= opt.sample_pool_bytes / sizeof(double);
-    pool_seed_ = mix64(opt.seed ^ 0x5851f42d4c957f2dULL);
-    if (pooled_) build_pool(pool_entries);
+    if (!pooled) return;
+    pool_.assign(m * N * m, 0.0);
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
+    for (std::int64_t e = 0; e < static_cast<std::int64_t>(m * N); ++e)
+      kernels::ci_pool_entry(view_, static_cast<std::uint64_t>(e), pool_.data() + static_cast<std::uint64_t>(e) * m);
+    view_.pool = pool_.data();
   }
+
+  bool on_device() const { return on_device_; }
 
   /// ||rho(b_-i, a) - rho(b_-i, r)||_1 for each draw s of b_-i ~ P(. | a) and each r (sample-major).
   std::vector<double> distances(int i, int a) const {
     const int m = model_.m, K = model_.K[i];
-    std::vector<double> dist(N_ * static_cast<std::uint64_t>(K), 0.0);
+    const std::uint64_t N = view_.samples;
+    std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
     std::vector<double> state_cdf(m);
     double acc = 0.0;
     for (int t = 0; t < m; ++t) state_cdf[t] = (acc += std::exp(model_.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
-#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
-    for (std::int64_t ss = 0; ss < static_cast<std::int64_t>(N_); ++ss) {
-      const auto s = static_cast<std::uint64_t>(ss);
-      CounterStream rng{mix64(opt_.seed ^ mix64((static_cast<std::uint64_t>(i) << 40) ^ (static_cast<std::uint64_t>(a) << 32) ^ s))};
-      const int theta = draw_categorical(state_cdf.data(), m, rng.uniform());
-      double base[64], ja[64], jr[64], ra[64], rr[64];
-      log_joint_of_others(i, theta, s, rng, base);
-      for (int t = 0; t < m; ++t) ja[t] = base[t] + model_.lq(i, t, a);
-      const double la = log_sum_exp(ja, m);
-      for (int t = 0; t < m; ++t) ra[t] = std::exp(ja[t] - la);
-      for (int r = 0; r < K; ++r) {
-        if (r == a) continue;
-        for (int t = 0; t < m; ++t) jr[t] = base[t] + model_.lq(i, t, r);
-        const double lr = log_sum_exp(jr, m);
-        for (int t = 0; t < m; ++t) rr[t] = std::exp(jr[t] - lr);
-        dist[s * static_cast<std::uint64_t>(K) + r] = kernels::l1_distance(ra, rr, m);
-      }
+    if (on_device_) {
+#ifdef IVASSIGN_HAVE_DEVICE
+      device_->distances(i, a, state_cdf.data(), dist.data());
+#endif
+      return dist;
     }
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
+    for (std::int64_t s = 0; s < static_cast<std::int64_t>(N); ++s)
+      kernels::ci_draw_distances(view_, i, a, state_cdf.data(), static_cast<std::uint64_t>(s),
+                                 dist.data() + static_cast<std::uint64_t>(s) * K);
     return dist;
   }
 
  private:
-  std::uint64_t pool_key(int t, std::uint64_t s) const {
-    return mix64(pool_seed_ ^ mix64(static_cast<std::uint64_t>(t) * N_ + s));
-  }
-  int pool_signal(std::uint64_t key, int k, int t) const {
-    const double u = unit_double(mix64(key + (static_cast<std::uint64_t>(k) + 1) * kGolden64));
-    return draw_categorical(cdf_[k].data() + static_cast<std::size_t>(t) * model_.K[k], model_.K[k], u);
-  }
-
-  void build_pool(std::uint64_t entries) {
+  /// log q and the cumulative q(. | t) rows of every buyer, flat at offset_[k], and the view over them.
+  void flatten(const Instance& in) {
     const int m = model_.m, n = model_.n;
-    pool_.assign(entries, 0.0);
-#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
-    for (std::int64_t e = 0; e < static_cast<std::int64_t>(static_cast<std::uint64_t>(m) * N_); ++e) {
-      const int t = static_cast<int>(static_cast<std::uint64_t>(e) / N_);
-      const std::uint64_t key = pool_key(t, static_cast<std::uint64_t>(e) % N_);
-      double* L = pool_.data() + static_cast<std::uint64_t>(e) * m;
-      for (int u = 0; u < m; ++u) L[u] = model_.log_lambda[u];
-      for (int k = 0; k < n; ++k) {
-        const int x = pool_signal(key, k, t);
-        for (int u = 0; u < m; ++u) L[u] += model_.lq(k, u, x);
+    offset_.resize(n);
+    for (int k = 0; k < n; ++k) {
+      offset_[k] = log_q_.size();
+      log_q_.insert(log_q_.end(), model_.log_q[k].begin(), model_.log_q[k].end());
+      for (int t = 0; t < m; ++t) {
+        double acc = 0.0;
+        for (int x = 0; x < model_.K[k]; ++x) cdf_.push_back(acc += in.prior.q[k][static_cast<std::size_t>(t) * model_.K[k] + x]);
       }
     }
-  }
-
-  /// base[t] = log P(t, b_-i) for draw s of b_-i given theta.
-  void log_joint_of_others(int i, int theta, std::uint64_t s, CounterStream& rng, double* base) const {
-    const int m = model_.m, n = model_.n;
-    if (pooled_) {  // from the pool profile: its likelihood less buyer i's factor
-      const double* L = pool_.data() + (static_cast<std::uint64_t>(theta) * N_ + s) * m;
-      const int x = pool_signal(pool_key(theta, s), i, theta);
-      for (int t = 0; t < m; ++t) base[t] = L[t] - model_.lq(i, t, x);
-      return;
-    }
-    for (int t = 0; t < m; ++t) base[t] = model_.log_lambda[t];
-    for (int k = 0; k < n; ++k) {
-      if (k == i) continue;
-      const int x = draw_categorical(cdf_[k].data() + static_cast<std::size_t>(theta) * model_.K[k], model_.K[k],
-                                     rng.uniform());
-      for (int t = 0; t < m; ++t) base[t] += model_.lq(k, t, x);
-    }
+    view_.states = m;
+    view_.buyers = n;
+    view_.signals = model_.K.data();
+    view_.offset = offset_.data();
+    view_.log_lambda = model_.log_lambda.data();
+    view_.log_q = log_q_.data();
+    view_.cdf = cdf_.data();
+    view_.samples = opt_.samples;
+    view_.seed = opt_.seed;
+    view_.pool_seed = mix64(opt_.seed ^ 0x5851f42d4c957f2dULL);
   }
 
   const CiModel& model_;
   const MeasureOptions& opt_;
-  std::uint64_t N_;
-  std::vector<std::vector<double>> cdf_;
-  bool pooled_ = false;
-  std::uint64_t pool_seed_ = 0;
-  std::vector<double> pool_;
+  std::vector<std::uint64_t> offset_;
+  std::vector<double> log_q_, cdf_, pool_;
+  kernels::CiSampleView view_;
+  bool on_device_ = false;
+#ifdef IVASSIGN_HAVE_DEVICE
+  std::unique_ptr<device::CiSampler> device_;
+#endif
 };
 
 /// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a), with DKW (nu_i) and
 /// Hoeffding (D_i, d in [0, 2]) half-widths simultaneous over every (i, b_i, r_i).
-void sampled_measures(const Instance& in, const MeasureOptions& opt, InformationMeasures& info) {
+void sampled_measures(const Instance& in, const MeasureOptions& opt, bool on_device, InformationMeasures& info) {
   const CiModel model(in);
   const int n = model.n;
   const std::uint64_t N = opt.samples;
@@ -305,7 +297,8 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, Information
   info.samples = N;
   info.informational_size_half_width.assign(n, 0.0);
   info.theorem1_sum_half_width.assign(n, {});
-  const ProfileSampler sampler(in, model, opt);
+  const ProfileSampler sampler(in, model, opt, on_device);
+  info.backend = sampler.on_device() ? Backend::Device : Backend::Cpu;
   for (int i = 0; i < n; ++i) {
     const int K = model.K[i];
     info.theorem1_sum_half_width[i].assign(static_cast<std::size_t>(K) * K, 0.0);
@@ -341,26 +334,27 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
   if (!(opt.confidence > 0.0 && opt.confidence < 1.0))
     throw InputError("measure option confidence: " + std::to_string(opt.confidence) + " must be in (0, 1)");
   if (opt.samples < 100) throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100");
-  if (in.states > 64 && in.prior.conditionally_independent())
-    throw InputError("states: the tensor-free paths support at most 64 states");
+  if (in.states > kernels::kMaxSampledStates && in.prior.conditionally_independent())
+    throw InputError("states: the tensor-free paths support at most " + std::to_string(kernels::kMaxSampledStates) + " states");
   const std::uint64_t profiles = in.profile_count_saturated();
   if (!in.prior.conditionally_independent() || profiles <= opt.max_tensor_profiles) {
     const PosteriorTable table = build_posterior_table(in, opt.backend);
     return information_measures(table, opt.backend == Backend::Auto ? table.backend : opt.backend);
   }
-  if (opt.backend == Backend::Device || opt.backend == Backend::Cuda) {  // never a silent fallback
-    resolve_backend(opt.backend);
-    throw InputError("MeasureOptions::backend " + requested_name(opt.backend) + ": this prior has more than " +
-                     std::to_string(opt.max_tensor_profiles) + " profiles (max_tensor_profiles), and its tensor-free "
-                     "measures (count vectors, sampling) run on the CPU; use Backend::Cpu or Backend::Auto");
-  }
+  // Device (asked, or Auto with a GPU): the sampled draws; count vectors run on the CPU only
+  const Backend backend = resolve_backend(opt.backend);
+  const bool symmetric = in.prior.form == Prior::Form::Symmetric;
+  if (symmetric && opt.backend != Backend::Auto && backend == Backend::Device)  // never a silent fallback
+    throw InputError("MeasureOptions::backend " + requested_name(opt.backend) + ": this symmetric prior has more than " +
+                     std::to_string(opt.max_tensor_profiles) + " profiles (max_tensor_profiles), and its count-vector "
+                     "measures run on the CPU; use Backend::Cpu or Backend::Auto");
   InformationMeasures info = ci_closed_form_scores(in);
-  if (in.prior.form == Prior::Form::Symmetric) {
+  if (symmetric) {
     info.method = MeasureMethod::CountVectors;
     count_vector_measures(in, info);
   } else {
     info.method = MeasureMethod::Sampled;
-    sampled_measures(in, opt, info);
+    sampled_measures(in, opt, backend == Backend::Device, info);
     CertifiedBounds certified = ci_certified_bounds(in, opt.threads);
     info.informational_size_certified = std::move(certified.informational_size);
     info.theorem1_sum_certified = std::move(certified.theorem1_sum);

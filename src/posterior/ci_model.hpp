@@ -8,18 +8,11 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/instance.hpp"
+#include "kernels/ci_sample.cuh"
 
 namespace ivassign {
 
-/// log sum_k exp(v_k), stable.
-inline double log_sum_exp(const double* v, int count) {
-  double peak = -std::numeric_limits<double>::infinity();
-  for (int k = 0; k < count; ++k) peak = std::max(peak, v[k]);
-  if (!std::isfinite(peak)) return peak;
-  double total = 0.0;
-  for (int k = 0; k < count; ++k) total += std::exp(v[k] - peak);
-  return peak + std::log(total);
-}
+using kernels::log_sum_exp;  // log sum_k exp(v_k), stable (kernels/ci_sample.cuh)
 
 /// The CI prior in log space: log lambda(t), log q_i(x | t), log P_i(x), log P(t | b_i = x).
 struct CiModel {

@@ -12,6 +12,7 @@
 #include "oracle.hpp"
 #include "posterior/informational_size.hpp"
 #include "random_instance.hpp"
+#include "test_support.hpp"
 
 namespace ivassign {
 namespace {
@@ -169,24 +170,6 @@ TEST(PosteriorBackends, DeviceTableStreamsInChunks) {
                         tol::kDeviceAgreement);
 }
 
-/// Sets an environment variable for the scope of a test, then restores it.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old, had_ = true;
-    setenv(name, value, 1);
-  }
-  ~ScopedEnv() {
-    if (had_) setenv(name_, old_.c_str(), 1);
-    else unsetenv(name_);
-  }
-
- private:
-  const char* name_;
-  std::string old_;
-  bool had_ = false;
-};
-
 TEST(PosteriorBackends, AForcedSmallDeviceChunksTheTableAndRefusesWhatCannotFit) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   test::RandomSpec spec;
@@ -197,7 +180,7 @@ TEST(PosteriorBackends, AForcedSmallDeviceChunksTheTableAndRefusesWhatCannotFit)
   const Instance in = test::random_instance(spec, 9);
   const PosteriorTable cpu = build_posterior_table(in, Backend::Cpu);
   {
-    ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "262144");  // a 256 KiB device
+    test::ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "262144");  // a 256 KiB device
     const PosteriorTable dev = build_posterior_table(in, Backend::Device);
     EXPECT_EQ(dev.resident, nullptr) << "built in chunks of 4096 profiles, not kept";
     expect_tables_equal(cpu, dev, tol::kDeviceAgreement);
@@ -209,7 +192,7 @@ TEST(PosteriorBackends, AForcedSmallDeviceChunksTheTableAndRefusesWhatCannotFit)
     }
   }
   {
-    ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "lots");
+    test::ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "lots");
     EXPECT_THROW(build_posterior_table(in, Backend::Device), InputError);
   }
   // without the limit the same measures run on the device

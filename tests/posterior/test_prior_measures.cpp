@@ -2,13 +2,14 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
-
 #include <cmath>
+#include <string>
 
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
 #include "random_instance.hpp"
+#include "test_support.hpp"
 
 namespace ivassign {
 namespace {
@@ -177,6 +178,62 @@ TEST(PosteriorBackends, DeviceMeasuresServeTheSocialRequest) {
       expect_near_rel(cpu.state_variability[i], dev.state_variability[i], "Lambda^Theta");
       for (std::size_t ab = 0; ab < cpu.score_gain[i].size(); ++ab) expect_near_rel(cpu.score_gain[i][ab], dev.score_gain[i][ab], "S");
     }
+  }
+}
+
+/// The sampled path's draws on the device: the same profiles from the same seed as the CPU, so the
+/// estimates are bit-identical under the OpenMP device system (equal within kDeviceAgreement on CUDA,
+/// whose exp and log may differ in the last bit).
+TEST(PosteriorBackends, DeviceSamplingDrawsWhatTheCpuDraws) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const Instance in = ci_instance(Prior::Form::PerBuyer, 6, 3, 4, 31);
+  for (std::uint64_t pool_bytes : {std::uint64_t(1) << 30, std::uint64_t(0)}) {
+    SCOPED_TRACE("sample_pool_bytes " + std::to_string(pool_bytes));
+    MeasureOptions opt;
+    opt.max_tensor_profiles = 0;
+    opt.samples = 3000;
+    opt.sample_pool_bytes = pool_bytes;
+    opt.backend = Backend::Cpu;
+    const auto cpu = prior_measures(in, opt);
+    opt.backend = Backend::Device;
+    const auto dev = prior_measures(in, opt);
+    ASSERT_EQ(dev.method, MeasureMethod::Sampled);
+    EXPECT_EQ(cpu.backend, Backend::Cpu);
+    EXPECT_EQ(dev.backend, Backend::Device);
+    if (device_system() == "omp-device") {
+      EXPECT_EQ(dev.informational_size, cpu.informational_size);
+      EXPECT_EQ(dev.informational_size_half_width, cpu.informational_size_half_width);
+      EXPECT_EQ(dev.theorem1_sum, cpu.theorem1_sum);
+    } else {
+      for (int i = 0; i < in.buyers; ++i) {
+        expect_near_rel(cpu.informational_size[i], dev.informational_size[i], "nu");
+        for (std::size_t ab = 0; ab < cpu.theorem1_sum[i].size(); ++ab)
+          expect_near_rel(cpu.theorem1_sum[i][ab], dev.theorem1_sum[i][ab], "D");
+      }
+    }
+    EXPECT_EQ(dev.informational_size_certified, cpu.informational_size_certified);
+  }
+}
+
+TEST(PosteriorBackends, DeviceSamplingRefusesWhatItCannotRun) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  MeasureOptions opt;
+  opt.max_tensor_profiles = 0;
+  opt.backend = Backend::Device;
+  // count vectors (symmetric priors) run on the CPU only: asked on the device, refused by name
+  try {
+    prior_measures(ci_instance(Prior::Form::Symmetric, 5, 3, 3, 2), opt);
+    ADD_FAILURE() << "count vectors on the device were not refused";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("count-vector"), std::string::npos) << e.what();
+  }
+  // a device without the memory for the prior and its pool: the bytes needed, never a silent CPU run
+  test::ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "262144");
+  try {
+    prior_measures(ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 2), opt);
+    ADD_FAILURE() << "sampling that cannot fit was not refused";
+  } catch (const ResourceError& e) {
+    EXPECT_NE(std::string(e.what()).find("bytes"), std::string::npos) << e.what();
   }
 }
 
