@@ -3,7 +3,9 @@
 //    the CPU (OpenMP) path against the host copy bandwidth, and by the device path (left resident:
 //    TableOptions::device_only) against the device-to-device copy bandwidth, all in the same run;
 //  * nu_i for every buyer of that instance, CPU and device side by side;
-//  * symmetric CI prior n = 200, K = 4, m = 8: exact nu_i and delta.theorem1 by count vectors.
+//  * symmetric CI prior n = 200, K = 4, m = 8: exact nu_i and delta.theorem1 by count vectors;
+//  * the sampled measures (20,000 draws per buyer and signal) of the spectrum market 200 x 800, seed 7,
+//    CPU and device side by side.
 // Run: build/bench/bench_posterior [--benchmark_filter=...]. Sizes shrink with IVASSIGN_BENCH_SMALL=1.
 #include <benchmark/benchmark.h>
 
@@ -14,6 +16,7 @@
 #include <map>
 #include <random>
 
+#include "ivassign/generate.hpp"
 #include "ivassign/posterior.hpp"
 
 namespace {
@@ -160,6 +163,30 @@ void BM_SymmetricCountVectors(benchmark::State& state) {
   }
 }
 
+/// The sampled measures of a large per-buyer CI prior (the spectrum market's), /0 CPU, /1 device.
+void BM_InformationalSizeSampled(benchmark::State& state) {
+  const Backend backend = state.range(0) == 1 ? Backend::Device : Backend::Cpu;
+  if (backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path");
+    return;
+  }
+  SpectrumOptions spec;
+  spec.buyers = small() ? 50 : 200;
+  spec.licences = small() ? 200 : 800;
+  spec.seed = 7;
+  const Instance in = generate_spectrum(spec);
+  MeasureOptions opt;
+  opt.backend = backend;
+  double seconds = 0;
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const InformationMeasures info = prior_measures(in, opt);
+    seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.counters["nu_0"] = info.informational_size[0];
+  }
+  g_rates[backend == Backend::Device ? "sampled_device_s" : "sampled_cpu_s"] = seconds / static_cast<double>(state.iterations());
+}
+
 BENCHMARK(BM_HostCopyBandwidth)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_PosteriorTensorCpu)->Unit(benchmark::kMillisecond)->Iterations(2);
 BENCHMARK(BM_DeviceCopyBandwidth)->Unit(benchmark::kMillisecond)->Iterations(1);
@@ -167,6 +194,7 @@ BENCHMARK(BM_PosteriorTensorDevice)->Unit(benchmark::kMillisecond)->Iterations(2
 BENCHMARK(BM_InformationalSizeCpu)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_InformationalSizeDevice)->Unit(benchmark::kMillisecond)->Iterations(1);
 BENCHMARK(BM_SymmetricCountVectors)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_InformationalSizeSampled)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 }  // namespace
 
@@ -184,5 +212,8 @@ int main(int argc, char** argv) {
     std::cout << "tensor device / tensor CPU: " << g_rates["tensor_device"] / g_rates["tensor_cpu"] << "\n";
   if (g_rates.count("measures_device_s") && g_rates.count("measures_cpu_s"))
     std::cout << "measures CPU time / device time: " << g_rates["measures_cpu_s"] / g_rates["measures_device_s"] << "\n";
+  if (g_rates.count("sampled_device_s") && g_rates.count("sampled_cpu_s"))
+    std::cout << "sampled measures CPU time / device time: " << g_rates["sampled_cpu_s"] / g_rates["sampled_device_s"]
+              << "\n";
   return 0;
 }
