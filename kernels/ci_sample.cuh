@@ -1,7 +1,8 @@
-// kernels/ci_sample.cuh — one draw of the sampled measures of a per-buyer conditionally independent
-// prior (src/posterior/ci_measures.cpp): theta_s ~ P(. | b_i = a), b_-i from pool profile
-// (theta_s, s) or drawn afresh, and ||rho(b_-i, a) - rho(b_-i, r)||_1 for every r. One source for the
-// CPU's OpenMP loop and the device's for-each, so both draw the same profiles from the same seed.
+// kernels/ci_sample.cuh — the tensor-free measures of conditionally independent priors, per element
+// (src/posterior/ci_measures.cpp): one draw of the sampled measures of a per-buyer prior
+// (theta_s ~ P(. | b_i = a), b_-i from pool profile (theta_s, s) or drawn afresh, and
+// ||rho(b_-i, a) - rho(b_-i, r)||_1 for every r), and one count vector of a symmetric prior. One
+// source for the CPU's OpenMP loops and the device's for-each, so both draw the same profiles.
 #pragma once
 #include <math.h>
 #include <stdint.h>
@@ -113,6 +114,38 @@ IVA_HD void ci_draw_distances(const CiSampleView& v, int i, int a, const double*
     for (int t = 0; t < m; ++t) rr[t] = exp(jr[t] - lr);
     out[r] = l1_distance(ra, rr, m);
   }
+}
+
+/// A symmetric CI prior (one q for every buyer) over the signal-count vectors c of the n - 1 others.
+struct CountVectorView {
+  int states = 0, signals = 0;
+  const double* log_lambda = nullptr;  ///< m
+  const double* log_q = nullptr;       ///< log q(x | theta), m * K (theta slowest)
+  double log_n_factorial = 0.0;        ///< log (n - 1)!
+};
+
+/// Count vector c (K entries) for a buyer with signal a against report b: mass = P(c | b_i = a)
+/// = multinomial(c) sum_t P(t, one profile with counts c, a) / P_i(a) (log_signal_a = log P_i(a)),
+/// and d = ||rho(c + e_a) - rho(c + e_b)||_1.
+IVA_HD void count_vector_point(const CountVectorView& v, const uint32_t* c, int a, int b, double log_signal_a,
+                               double* d, double* mass) {
+  const int m = v.states, K = v.signals;
+  double log_mult = v.log_n_factorial;
+  for (int x = 0; x < K; ++x) log_mult -= lgamma(static_cast<double>(c[x]) + 1.0);
+  double ja[kMaxSampledStates], jb[kMaxSampledStates], ra[kMaxSampledStates], rb[kMaxSampledStates];
+  for (int t = 0; t < m; ++t) {
+    double l = v.log_lambda[t];
+    for (int x = 0; x < K; ++x) l += c[x] * v.log_q[t * K + x];
+    ja[t] = l + v.log_q[t * K + a];
+    jb[t] = l + v.log_q[t * K + b];
+  }
+  const double la = log_sum_exp(ja, m), lb = log_sum_exp(jb, m);
+  *mass = exp(log_mult + (la - log_signal_a));
+  for (int t = 0; t < m; ++t) {
+    ra[t] = exp(ja[t] - la);
+    rb[t] = exp(jb[t] - lb);
+  }
+  *d = l1_distance(ra, rb, m);
 }
 
 }  // namespace kernels

@@ -1,7 +1,10 @@
-// The sampled measures' draws on the device, one Thrust source for CUDA and OpenMP: a for-each over
-// the pool entries (theta, s) builds L(theta, s, .) and a for-each over the draws s writes the K_i
-// distances of draw s, both with the CPU's per-element functions (kernels/ci_sample.cuh). Only the
-// distances come back; the levels and sums over them are the host's (src/posterior/ci_measures.cpp).
+// The tensor-free measures of CI priors on the device, one Thrust source for CUDA and OpenMP, with the
+// CPU's per-element functions (kernels/ci_sample.cuh; src/posterior/ci_measures.cpp):
+//   sampled        a for-each over the pool entries (theta, s) builds L(theta, s, .) and a for-each
+//                  over the draws s writes the K_i distances of draw s; only the distances come back,
+//                  the levels and sums over them are the host's;
+//   count vectors  per pair (a, b) a for-each writes (d, mass) of every count vector, a
+//                  transform-reduce sums mass d and device_level.cuh's level_of gives nu(a, b).
 #include <algorithm>
 #include <cstdint>
 #include <vector>
@@ -9,6 +12,7 @@
 #include "kernels/ci_sample.cuh"
 #include "kernels/device.cuh"
 #include "kernels/device_launch.hpp"
+#include "kernels/device_level.cuh"
 
 namespace ivassign::device {
 
@@ -93,6 +97,58 @@ void CiSampler::distances(int i, int a, const double* state_cdf, double* dist) c
   const int K = s.host_signals[static_cast<std::size_t>(i)];
   for_each_index(s.view.samples, DrawDistances{s.view, raw(s.state_cdf), i, a, raw(s.dist)});
   download(s.dist, 0, s.view.samples * static_cast<std::size_t>(K), dist);
+}
+
+namespace {
+
+struct CountPoint {
+  kernels::CountVectorView view;
+  const std::uint32_t* vectors;
+  int a, b;
+  double log_signal_a;
+  double *dist, *mass;
+  IVA_HD void operator()(std::uint64_t v) const {
+    kernels::count_vector_point(view, vectors + v * static_cast<std::uint64_t>(view.signals), a, b, log_signal_a,
+                                dist + v, mass + v);
+  }
+};
+
+struct MassTimesDistance {
+  const double *dist, *mass;
+  IVA_HD double operator()(std::uint64_t v) const { return mass[v] * dist[v]; }
+};
+
+}  // namespace
+
+std::uint64_t count_vector_bytes(std::uint64_t count, int K) {
+  return count * (sizeof(std::uint32_t) * static_cast<std::uint64_t>(K) + 3 * sizeof(double));
+}
+
+bool count_vector_pairs(const kernels::CountVectorView& v, const std::uint32_t* vectors, std::uint64_t count,
+                        const double* log_signal, double tie, std::vector<double>& sums, std::vector<double>& levels) {
+  const int K = v.signals;
+  const auto m = static_cast<std::size_t>(v.states);
+  if (!fits_on_device(count_vector_bytes(count, K) + sizeof(double) * (m + m * K))) return false;
+  const auto vec = upload(vectors, count * static_cast<std::size_t>(K), "the signal-count vectors");
+  const auto log_lambda = upload(v.log_lambda, m, "log lambda");
+  const auto log_q = upload(v.log_q, m * K, "log q");
+  auto dist = allocate<double>(count, "the count vectors' distances");
+  auto mass = allocate<double>(count, "the count vectors' masses");
+  auto cum = allocate<double>(count, "the scan of the masses");
+  kernels::CountVectorView on_device = v;
+  on_device.log_lambda = raw(log_lambda);
+  on_device.log_q = raw(log_q);
+  for (int a = 0; a < K; ++a)
+    for (int b = 0; b < K; ++b) {
+      if (a == b) continue;
+      for_each_index(count, CountPoint{on_device, raw(vec), a, b, log_signal[a], raw(dist), raw(mass)});
+      const std::size_t ab = static_cast<std::size_t>(a) * K + b;
+      sums[ab] = thrust::transform_reduce(thrust::device, thrust::counting_iterator<std::uint64_t>(0),
+                                         thrust::counting_iterator<std::uint64_t>(count),
+                                         MassTimesDistance{raw(dist), raw(mass)}, 0.0, thrust::plus<double>());
+      levels[ab] = level_of(dist, mass, cum, count, tie);
+    }
+  return true;
 }
 
 }  // namespace ivassign::device

@@ -131,6 +131,16 @@ class CiSampler {
   std::unique_ptr<State> state_;
 };
 
+/// The device memory count_vector_pairs allocates for `count` count vectors of K signals.
+std::uint64_t count_vector_bytes(std::uint64_t count, int K);
+
+/// A symmetric CI prior over `count` signal-count vectors (host, K entries each) on the device: for
+/// every a != b, sums[a*K + b] = D(a, b) = sum_c mass d and levels[a*K + b] = min{e : Prob(d > e | a)
+/// <= e} (kernels::count_vector_point; log_signal: log P_i(x), K entries). Returns false, computing
+/// nothing, when they do not fit beside kDeviceReserveBytes.
+bool count_vector_pairs(const kernels::CountVectorView& view, const std::uint32_t* vectors, std::uint64_t count,
+                        const double* log_signal, double tie, std::vector<double>& sums, std::vector<double>& levels);
+
 /// Bytes per second of a device-to-device copy of `bytes` bytes (best of `repeats`): the bandwidth
 /// the table build is measured against.
 double copy_bandwidth(std::size_t bytes, int repeats);

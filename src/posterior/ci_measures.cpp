@@ -115,19 +115,9 @@ InformationMeasures ci_closed_form_scores(const Instance& in) {
 
 namespace {
 
-/// nu_i and D_i of a symmetric CI prior over count vectors c of the n-1 other buyers:
-/// P(c | b_i = a) = multinomial(c) * P(one profile with counts c | a), rho depends on c + e_a.
-void count_vector_measures(const Instance& in, InformationMeasures& info) {
-  const CiModel model(in);
-  const int m = model.m, n = model.n, K = model.K[0];
-  const std::uint64_t N = static_cast<std::uint64_t>(n - 1);
-  const std::uint64_t count = binomial(N + K - 1, static_cast<std::uint64_t>(K - 1));
-  constexpr std::uint64_t kMaxVectors = 200000000ULL;
-  if (count > kMaxVectors)
-    throw ResourceError("the count-vector path would enumerate " + std::to_string(count) +
-                        " signal-count vectors (n = " + std::to_string(n) + ", K = " + std::to_string(K) +
-                        "); at most " + std::to_string(kMaxVectors) + " are supported");
-  // enumerate compositions of N into K parts, lexicographically
+/// Every composition c of N into K parts (the signal-count vectors of N buyers), lexicographically,
+/// K entries each.
+std::vector<std::uint32_t> count_vectors(std::uint64_t N, int K, std::uint64_t count) {
   std::vector<std::uint32_t> vectors;
   vectors.reserve(count * K);
   std::vector<std::uint32_t> c(K, 0);
@@ -148,43 +138,66 @@ void count_vector_measures(const Instance& in, InformationMeasures& info) {
     for (int l = j + 1; l < K; ++l) c[l] = 0;
     c[K - 1] = tail - 1;
   }
-  const std::uint64_t total_vectors = vectors.size() / static_cast<std::size_t>(K);
-  const double log_n_factorial = std::lgamma(static_cast<double>(N) + 1.0);
-  std::vector<DistanceMass> points(total_vectors);
+  return vectors;
+}
+
+/// D(a, b) and the level nu(a, b) of every pair a != b over the count vectors, on the CPU.
+void count_vector_pairs_on_cpu(const kernels::CountVectorView& view, const std::vector<std::uint32_t>& vectors,
+                               const std::vector<double>& log_signal, std::vector<double>& sums,
+                               std::vector<double>& levels) {
+  const int K = view.signals;
+  const std::uint64_t total = vectors.size() / static_cast<std::size_t>(K);
+  std::vector<DistanceMass> points(total);
   for (int a = 0; a < K; ++a)
     for (int b = 0; b < K; ++b) {
       if (a == b) continue;
-      const auto sums = blocked_sums<1>(total_vectors, [&](std::uint64_t v, double* acc) {
-        const std::uint32_t* cv = vectors.data() + v * static_cast<std::uint64_t>(K);
-        double log_mult = log_n_factorial;
-        for (int x = 0; x < K; ++x) log_mult -= std::lgamma(static_cast<double>(cv[x]) + 1.0);
-        double ja[64], jb[64], ra[64], rb[64];
-        for (int t = 0; t < m; ++t) {
-          double l = model.log_lambda[t];
-          for (int x = 0; x < K; ++x) l += cv[x] * model.lq(0, t, x);
-          ja[t] = l + model.lq(0, t, a);
-          jb[t] = l + model.lq(0, t, b);
-        }
-        // P(profile with counts c | b_i = a) = sum_t P(t, profile, a) / P_i(a)
-        const double log_pa = log_sum_exp(ja, m) - model.log_signal[0][a];
-        const double mass = std::exp(log_mult + log_pa);
-        const double la = log_sum_exp(ja, m), lb = log_sum_exp(jb, m);
-        for (int t = 0; t < m; ++t) {
-          ra[t] = std::exp(ja[t] - la);
-          rb[t] = std::exp(jb[t] - lb);
-        }
-        const double d = kernels::l1_distance(ra, rb, m);
+      const auto sum = blocked_sums<1>(total, [&](std::uint64_t v, double* acc) {
+        double d = 0.0, mass = 0.0;
+        kernels::count_vector_point(view, vectors.data() + v * static_cast<std::uint64_t>(K), a, b, log_signal[a], &d, &mass);
         points[v] = {d, mass};
         acc[0] += mass * d;
       });
-      const std::size_t ab = static_cast<std::size_t>(a) * K + b;
-      info.theorem1_sum[0][ab] = sums[0];
-      info.informational_size[0] = std::max(info.informational_size[0],
-                                            smallest_exceedance_level(points, tol::kDistanceTie));
+      sums[static_cast<std::size_t>(a) * K + b] = sum[0];
+      levels[static_cast<std::size_t>(a) * K + b] = smallest_exceedance_level(points, tol::kDistanceTie);
     }
-  for (int i = 1; i < n; ++i) {
-    info.informational_size[i] = info.informational_size[0];
-    info.theorem1_sum[i] = info.theorem1_sum[0];
+}
+
+/// nu_i and D_i of a symmetric CI prior over count vectors c of the n-1 other buyers
+/// (kernels::count_vector_point: P(c | b_i = a) and ||rho(c + e_a) - rho(c + e_b)||_1), on the
+/// device when `backend` (resolved) is Device and it fits; when it does not, a ResourceError unless
+/// `requested` was Auto (then the CPU).
+void count_vector_measures(const Instance& in, Backend requested, Backend backend, InformationMeasures& info) {
+  const CiModel model(in);
+  const int n = model.n, K = model.K[0];
+  const std::uint64_t N = static_cast<std::uint64_t>(n - 1);
+  const std::uint64_t count = binomial(N + K - 1, static_cast<std::uint64_t>(K - 1));
+  constexpr std::uint64_t kMaxVectors = 200000000ULL;
+  if (count > kMaxVectors)
+    throw ResourceError("the count-vector path would enumerate " + std::to_string(count) +
+                        " signal-count vectors (n = " + std::to_string(n) + ", K = " + std::to_string(K) +
+                        "); at most " + std::to_string(kMaxVectors) + " are supported");
+  const std::vector<std::uint32_t> vectors = count_vectors(N, K, count);
+  const kernels::CountVectorView view{model.m, K, model.log_lambda.data(), model.log_q[0].data(),
+                                      std::lgamma(static_cast<double>(N) + 1.0)};
+  std::vector<double> sums(static_cast<std::size_t>(K) * K, 0.0), levels(sums.size(), 0.0);
+  info.backend = Backend::Cpu;
+#ifdef IVASSIGN_HAVE_DEVICE
+  if (backend == Backend::Device) {
+    const std::uint64_t bytes = device::count_vector_bytes(count, K);
+    if (device::count_vector_pairs(view, vectors.data(), count, model.log_signal[0].data(), tol::kDistanceTie, sums,
+                                   levels))
+      info.backend = Backend::Device;
+    else if (requested != Backend::Auto)  // never a silent fallback when the device was asked for
+      throw ResourceError("count-vector measures: the " + std::to_string(count) + " signal-count vectors and their "
+                          "work space need " + std::to_string(bytes) + " bytes and " +
+                          std::to_string(device::kDeviceReserveBytes) + " kept free, more than the device (" +
+                          device_description() + ") has free; use Backend::Cpu");
+  }
+#endif
+  if (info.backend == Backend::Cpu) count_vector_pairs_on_cpu(view, vectors, model.log_signal[0], sums, levels);
+  for (int i = 0; i < n; ++i) {
+    info.theorem1_sum[i] = sums;
+    info.informational_size[i] = *std::max_element(levels.begin(), levels.end());
   }
 }
 
@@ -341,17 +354,12 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
     const PosteriorTable table = build_posterior_table(in, opt.backend);
     return information_measures(table, opt.backend == Backend::Auto ? table.backend : opt.backend);
   }
-  // Device (asked, or Auto with a GPU): the sampled draws; count vectors run on the CPU only
+  // Device (asked, or Auto with a GPU): the count vectors or the sampled draws
   const Backend backend = resolve_backend(opt.backend);
-  const bool symmetric = in.prior.form == Prior::Form::Symmetric;
-  if (symmetric && opt.backend != Backend::Auto && backend == Backend::Device)  // never a silent fallback
-    throw InputError("MeasureOptions::backend " + requested_name(opt.backend) + ": this symmetric prior has more than " +
-                     std::to_string(opt.max_tensor_profiles) + " profiles (max_tensor_profiles), and its count-vector "
-                     "measures run on the CPU; use Backend::Cpu or Backend::Auto");
   InformationMeasures info = ci_closed_form_scores(in);
-  if (symmetric) {
+  if (in.prior.form == Prior::Form::Symmetric) {
     info.method = MeasureMethod::CountVectors;
-    count_vector_measures(in, info);
+    count_vector_measures(in, opt.backend, backend, info);
   } else {
     info.method = MeasureMethod::Sampled;
     sampled_measures(in, opt, backend == Backend::Device, info);

@@ -215,27 +215,43 @@ TEST(PosteriorBackends, DeviceSamplingDrawsWhatTheCpuDraws) {
   }
 }
 
-TEST(PosteriorBackends, DeviceSamplingRefusesWhatItCannotRun) {
+/// The count vectors of a symmetric prior on the device: the CPU's per-vector function, sums and levels
+/// in another order (kDeviceAgreement).
+TEST(PosteriorBackends, DeviceCountVectorsEqualTheCpu) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (int K : {2, 3, 4}) {
+    const Instance in = ci_instance(Prior::Form::Symmetric, 7, K, 3, 60 + K);
+    MeasureOptions opt;
+    opt.max_tensor_profiles = 0;
+    opt.backend = Backend::Cpu;
+    const auto cpu = prior_measures(in, opt);
+    opt.backend = Backend::Device;
+    const auto dev = prior_measures(in, opt);
+    ASSERT_EQ(dev.method, MeasureMethod::CountVectors);
+    EXPECT_EQ(dev.backend, Backend::Device);
+    for (int i = 0; i < in.buyers; ++i) {
+      expect_near_rel(cpu.informational_size[i], dev.informational_size[i], "nu");
+      for (std::size_t ab = 0; ab < cpu.theorem1_sum[i].size(); ++ab)
+        expect_near_rel(cpu.theorem1_sum[i][ab], dev.theorem1_sum[i][ab], "D");
+    }
+  }
+}
+
+/// A device without the memory for the tensor-free measures: the bytes needed, never a silent CPU run.
+TEST(PosteriorBackends, DeviceTensorFreeMeasuresRefuseWhatCannotFit) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   MeasureOptions opt;
   opt.max_tensor_profiles = 0;
   opt.backend = Backend::Device;
-  // count vectors (symmetric priors) run on the CPU only: asked on the device, refused by name
-  try {
-    prior_measures(ci_instance(Prior::Form::Symmetric, 5, 3, 3, 2), opt);
-    ADD_FAILURE() << "count vectors on the device were not refused";
-  } catch (const InputError& e) {
-    EXPECT_NE(std::string(e.what()).find("count-vector"), std::string::npos) << e.what();
-  }
-  // a device without the memory for the prior and its pool: the bytes needed, never a silent CPU run
   test::ScopedEnv limit("IVASSIGN_DEVICE_MEMORY_LIMIT", "262144");
-  try {
-    prior_measures(ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 2), opt);
-    ADD_FAILURE() << "sampling that cannot fit was not refused";
-  } catch (const ResourceError& e) {
-    EXPECT_NE(std::string(e.what()).find("bytes"), std::string::npos) << e.what();
+  for (auto form : {Prior::Form::Symmetric, Prior::Form::PerBuyer}) {
+    try {
+      prior_measures(ci_instance(form, 5, 3, 3, 2), opt);
+      ADD_FAILURE() << "measures that cannot fit were not refused";
+    } catch (const ResourceError& e) {
+      EXPECT_NE(std::string(e.what()).find("bytes"), std::string::npos) << e.what();
+    }
   }
 }
-
 }  // namespace
 }  // namespace ivassign
