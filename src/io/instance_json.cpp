@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/instance_fast.hpp"
+#include "io/instance_stream.hpp"
 #include "io/json_reader.hpp"
 #include "io/text_file.hpp"
 #include "ivassign/error.hpp"
@@ -182,6 +183,20 @@ Instance parse_instance(const std::string& text, const std::string& origin) {
 }
 
 Instance load_instance(const std::string& path) {
+  // large files: streamed into the instance without their text or a DOM in memory (the simdjson DOM
+  // of a 270 MB spectrum market took 2.9 GB); anything unexpected goes to the checked reader
+  std::error_code ec;
+  if (std::filesystem::is_regular_file(path, ec) && std::filesystem::file_size(path, ec) >= kFastReaderBytes && !ec) {
+    if (auto streamed = io::read_instance_stream(path)) {
+      try {
+        validate(*streamed);
+      } catch (const InputError& e) {
+        throw InputError(path + ": " + e.what());
+      }
+      if (streamed->name.empty()) streamed->name = std::filesystem::path(path).stem().string();
+      return std::move(*streamed);
+    }
+  }
   Instance in = parse_instance(load_text(path), path);
   if (in.name.empty()) in.name = std::filesystem::path(path).stem().string();
   return in;

@@ -299,3 +299,99 @@ TEST(InstanceIoFast, SurprisesFallBackToTheCheckedPathAndItsMessages) {
 
 }  // namespace
 }  // namespace ivassign
+
+#include "io/instance_stream.hpp"
+
+namespace ivassign {
+namespace {
+
+std::string write_temp(const std::string& dir, const std::string& name, const std::string& text) {
+  const std::string path = dir + "/" + name;
+  std::ofstream(path, std::ios::binary) << text;
+  return path;
+}
+
+TEST(InstanceIoStream, StreamedFilesReadExactlyWhatTheCheckedPathReads) {
+  const std::string dir = test::temp_dir();
+  std::vector<std::string> texts;
+  for (auto prior : {Prior::Form::Joint, Prior::Form::Symmetric, Prior::Form::PerBuyer})
+    for (auto ext : {Externalities::Form::None, Externalities::Form::Dense, Externalities::Form::Sparse,
+                     Externalities::Form::Factored})
+      texts.push_back(base(prior, ext).dump());
+  for (const char* n : {"toy-2x2", "ci-3x3", "joint-3x4", "rect-3x2"})
+    texts.push_back(load_text(test::examples_dir() + "/" + n + ".json"));
+  SpectrumOptions o;
+  o.buyers = 30;
+  o.licences = 120;
+  texts.push_back(instance_to_json(generate_spectrum(o)));
+  json extra = base();  // keys the format does not define are ignored, as the checked reader ignores them
+  extra["comment"] = {{"by", "a pipeline"}, {"tags", {1, "two", nullptr, {{"x", true}}}}};
+  extra["externalities"] = nullptr;
+  texts.push_back(extra.dump(2));
+  for (std::size_t k = 0; k < texts.size(); ++k) {
+    SCOPED_TRACE("document " + std::to_string(k));
+    const auto streamed = io::read_instance_stream(write_temp(dir, "doc.json", texts[k]));
+    ASSERT_TRUE(streamed.has_value());
+    EXPECT_EQ(instance_to_json(*streamed), instance_to_json(parse_instance(texts[k])));
+  }
+}
+
+TEST(InstanceIoStream, SurprisesFallBackToTheCheckedPathAndItsMessages) {
+  const std::string dir = test::temp_dir();
+  std::vector<std::string> surprises;
+  json d = base();
+  d["valuations"][1][0].erase(1);  // ragged
+  surprises.push_back(d.dump());
+  d = base();
+  d["costs"] = {1, {2}};  // numbers beside arrays
+  surprises.push_back(d.dump());
+  d = base();
+  d["prior"]["extra"] = 1;  // an unknown prior key
+  surprises.push_back(d.dump());
+  d = base();
+  d["externalities"] = json::object();  // no form
+  surprises.push_back(d.dump());
+  d = base();
+  d["states"] = 2.5;
+  surprises.push_back(d.dump());
+  d = base();
+  d["comment"] = {{"a", 1}};
+  std::string dup = d.dump();
+  dup.replace(dup.find("{\"a\":1}"), 7, "{\"a\":1,\"a\":2}");  // a repeated key in an ignored object
+  surprises.push_back(dup);
+  surprises.push_back(base().dump() + " {}");  // trailing content
+  surprises.push_back("[1, 2]");
+  surprises.push_back("{ not json");
+  for (std::size_t k = 0; k < surprises.size(); ++k) {
+    SCOPED_TRACE("surprise " + std::to_string(k) + ": " + surprises[k].substr(0, 80));
+    EXPECT_FALSE(io::read_instance_stream(write_temp(dir, "bad.json", surprises[k])).has_value());
+  }
+  EXPECT_FALSE(io::read_instance_stream(dir + "/missing.json").has_value());
+  // a large file with a ragged array: load_instance streams, falls back, and names the entry
+  SpectrumOptions o;
+  o.buyers = 60;
+  o.licences = 300;
+  json big = json::parse(instance_to_json(generate_spectrum(o)));
+  big["costs"][0][3].erase(7);
+  const std::string path = write_temp(dir, "big.json", big.dump());
+  try {
+    load_instance(path);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("costs[0][3]: has 299 entries, expected s = 300"), std::string::npos) << e.what();
+  }
+  // a value rule broken in a large streamed file is named with the file
+  big = json::parse(instance_to_json(generate_spectrum(o)));
+  big["valuations"][0][1][2] = -1.0;
+  const std::string text = big.dump();
+  ASSERT_GT(text.size(), 1u << 20);
+  try {
+    load_instance(write_temp(dir, "neg.json", text));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("neg.json: valuations[0][1][2]"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
