@@ -244,8 +244,9 @@ TEST(InstanceIo, CommandLineRejectsBadInputWithExitCode2) {
 namespace ivassign {
 namespace {
 
-TEST(InstanceIoFast, SimdjsonPathReadsExactlyWhatTheCheckedPathReads) {
-  if (!io::fast_reader_available()) GTEST_SKIP() << "built without simdjson";
+/// Every prior and externality form, the bundled examples and a spectrum market: what each reader
+/// path must read exactly as the checked path does.
+std::vector<std::string> reader_documents() {
   std::vector<std::string> texts;
   for (auto prior : {Prior::Form::Joint, Prior::Form::Symmetric, Prior::Form::PerBuyer})
     for (auto ext : {Externalities::Form::None, Externalities::Form::Dense, Externalities::Form::Sparse,
@@ -257,7 +258,12 @@ TEST(InstanceIoFast, SimdjsonPathReadsExactlyWhatTheCheckedPathReads) {
   o.buyers = 30;
   o.licences = 120;
   texts.push_back(instance_to_json(generate_spectrum(o)));
-  for (const auto& text : texts) {
+  return texts;
+}
+
+TEST(InstanceIoFast, SimdjsonPathReadsExactlyWhatTheCheckedPathReads) {
+  if (!io::fast_reader_available()) GTEST_SKIP() << "built without simdjson";
+  for (const auto& text : reader_documents()) {
     const auto fast = io::read_instance_fast(text);
     ASSERT_TRUE(fast.has_value());
     const Instance checked = parse_instance(text);
@@ -313,17 +319,7 @@ std::string write_temp(const std::string& dir, const std::string& name, const st
 
 TEST(InstanceIoStream, StreamedFilesReadExactlyWhatTheCheckedPathReads) {
   const std::string dir = test::temp_dir();
-  std::vector<std::string> texts;
-  for (auto prior : {Prior::Form::Joint, Prior::Form::Symmetric, Prior::Form::PerBuyer})
-    for (auto ext : {Externalities::Form::None, Externalities::Form::Dense, Externalities::Form::Sparse,
-                     Externalities::Form::Factored})
-      texts.push_back(base(prior, ext).dump());
-  for (const char* n : {"toy-2x2", "ci-3x3", "joint-3x4", "rect-3x2"})
-    texts.push_back(load_text(test::examples_dir() + "/" + n + ".json"));
-  SpectrumOptions o;
-  o.buyers = 30;
-  o.licences = 120;
-  texts.push_back(instance_to_json(generate_spectrum(o)));
+  std::vector<std::string> texts = reader_documents();
   json extra = base();  // keys the format does not define are ignored, as the checked reader ignores them
   extra["comment"] = {{"by", "a pipeline"}, {"tags", {1, "two", nullptr, {{"x", true}}}}};
   extra["externalities"] = nullptr;
