@@ -106,6 +106,7 @@ struct CheckReport {
   BudgetCheck budget;
   std::vector<ProfileBudget> rows;
   std::vector<double> informational_size;
+  Backend backend = Backend::Cpu;    ///< where the mechanism's table and measures ran
   double seconds = 0.0;
 };
 
@@ -116,6 +117,7 @@ struct ReplicaOptions {
   int k = 2;                          ///< rewards of order n^-(k+2) each, total O(n^-(k+1))
   int welfare_samples = 4;            ///< profiles sampled per size for the expected welfare
   SolverOptions solver;               ///< for the welfare solves (heuristic above the exact limit)
+  Backend backend = Backend::Auto;    ///< the replicas' measures (count vectors or tensor): cpu, device or auto
   std::uint64_t seed = 1;
   ProgressFn progress;
 };
@@ -130,6 +132,7 @@ struct ReplicaRow {
   double expected_welfare = 0.0;      ///< mean efficient welfare over sampled profiles
   double welfare_per_buyer = 0.0;
   bool welfare_proven = false;        ///< every welfare solve proven optimal
+  Backend backend = Backend::Cpu;     ///< where the measures ran
   double seconds = 0.0;
 };
 

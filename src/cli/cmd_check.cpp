@@ -153,6 +153,7 @@ void run_replica(const ReplicaArgs& a) {
   opt.welfare_samples = a.welfare_samples;
   const MechanismOptions mopt = mechanism_options(a.mech);
   opt.solver = mopt.solver;
+  opt.backend = mopt.backend;
   opt.seed = a.mech.seed;
   opt.progress = progress_printer("replica", a.mech.quiet);
   const ReplicaReport rep = replica_experiment(load_instance(a.base), opt);

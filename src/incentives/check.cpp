@@ -353,6 +353,7 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   rep.delta_exact = mech.delta_exact;
   rep.delta_theorem1 = mech.delta_theorem1;
   rep.informational_size = mech.informational_size;
+  rep.backend = mech.backend;
   report_progress(opt, 0.4, "stage 1");
   check_stage_one(in, mech, exact, rep);
   check_budget(in, mech, exact, rep);

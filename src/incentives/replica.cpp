@@ -165,7 +165,9 @@ ReplicaRow replica_row(const Instance& base, int n, const ReplicaOptions& opt, c
   row.sellers = inst.sellers;
   MeasureOptions mopt;
   mopt.max_tensor_profiles = 1u << 16;
+  mopt.backend = opt.backend;
   const InformationMeasures info = prior_measures(inst, mopt);
+  row.backend = info.backend;
   row.informational_size = *std::max_element(info.informational_size.begin(), info.informational_size.end());
   const double scale = std::pow(static_cast<double>(n), -(opt.k + 2.0));
   row.expected_total_rewards = n * scale * pm.per_buyer;

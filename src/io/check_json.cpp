@@ -71,6 +71,7 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
     doc["budget"]["standard_error_revenue"] = number(b.standard_error_revenue);
   }
   doc["informational_size"] = numbers(r.informational_size);
+  doc["backend"] = to_string(r.backend);  // what ran: "cpu", "cuda" or "omp-device"
   doc["seconds"] = r.seconds;
   return doc.dump(indent);
 }
@@ -93,6 +94,7 @@ std::string replica_report_to_json(const ReplicaReport& r, int indent) {
                     {"expected_welfare", number(row.expected_welfare)},
                     {"welfare_per_buyer", number(row.welfare_per_buyer)},
                     {"welfare_proven_optimal", row.welfare_proven},
+                    {"backend", to_string(row.backend)},
                     {"seconds", row.seconds}});
   doc["rows"] = rows;
   return doc.dump(indent);

@@ -159,3 +159,42 @@ TEST(Cli, LargeConditionallyIndependentMarketRunsWithoutTheTensor) {
 
 }  // namespace
 }  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+/// check and replica say where their measures ran, and run where --backend asks (never elsewhere silently).
+TEST(Cli, CheckAndReplicaReportTheirBackend) {
+  const std::string ci = "'" + test::examples_dir() + "/ci-3x3.json'";
+  const std::string check = "check " + ci + " --stage2-profiles 2 --quiet";
+  const std::string replica = "replica --base " + ci + " --sizes 3,4 --welfare-samples 1 --quiet";
+  for (const std::string& command : {check, replica}) {
+    SCOPED_TRACE(command);
+    const bool is_replica = command == replica;
+    auto r = test::run_cli(command + " --backend cpu");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json cpu = nlohmann::json::parse(r.out);
+    r = test::run_cli(command + " --backend device");
+    if (!device_available()) {
+      EXPECT_EQ(r.exit_code, 2);
+      EXPECT_NE(r.err.find("--backend device"), std::string::npos) << r.err;
+      continue;
+    }
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json dev = nlohmann::json::parse(r.out);
+    if (is_replica) {
+      for (std::size_t k = 0; k < cpu["rows"].size(); ++k) {  // replica: per row
+        EXPECT_EQ(cpu["rows"][k]["backend"], "cpu");
+        EXPECT_EQ(dev["rows"][k]["backend"], device_system());
+        EXPECT_TRUE(test::Close(dev["rows"][k]["informational_size"], cpu["rows"][k]["informational_size"]));
+      }
+    } else {
+      EXPECT_EQ(cpu["backend"], "cpu");
+      EXPECT_EQ(dev["backend"], device_system());
+      EXPECT_TRUE(test::Close(dev["delta"], cpu["delta"]));
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
