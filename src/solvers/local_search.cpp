@@ -54,7 +54,9 @@ struct LocalSearch::DeviceMirror {
 };
 
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
-    : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance) {}
+    : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance),
+      dirty_(static_cast<std::size_t>(n_), 1), marked_(static_cast<std::size_t>(n_)),
+      log_seen_(static_cast<std::size_t>(n_), 0), seen_seller_(static_cast<std::size_t>(s_), 0) {}
 
 LocalSearch::~LocalSearch() = default;
 
@@ -125,6 +127,10 @@ void LocalSearch::reset(const std::vector<int>& z) {
     device_->full = true;
     device_->clear();
   }
+  std::fill(dirty_.begin(), dirty_.end(), 1);  // nothing scored at this matching yet
+  for (auto& m : marked_) m.clear();
+  seller_log_.clear();
+  std::fill(log_seen_.begin(), log_seen_.end(), 0);
   // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
   value_ = 0.0;
   for (int i = 0; i < n_; ++i)
@@ -146,6 +152,7 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
   bool improved = true;
   while (improved) {
     improved = false;
+    compact_seller_log();
     for (int i = 0; i < n_; ++i) {
       if (!allowed_[i]) continue;
       if ((moves & 15) == 0 && std::chrono::steady_clock::now() > deadline) return false;
@@ -161,6 +168,11 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
+  if (!device_) {  // i's own seller and G change, and the owners of both sellers
+    dirty_[i] = 1;
+    if (z_[i] >= 0) mark_seller(z_[i]);
+    if (j >= 0) mark_seller(j);
+  }
   if (device_ && !device_->full) {
     device_->buyers.push_back(i);
     if (z_[i] >= 0) device_->sellers.push_back(z_[i]);
@@ -205,10 +217,12 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
 /// (and, on the device path, the entries it changes noted for the next sync).
 void LocalSearch::place(int p, int q, double sign) {
   DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
+  const bool marks = !device_;
   c_.for_each(p, q, [&](int i, int j, double v) {
     h_[static_cast<std::size_t>(i) * s_ + j] += sign * v;
     ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
     if (z_[i] == j) gown_[i] -= sign * v;
+    if (marks) mark_entry(i, j);
     if (mirror) {
       mirror->note(i, j, n_, s_);
       if (z_[i] == j) mirror->buyers.push_back(i);
@@ -221,7 +235,44 @@ void LocalSearch::place(int p, int q, double sign) {
   }
 }
 
-bool LocalSearch::best_move_of(int i) {
+void LocalSearch::mark_entry(int i, int j) {
+  marked_[static_cast<std::size_t>(i)].push_back(j);  // candidate (i, j) reads H(i, j)
+  if (z_[i] == j) {                                    // G(i, z_i): all of i's candidates, and every
+    dirty_[static_cast<std::size_t>(i)] = 1;           // replace, swap or eject of i
+    mark_seller(j);
+  }
+  const int o = owner_[j];  // the buyer at j swapping with i reads G(i, j) = w - H(i, j)
+  if (o >= 0 && z_[i] >= 0) marked_[static_cast<std::size_t>(o)].push_back(z_[i]);
+}
+
+void LocalSearch::compact_seller_log() {
+  std::size_t read_by_all = seller_log_.size();
+  for (int i = 0; i < n_; ++i) {
+    if (!allowed_[i]) {  // not visited: rescanned whole once allowed again
+      dirty_[i] = 1;
+      marked_[i].clear();
+    }
+    if (!dirty_[i]) read_by_all = std::min(read_by_all, log_seen_[i]);
+  }
+  seller_log_.erase(seller_log_.begin(), seller_log_.begin() + static_cast<std::ptrdiff_t>(read_by_all));
+  for (auto& seen : log_seen_) seen = seen > read_by_all ? seen - read_by_all : 0;
+}
+
+void LocalSearch::marked_candidates(int i, std::vector<int>& out) {
+  out.clear();
+  auto take = [&](int j) {
+    if (seen_seller_[j]) return;
+    seen_seller_[j] = 1;
+    out.push_back(j);
+  };
+  for (int j : marked_[i]) take(j);
+  for (std::size_t k = log_seen_[i]; k < seller_log_.size(); ++k) take(seller_log_[k]);
+  for (int j : out) seen_seller_[j] = 0;
+  std::sort(out.begin(), out.end());
+}
+
+template <class Take>
+kernels::DescentMove LocalSearch::best_candidate(int i, const Take& take) {
   const int a = z_[i];
   // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous
   const kernels::DescentRow row{i,
@@ -242,16 +293,36 @@ bool LocalSearch::best_move_of(int i) {
   }
   auto near = [&](int j) { return !sparse_pairs || near_[j] != 0; };
   auto pair_cost = [&](int i1, int j1, int k, int b) { return pair(i1, j1, k, b); };
-  // candidates in index order (leave, then sellers 0..s-1), the first strictly best kept
-  const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  // candidates in index order, the first strictly best kept
   kernels::DescentMove best{tol_, 0, -1};
-  for (int j = -1; j < s_; ++j) {
+  take([&](int j) {
     const kernels::DescentMove m = kernels::descent_move(row, j, near, pair_cost);
     if (m.gain > best.gain) best = m;
+    ++scored_;
+  });
+  if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
+  return best;
+}
+
+bool LocalSearch::best_move_of(int i) {
+  const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+  kernels::DescentMove best{tol_, 0, -1};
+  if (exhaustive_ || dirty_[i]) {  // leave, then sellers 0..s-1
+    best = best_candidate(i, [&](const auto& score) {
+      for (int j = -1; j < s_; ++j) score(j);
+    });
+  } else {  // clean: only the marked candidates can have started to improve
+    marked_candidates(i, candidates_);
+    if (!candidates_.empty())
+      best = best_candidate(i, [&](const auto& score) {
+        for (int j : candidates_) score(j);
+      });
   }
   evaluations_ += s_ + 1;
   if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  if (sparse_pairs && a >= 0) c_.for_each_neighbour(a, [&](int q) { near_[q] = 0; });
+  dirty_[i] = 0;  // scored at this state: what the move changes marks it again
+  marked_[i].clear();
+  log_seen_[i] = seller_log_.size();
   if (best.kind == 0) return false;
   apply(i, best.kind, best.target);
   return true;

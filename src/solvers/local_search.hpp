@@ -12,6 +12,16 @@
 // changed, and scores again from the next buyer. W adapts: it doubles while windows hold no move
 // and shrinks to twice the distance to the last mover, so the late passes (few moves) are a few
 // launches and the early ones waste little. The CPU and the device search are the same search.
+//
+// CPU path: don't-look marks. A buyer whose candidates were all scored without an improving move
+// is clean; a move marks what it changed: the candidates (i, j) whose H(i, j) changed, the
+// candidates toward seller z_k of the buyer at seller a when H(k, a) changed (its swaps read
+// G(k, a)), every buyer's candidate toward a seller whose owner or owner's G changed (a log), and
+// buyers whose own seller or G(i, z_i) changed (all their candidates). A clean buyer rescores only
+// its marked candidates: the others' gains are bitwise those already found not to improve, so the
+// best move, when there is one, is the one a full scan picks. A search that starts from a local
+// optimum less one buyer (VCG's minus-i searches) then costs about the moves it makes, not a scan
+// of every buyer's s + 1 candidates.
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -88,6 +98,11 @@ class LocalSearch {
   /// windows (the speculative ones included).
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t device_evaluations() const { return device_evaluations_; }
+  /// Candidates actually scored on the CPU (the don't-look marks skip the unchanged ones).
+  std::int64_t scored() const { return scored_; }
+  /// Exhaustive: every visited buyer's s + 1 candidates scored (no don't-look marks; benchmarks of the
+  /// scoring rate).
+  void set_exhaustive(bool on) { exhaustive_ = on; }
   /// With timing on, scoring_seconds() sums the time spent scoring candidates: the CPU loop's scan,
   /// or the device's patch and launches with the download of the best moves (benchmarks only).
   void set_timing(bool on) { timing_ = on; }
@@ -125,6 +140,17 @@ class LocalSearch {
 
   /// Applies buyer i's best improving move, if any.
   bool best_move_of(int i);
+  /// The best improving move of buyer i (kind 0 when none) among the candidates j that
+  /// `take(score)` passes to score(j), in ascending order.
+  template <class Take>
+  kernels::DescentMove best_candidate(int i, const Take& take);
+  /// Buyer i's marked candidates (its own marks and the seller log since its last scan), unique, ascending.
+  void marked_candidates(int i, std::vector<int>& out);
+  /// Marks after a change of H(i, j) (and G(i, z_i) when j = z_i), and after seller j's owner or its G changed.
+  void mark_entry(int i, int j);
+  void mark_seller(int j) { seller_log_.push_back(j); }
+  /// Drops the seller log's prefix that every allowed buyer has seen (at the start of a pass).
+  void compact_seller_log();
   /// Applies move `kind` of buyer i (kernels::DescentMove) to seller `target`.
   void apply(int i, int kind, int target);
   /// descend() with the candidates scored on the device.
@@ -148,7 +174,16 @@ class LocalSearch {
   std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
   std::unique_ptr<DeviceMirror> device_;
-  std::int64_t evaluations_ = 0, device_evaluations_ = 0;
+  std::int64_t evaluations_ = 0, device_evaluations_ = 0, scored_ = 0;
+  // don't-look marks (CPU path): buyers to rescan whole, candidates per buyer, the seller log and
+  // how far each buyer has read it
+  bool exhaustive_ = false;
+  std::vector<char> dirty_;
+  std::vector<std::vector<int>> marked_;
+  std::vector<int> seller_log_;
+  std::vector<std::size_t> log_seen_;
+  std::vector<char> seen_seller_;  // scratch for marked_candidates
+  std::vector<int> candidates_;    // scratch of best_move_of
   bool timing_ = false;
   double scoring_seconds_ = 0.0;
 };

@@ -212,3 +212,83 @@ TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
 
 }  // namespace
 }  // namespace ivassign
+
+#include <chrono>
+
+#include "common/random.hpp"
+#include "ivassign/generate.hpp"
+#include "solvers/local_search.hpp"
+
+namespace ivassign {
+namespace {
+
+/// One search exhaustive (every visited buyer's s + 1 candidates), one with the don't-look marks,
+/// driven alike: descents from a random matching, kicks, rollbacks and minus-i style removals.
+void expect_marks_change_nothing(const AssignmentProblem& p, std::uint64_t seed, const std::string& what) {
+  const PlacementCosts costs(p);
+  const double tol = descent::move_tolerance(p);
+  std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  descent::LocalSearch full(costs, allowed, tol), marked(costs, allowed, tol);
+  full.set_exhaustive(true);
+  const std::vector<int> start = random_matching(p.buyers, p.sellers, seed);
+  full.reset(start);
+  marked.reset(start);
+  const auto never = std::chrono::steady_clock::time_point::max();
+  std::int64_t mf = 0, mm = 0;
+  SplitMix64 rf{seed}, rm{seed};
+  for (int round = 0; round < 8; ++round) {
+    full.descend(mf, -1, never);
+    marked.descend(mm, -1, never);
+    ASSERT_EQ(full.matching(), marked.matching()) << what << " round " << round;
+    ASSERT_EQ(mf, mm) << what << " round " << round;
+    const std::size_t mark_f = full.mark(), mark_m = marked.mark();
+    const int out = static_cast<int>(rf.below(p.buyers));
+    rm.below(p.buyers);
+    std::vector<char> minus = allowed;
+    if (round % 3 == 2) {  // a minus-i search: buyer `out` removed, then restored
+      minus[static_cast<std::size_t>(out)] = 0;
+      full.set_allowed(minus);
+      marked.set_allowed(minus);
+      full.relocate(out, -1);
+      marked.relocate(out, -1);
+    } else {
+      full.kick(rf, 3);
+      marked.kick(rm, 3);
+    }
+    full.descend(mf, -1, never);
+    marked.descend(mm, -1, never);
+    ASSERT_EQ(full.matching(), marked.matching()) << what << " round " << round;
+    EXPECT_EQ(full.value(), marked.value()) << what << " round " << round;
+    if (round % 2 == 0) {
+      full.rollback(mark_f);
+      marked.rollback(mark_m);
+    }
+    full.set_allowed(allowed);
+    marked.set_allowed(allowed);
+  }
+  EXPECT_EQ(full.evaluations(), marked.evaluations()) << what;  // the nominal count agrees
+  EXPECT_LT(marked.scored(), full.scored()) << what;            // and fewer were scored
+}
+
+TEST(Descent, DontLookMarksMakeTheMovesOfTheExhaustiveScan) {
+  for (auto form : kForms)
+    for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+      const int n = 6 + static_cast<int>(seed), s = n + 3;
+      const AssignmentProblem p = test::random_expected_problem(seed * 31 + 5, form, n, s);
+      expect_marks_change_nothing(p, seed, "form " + std::to_string(static_cast<int>(form)) + " seed " +
+                                               std::to_string(seed));
+    }
+  for (std::uint64_t seed : {7u, 8u}) {  // factored with seller neighbourhoods, the spectrum structure
+    SpectrumOptions g;
+    g.buyers = 40;
+    g.licences = 120;
+    g.seed = seed;
+    const Instance inst = generate_spectrum(g);
+    const AssignmentProblem p =
+        expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+    expect_marks_change_nothing(p, seed, "spectrum seed " + std::to_string(seed));
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
