@@ -16,6 +16,10 @@ namespace {
 /// A margin or slack at least this counts as nonnegative (economy-format.md: -1e-9).
 constexpr double kAuditTolerance = 1e-9;
 
+/// `v` beats the running minimum `least` when below it by more than rounding: ties within 1e-12
+/// (relative) go to the lowest index, as in the references (symmetric agents' margins differ by ulps).
+bool below(double v, double least) { return v < least - 1e-12 * std::max(1.0, std::abs(least)) || least == std::numeric_limits<double>::infinity(); }
+
 /// sum_theta P(theta | t) v[theta].
 double expected(const double* rho, const double* v, int m) {
   double s = 0.0;
@@ -51,7 +55,7 @@ void audit_xir(const Model& md, const Construction& q, EconomyAudit& a) {
     for (int i = 0; i < md.n(); ++i) {
       const double slack = expected(rho, allocation_value(md, q, i, t), md.m()) -
                            expected(rho, q.endowment_value[static_cast<std::size_t>(i)].data(), md.m());
-      if (slack < a.min_slack) {
+      if (below(slack, a.min_slack)) {
         a.min_slack = slack;
         a.ir_agent = i;
         a.ir_profile.assign(static_cast<std::size_t>(md.n()), 0);
@@ -91,7 +95,7 @@ double min_ic_margin(const Model& md, const Construction& q, int* worst) {
       for (int r = 0; r < K; ++r) {
         if (r == ti) continue;
         const double margin = margin_of(md, q, i, ti, r);
-        if (margin < least) {
+        if (below(margin, least)) {
           least = margin;
           if (worst != nullptr) {
             worst[0] = i;

@@ -182,13 +182,26 @@ double barrier_gap(const GapProgram& g, double* bound) {
   return value(x);
 }
 
-}  // namespace
-
-EconomyEfficiency efficiency_audit(const Model& md, const Construction& q, int threads) {
-  const EconomyProblem& e = *md.problem;
+/// sum_i w_i.
+std::vector<double> aggregate(const EconomyProblem& e) {
   std::vector<double> W(static_cast<std::size_t>(e.goods), 0.0);
   for (int i = 0; i < e.agents(); ++i)
     for (int k = 0; k < e.goods; ++k) W[static_cast<std::size_t>(k)] += e.endowment(i)[k];
+  return W;
+}
+
+}  // namespace
+
+double profile_gap(const EconomyProblem& e, const double* rho, const std::vector<double>& base, bool lp, double* bound) {
+  const std::vector<double> W = aggregate(e);
+  const GapProgram g{&e, rho, base, &W};
+  *bound = 0.0;
+  return lp ? lp_gap(g) : barrier_gap(g, bound);
+}
+
+EconomyEfficiency efficiency_audit(const Model& md, const Construction& q, int threads) {
+  const EconomyProblem& e = *md.problem;
+  const std::vector<double> W = aggregate(e);
   const bool linear = std::all_of(e.utility.begin(), e.utility.end(),
                                   [](EconomyProblem::Utility u) { return u == EconomyProblem::Utility::Linear; });
   for (double w : W)

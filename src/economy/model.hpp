@@ -60,6 +60,11 @@ const double* allocation_value(const Model& model, const Construction& q, int ag
 EconomyAudit audit_construction(const Model& model, const Construction& q);
 /// The minimum IC margin alone (eta_ic's bisection); `worst` gets agent, type, report.
 double min_ic_margin(const Model& model, const Construction& q, int* worst = nullptr);
+/// gap(t) of one profile: max s with U_i(y_i | t) - s >= base_i, sum_i y_i <= W, y >= 0, where
+/// U_i(y | t) = sum_theta rho[theta] u_i(y; theta). `lp`: GLPK's simplex (linear utilities only); else the
+/// log-barrier method, whose feasible value is within *bound of the optimum.
+double profile_gap(const EconomyProblem& problem, const double* rho, const std::vector<double>& base, bool lp,
+                   double* bound);
 /// epsilon of XeE and the largest gap (efficiency.cpp).
 EconomyEfficiency efficiency_audit(const Model& model, const Construction& q, int threads);
 
