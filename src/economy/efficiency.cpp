@@ -19,6 +19,7 @@
 #include "economy/model.hpp"
 #include "ivassign/error.hpp"
 #include "posterior/informational_size.hpp"
+#include "social/model.hpp"
 
 namespace ivassign::economy {
 

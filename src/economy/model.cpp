@@ -11,6 +11,7 @@
 #include "ivassign/error.hpp"
 #include "kernels/profile_index.cuh"
 #include "kernels/social_math.cuh"
+#include "social/model.hpp"
 
 namespace ivassign::economy {
 

@@ -8,7 +8,7 @@
 
 #include "ivassign/economy.hpp"
 #include "ivassign/posterior.hpp"
-#include "social/model.hpp"
+#include "ivassign/social.hpp"
 
 namespace ivassign::economy {
 
