@@ -75,6 +75,12 @@ double lp_gap(const GapProgram& g) {
 
 /// f_i(y) = U_i(y | t) with its gradient and Hessian over the goods (Cobb-Douglas: du/dy_g = a_g u / y_g,
 /// d2u/dy_g dy_h = u a_g (a_h - [g = h]) / (y_g y_h)).
+double agent_value(const GapProgram& g, int i, const double* y) {
+  double f = 0.0;  // U_i(y | t) = sum_theta P(theta | t) u_i(y; theta)
+  for (int s = 0; s < g.e->states(); ++s) f += g.rho[s] * g.e->utility_of(i, s, y);
+  return f;
+}
+
 double agent_terms(const GapProgram& g, int i, const double* y, Eigen::VectorXd& grad, Eigen::MatrixXd& hess) {
   const EconomyProblem& e = *g.e;
   const int l = e.goods;
@@ -125,32 +131,54 @@ double barrier(const GapProgram& g, const Eigen::VectorXd& x, double tau, Eigen:
     }
   }
   for (int i = 0; i < n; ++i) {
-    const double h = agent_terms(g, i, x.data() + i * l, gi, hi) - g.base[static_cast<std::size_t>(i)] - s;
+    const double f = grad == nullptr ? agent_value(g, i, x.data() + i * l) : agent_terms(g, i, x.data() + i * l, gi, hi);
+    const double h = f - g.base[static_cast<std::size_t>(i)] - s;
     if (!(h > 0.0)) return std::numeric_limits<double>::infinity();
     phi -= std::log(h);
     if (grad == nullptr) continue;
-    Eigen::VectorXd dh = Eigen::VectorXd::Zero(N);  // grad h_i = (grad f_i on y_i, -1)
-    dh.segment(i * l, l) = gi;
-    dh[N - 1] = -1.0;
-    *grad -= dh / h;
-    *hess += dh * dh.transpose() / (h * h);
-    hess->block(i * l, i * l, l, l) -= hi / h;
+    // grad h_i = (grad f_i on y_i, -1): -log h adds -grad h / h and grad h grad h^T / h^2 - hess f_i / h
+    grad->segment(i * l, l) -= gi / h;
+    (*grad)[N - 1] += 1.0 / h;
+    const double h2 = h * h;
+    hess->block(i * l, i * l, l, l) += gi * gi.transpose() / h2 - hi / h;
+    hess->block(i * l, N - 1, l, 1) -= gi / h2;
+    hess->block(N - 1, i * l, 1, l) -= gi.transpose() / h2;
+    (*hess)(N - 1, N - 1) += 1.0 / h2;
   }
   return phi;
 }
 
-/// Newton's method on the barrier at one tau, from a strictly feasible x.
+/// The largest step in (0, 1] that keeps y > 0 and sum_i y_i < W (99% of the way to the boundary).
+double linear_step(const GapProgram& g, const Eigen::VectorXd& x, const Eigen::VectorXd& dx) {
+  const int n = g.e->agents(), l = g.e->goods;
+  double t = 1.0;
+  for (int k = 0; k < n * l; ++k)
+    if (dx[k] < 0.0) t = std::min(t, -0.99 * x[k] / dx[k]);
+  for (int k = 0; k < l; ++k) {
+    double r = (*g.W)[static_cast<std::size_t>(k)], dr = 0.0;
+    for (int i = 0; i < n; ++i) r -= x[i * l + k], dr -= dx[i * l + k];
+    if (dr < 0.0) t = std::min(t, -0.99 * r / dr);
+  }
+  return t;
+}
+
+/// Newton's method on the barrier at one tau, from a strictly feasible x; stops at a decrement
+/// lambda^2 <= 1e-10, or when rounding leaves no strict decrease.
 void center(const GapProgram& g, Eigen::VectorXd& x, double tau) {
   Eigen::VectorXd grad, step;
   Eigen::MatrixXd hess;
-  for (int it = 0; it < 100; ++it) {
+  for (int it = 0; it < 60; ++it) {
     const double phi = barrier(g, x, tau, &grad, &hess);
     step = hess.ldlt().solve(-grad);
-    const double decrement = -grad.dot(step);  // lambda^2
-    if (!(decrement > 1e-14)) return;
-    double t = 1.0;
-    while (t > 1e-20 && !(barrier(g, x + t * step, tau, nullptr, nullptr) <= phi - 0.25 * t * decrement)) t *= 0.5;
-    if (t <= 1e-20) return;
+    const double decrement = -grad.dot(step);  // lambda^2: phi - min phi ~ lambda^2 / 2 near the centre
+    if (!(decrement > 1e-10)) return;
+    double t = linear_step(g, x, step), next = 0.0;
+    int halvings = 0;
+    for (; halvings < 40; ++halvings, t *= 0.5) {
+      next = barrier(g, x + t * step, tau, nullptr, nullptr);
+      if (next <= phi - 0.25 * t * decrement) break;
+    }
+    if (halvings == 40 || !(next < phi)) return;  // no descent left at this tau (rounding)
     x += t * step;
   }
 }
@@ -160,23 +188,22 @@ double barrier_gap(const GapProgram& g, double* bound) {
   const EconomyProblem& e = *g.e;
   const int n = e.agents(), l = e.goods, N = n * l + 1;
   const auto constraints = static_cast<double>(n + l + n * l);
-  Eigen::VectorXd x(N), gi;
-  Eigen::MatrixXd hi;
+  Eigen::VectorXd x(N);
   for (int i = 0; i < n; ++i)
     for (int k = 0; k < l; ++k) x[i * l + k] = (*g.W)[static_cast<std::size_t>(k)] / (2.0 * n);
   auto value = [&](const Eigen::VectorXd& y) {
     double least = std::numeric_limits<double>::infinity();
     for (int i = 0; i < n; ++i)
-      least = std::min(least, agent_terms(g, i, y.data() + i * l, gi, hi) - g.base[static_cast<std::size_t>(i)]);
+      least = std::min(least, agent_value(g, i, y.data() + i * l) - g.base[static_cast<std::size_t>(i)]);
     return least;
   };
   double scale = 1.0;
   for (double b : g.base) scale = std::max(scale, std::abs(b));
   x[N - 1] = value(x) - scale;
   double tau = constraints / scale;
-  while (constraints / tau > 1e-11 * scale) {
+  while (constraints / tau > 1e-10 * scale) {
     center(g, x, tau);
-    tau *= 20.0;
+    tau *= 50.0;
   }
   center(g, x, tau);
   *bound = constraints / tau;
