@@ -131,6 +131,36 @@ TEST(Economy, AuditRecomputedByANaiveLoop) {
   }
 }
 
+/// The cells by their definition: the smallest k with ||P(.|t) - chi_k|| = 2 (1 - P(k|t)) <= mu, -1 for
+/// none and outside T*; the construction applies iff mu < 1.
+void expect_partition_recomputed(const EconomyProblem& e, const json& report) {
+  const Naive nv(e);
+  const double mu = report["mu"].get<double>();
+  EXPECT_EQ(report["applies"].get<bool>(), mu < 1.0);
+  for (std::uint64_t t = 0; t < nv.T; ++t) {
+    int cell = -1;
+    for (int k = 0; k < e.states() && nv.Pt(t) > 0.0 && cell < 0; ++k)
+      if (2.0 * (1.0 - nv.P(k, t) / nv.Pt(t)) <= mu + 1e-12) cell = k;
+    EXPECT_EQ(report["partition"][t].get<int>(), cell) << "profile " << t;
+  }
+}
+
+TEST(Economy, PartitionRecomputedAndApplies) {
+  bool saw_overlap = false;
+  for (std::uint64_t seed = 1; seed <= 6; ++seed) {
+    SCOPED_TRACE(seed);
+    CobbDouglasOptions o;
+    o.agents = 2, o.types = 2, o.states = 4, o.goods = 2, o.seed = seed;
+    const EconomyProblem e = generate_economy_cobb_douglas(o);
+    const json r = report_of(e);
+    expect_partition_recomputed(e, r);
+    saw_overlap = saw_overlap || !r["applies"].get<bool>();
+  }
+  EXPECT_TRUE(saw_overlap);  // mu = 1 on some of them: "applies": false, the smallest k
+  const EconomyProblem ex = load_economy_problem(economy_dir() + "/exchange-r0.99.json");
+  expect_partition_recomputed(ex, report_of(ex));
+}
+
 /// IC at eta_ic, not IC just below it (relative 1e-6).
 void expect_eta_ic_bracketed(const EconomyProblem& e) {
   EconomyOptions o;
