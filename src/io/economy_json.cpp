@@ -20,6 +20,9 @@ namespace {
 
 using nlohmann::json;
 
+/// At most this many type-state pairs (the social reader's zero values stand for them).
+constexpr std::int64_t kMaxTypeStateEntries = std::int64_t(1) << 24;
+
 /// The social document of the economy's agents, types, states and prior (one outcome, values 0), so
 /// that parse_social_problem reads and checks the prior by social-format.md's rules.
 json social_view(const json& doc) {
@@ -33,6 +36,13 @@ json social_view(const json& doc) {
   const json& states = io::member(doc, "states");
   if (types.is_array() && states.is_number_integer() && states.get<std::int64_t>() >= 1 &&
       states.get<std::int64_t>() <= (1 << 20)) {
+    std::int64_t entries = 0;  // sum_i K_i * m zeros: bounded before any is made (a short file may claim huge sizes)
+    for (const json& k : types)
+      if (k.is_number_integer() && k.get<std::int64_t>() >= 1 && k.get<std::int64_t>() <= (1 << 20))
+        entries += k.get<std::int64_t>() * states.get<std::int64_t>();
+    if (entries > kMaxTypeStateEntries)
+      throw InputError("types: sum_i K_i * m = " + std::to_string(entries) + " type-state pairs exceeds " +
+                       std::to_string(kMaxTypeStateEntries) + "; the economy is too large for this reader");
     for (const json& k : types) {
       if (!k.is_number_integer() || k.get<std::int64_t>() < 1 || k.get<std::int64_t>() > (1 << 20)) {
         values.push_back(nullptr);  // the social reader names types[i]'s rule first

@@ -351,6 +351,9 @@ TEST(EconomyRules, EveryRuleNamesKeyIndexAndRule) {
   d = ex;
   d["utilities"][0] = {{"linear", {{1, 23}, {1, 7}}}, {"cobb_douglas", {{0.5, 0.5}, {0.5, 0.5}}}};
   expect_rejected(d, "utilities[0]", "exactly one");
+  d = json::parse(R"({"format": "ivassign-economy/1", "agents": 1, "types": [1048576], "states": 1048576, "goods": 1,
+                      "prior": {"lambda": [1]}, "endowments": [[1]], "utilities": [{"linear": [[1]]}]})");
+  expect_rejected(d, "types", "exceeds");  // a short file claiming 2^40 type-state pairs allocates nothing first
 }
 
 TEST(EconomyRules, CliExitsWithTwo) {
