@@ -95,8 +95,10 @@ struct EconomyAudit {
   std::optional<EconomyEfficiency> efficiency;
 };
 
+/// eta_ic: the smallest eta in (0, eta_max] whose construction is IC (a log grid of 97 points over 12
+/// decades below eta_max, then a bisection to relative 1e-12 below the smallest IC grid point).
 struct EconomyEtaIc {
-  std::optional<double> eta;   ///< null when even eta_max is not IC
+  std::optional<double> eta;   ///< null when no grid point (eta_max included) is IC
   double eta_max = 0.0;
   double min_margin = 0.0;     ///< at eta (at eta_max when eta is null)
   std::optional<bool> xir;     ///< at eta

@@ -26,26 +26,39 @@ std::optional<double> lambda_of(const SocialMeasures& m, double c) {
   return c * *least;
 }
 
-/// The smallest eta in (0, eta_max] whose construction is IC, by bisection on the minimum margin
-/// (which grows with eta) to relative 1e-12; XIR and the efficiency gap at it.
+/// The minimum IC margin of the construction at eta.
+double margin_at(const Model& md, double eta) { return economy::min_ic_margin(md, economy::construct(md, eta)); }
+
+/// The smallest eta in (0, eta_max] whose construction is IC. The margin need not grow with eta (a
+/// large slack halves the bundles, and a lie to a profile outside the cells returns the endowment), so
+/// a log grid eta_max * 10^(-k/8), k = 96..0, finds the smallest IC grid point first; a bisection on
+/// the margin between it and the grid point below (not IC) then narrows it to relative 1e-12. With a
+/// margin that grows with eta this is the spec's bisection; null when no grid point is IC.
+std::optional<double> smallest_ic_eta(const Model& md, double eta_max, double* margin) {
+  constexpr int kGrid = 96;
+  const auto grid = [&](int k) { return k == 0 ? eta_max : eta_max * std::pow(10.0, -k / 8.0); };
+  int k = kGrid;
+  while (k >= 0 && !(margin_at(md, grid(k)) >= -kIcTolerance)) --k;
+  if (k < 0) {
+    *margin = margin_at(md, eta_max);
+    return std::nullopt;
+  }
+  double hi = grid(k), lo = k == kGrid ? hi : grid(k + 1);
+  for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; ++it) {
+    const double mid = 0.5 * (lo + hi);
+    (margin_at(md, mid) >= -kIcTolerance ? hi : lo) = mid;
+  }
+  *margin = margin_at(md, hi);
+  return hi;
+}
+
+/// eta_ic with XIR and the efficiency gap at it.
 EconomyEtaIc search_eta_ic(const Model& md, const EconomyOptions& o) {
   EconomyEtaIc r;
   r.eta_max = economy::eta_max(md);
-  double hi = r.eta_max, lo = 0.0;
-  r.min_margin = economy::min_ic_margin(md, economy::construct(md, hi));
-  if (!(r.min_margin >= -kIcTolerance)) return r;
-  for (int it = 0; it < 200 && hi - lo > 1e-12 * hi; ++it) {
-    const double mid = 0.5 * (lo + hi);
-    const double margin = economy::min_ic_margin(md, economy::construct(md, mid));
-    if (margin >= -kIcTolerance) {
-      hi = mid;
-      r.min_margin = margin;
-    } else {
-      lo = mid;
-    }
-  }
-  r.eta = hi;
-  const Construction q = economy::construct(md, hi);
+  r.eta = smallest_ic_eta(md, r.eta_max, &r.min_margin);
+  if (!r.eta) return r;
+  const Construction q = economy::construct(md, *r.eta);
   const EconomyAudit a = economy::audit_construction(md, q);
   r.min_margin = a.min_margin;
   r.xir = a.xir;

@@ -195,6 +195,24 @@ TEST(Economy, EtaIcIsNullWhenEtaMaxIsNotIc) {
   EXPECT_FALSE(run_economy(e, o).audit.ic);
 }
 
+/// With perfect signals (r = 1) the construction is IC at small slacks and not at eta_max (halved bundles
+/// are worth less than the endowment a lie outside the cells returns): the margin does not grow with
+/// eta, and eta_ic is still the smallest IC slack, not null.
+TEST(Economy, EtaIcWhenTheMarginFallsWithEta) {
+  const EconomyProblem e = generate_economy_exchange(1.0);
+  EconomyOptions o;
+  o.efficiency = false;
+  const EconomyResult r = run_economy(e, o);
+  ASSERT_TRUE(r.eta_ic && r.eta_ic->eta);
+  EXPECT_TRUE(r.audit.ic);
+  EXPECT_LE(*r.eta_ic->eta, r.eta);
+  o.eta_ic = false;
+  o.eta = r.eta_ic->eta_max;
+  EXPECT_FALSE(run_economy(e, o).audit.ic);
+  o.eta = *r.eta_ic->eta;
+  EXPECT_TRUE(run_economy(e, o).audit.ic);
+}
+
 /// The 1999 paper's question, numerically: some slack makes the section 4.1 construction IC and XIR
 /// at once at r = 0.99, none does at r = 0.9 (checked on a grid of slacks up to eta_max).
 TEST(Economy, Section41IcAndXirAtOnceOnlyForAccurateSignals) {
