@@ -63,6 +63,10 @@ IVA_HD int efficient_with_transfers(const double* vals, int agents, int outcomes
   return q;
 }
 
+/// ||P(.|t) - chi_theta_k||_1 = 2 (1 - P(theta_k|t)): the distance to the state k's certainty (the
+/// cells A_k of the 1999 construction; at the most likely k it is distance_to_certainty's).
+IVA_HD double distance_to_state(const double* posterior, int k) { return fmax(0.0, 2.0 * (1.0 - posterior[k])); }
+
 /// Distance of a posterior to certainty, min_theta ||P(.|t) - chi_theta||_1 = 2 (1 - max_theta P).
 IVA_HD double distance_to_certainty(const double* posterior, int states) {
   double top = 0.0;

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 
-ROOMS = ["common", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "incentives", "generate",
+ROOMS = ["common", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "economy", "incentives", "generate",
          "io", "distributed", "cli"]
 MAX_LINES = 80
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')

@@ -43,7 +43,7 @@ cmake --build "$dir" -j"$(nproc 2>/dev/null || echo 2)" --target fuzz
 # --- seed corpora ---------------------------------------------------------------------------------
 seeds="$dir/seeds"
 rm -rf "$seeds"
-mkdir -p "$seeds"/{instance,social,qaplib,cli} "$dir/artifacts"
+mkdir -p "$seeds"/{instance,social,economy,qaplib,cli} "$dir/artifacts"
 copy_seeds() {  # copy_seeds DEST FILE...: the files that exist and are under 64 KiB
   local dest="$1"; shift
   local f
@@ -59,6 +59,7 @@ fi
 if [ ! -d "$shared/data" ]; then echo "fuzz: no reference data at $shared/data: seeds from the repository only" >&2; fi
 copy_seeds "$seeds/instance" "$shared"/data/examples/*.json examples/*.json tests/fuzz/regressions/instance-*
 copy_seeds "$seeds/social" "$shared"/data/social/*.json tests/fuzz/regressions/social-*
+copy_seeds "$seeds/economy" "$shared"/data/economy/*.json tests/fuzz/regressions/economy-*
 copy_seeds "$seeds/qaplib" "$shared"/data/qaplib/*.dat "$shared"/data/qaplib/*.sln tests/fuzz/regressions/qaplib-*
 copy_seeds "$seeds/cli" tests/fuzz/regressions/cli-*
 # command lines (NUL-separated arguments) in the shapes of cli.md's examples
@@ -79,6 +80,9 @@ convert file.json --out copy.json
 gvcg problem.json --stages 2 --epsilon theorem --profile 0,1
 audit problem.json --mechanism mech.json --budget-samples 100
 epic problem.json --rule efficient
+economy economy.json --eta 0.01 --all-profiles --no-eta-ic --out r.json
+generate economy exchange --r 0.9 --money 30 --prices 21.5,5.5
+generate economy cobb-douglas --agents 3 --types 2 --states 2 --goods 2 --seed 5
 --version
 mechanism --help
 ARGS
@@ -86,6 +90,7 @@ seed_dir() {  # the seed folder and dictionary of a target
   case "$1" in
     fuzz_instance_*) echo "$seeds/instance tests/fuzz/instance.dict" ;;
     fuzz_social_*) echo "$seeds/social tests/fuzz/social.dict" ;;
+    fuzz_economy_*) echo "$seeds/economy tests/fuzz/economy.dict" ;;
     fuzz_qaplib*) echo "$seeds/qaplib tests/fuzz/qaplib.dict" ;;
     fuzz_cli_*) echo "$seeds/cli tests/fuzz/cli.dict" ;;
     *) echo "fuzz: no seeds for $1" >&2; exit 2 ;;

@@ -8,6 +8,7 @@ packages=(
   libeigen3-dev                  # per-state valuation and cost stacks (src/mechanism)
   libsimdjson-dev                # fast loading of large instances
   libcli11-dev                   # the command line
+  libglpk-dev                    # economy: the efficiency audit's linear programs (GLPK's simplex)
   libgtest-dev libgmock-dev      # tests
   libbenchmark-dev               # bench/
   python3 python3-numpy python3-scipy   # tests compare the LAP solver with scipy

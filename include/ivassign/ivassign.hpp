@@ -2,6 +2,7 @@
 #pragma once
 #include "ivassign/assignment.hpp"
 #include "ivassign/backend.hpp"
+#include "ivassign/economy.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
 #include "ivassign/incentives.hpp"

@@ -80,6 +80,7 @@ void add_generate_command(CLI::App& app) {
   cmd->add_flag("--quiet", a->quiet, "Nothing on stderr");
   cmd->callback([a] { run_generate(*a); });
   add_generate_social_command(*gen);
+  add_generate_economy_command(*gen);
 }
 
 void add_convert_command(CLI::App& app) {

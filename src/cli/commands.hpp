@@ -17,7 +17,11 @@ void add_convert_command(CLI::App& app);
 void add_gvcg_command(CLI::App& app);
 void add_audit_command(CLI::App& app);
 void add_epic_command(CLI::App& app);
+/// `economy` (cmd_economy.cpp).
+void add_economy_command(CLI::App& app);
 /// `generate social ...`: added under the `generate` command (cmd_social.cpp).
 void add_generate_social_command(CLI::App& generate);
+/// `generate economy ...`: added under the `generate` command (cmd_economy.cpp).
+void add_generate_economy_command(CLI::App& generate);
 
 }  // namespace ivassign::cli

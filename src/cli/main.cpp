@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   ivassign::cli::add_gvcg_command(app);
   ivassign::cli::add_audit_command(app);
   ivassign::cli::add_epic_command(app);
+  ivassign::cli::add_economy_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
