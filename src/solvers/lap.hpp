@@ -10,6 +10,35 @@
 
 namespace ivassign::lap {
 
+/// Square dense LAP, maximizing sum profit[i * n + x_i] over permutations x (lap_dense.cpp):
+/// Jonker-Volgenant (column reduction, augmenting row reduction, shortest augmenting paths that
+/// settle tied columns together). O(n^3) worst case, O(n^2) typical on random costs; O(n) memory
+/// beyond the matrix. v: the min-cost column duals (cost -profit; reduced costs -p_ij - u_i - v_j
+/// >= 0 up to rounding, 0 on x). Returns the number of shortest-path searches.
+std::int64_t solve_square(const double* profit, int n, std::vector<int>& col_of_row, std::vector<double>& v);
+
+/// min and max of the active rows' weights (NaN ignored), whether any is NaN, the largest finite |w|.
+struct WeightRange {
+  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  double magnitude = 0.0;
+  bool nan = false;
+};
+WeightRange weight_range(const AssignmentProblem& p, const std::vector<char>& active);
+
+/// An optimum of the max-weight matching of the active rows and its duals in solve_lap's form.
+struct DenseSolution {
+  std::vector<int> assignment;
+  std::vector<double> row_duals, col_duals;
+  std::int64_t searches = 0;
+};
+/// The problem as one square JV solve: partial matchings become complete ones on max(w, 0) (pairs
+/// of value <= 0 read back as unmatched), more rows than columns are transposed, missing rows are
+/// zero rows; the square, all-positive case runs on the weights in place. -inf weights are
+/// forbidden pairs. false (nothing solved) for NaN or +inf weights, and for -inf or more rows than
+/// columns when `complete`.
+bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, const WeightRange& range, bool complete,
+                 DenseSolution& out);
+
 class Engine {
  public:
   /// Sets up the problem (max w over partial matchings, rows = allowed buyers). No solving yet.
@@ -45,7 +74,8 @@ class Engine {
 
   const AssignmentProblem& p_;
   int n_ = 0, s_ = 0, cols_ = 0;
-  bool dummies_ = false;
+  bool dummies_ = false, complete_ = false;
+  WeightRange range_;
   double tight_ = 0.0;  // reduced costs below this are tight (rounding of the dual updates)
   std::vector<char> active_;
   std::vector<double> u_, v_;
