@@ -52,6 +52,20 @@ Engine::Engine(const AssignmentProblem& p, bool complete)
   sc_.assign(cols_, 0);
 }
 
+std::size_t first_invalid_weight(const std::vector<double>& w) {
+  constexpr std::size_t block = 1024;
+  for (std::size_t start = 0; start < w.size(); start += block) {
+    const std::size_t end = std::min(w.size(), start + block);
+    double bad = 0.0;  // counts NaN and +inf in the block (a vectorized pass; the index only on failure)
+#pragma omp simd reduction(+ : bad)
+    for (std::size_t k = start; k < end; ++k) bad += (w[k] != w[k] || w[k] == kInf) ? 1.0 : 0.0;
+    if (bad > 0.0)
+      for (std::size_t k = start; k < end; ++k)
+        if (w[k] != w[k] || w[k] == kInf) return k;
+  }
+  return w.size();
+}
+
 double Engine::cost(int row, int col) const {
   if (col < s_) return -p_.linear[static_cast<std::size_t>(row) * s_ + col];
   return col - s_ == row ? 0.0 : kInf;
@@ -118,13 +132,13 @@ void Engine::augment(int cur) {
   ++augmentations_;
 }
 
-void Engine::solve() {
+void Engine::solve(bool dense) {
   // Square and complete (every column ends up matched, so no column needs v = 0): Jonker-Volgenant
   // column reduction first, v_j = min_i c_ij with each column's cheapest row matched when that row
   // is still free; the shortest paths then only augment the rows left over.
   bool fresh = true;
   for (int i = 0; i < n_ && fresh; ++i) fresh = col4row_[i] == -1;
-  if (fresh) {  // one square Jonker-Volgenant solve (lap_dense.cpp), its certificate checked by warm_start
+  if (fresh && dense) {  // one square Jonker-Volgenant solve (lap_dense.cpp), its certificate checked by warm_start
     DenseSolution d;
     if (solve_dense(p_, active_, range_, complete_, d) && warm_start(d.assignment, d.row_duals, d.col_duals)) {
       augmentations_ += d.searches;
@@ -350,6 +364,14 @@ namespace ivassign {
 
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions&) {
   const auto start = std::chrono::steady_clock::now();
+  if (problem.linear.size() != static_cast<std::size_t>(problem.buyers) * problem.sellers)
+    throw InputError("LAP solver: " + std::to_string(problem.linear.size()) + " weights for " +
+                     std::to_string(problem.buyers) + " x " + std::to_string(problem.sellers) + " pairs");
+  const std::size_t k = lap::first_invalid_weight(problem.linear);
+  if (k < problem.linear.size())
+    throw InputError("LAP solver: weight (" + std::to_string(k / problem.sellers) + ", " +
+                     std::to_string(k % problem.sellers) + ") is " +
+                     (std::isnan(problem.linear[k]) ? "NaN" : "+infinite") + " (-infinity marks a forbidden pair)");
   lap::Engine engine(problem);
   engine.solve();
   AssignmentResult r;

@@ -17,6 +17,9 @@ namespace ivassign::lap {
 /// >= 0 up to rounding, 0 on x). Returns the number of shortest-path searches.
 std::int64_t solve_square(const double* profit, int n, std::vector<int>& col_of_row, std::vector<double>& v);
 
+/// The index of the first NaN or +inf weight, w.size() when there is none.
+std::size_t first_invalid_weight(const std::vector<double>& w);
+
 /// min and max of the active rows' weights (NaN ignored), whether any is NaN, the largest finite |w|.
 struct WeightRange {
   double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
@@ -44,9 +47,11 @@ class Engine {
   /// Sets up the problem (max w over partial matchings, rows = allowed buyers). No solving yet.
   /// With `complete`, every row must be matched (needs rows <= sellers; no private columns).
   explicit Engine(const AssignmentProblem& problem, bool complete = false);
-  /// Augments every unassigned row (Jonker-Volgenant style shortest augmenting paths, Dijkstra on
-  /// reduced costs with dual updates). O(rows^2 * columns) worst case.
-  void solve();
+  /// Solves from scratch with the dense Jonker-Volgenant kernel (solve_dense) when the state is
+  /// fresh and `dense` is set, its certificate checked by warm_start; otherwise (or when the check
+  /// fails) augments every unassigned row by shortest augmenting paths (Dijkstra on reduced costs
+  /// with dual updates over the private columns). O(rows^2 * columns) worst case.
+  void solve(bool dense = true);
   /// Starts from a given optimum and its duals (solve_lap's result) instead of solving: checks dual
   /// feasibility and complementary slackness to the engine's tolerance and returns false (state
   /// untouched: call solve()) when they do not hold, so a wrong certificate is never trusted.
