@@ -7,6 +7,16 @@
 //   w_ij <= row_duals[i] + col_duals[j] for every pair, with equality on matched pairs; col_duals >= 0
 //   and 0 on unmatched sellers; with private columns row_duals >= 0 and 0 on unmatched buyers.
 //
+// solve_lap_sparse — linear assignment on the allowed pairs only (CSR by row), exact: maximize
+//   sum w over matchings that match every row (rows <= cols; scipy's min_weight_full_bipartite_matching
+//   and lap.lapmod with costs -w). Shortest augmenting paths with potentials, Dijkstra with a binary
+//   heap over the columns a search reaches, after a column reduction when square: O(rows * nnz *
+//   log cols) worst case, O(rows + cols) memory beyond the input. Duals: w_ij <= row_duals[i] +
+//   col_duals[j] on every stored pair, equality on matched ones, col_duals >= 0 and 0 on unmatched
+//   columns. InputError (naming the row or entry) for a row without pairs, a column out of range or
+//   listed twice in a row, a weight that is not finite, more rows than columns, or when no matching
+//   covers every row.
+//
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
 //   the free buyers and sellers of Gilmore-Lawler-style optimistic gains (each pair's linear weight
@@ -56,6 +66,16 @@
 namespace ivassign {
 
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions& options = {});
+/// A LAP on the allowed pairs (CSR by row): row i's pairs are col_index[k], weight[k] for k in
+/// [row_start[i], row_start[i + 1]).
+struct SparseLapProblem {
+  int rows = 0, cols = 0;
+  std::vector<std::int64_t> row_start{0};
+  std::vector<int> col_index;
+  std::vector<double> weight;  ///< to maximize
+};
+AssignmentResult solve_lap_sparse(const SparseLapProblem& problem, const SolverOptions& options = {});
+
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_descent(const AssignmentProblem& problem, const SolverOptions& options = {});

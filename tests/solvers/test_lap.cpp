@@ -1,6 +1,7 @@
 // The LAP solver against exhaustive search and (when available) scipy; duals; warm-started removals.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <limits>
@@ -222,6 +223,121 @@ TEST(LapSolver, RefusesQuadraticProblems) {
   p.externalities.form = ExternalityCosts::Form::Dense;
   p.externalities.dense.assign(81, 0.0);
   EXPECT_THROW(solve_lap(p), InputError);
+}
+
+}  // namespace
+}  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+// A random sparse problem: every row gets `per_row` distinct random columns (and, so that a complete
+// matching exists, the column i itself), weights in [lo, hi), integers for ties when asked.
+SparseLapProblem random_sparse(int n, int s, int per_row, std::uint64_t seed, double lo, double hi, bool integer) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::uniform_int_distribution<int> col(0, s - 1);
+  SparseLapProblem p;
+  p.rows = n;
+  p.cols = s;
+  for (int i = 0; i < n; ++i) {
+    std::vector<int> cols{i};
+    while (static_cast<int>(cols.size()) < std::min(per_row, s)) {
+      const int j = col(rng);
+      if (std::find(cols.begin(), cols.end(), j) == cols.end()) cols.push_back(j);
+    }
+    std::shuffle(cols.begin(), cols.end(), rng);
+    for (int j : cols) {
+      p.col_index.push_back(j);
+      p.weight.push_back(integer ? std::floor(u(rng)) : u(rng));
+    }
+    p.row_start.push_back(static_cast<std::int64_t>(p.col_index.size()));
+  }
+  return p;
+}
+
+// The same pairs as a dense problem, -inf elsewhere (forbidden).
+AssignmentProblem dense_of(const SparseLapProblem& sp) {
+  std::vector<double> w(static_cast<std::size_t>(sp.rows) * sp.cols, -std::numeric_limits<double>::infinity());
+  for (int i = 0; i < sp.rows; ++i)
+    for (std::int64_t k = sp.row_start[i]; k < sp.row_start[i + 1]; ++k)
+      w[static_cast<std::size_t>(i) * sp.cols + sp.col_index[k]] = sp.weight[k];
+  return AssignmentProblem::linear_only(sp.rows, sp.cols, w);
+}
+
+TEST(LapSparse, EqualsTheDenseCompleteOptimumWithValidDuals) {
+  int cases = 0;
+  for (const auto& [n, s] : std::vector<std::pair<int, int>>{{1, 1}, {6, 6}, {50, 50}, {200, 200}, {40, 70}, {3, 9}})
+    for (int per_row : {1, 3, 12})
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const bool ties = seed == 2;
+        const SparseLapProblem sp = random_sparse(n, s, per_row, seed * 97 + n + per_row, -5, 10, ties);
+        const AssignmentResult r = solve_lap_sparse(sp);
+        const AssignmentProblem dense = dense_of(sp);
+        lap::Engine complete(dense, /*complete=*/true);
+        complete.solve();
+        ASSERT_NEAR(r.objective, complete.objective(), 1e-9 * std::max(1.0, std::abs(r.objective)))
+            << "n " << n << " s " << s << " per_row " << per_row << " seed " << seed;
+        std::vector<char> used(s, 0);
+        for (int i = 0; i < n; ++i) {
+          ASSERT_GE(r.assignment[i], 0);
+          EXPECT_FALSE(used[r.assignment[i]]);
+          used[r.assignment[i]] = 1;
+        }
+        const double tol = 1e-9;
+        for (int i = 0; i < n; ++i)
+          for (std::int64_t k = sp.row_start[i]; k < sp.row_start[i + 1]; ++k) {
+            const int j = sp.col_index[k];
+            EXPECT_LE(sp.weight[k], r.row_duals[i] + r.col_duals[j] + tol);
+            if (r.assignment[i] == j) {
+              EXPECT_NEAR(sp.weight[k], r.row_duals[i] + r.col_duals[j], tol);
+            }
+          }
+        for (int j = 0; j < s; ++j) {
+          EXPECT_GE(r.col_duals[j], -tol);
+          if (!used[j]) {
+            EXPECT_NEAR(r.col_duals[j], 0.0, tol);
+          }
+        }
+        ++cases;
+      }
+  EXPECT_EQ(cases, 54);
+}
+
+TEST(LapSparse, BadInputNamesTheRowOrEntry) {
+  SparseLapProblem p = random_sparse(4, 4, 2, 1, 1, 2, false);
+  auto expect_error = [](const SparseLapProblem& q, const std::string& needle) {
+    try {
+      solve_lap_sparse(q);
+      ADD_FAILURE() << "accepted: " << needle;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  SparseLapProblem q = p;
+  q.weight[3] = std::numeric_limits<double>::quiet_NaN();
+  expect_error(q, "entry 3");
+  q = p;  // row 2 without pairs
+  q.col_index.erase(q.col_index.begin() + q.row_start[2], q.col_index.begin() + q.row_start[3]);
+  q.weight.erase(q.weight.begin() + q.row_start[2], q.weight.begin() + q.row_start[3]);
+  for (int i = 3; i <= 4; ++i) q.row_start[i] -= 2;
+  expect_error(q, "row 2 has no allowed pair");
+  q = p;
+  q.col_index[5] = 9;
+  expect_error(q, "entry 5");
+  q = p;
+  q.weight.pop_back();
+  expect_error(q, "col_index and weight");
+  q = p;
+  q.rows = 5;
+  expect_error(q, "rows");
+  // every row allows only column 0: no complete matching
+  SparseLapProblem none;
+  none.rows = none.cols = 2;
+  none.row_start = {0, 1, 2};
+  none.col_index = {0, 0};
+  none.weight = {1, 2};
+  expect_error(none, "no matching covers every row");
 }
 
 }  // namespace
