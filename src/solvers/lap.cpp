@@ -362,17 +362,22 @@ std::vector<double> Engine::col_duals() const {
 
 namespace ivassign {
 
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions&) {
   const auto start = std::chrono::steady_clock::now();
   if (problem.linear.size() != static_cast<std::size_t>(problem.buyers) * problem.sellers)
     throw InputError("LAP solver: " + std::to_string(problem.linear.size()) + " weights for " +
                      std::to_string(problem.buyers) + " x " + std::to_string(problem.sellers) + " pairs");
-  const std::size_t k = lap::first_invalid_weight(problem.linear);
-  if (k < problem.linear.size())
+  lap::Engine engine(problem);
+  if (engine.range().nan || engine.range().max == kInf) {  // name the first bad weight
+    const std::size_t k = lap::first_invalid_weight(problem.linear);
     throw InputError("LAP solver: weight (" + std::to_string(k / problem.sellers) + ", " +
                      std::to_string(k % problem.sellers) + ") is " +
                      (std::isnan(problem.linear[k]) ? "NaN" : "+infinite") + " (-infinity marks a forbidden pair)");
-  lap::Engine engine(problem);
+  }
   engine.solve();
   AssignmentResult r;
   r.assignment = engine.assignment();

@@ -72,6 +72,7 @@ class Engine {
   std::vector<double> row_duals() const;
   std::vector<double> col_duals() const;
   std::int64_t augmentations() const { return augmentations_; }
+  const WeightRange& range() const { return range_; }  ///< of the allowed buyers' weights
 
  private:
   double cost(int row, int col) const;  // +inf where no edge

@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <memory>
 
 #include "ivassign/error.hpp"
 
@@ -120,23 +121,34 @@ __attribute__((target("avx2"))) double scan_row_avx2(const double* __restrict p,
 // two_smallest with AVX2: each lane keeps its best two and their indices (as doubles), then merge.
 __attribute__((target("avx2"))) void two_smallest_avx2(const double* p, const double* v, int n, int& j1, double& v1,
                                                        int& j2, double& v2) {
-  __m256d m1 = _mm256_set1_pd(kInf), m2 = m1, i1 = _mm256_set1_pd(-1.0), i2 = i1;
+  // two independent sets of lanes (columns k..k+3 and k+4..k+7) so the compare-blend chains overlap
+  __m256d m1[2], m2[2], i1[2], i2[2];
+  for (int s = 0; s < 2; ++s) {
+    m1[s] = m2[s] = _mm256_set1_pd(kInf);
+    i1[s] = i2[s] = _mm256_set1_pd(-1.0);
+  }
   __m256d idx = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
   const __m256d four = _mm256_set1_pd(4.0), zero = _mm256_setzero_pd();
   int k = 0;
-  for (; k + 4 <= n; k += 4, idx = _mm256_add_pd(idx, four)) {
-    const __m256d c = _mm256_sub_pd(_mm256_sub_pd(zero, _mm256_loadu_pd(p + k)), _mm256_loadu_pd(v + k));
-    const __m256d lt1 = _mm256_cmp_pd(c, m1, _CMP_LT_OQ), lt2 = _mm256_cmp_pd(c, m2, _CMP_LT_OQ);
-    m2 = _mm256_blendv_pd(_mm256_blendv_pd(m2, c, lt2), m1, lt1);
-    i2 = _mm256_blendv_pd(_mm256_blendv_pd(i2, idx, lt2), i1, lt1);
-    m1 = _mm256_blendv_pd(m1, c, lt1);
-    i1 = _mm256_blendv_pd(i1, idx, lt1);
+  for (; k + 8 <= n; k += 8) {
+    for (int s = 0; s < 2; ++s, idx = _mm256_add_pd(idx, four)) {
+      const double* pk = p + k + 4 * s;
+      const double* vk = v + k + 4 * s;
+      const __m256d c = _mm256_sub_pd(_mm256_sub_pd(zero, _mm256_loadu_pd(pk)), _mm256_loadu_pd(vk));
+      const __m256d lt1 = _mm256_cmp_pd(c, m1[s], _CMP_LT_OQ), lt2 = _mm256_cmp_pd(c, m2[s], _CMP_LT_OQ);
+      m2[s] = _mm256_blendv_pd(_mm256_blendv_pd(m2[s], c, lt2), m1[s], lt1);
+      i2[s] = _mm256_blendv_pd(_mm256_blendv_pd(i2[s], idx, lt2), i1[s], lt1);
+      m1[s] = _mm256_blendv_pd(m1[s], c, lt1);
+      i1[s] = _mm256_blendv_pd(i1[s], idx, lt1);
+    }
   }
-  alignas(32) double a1[4], a2[4], b1[4], b2[4];
-  _mm256_store_pd(a1, m1);
-  _mm256_store_pd(a2, m2);
-  _mm256_store_pd(b1, i1);
-  _mm256_store_pd(b2, i2);
+  alignas(32) double a1[8], a2[8], b1[8], b2[8];
+  for (int s = 0; s < 2; ++s) {
+    _mm256_store_pd(a1 + 4 * s, m1[s]);
+    _mm256_store_pd(a2 + 4 * s, m2[s]);
+    _mm256_store_pd(b1 + 4 * s, i1[s]);
+    _mm256_store_pd(b2 + 4 * s, i2[s]);
+  }
   j1 = j2 = -1;
   v1 = v2 = kInf;
   auto offer = [&](double c, int j) {
@@ -147,12 +159,67 @@ __attribute__((target("avx2"))) void two_smallest_avx2(const double* p, const do
       v2 = c, j2 = j;
     }
   };
-  for (int l = 0; l < 4; ++l) {
+  for (int l = 0; l < 8; ++l) {
     offer(a1[l], static_cast<int>(b1[l]));
     offer(a2[l], static_cast<int>(b2[l]));
   }
   for (; k < n; ++k) offer(-p[k] - v[k], k);
   if (j1 < 0) j1 = 0, v1 = -p[0] - v[0];  // every entry forbidden
+}
+#endif
+
+// The first k in [from, n) with d_k <= bound, n when none.
+int next_at_most_plain(const double* d, int from, int n, double bound) {
+  for (int k = from; k < n; ++k)
+    if (d[k] <= bound) return k;
+  return n;
+}
+
+// Min, max (NaN ignored), NaN count and largest finite |x| of one row, folded into r.
+void row_range_plain(const double* w, int n, WeightRange& r) {
+  for (int j = 0; j < n; ++j) {
+    const double x = w[j], a = std::abs(x);
+    if (x != x) r.nan = true;
+    if (x < r.min) r.min = x;
+    if (x > r.max) r.max = x;
+    if (a > r.magnitude && a < kInf) r.magnitude = a;
+  }
+}
+
+#if IVASSIGN_LAP_AVX2
+__attribute__((target("avx2"))) int next_at_most_avx2(const double* d, int from, int n, double bound) {
+  const __m256d b = _mm256_set1_pd(bound);
+  int k = from;
+  for (; k + 4 <= n; k += 4) {
+    const int mask = _mm256_movemask_pd(_mm256_cmp_pd(_mm256_loadu_pd(d + k), b, _CMP_LE_OQ));
+    if (mask) return k + __builtin_ctz(static_cast<unsigned>(mask));
+  }
+  return next_at_most_plain(d, k, n, bound);
+}
+
+__attribute__((target("avx2"))) void row_range_avx2(const double* w, int n, WeightRange& r) {
+  const __m256d sign = _mm256_set1_pd(-0.0), inf = _mm256_set1_pd(kInf);
+  __m256d lo = _mm256_set1_pd(r.min), hi = _mm256_set1_pd(r.max), mag = _mm256_set1_pd(r.magnitude);
+  __m256d nan = _mm256_setzero_pd();
+  int j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const __m256d x = _mm256_loadu_pd(w + j), a = _mm256_andnot_pd(sign, x);
+    lo = _mm256_min_pd(x, lo);  // returns lo when x is NaN
+    hi = _mm256_max_pd(x, hi);
+    nan = _mm256_or_pd(nan, _mm256_cmp_pd(x, x, _CMP_UNORD_Q));
+    mag = _mm256_max_pd(_mm256_and_pd(a, _mm256_cmp_pd(a, inf, _CMP_LT_OQ)), mag);
+  }
+  alignas(32) double l[4], h[4], m[4];
+  _mm256_store_pd(l, lo);
+  _mm256_store_pd(h, hi);
+  _mm256_store_pd(m, mag);
+  for (int k = 0; k < 4; ++k) {
+    r.min = std::min(r.min, l[k]);
+    r.max = std::max(r.max, h[k]);
+    r.magnitude = std::max(r.magnitude, m[k]);
+  }
+  r.nan = r.nan || _mm256_movemask_pd(nan) != 0;
+  row_range_plain(w + j, n - j, r);
 }
 #endif
 
@@ -174,6 +241,13 @@ ScanFn scan_row_fn() {
   if (use_avx2()) return scan_row_avx2;
 #endif
   return scan_row_plain;
+}
+using NextFn = int (*)(const double*, int, int, double);
+NextFn next_at_most_fn() {
+#if IVASSIGN_LAP_AVX2
+  if (use_avx2()) return next_at_most_avx2;
+#endif
+  return next_at_most_plain;
 }
 ColFn column_min_fn() {
 #if IVASSIGN_LAP_AVX2
@@ -209,15 +283,17 @@ class Jv {
     vv_ = v_;
     for (int i = 0; i < n_; ++i) augment(i);
   }
-  /// After run_square: adds row and column n (the matrix's zero row and zero column) and augments
-  /// the new row; v_n starts at the largest value that keeps every reduced cost c_in - u_i - v_n >= 0.
+  /// After run_square: adds a zero row and a zero column (n; not stored) and augments the new row;
+  /// v_n starts at the largest value that keeps every reduced cost 0 - u_i - v_n >= 0.
   void extend() {
     const int z = n_;
     double vz = kInf;
-    for (int i = 0; i < n_; ++i) vz = std::min(vz, row(i)[x_[i]] + v_[x_[i]] - row(i)[z]);
+    for (int i = 0; i < n_; ++i) vz = std::min(vz, row(i)[x_[i]] + v_[x_[i]]);
     v_[z] = vv_[z] = vz;
+    zeros_.assign(m_ + 1, 0.0);
     ++n_;
     ++m_;
+    zero_ = z;
     augment(z);
   }
   const std::vector<int>& x() const { return x_; }
@@ -225,7 +301,9 @@ class Jv {
   const std::vector<double>& v() const { return v_; }
 
  private:
-  const double* row(int i) const { return p_ + static_cast<std::size_t>(i) * ld_; }
+  const double* row(int i) const { return i == zero_ ? zeros_.data() : p_ + static_cast<std::size_t>(i) * ld_; }
+  double profit(int i, int j) const { return j == zero_ ? 0.0 : row(i)[j]; }
+  double scan(int i, double base);
   std::vector<int> column_reduction();
   std::vector<int> row_reduction(const std::vector<int>& free_rows);
   void augment(int f);
@@ -234,6 +312,8 @@ class Jv {
   const double* p_;
   int n_, m_;  // rows, columns
   std::size_t ld_;
+  int zero_ = -1;              // the zero row and column extend() added (not in p_)
+  std::vector<double> zeros_;  // that row
   std::vector<int> x_, y_;  // column of each row, row of each column (-1: free)
   std::vector<double> v_, vv_, d_;
   std::vector<std::int64_t> pred_;
@@ -242,6 +322,7 @@ class Jv {
   std::int64_t searches_ = 0;
   ScanFn scan_ = scan_row_fn();
   TwoFn two_ = two_smallest_fn();
+  NextFn next_ = next_at_most_fn();
 };
 
 // v_j = min_i c_ij, each column's cheapest row takes it when still free; then reduction transfer:
@@ -320,10 +401,21 @@ std::vector<int> Jv::row_reduction(const std::vector<int>& free_in) {
   return free_rows;
 }
 
+// scan_ over row i's stored columns, then the zero column (cost 0) when extend() added it.
+double Jv::scan(int i, double base) {
+  if (zero_ < 0) return scan_(row(i), vv_.data(), d_.data(), pred_.data(), m_, base, i);
+  double low = scan_(row(i), vv_.data(), d_.data(), pred_.data(), zero_, base, i);
+  const double h = base - vv_[zero_];
+  if (h < d_[zero_]) {
+    d_[zero_] = h;
+    pred_[zero_] = i;
+  }
+  return std::min(low, d_[zero_]);
+}
+
 // Settles every unsettled column with d_j <= mind; a free one among them ends the search.
 bool Jv::settle(double mind, int& sink) {
-  for (int k = 0; k < m_; ++k) {
-    if (!(d_[k] <= mind)) continue;
+  for (int k = next_(d_.data(), 0, m_, mind); k < m_; k = next_(d_.data(), k + 1, m_, mind)) {
     settled_.push_back(k);
     settled_d_.push_back(d_[k]);
     d_[k] = kInf;
@@ -344,7 +436,7 @@ void Jv::augment(int f) {
   settled_.clear();
   settled_d_.clear();
   queue_.clear();
-  double low = scan_(row(f), vv_.data(), d_.data(), pred_.data(), m_, 0.0, f);
+  double low = scan(f, 0.0);
   double mind = low;
   bool low_known = true;
   int sink = -1;
@@ -362,7 +454,7 @@ void Jv::augment(int f) {
     const int j = queue_[head++];
     const int i = y_[j];
     const double dj = settled_d_[head - 1];  // queue_ and settled_ grow together until the sink
-    low = scan_(row(i), vv_.data(), d_.data(), pred_.data(), m_, dj + row(i)[j] + v_[j], i);
+    low = scan(i, dj + profit(i, j) + v_[j]);
     low_known = true;
     if (low <= mind) {
       if (settle(mind, sink)) break;
@@ -398,7 +490,7 @@ namespace {
 
 // The matrix solve_dense hands to JV: R rows (buyers, or sellers when transposed) by C columns,
 // entries max(w, 0) when clamped (partial matchings); when clamped and square, one zero row and one
-// zero column more (R + 1 by C + 1, extend()).
+// zero column more (extend(), not stored).
 struct Form {
   std::vector<int> rows;  // active buyers
   bool clamp = false, transpose = false, extra = false;
@@ -421,7 +513,7 @@ void read_back(const AssignmentProblem& p, const Form& f, const double* P, const
   out.col_duals.assign(p.sellers, 0.0);
   for (int r = 0; r < f.R; ++r) {
     const int c = x[r];
-    const double pc = P[r * f.ld + c];
+    const double pc = c < f.C ? P[r * f.ld + c] : 0.0;  // column C: the zero column
     const double a = pc + v[c] + t;
     const bool matched = c < f.C && (!f.clamp || pc > 0.0);
     if (f.transpose) {
@@ -435,13 +527,9 @@ void read_back(const AssignmentProblem& p, const Form& f, const double* P, const
   for (int c = 0; c < f.C; ++c) (f.transpose ? out.row_duals[f.rows[c]] : out.col_duals[c]) = b[c];
 }
 
-// Writes the matrix (stride f.ld): rows of max(w, 0) (clamped) or w, zeros in the extra row/column.
+// Writes the matrix (stride f.ld): rows of max(w, 0) (clamped) or w.
 void fill(const AssignmentProblem& p, const Form& f, double* m) {
   const std::size_t ld = f.ld;
-  if (f.extra) {
-    std::fill(m + f.R * ld, m + (f.R + 1) * ld, 0.0);
-    for (int r = 0; r < f.R; ++r) m[r * ld + f.C] = 0.0;
-  }
   if (f.transpose) {
     for (int c = 0; c < f.C; ++c) {
       const double* wi = p.linear.data() + static_cast<std::size_t>(f.rows[c]) * p.sellers;
@@ -465,25 +553,13 @@ void fill(const AssignmentProblem& p, const Form& f, double* m) {
 
 WeightRange weight_range(const AssignmentProblem& p, const std::vector<char>& active) {
   WeightRange r;
-  double lo = kInf, hi = -kInf, mag = 0.0;
-  double nan = 0.0;
-  for (int i = 0; i < p.buyers; ++i) {
-    if (!active[i]) continue;
-    const double* wi = p.linear.data() + static_cast<std::size_t>(i) * p.sellers;
-#pragma omp simd reduction(min : lo) reduction(max : hi, mag) reduction(+ : nan)
-    for (int j = 0; j < p.sellers; ++j) {
-      const double x = wi[j];
-      lo = x < lo ? x : lo;
-      hi = x > hi ? x : hi;
-      nan += x != x ? 1.0 : 0.0;
-      const double a = x < 0 ? -x : x;
-      mag = a > mag && a < kInf ? a : mag;
-    }
-  }
-  r.min = lo;
-  r.max = hi;
-  r.magnitude = mag;
-  r.nan = nan > 0.0;
+#if IVASSIGN_LAP_AVX2
+  void (*range)(const double*, int, WeightRange&) = use_avx2() ? row_range_avx2 : row_range_plain;
+#else
+  void (*range)(const double*, int, WeightRange&) = row_range_plain;
+#endif
+  for (int i = 0; i < p.buyers; ++i)
+    if (active[i]) range(p.linear.data() + static_cast<std::size_t>(i) * p.sellers, p.sellers, r);
   return r;
 }
 
@@ -501,14 +577,15 @@ bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, co
   f.R = f.transpose ? s : nr;
   f.C = f.transpose ? nr : s;
   f.extra = f.clamp && f.R == f.C && f.R > 0;
-  f.ld = static_cast<std::size_t>(f.C) + (f.extra ? 1 : 0);
-  const bool in_place = !f.clamp && !f.transpose && nr == p.buyers;
-  std::vector<double> m;
+  // in place unless rows move (transposed, excluded buyers) or a negative weight needs clamping
+  const bool in_place = !f.transpose && nr == p.buyers && !(f.clamp && min_w < 0.0);
+  f.ld = in_place ? static_cast<std::size_t>(s) : static_cast<std::size_t>(f.C);
+  std::unique_ptr<double[]> m;
   const double* P = p.linear.data();
   if (!in_place) {
-    m.resize(f.ld * (static_cast<std::size_t>(f.R) + (f.extra ? 1 : 0)));
-    fill(p, f, m.data());
-    P = m.data();
+    m.reset(new double[f.ld * f.R]);  // every entry written by fill
+    fill(p, f, m.get());
+    P = m.get();
   }
   Jv jv(P, f.R, f.C, f.ld);
   if (f.R == f.C && f.R > 0) jv.run_square();
