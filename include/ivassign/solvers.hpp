@@ -17,6 +17,10 @@
 //   listed twice in a row, a weight that is not finite, more rows than columns, or when no matching
 //   covers every row.
 //
+// solve_lap_batch — solve_lap on each of `batch` problems of the same shape (weights: batch * n * s,
+//   problem-major) on `threads` threads (0: all cores), one problem per thread at a time; the same
+//   results as one-by-one calls. An InputError names the problem's index.
+//
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
 //   the free buyers and sellers of Gilmore-Lawler-style optimistic gains (each pair's linear weight
@@ -75,6 +79,17 @@ struct SparseLapProblem {
   std::vector<double> weight;  ///< to maximize
 };
 AssignmentResult solve_lap_sparse(const SparseLapProblem& problem, const SolverOptions& options = {});
+
+/// solve_lap_batch's results, problem-major: assignment and row_duals batch * buyers, col_duals
+/// batch * sellers, objective batch.
+struct LapBatchResult {
+  int batch = 0, buyers = 0, sellers = 0;
+  std::vector<int> assignment;
+  std::vector<double> objective, row_duals, col_duals;
+  std::vector<double> problem_seconds;  ///< each problem's solve_lap time
+  double seconds = 0.0;                 ///< the whole batch, wall clock
+};
+LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads = 0);
 
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});

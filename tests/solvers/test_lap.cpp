@@ -342,3 +342,47 @@ TEST(LapSparse, BadInputNamesTheRowOrEntry) {
 
 }  // namespace
 }  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+TEST(LapBatch, EqualsOneByOneOnEveryThreadCount) {
+  const int batch = 23, n = 9, s = 11;
+  std::vector<double> weights;
+  std::vector<AssignmentProblem> singles;
+  for (int k = 0; k < batch; ++k) {
+    const AssignmentProblem p = family_lap(k % 5, n, s, 500 + k);
+    weights.insert(weights.end(), p.linear.begin(), p.linear.end());
+    singles.push_back(p);
+  }
+  for (int threads : {1, 2, 0}) {
+    const LapBatchResult b = solve_lap_batch(batch, n, s, weights, threads);
+    for (int k = 0; k < batch; ++k) {
+      const AssignmentResult r = solve_lap(singles[k]);
+      EXPECT_EQ(b.objective[k], r.objective) << "problem " << k << " threads " << threads;
+      for (int i = 0; i < n; ++i) {
+        EXPECT_EQ(b.assignment[k * n + i], r.assignment[i]);
+        EXPECT_EQ(b.row_duals[k * n + i], r.row_duals[i]);
+      }
+      for (int j = 0; j < s; ++j) EXPECT_EQ(b.col_duals[k * s + j], r.col_duals[j]);
+    }
+  }
+  EXPECT_EQ(solve_lap_batch(0, n, s, {}).objective.size(), 0u);
+}
+
+TEST(LapBatch, BadInputNamesTheProblem) {
+  std::vector<double> w(3 * 2 * 2, 1.0);
+  w[2 * 4 + 1] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    solve_lap_batch(3, 2, 2, w, 2);
+    ADD_FAILURE() << "NaN accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("problem 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(0, 1)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(solve_lap_batch(3, 2, 3, w), InputError);  // shapes do not match the weights
+  EXPECT_THROW(solve_lap_batch(3, 2, 2, std::vector<double>(12, 1.0), -1), InputError);
+}
+
+}  // namespace
+}  // namespace ivassign
