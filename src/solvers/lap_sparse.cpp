@@ -57,9 +57,16 @@ class SparseSolver {
         pred_(p.cols, -1), pred_k_(p.cols, -1), done_(p.cols, 0) {}
 
   void run() {
-    if (p_.rows == p_.cols) column_reduction();
-    for (int i = 0; i < p_.rows; ++i)
-      if (x_[i] < 0) augment(i);
+    std::vector<int> free_rows;
+    if (p_.rows == p_.cols) {
+      column_reduction();
+      for (int i = 0; i < p_.rows; ++i)
+        if (x_[i] < 0) free_rows.push_back(i);
+      for (int round = 0; round < 2 && !free_rows.empty(); ++round) free_rows = row_reduction(free_rows);
+    } else {
+      for (int i = 0; i < p_.rows; ++i) free_rows.push_back(i);
+    }
+    for (int f : free_rows) augment(f);
   }
   std::int64_t searches() const { return searches_; }
   const std::vector<int>& x() const { return x_; }
@@ -69,6 +76,7 @@ class SparseSolver {
  private:
   double cost(std::int64_t k) const { return -p_.weight[k]; }
   void column_reduction();
+  std::vector<int> row_reduction(const std::vector<int>& free_rows);
   void augment(int f);
   void relax(int i, double base);
 
@@ -113,6 +121,62 @@ void SparseSolver::column_reduction() {
       y_[j] = i;
     }
   }
+}
+
+// Augmenting row reduction (square): a free row takes its cheapest column at the price of the second
+// cheapest and evicts the column's row; at most kRowReductionSteps steps per free row.
+std::vector<int> SparseSolver::row_reduction(const std::vector<int>& free_in) {
+  constexpr std::int64_t kRowReductionSteps = 16;
+  std::vector<int> free_rows = free_in;
+  const std::size_t n_free = free_rows.size();
+  std::size_t current = 0, kept = 0;
+  std::int64_t steps = 0;
+  while (current < n_free) {
+    const int f = free_rows[current++];
+    if (++steps > kRowReductionSteps * static_cast<std::int64_t>(n_free)) {
+      free_rows[kept++] = f;
+      continue;
+    }
+    std::int64_t k1 = -1, k2 = -1;  // the entries of the smallest and second smallest c_fj - v_j
+    double v1 = kInf, v2 = kInf;
+    for (std::int64_t k = p_.row_start[f]; k < p_.row_start[f + 1]; ++k) {
+      const double c = cost(k) - v_[p_.col_index[k]];
+      if (c < v2) {
+        if (c >= v1) {
+          v2 = c;
+          k2 = k;
+        } else {
+          v2 = v1;
+          k2 = k1;
+          v1 = c;
+          k1 = k;
+        }
+      }
+    }
+    int j1 = p_.col_index[k1];
+    int i0 = y_[j1];
+    const double v1_new = v_[j1] - (v2 - v1);
+    const bool lowers = v2 < kInf && v1_new < v_[j1];
+    if (lowers) {
+      v_[j1] = v1_new;
+    } else if (i0 >= 0 && k2 >= 0) {
+      k1 = k2;
+      j1 = p_.col_index[k2];
+      i0 = y_[j1];
+    }
+    if (i0 >= 0) {
+      x_[i0] = -1;
+      if (lowers)
+        free_rows[--current] = i0;
+      else
+        free_rows[kept++] = i0;
+    }
+    x_[f] = j1;
+    xk_[f] = k1;
+    y_[j1] = f;
+  }
+  free_rows.resize(kept);
+  return free_rows;
 }
 
 // d_k = min(d_k, base + c_ik - v_k) over row i's pairs (base = d of i's column minus u_i).
