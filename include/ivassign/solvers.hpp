@@ -1,11 +1,22 @@
 // ivassign/solvers.hpp — the expert tier of the assignment solvers (solve_assignment picks one).
 //
-// solve_lap — linear assignment (no externalities), exact. Shortest augmenting paths with
-//   potentials (Jonker & Volgenant 1987, rectangular form of Crouse 2016): O(n^2 s) worst case,
-//   O(n s) memory beyond the weights. Partial matchings: a buyer whose every w_ij <= 0, or any buyer
-//   when n > s, may stay unmatched (a private zero-cost column per buyer). Duals:
+// solve_lap — linear assignment (no externalities), exact. Jonker & Volgenant (1987) LAPJV on a
+//   square matrix: column reduction with reduction transfer, two rounds of augmenting row reduction
+//   (capped at 16 steps per free row), then shortest augmenting paths (Dijkstra on reduced costs)
+//   that settle every column at the current minimum distance at once (ties) and scan one cost row
+//   per step in a single contiguous pass (AVX2 where the CPU has it, checked at run time; plain
+//   loops elsewhere). Rectangular problems (fewer rows than columns; more rows are transposed) run
+//   the shortest paths from v = 0 on the matrix itself (Crouse 2016). Partial matchings: max sum w
+//   over partial matchings is the complete problem on max(w, 0) with pairs of value <= 0 read back
+//   as unmatched; a square one gets one zero row and column (not stored) by one more augmentation,
+//   so that the duals below hold. O(n^2 s) worst case, near O(n^2) on random costs; memory O(n + s)
+//   beyond the weights (a copy only when a weight is negative, buyers are excluded or n > s). The
+//   certificate is checked (dual feasibility and complementary slackness to 1e-12 * max|w| * n)
+//   before it is returned; when the check fails the engine re-solves by shortest paths over private
+//   columns. -inf weights are forbidden pairs; NaN or +inf: InputError naming (buyer, seller). Duals:
 //   w_ij <= row_duals[i] + col_duals[j] for every pair, with equality on matched pairs; col_duals >= 0
-//   and 0 on unmatched sellers; with private columns row_duals >= 0 and 0 on unmatched buyers.
+//   and 0 on unmatched sellers; for partial problems (a w_ij <= 0, or n > s) row_duals >= 0 and 0 on
+//   unmatched buyers.
 //
 // solve_lap_sparse — linear assignment on the allowed pairs only (CSR by row), exact: maximize
 //   sum w over matchings that match every row (rows <= cols; scipy's min_weight_full_bipartite_matching
