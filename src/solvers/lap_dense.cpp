@@ -1,8 +1,9 @@
 // Dense square LAP: Jonker & Volgenant (1987) LAPJV — column reduction with reduction transfer,
 // two rounds of augmenting row reduction, then shortest augmenting paths (Dijkstra on reduced costs)
 // that settle every column at the current minimum distance at once (ties) and scan one cost row per
-// step in a single contiguous pass (no index lists, so the compiler vectorizes it; AVX2 and AVX-512
-// clones are picked at run time where the CPU has them).
+// step in a single contiguous pass (no index lists): AVX2 intrinsics where __builtin_cpu_supports
+// says the CPU has AVX2, plain loops elsewhere (the build itself assumes only the baseline ISA).
+// Rectangular problems (rows < columns) skip the reductions and run the shortest paths from v = 0.
 //
 // Written on the profit matrix P (maximize): cost c_ij = -p_ij, so nothing is copied when the
 // problem is already square. Columns settled in the current search are masked by vv_j = -inf
