@@ -277,12 +277,24 @@ class Jv {
     vv_ = v_;
     for (int f : free_rows) augment(f);
   }
-  /// rows < cols: v = 0 and one shortest augmenting path per row (Crouse 2016); the columns left
-  /// free keep v = 0.
+  /// rows < cols: v = 0, each row takes its cheapest column when free, and one shortest augmenting
+  /// path per remaining row (Crouse 2016); the columns left free keep v = 0.
   void run_rectangular() {
     std::fill(v_.begin(), v_.end(), 0.0);
     vv_ = v_;
-    for (int i = 0; i < n_; ++i) augment(i);
+    std::vector<int> free_rows;
+    for (int i = 0; i < n_; ++i) {  // a row whose cheapest column is free takes it (v stays 0)
+      int j1, j2;
+      double v1, v2;
+      two_(row(i), v_.data(), m_, j1, v1, j2, v2);
+      if (y_[j1] < 0) {
+        x_[i] = j1;
+        y_[j1] = i;
+      } else {
+        free_rows.push_back(i);
+      }
+    }
+    for (int f : free_rows) augment(f);
   }
   /// After run_square: adds a zero row and a zero column (n; not stored) and augments the new row;
   /// v_n starts at the largest value that keeps every reduced cost 0 - u_i - v_n >= 0.
