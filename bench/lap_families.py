@@ -1,12 +1,12 @@
 #!/usr/bin/env python3
 """ivassign solve_lap against every LAP peer a user would pick, one table per cost family, all in one
-run on the same matrices: scipy linear_sum_assignment, lap.lapjv, lapjv.lapjv (bench/.venv) and
-lapx's lap.lapjvs in float64 (bench/.venv-lapx: lapx installs a module named `lap` as well).
+run on the same matrices: scipy linear_sum_assignment, lap.lapjv, lapjv.lapjv (its default computes
+in float32; also with force_doubles=True) (bench/.venv) and lapx's lap.lapjvs in float64 (bench/.venv-lapx: lapx installs a module named `lap` as well).
 
 Families (weights w to maximize; the peers get the equivalent costs -w, square unless they take
 rectangles): uniform [0, 1); integers in [0, 100) (many ties); Euclidean distances between random
 points in the unit square (w = 2 - distance, i.e. minimum total distance); rectangular n x 2n
-uniform; partial (uniform [-1, 1): a pair of value <= 0 is never worth matching; the peers get
+uniform (lapjv takes squares only: it gets the zero-padded 2n x 2n); partial (uniform [-1, 1): a pair of value <= 0 is never worth matching; the peers get
 max(w, 0), the square problem a user would pass them).
 Every solver runs in its own process, REPEATS times, interleaved so that load on a shared machine
 hits all alike; the table gives the fastest of the repeats (the least disturbed), the ratio
@@ -40,10 +40,11 @@ elif which == 'lap':
     import lap
     t = time.perf_counter(); _, x, _ = lap.lapjv(cost, extend_cost=n != s); res['s'] = time.perf_counter() - t
     r = np.flatnonzero(x >= 0); c = x[r]
-elif which == 'lapjv':
+elif which in ('lapjv', 'lapjv64'):
     from lapjv import lapjv
     m = max(n, s); sq = np.zeros((m, m)); sq[:n, :s] = cost  # square only: the user pads
-    t = time.perf_counter(); x, _, _ = lapjv(sq if m != n or m != s else cost); res['s'] = time.perf_counter() - t
+    t = time.perf_counter(); x, _, _ = lapjv(sq if m != n or m != s else cost, force_doubles=which == 'lapjv64')
+    res['s'] = time.perf_counter() - t
     r = np.arange(n); c = x[:n]; keep = c < s; r, c = r[keep], c[keep]
 elif which == 'lapx':
     import lap
@@ -56,7 +57,8 @@ print(json.dumps(res))
 """
 
 PEERS = [("scipy", "scipy linear_sum_assignment", "venv"), ("lap", "lap.lapjv", "venv"),
-         ("lapjv", "lapjv.lapjv", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx")]
+         ("lapjv", "lapjv.lapjv (default: float32 inside)", "venv"),
+         ("lapjv64", "lapjv.lapjv force_doubles=True (float64)", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx")]
 
 
 def family(name, n, rng):
@@ -98,11 +100,12 @@ def bench_family(args, name, n, tmp):
     del w
     best = {}
     for _ in range(args.repeats):
-        for which in ["ivassign"] + [k for k, _, _ in PEERS]:
+        for which in ["ivassign"] + [k for k, _, _ in PEERS if k in args.peers.split(",")]:
             try:
                 t, obj, rss = run_once(args, which, path, n, s)
             except Exception as e:  # a failing peer is reported, the rest goes on
-                best.setdefault(which, {"error": str(e).splitlines()[-1][:120]})
+                msg = str(e).splitlines()[-1][:120]
+                best.setdefault(which, {"error": f"timed out (> {args.timeout:g} s)" if "timed out" in msg else msg})
                 continue
             b = best.get(which)
             if not b or "t" not in b or t < b["t"]:
@@ -110,7 +113,7 @@ def bench_family(args, name, n, tmp):
     return best
 
 
-def table(name, n, best):
+def table(args, name, n, best):
     ours = best.get("ivassign", {})
     lines = [f"\n**{FAMILIES[name]}, n = {n}**\n", "| solver | time (s) | ratio peer / ivassign | same optimum | peak MB |",
              "| --- | --- | --- | --- | --- |"]
@@ -118,7 +121,12 @@ def table(name, n, best):
         return "\n".join(lines + [f"| ivassign solve_lap | failed: {ours.get('error')} | | | |"])
     lines.append(f"| ivassign solve_lap | {ours['t']:.4f} | — | — | {ours['rss']:.0f} |")
     for which, label, _ in PEERS:
-        b = best.get(which, {})
+        b = best.get(which)
+        if b is None:
+            continue
+        if "t" not in b and "timed out" in b.get("error", ""):
+            lines.append(f"| {label} | {b['error']} | > {args.timeout / ours['t']:.0f} | — | — |")
+            continue
         if "t" not in b:
             lines.append(f"| {label} | failed: {b.get('error')} | | | |")
             continue
@@ -136,13 +144,14 @@ def main():
     ap.add_argument("--build", default=os.path.join(ROOT, "build"))
     ap.add_argument("--python", default=os.path.join(ROOT, "bench", ".venv", "bin", "python"))
     ap.add_argument("--python-lapx", default=os.path.join(ROOT, "bench", ".venv-lapx", "bin", "python"))
-    ap.add_argument("--timeout", type=float, default=600)
+    ap.add_argument("--timeout", type=float, default=600, help="seconds per run; a peer past it is reported")
+    ap.add_argument("--peers", default=",".join(k for k, _, _ in PEERS))
     args = ap.parse_args()
     args.peer_lap = os.path.join(args.build, "bench", "peer_lap")
     with tempfile.TemporaryDirectory() as tmp:
         for name in args.families.split(","):
             for n in map(int, args.sizes.split(",")):
-                print(table(name, n, bench_family(args, name, n, tmp)), flush=True)
+                print(table(args, name, n, bench_family(args, name, n, tmp)), flush=True)
 
 
 if __name__ == "__main__":
