@@ -107,9 +107,11 @@ __attribute__((target("avx2"))) double scan_row_avx2(const double* __restrict p,
     const __m256d old = _mm256_loadu_pd(d + k);
     const __m256d better = _mm256_cmp_pd(h, old, _CMP_LT_OQ);
     const __m256d dk = _mm256_blendv_pd(old, h, better);
-    _mm256_storeu_pd(d + k, dk);
-    double* pk = reinterpret_cast<double*>(pred + k);
-    _mm256_storeu_pd(pk, _mm256_blendv_pd(_mm256_loadu_pd(pk), r, better));
+    if (_mm256_movemask_pd(better)) {  // late in a search most blocks improve nothing: no stores
+      _mm256_storeu_pd(d + k, dk);
+      double* pk = reinterpret_cast<double*>(pred + k);
+      _mm256_storeu_pd(pk, _mm256_blendv_pd(_mm256_loadu_pd(pk), r, better));
+    }
     low = _mm256_min_pd(dk, low);
   }
   alignas(32) double lanes[4];
