@@ -104,8 +104,9 @@ def bench_family(args, name, n, tmp):
             try:
                 t, obj, rss = run_once(args, which, path, n, s)
             except Exception as e:  # a failing peer is reported, the rest goes on
-                msg = str(e).splitlines()[-1][:120]
-                best.setdefault(which, {"error": f"timed out (> {args.timeout:g} s)" if "timed out" in msg else msg})
+                timed_out = str(e).startswith("timed out")
+                msg = f"timed out (> {args.timeout:g} s)" if timed_out else str(e).splitlines()[-1][:120]
+                best.setdefault(which, {"error": msg})
                 continue
             b = best.get(which)
             if not b or "t" not in b or t < b["t"]:
