@@ -6,7 +6,6 @@
 #include <cmath>
 #include <functional>
 #include <limits>
-#include <queue>
 #include <string>
 #include <utility>
 #include <vector>
@@ -88,9 +87,9 @@ class SparseSolver {
   std::vector<int> pred_;
   std::vector<std::int64_t> pred_k_;
   std::vector<char> done_;
-  std::vector<int> touched_;
+  std::vector<int> touched_, settled_;
   using Item = std::pair<double, int>;
-  std::priority_queue<Item, std::vector<Item>, std::greater<Item>> heap_;
+  std::vector<Item> heap_;  // a min-heap (std::push_heap with greater), kept allocated between searches
   std::int64_t searches_ = 0;
 };
 
@@ -190,7 +189,8 @@ void SparseSolver::relax(int i, double base) {
       d_[j] = h;
       pred_[j] = i;
       pred_k_[j] = k;
-      heap_.push({h, j});
+      heap_.push_back({h, j});
+      std::push_heap(heap_.begin(), heap_.end(), std::greater<Item>());
     }
   }
 }
@@ -200,16 +200,18 @@ void SparseSolver::relax(int i, double base) {
 void SparseSolver::augment(int f) {
   ++searches_;
   touched_.clear();
-  std::vector<int> settled;
+  settled_.clear();
+  heap_.clear();
   relax(f, 0.0);
   int sink = -1;
   double mind = 0.0;
   while (!heap_.empty()) {
-    const auto [dist, j] = heap_.top();
-    heap_.pop();
+    std::pop_heap(heap_.begin(), heap_.end(), std::greater<Item>());
+    const auto [dist, j] = heap_.back();
+    heap_.pop_back();
     if (done_[j] || dist > d_[j]) continue;
     done_[j] = 1;
-    settled.push_back(j);
+    settled_.push_back(j);
     mind = dist;
     if (y_[j] < 0) {
       sink = j;
@@ -218,11 +220,10 @@ void SparseSolver::augment(int f) {
     const int i = y_[j];
     relax(i, dist - (cost(xk_[i]) - v_[j]));  // u_i = c_ij - v_j on the matched pair
   }
-  heap_ = {};
   if (sink < 0)
     throw InputError("sparse LAP: no matching covers every row (row " + std::to_string(f) +
                      " cannot be added with its allowed pairs)");
-  for (int j : settled) v_[j] += d_[j] - mind;
+  for (int j : settled_) v_[j] += d_[j] - mind;
   for (int j : touched_) {
     d_[j] = kInf;
     done_[j] = 0;
