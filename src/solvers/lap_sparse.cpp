@@ -123,9 +123,11 @@ void SparseSolver::column_reduction() {
 }
 
 // Augmenting row reduction (square): a free row takes its cheapest column at the price of the second
-// cheapest and evicts the column's row; at most kRowReductionSteps steps per free row.
+// cheapest and evicts the column's row; at most kRowReductionSteps steps per free row (a step costs
+// one row's pairs here, far less than a heap search: measured on the bench's sparse instances at
+// n = 4000, 100 beats 16 by 1.5-2 x and 1000 or no bound by 1.2 x).
 std::vector<int> SparseSolver::row_reduction(const std::vector<int>& free_in) {
-  constexpr std::int64_t kRowReductionSteps = 16;
+  constexpr std::int64_t kRowReductionSteps = 100;
   std::vector<int> free_rows = free_in;
   const std::size_t n_free = free_rows.size();
   std::size_t current = 0, kept = 0;
