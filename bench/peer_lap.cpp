@@ -1,7 +1,11 @@
 // bench/peer_lap: times ivassign's LAP and all-(n+1)-optima VCG on a matrix written by bench/suite.py,
 // so that scipy / lap / OR-Tools are timed on exactly the same input in the same run.
-//   peer_lap MATRIX.f64 N [--vcg] [--threads T]
-// MATRIX.f64: N*N little-endian doubles, row-major, the weights to MAXIMIZE. Prints one JSON line.
+//   peer_lap MATRIX.f64 N [--cols S] [--vcg] [--threads T]
+//   peer_lap --csr PREFIX ROWS COLS        (solve_lap_sparse on PREFIX.indptr/.indices/.data)
+//   peer_lap --batch MATRIX.f64 B N [--threads T]   (solve_lap_batch on B problems of N x N)
+// MATRIX.f64: N*S (S = N unless --cols) little-endian doubles, row-major, the weights to MAXIMIZE
+// over partial matchings (solve_lap). CSR: int64 offsets, int32 columns, float64 weights to
+// maximize over matchings of every row. Prints one JSON line.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -12,45 +16,97 @@
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
 
-int main(int argc, char** argv) {
-  if (argc < 3) {
-    std::cerr << "usage: peer_lap MATRIX.f64 N [--vcg] [--threads T]\n";
-    return 2;
-  }
+namespace {
+
+double since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+template <class T>
+std::vector<T> read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
+  if (!in) throw std::runtime_error("cannot read " + path);
+  std::vector<T> v(static_cast<std::size_t>(in.tellg()) / sizeof(T));
+  in.seekg(0);
+  in.read(reinterpret_cast<char*>(v.data()), static_cast<std::streamsize>(v.size() * sizeof(T)));
+  return v;
+}
+
+int run_csr(const std::string& prefix, int rows, int cols) {
+  ivassign::SparseLapProblem p;
+  p.rows = rows;
+  p.cols = cols;
+  p.row_start = read_all<std::int64_t>(prefix + ".indptr");
+  p.col_index = read_all<int>(prefix + ".indices");
+  p.weight = read_all<double>(prefix + ".data");
+  const auto t0 = std::chrono::steady_clock::now();
+  const ivassign::AssignmentResult r = ivassign::solve_lap_sparse(p);
+  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f}\n", rows, r.objective, since(t0));
+  return 0;
+}
+
+int run_batch(const std::string& path, int b, int n, int threads) {
+  const std::vector<double> w = read_all<double>(path);
+  const auto t0 = std::chrono::steady_clock::now();
+  const ivassign::LapBatchResult r = ivassign::solve_lap_batch(b, n, n, w, threads);
+  const double s = since(t0);
+  double sum = 0;
+  for (double x : r.objective) sum += x;
+  std::printf("{\"n\": %d, \"batch\": %d, \"objective\": %.17g, \"solve_s\": %.6f}\n", n, b, sum, s);
+  return 0;
+}
+
+int run_dense(int argc, char** argv) {
   const int n = std::stoi(argv[2]);
   bool vcg = false;
-  int threads = 0;
+  int threads = 0, cols = n;
   for (int k = 3; k < argc; ++k) {
+    if (!std::strcmp(argv[k], "--cols") && k + 1 < argc) cols = std::stoi(argv[++k]);
     if (!std::strcmp(argv[k], "--vcg")) vcg = true;
     if (!std::strcmp(argv[k], "--threads") && k + 1 < argc) threads = std::stoi(argv[++k]);
   }
-  std::vector<double> w(static_cast<std::size_t>(n) * n);
-  std::ifstream in(argv[1], std::ios::binary);
-  in.read(reinterpret_cast<char*>(w.data()), static_cast<std::streamsize>(w.size() * sizeof(double)));
-  if (!in) {
-    std::cerr << "peer_lap: " << argv[1] << " holds fewer than " << w.size() << " doubles\n";
+  std::vector<double> w = read_all<double>(argv[1]);
+  if (w.size() < static_cast<std::size_t>(n) * cols) {
+    std::cerr << "peer_lap: " << argv[1] << " holds fewer than " << static_cast<std::size_t>(n) * cols << " doubles\n";
+    return 2;
+  }
+  w.resize(static_cast<std::size_t>(n) * cols);
+  const ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, cols, std::move(w));
+  auto t0 = std::chrono::steady_clock::now();
+  const ivassign::AssignmentResult full = ivassign::solve_lap(p);
+  const double one = since(t0);
+  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f", n, full.objective, one);
+  if (vcg) {
+    ivassign::SolverOptions o;
+    o.threads = threads;
+    t0 = std::chrono::steady_clock::now();
+    const ivassign::VcgResult v = ivassign::vcg_transfers(p, full, o);
+    const double rest = since(t0);
+    double sum = 0;
+    for (double x : v.minus_i_welfare) sum += x;
+    std::printf(", \"vcg_all_s\": %.6f, \"sum_minus_i\": %.17g", one + rest, sum);
+  }
+  std::printf("}\n");
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 3) {
+    std::cerr << "usage: peer_lap MATRIX.f64 N [--cols S] [--vcg] [--threads T] | --csr PREFIX ROWS COLS | "
+                 "--batch MATRIX.f64 B N [--threads T]\n";
     return 2;
   }
   try {
-    const ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, n, std::move(w));
-    auto t0 = std::chrono::steady_clock::now();
-    const ivassign::AssignmentResult full = ivassign::solve_lap(p);
-    const double one = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f", n, full.objective, one);
-    if (vcg) {
-      ivassign::SolverOptions o;
-      o.threads = threads;
-      t0 = std::chrono::steady_clock::now();
-      const ivassign::VcgResult v = ivassign::vcg_transfers(p, full, o);
-      const double rest = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      double sum = 0;
-      for (double x : v.minus_i_welfare) sum += x;
-      std::printf(", \"vcg_all_s\": %.6f, \"sum_minus_i\": %.17g", one + rest, sum);
+    if (!std::strcmp(argv[1], "--csr") && argc >= 5) return run_csr(argv[2], std::stoi(argv[3]), std::stoi(argv[4]));
+    if (!std::strcmp(argv[1], "--batch") && argc >= 5) {
+      const int threads = argc >= 7 && !std::strcmp(argv[5], "--threads") ? std::stoi(argv[6]) : 0;
+      return run_batch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), threads);
     }
-    std::printf("}\n");
+    return run_dense(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "peer_lap: " << e.what() << "\n";
     return 1;
   }
-  return 0;
 }

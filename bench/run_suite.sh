@@ -3,7 +3,10 @@
 #   bash bench/run_suite.sh            # LAP 1000/4000, VCG 2000, spectrum 3 sizes, QAPLIB n<=30 (10 s each)
 #   bash bench/run_suite.sh --full     # + LAP 10000, tai50a..tai100a at 60 s, full posterior sizes
 # Installs the Debian packages (scripts/install-deps.sh, + python3-venv), builds Release, and makes
-# bench/.venv with the peers from PyPI (scipy, lap, ortools).
+# bench/.venv with the peers from PyPI (scipy, lap, lapjv, ortools), and bench/.venv-lapx with lapx
+# (it installs a module named `lap` too, so it cannot share a venv with the lap package).
+# The per-family LAP tables: bench/.venv/bin/python bench/lap_families.py; sparse and batched LAP:
+# bench/.venv/bin/python bench/lap_sparse_batch.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh
@@ -16,7 +19,12 @@ if [ ! -x bench/.venv/bin/python ]; then
   /usr/bin/python3 -m venv bench/.venv
 fi
 bench/.venv/bin/python -m pip install -q --upgrade pip >/dev/null
-bench/.venv/bin/python -m pip install -q numpy scipy lap ortools
+bench/.venv/bin/python -m pip install -q numpy scipy lap lapjv ortools
+if [ ! -x bench/.venv-lapx/bin/python ]; then
+  /usr/bin/python3 -m venv bench/.venv-lapx
+fi
+bench/.venv-lapx/bin/python -m pip install -q --upgrade pip >/dev/null
+bench/.venv-lapx/bin/python -m pip install -q numpy lapx
 mkdir -p bench/results
 exec bench/.venv/bin/python bench/suite.py --python bench/.venv/bin/python \
   --out "bench/results/suite-$(date +%Y-%m-%d)-$(hostname).md" "$@"

@@ -1,11 +1,36 @@
 // ivassign/solvers.hpp — the expert tier of the assignment solvers (solve_assignment picks one).
 //
-// solve_lap — linear assignment (no externalities), exact. Shortest augmenting paths with
-//   potentials (Jonker & Volgenant 1987, rectangular form of Crouse 2016): O(n^2 s) worst case,
-//   O(n s) memory beyond the weights. Partial matchings: a buyer whose every w_ij <= 0, or any buyer
-//   when n > s, may stay unmatched (a private zero-cost column per buyer). Duals:
+// solve_lap — linear assignment (no externalities), exact. Jonker & Volgenant (1987) LAPJV on a
+//   square matrix: column reduction with reduction transfer, two rounds of augmenting row reduction
+//   (capped at 16 steps per free row), then shortest augmenting paths (Dijkstra on reduced costs)
+//   that settle every column at the current minimum distance at once (ties) and scan one cost row
+//   per step in a single contiguous pass (AVX2 where the CPU has it, checked at run time; plain
+//   loops elsewhere). Rectangular problems (fewer rows than columns; more rows are transposed) run
+//   the shortest paths from v = 0 on the matrix itself (Crouse 2016). Partial matchings: max sum w
+//   over partial matchings is the complete problem on max(w, 0) with pairs of value <= 0 read back
+//   as unmatched; a square one gets one zero row and column (not stored) by one more augmentation,
+//   so that the duals below hold. O(n^2 s) worst case, near O(n^2) on random costs; memory O(n + s)
+//   beyond the weights (a copy only when a weight is negative, buyers are excluded or n > s). The
+//   certificate is checked (dual feasibility and complementary slackness to 1e-12 * max|w| * n)
+//   before it is returned; when the check fails the engine re-solves by shortest paths over private
+//   columns. -inf weights are forbidden pairs; NaN or +inf: InputError naming (buyer, seller). Duals:
 //   w_ij <= row_duals[i] + col_duals[j] for every pair, with equality on matched pairs; col_duals >= 0
-//   and 0 on unmatched sellers; with private columns row_duals >= 0 and 0 on unmatched buyers.
+//   and 0 on unmatched sellers; for partial problems (a w_ij <= 0, or n > s) row_duals >= 0 and 0 on
+//   unmatched buyers.
+//
+// solve_lap_sparse — linear assignment on the allowed pairs only (CSR by row), exact: maximize
+//   sum w over matchings that match every row (rows <= cols; scipy's min_weight_full_bipartite_matching
+//   and lap.lapmod with costs -w). Shortest augmenting paths with potentials, Dijkstra with a binary
+//   heap over the columns a search reaches, after a column reduction when square: O(rows * nnz *
+//   log cols) worst case, O(rows + cols) memory beyond the input. Duals: w_ij <= row_duals[i] +
+//   col_duals[j] on every stored pair, equality on matched ones, col_duals >= 0 and 0 on unmatched
+//   columns. InputError (naming the row or entry) for a row without pairs, a column out of range or
+//   listed twice in a row, a weight that is not finite, more rows than columns, or when no matching
+//   covers every row.
+//
+// solve_lap_batch — solve_lap on each of `batch` problems of the same shape (weights: batch * n * s,
+//   problem-major) on `threads` threads (0: all cores), one problem per thread at a time; the same
+//   results as one-by-one calls. An InputError names the problem's index.
 //
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
@@ -56,6 +81,27 @@
 namespace ivassign {
 
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions& options = {});
+/// A LAP on the allowed pairs (CSR by row): row i's pairs are col_index[k], weight[k] for k in
+/// [row_start[i], row_start[i + 1]).
+struct SparseLapProblem {
+  int rows = 0, cols = 0;
+  std::vector<std::int64_t> row_start{0};
+  std::vector<int> col_index;
+  std::vector<double> weight;  ///< to maximize
+};
+AssignmentResult solve_lap_sparse(const SparseLapProblem& problem, const SolverOptions& options = {});
+
+/// solve_lap_batch's results, problem-major: assignment and row_duals batch * buyers, col_duals
+/// batch * sellers, objective batch.
+struct LapBatchResult {
+  int batch = 0, buyers = 0, sellers = 0;
+  std::vector<int> assignment;
+  std::vector<double> objective, row_duals, col_duals;
+  std::vector<double> problem_seconds;  ///< each problem's solve_lap time
+  double seconds = 0.0;                 ///< the whole batch, wall clock
+};
+LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads = 0);
+
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_descent(const AssignmentProblem& problem, const SolverOptions& options = {});

@@ -1,15 +1,11 @@
 // python/src/bind_lap.cpp — the linear assignment solver (solvers.hpp solve_lap) on one weight
-// matrix or a batch of them: assignment, objective and the duals. The GIL is released during the
-// solves; a batch runs its problems on `threads` std::threads (each problem is solved on one).
+// matrix or a batch of them (solve_lap_batch): assignment, objective and the duals. The GIL is
+// released during the solves; a batch runs its problems on `threads` threads (each on one).
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <cstdint>
-#include <exception>
 #include <limits>
-#include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include <nanobind/stl/string.h>
@@ -68,43 +64,23 @@ nb::dict solve_batch(In<double, 3> weights, int threads) {
   if (threads < 0) throw InputError("threads: " + std::to_string(threads) + " must be >= 0 (0: all cores)");
   const double* w = weights.data();
   require_finite(w, b * n * s);
-  std::vector<std::int32_t> assignment(b * n, -1);
-  std::vector<double> objective(b), row(b * n), col(b * s), seconds(b);
+  if (b > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      n > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
+      s > static_cast<std::size_t>(std::numeric_limits<int>::max()))
+    throw InputError("weights: too many problems, rows or columns");
+  LapBatchResult r;
   {
     nb::gil_scoped_release release;
-    std::size_t workers = threads > 0 ? static_cast<std::size_t>(threads) : std::thread::hardware_concurrency();
-    workers = std::max<std::size_t>(1, std::min(workers, b));
-    std::atomic<std::size_t> next{0};
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    auto work = [&] {
-      for (std::size_t k = next++; k < b; k = next++) {
-        try {
-          AssignmentResult r = lap(w + k * n * s, n, s);
-          std::copy_n(r.assignment.begin(), std::min(n, r.assignment.size()), assignment.begin() + k * n);
-          objective[k] = r.objective;
-          put(r.row_duals, row.data() + k * n, n);
-          put(r.col_duals, col.data() + k * s, s);
-          seconds[k] = r.seconds;
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          if (!failure) failure = std::current_exception();
-          next = b;
-        }
-      }
-    };
-    std::vector<std::thread> pool;
-    for (std::size_t t = 1; t < workers; ++t) pool.emplace_back(work);
-    work();
-    for (auto& t : pool) t.join();
-    if (failure) std::rethrow_exception(failure);
+    r = solve_lap_batch(static_cast<int>(b), static_cast<int>(n), static_cast<int>(s),
+                        std::vector<double>(w, w + b * n * s), threads);
   }
+  std::vector<std::int32_t> assignment(r.assignment.begin(), r.assignment.end());
   nb::dict d;
   d["assignment"] = to_numpy(std::move(assignment), {b, n});
-  d["objective"] = to_numpy(std::move(objective));
-  d["row_duals"] = to_numpy(std::move(row), {b, n});
-  d["col_duals"] = to_numpy(std::move(col), {b, s});
-  d["seconds"] = to_numpy(std::move(seconds));
+  d["objective"] = to_numpy(std::move(r.objective));
+  d["row_duals"] = to_numpy(std::move(r.row_duals), {b, n});
+  d["col_duals"] = to_numpy(std::move(r.col_duals), {b, s});
+  d["seconds"] = to_numpy(std::move(r.problem_seconds));
   return d;
 }
 

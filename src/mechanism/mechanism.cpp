@@ -1,5 +1,6 @@
 // The two-stage mechanism: posteriors and information measures, the efficient matching and VCG at
 // every needed profile, delta.theorem1, delta.exact and the stage-1 rewards.
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <limits>
@@ -9,6 +10,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
 #include "ivassign/vcg.hpp"
 
@@ -171,6 +173,29 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
 // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
 // u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
 // the caller): contribution[b][offset[i] + r_i].
+// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread when
+// they are linear assignment problems the inner solver would hand to solve_lap, else one by one.
+std::vector<double> best_values(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
+  std::vector<double> best(problems.size());
+  const bool lap_solver = inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap;
+  bool batch = lap_solver && !problems.empty();
+  for (const AssignmentProblem& q : problems) batch = batch && !q.has_externalities() && q.allowed.empty();
+  if (batch) {
+    const int n = problems[0].buyers, s = problems[0].sellers;
+    std::vector<double> weights;
+    weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
+    for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
+    return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, 1).objective;
+  }
+  for (std::size_t k = 0; k < problems.size(); ++k)
+    best[k] = solve_assignment(problems[k], for_problem(problems[k], inner)).objective;
+  return best;
+}
+
+// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
+// u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
+// the caller): contribution[b][offset[i] + r_i]. Profiles run in parallel; each profile's lies are
+// solved as one batch (best_values).
 std::vector<std::vector<double>> lie_contributions(const Instance& in, const PosteriorTable& table,
                                                    const std::vector<Truthful>& truthful,
                                                    const std::vector<std::size_t>& offset,
@@ -179,6 +204,9 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
   const std::uint64_t count = table.profiles;
   std::vector<std::vector<double>> contribution(count);
   StageProgress steps(progress, 0.4, 0.9, "stage-1 lies of profile", count);
+  constexpr std::size_t kBatchBytes = std::size_t{64} << 20;  // deviation weights held at once per thread
+  const std::size_t chunk =
+      std::max<std::size_t>(1, kBatchBytes / (sizeof(double) * std::max(1, in.buyers) * std::max(1, in.sellers)));
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
   for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
@@ -186,20 +214,31 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
       const auto b = static_cast<std::uint64_t>(sb);
       const std::vector<int> profile = profile_from_index(in.signals, b);
       const std::vector<double> rho_b = rho_of(table, b);
-      auto& c = contribution[b];
-      c.assign(offset[n], 0.0);
-      for (int i = 0; i < n; ++i) {
-        const double p = table.conditional(i, b, profile[i]);
-        const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
+      struct Lie {
+        int i, ri;
+        std::uint64_t r;
+      };
+      std::vector<Lie> lies;
+      for (int i = 0; i < n; ++i)
         for (int ri = 0; ri < in.signals[i]; ++ri) {
           if (ri == profile[i]) continue;
           std::vector<int> lie = profile;
           lie[i] = ri;
-          const std::uint64_t r = profile_index(in.signals, lie);
-          const std::vector<double> rho_r = rho_of(table, r);
-          const AssignmentProblem deviation = expected_problem(in, rho_r, i, rho_b);
-          const AssignmentResult best = solve_assignment(deviation, for_problem(deviation, inner));
-          const double lie_utility = best.objective - truthful[r].vcg.minus_i_welfare[i];
+          lies.push_back({i, ri, profile_index(in.signals, lie)});
+        }
+      auto& c = contribution[b];
+      c.assign(offset[n], 0.0);
+      for (std::size_t first = 0; first < lies.size(); first += chunk) {  // batches of at most kBatchBytes
+        const std::size_t last = std::min(lies.size(), first + chunk);
+        std::vector<AssignmentProblem> deviations;
+        for (std::size_t k = first; k < last; ++k)
+          deviations.push_back(expected_problem(in, rho_of(table, lies[k].r), lies[k].i, rho_b));
+        const std::vector<double> best = best_values(deviations, inner);
+        for (std::size_t k = first; k < last; ++k) {
+          const auto [i, ri, r] = lies[k];
+          const double p = table.conditional(i, b, profile[i]);
+          const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
+          const double lie_utility = best[k - first] - truthful[r].vcg.minus_i_welfare[i];
           c[offset[i] + ri] = p * (lie_utility - truthful_utility);
         }
       }

@@ -21,25 +21,24 @@ namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
 }
 
-Engine::Engine(const AssignmentProblem& p, bool complete) : p_(p), n_(p.buyers), s_(p.sellers) {
+Engine::Engine(const AssignmentProblem& p, bool complete)
+    : p_(p), n_(p.buyers), s_(p.sellers), complete_(complete) {
   if (p.has_externalities())
     throw InputError("LAP solver: the problem has externalities (a quadratic assignment problem); use the exact or "
                      "heuristic QAP solver");
   active_.assign(n_, 0);
   int rows = 0;
-  double min_w = kInf;
   for (int i = 0; i < n_; ++i) {
-    if (!p.buyer_allowed(i)) continue;
-    active_[i] = 1;
-    ++rows;
-    for (int j = 0; j < s_; ++j) min_w = std::min(min_w, p.w(i, j));
+    active_[i] = p.buyer_allowed(i) ? 1 : 0;
+    rows += active_[i];
   }
+  range_ = weight_range(p, active_);
+  const double min_w = range_.min;
   if (complete && rows > s_)
     throw InputError("LAP solver: a complete matching of " + std::to_string(rows) + " buyers needs as many sellers (" +
                      std::to_string(s_) + ")");
   dummies_ = !complete && (rows > s_ || !(min_w > 0.0));
-  double scale = 1.0;
-  for (double w : p.linear) scale = std::max(scale, std::abs(w));
+  const double scale = std::max(1.0, range_.magnitude);
   tight_ = tol::kLapTight * scale * std::max(1, n_);
   cols_ = s_ + (dummies_ ? n_ : 0);
   u_.assign(n_, 0.0);
@@ -51,6 +50,20 @@ Engine::Engine(const AssignmentProblem& p, bool complete) : p_(p), n_(p.buyers),
   remaining_.reserve(cols_);
   sr_.assign(n_, 0);
   sc_.assign(cols_, 0);
+}
+
+std::size_t first_invalid_weight(const std::vector<double>& w) {
+  constexpr std::size_t block = 1024;
+  for (std::size_t start = 0; start < w.size(); start += block) {
+    const std::size_t end = std::min(w.size(), start + block);
+    double bad = 0.0;  // counts NaN and +inf in the block (a vectorized pass; the index only on failure)
+#pragma omp simd reduction(+ : bad)
+    for (std::size_t k = start; k < end; ++k) bad += (w[k] != w[k] || w[k] == kInf) ? 1.0 : 0.0;
+    if (bad > 0.0)
+      for (std::size_t k = start; k < end; ++k)
+        if (w[k] != w[k] || w[k] == kInf) return k;
+  }
+  return w.size();
 }
 
 double Engine::cost(int row, int col) const {
@@ -119,12 +132,19 @@ void Engine::augment(int cur) {
   ++augmentations_;
 }
 
-void Engine::solve() {
+void Engine::solve(bool dense) {
   // Square and complete (every column ends up matched, so no column needs v = 0): Jonker-Volgenant
   // column reduction first, v_j = min_i c_ij with each column's cheapest row matched when that row
   // is still free; the shortest paths then only augment the rows left over.
   bool fresh = true;
   for (int i = 0; i < n_ && fresh; ++i) fresh = col4row_[i] == -1;
+  if (fresh && dense) {  // one square Jonker-Volgenant solve (lap_dense.cpp), its certificate checked by warm_start
+    DenseSolution d;
+    if (solve_dense(p_, active_, range_, complete_, d) && warm_start(d.assignment, d.row_duals, d.col_duals)) {
+      augmentations_ += d.searches;
+      return;
+    }
+  }
   int rows = 0;
   for (int i = 0; i < n_; ++i) rows += active_[i];
   if (fresh && !dummies_ && rows == s_ && rows == n_) {
@@ -182,8 +202,15 @@ bool Engine::warm_start(const std::vector<int>& z, const std::vector<double>& a,
     c4r[i] = col;
     r4c[col] = i;
     const double* wi = p_.linear.data() + static_cast<std::size_t>(i) * s_;
-    for (int j = 0; j < s_; ++j)
-      if (-wi[j] - u[i] - v[j] < -tight_) return false;
+    const double ui = u[i];
+    const double* vj = v.data();
+    double worst = kInf;  // the smallest reduced cost of the row
+#pragma omp simd reduction(min : worst)
+    for (int j = 0; j < s_; ++j) {
+      const double rc = -wi[j] - ui - vj[j];
+      worst = rc < worst ? rc : worst;
+    }
+    if (worst < -tight_) return false;
     if (dummies_ && a[i] < -tight_) return false;             // private column
     const double c = col < s_ ? -wi[col] : 0.0;
     if (c - u[i] - v[col] > tight_) return false;  // the matched edge is tight
@@ -335,9 +362,22 @@ std::vector<double> Engine::col_duals() const {
 
 namespace ivassign {
 
+namespace {
+constexpr double kInf = std::numeric_limits<double>::infinity();
+}
+
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions&) {
   const auto start = std::chrono::steady_clock::now();
+  if (problem.linear.size() != static_cast<std::size_t>(problem.buyers) * problem.sellers)
+    throw InputError("LAP solver: " + std::to_string(problem.linear.size()) + " weights for " +
+                     std::to_string(problem.buyers) + " x " + std::to_string(problem.sellers) + " pairs");
   lap::Engine engine(problem);
+  if (engine.range().nan || engine.range().max == kInf) {  // name the first bad weight
+    const std::size_t k = lap::first_invalid_weight(problem.linear);
+    throw InputError("LAP solver: weight (" + std::to_string(k / problem.sellers) + ", " +
+                     std::to_string(k % problem.sellers) + ") is " +
+                     (std::isnan(problem.linear[k]) ? "NaN" : "+infinite") + " (-infinity marks a forbidden pair)");
+  }
   engine.solve();
   AssignmentResult r;
   r.assignment = engine.assignment();

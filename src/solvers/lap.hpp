@@ -10,14 +10,48 @@
 
 namespace ivassign::lap {
 
+/// Square dense LAP, maximizing sum profit[i * n + x_i] over permutations x (lap_dense.cpp):
+/// Jonker-Volgenant (column reduction, augmenting row reduction, shortest augmenting paths that
+/// settle tied columns together). O(n^3) worst case, O(n^2) typical on random costs; O(n) memory
+/// beyond the matrix. v: the min-cost column duals (cost -profit; reduced costs -p_ij - u_i - v_j
+/// >= 0 up to rounding, 0 on x). Returns the number of shortest-path searches.
+std::int64_t solve_square(const double* profit, int n, std::vector<int>& col_of_row, std::vector<double>& v);
+
+/// The index of the first NaN or +inf weight, w.size() when there is none.
+std::size_t first_invalid_weight(const std::vector<double>& w);
+
+/// min and max of the active rows' weights (NaN ignored), whether any is NaN, the largest finite |w|.
+struct WeightRange {
+  double min = std::numeric_limits<double>::infinity(), max = -std::numeric_limits<double>::infinity();
+  double magnitude = 0.0;
+  bool nan = false;
+};
+WeightRange weight_range(const AssignmentProblem& p, const std::vector<char>& active);
+
+/// An optimum of the max-weight matching of the active rows and its duals in solve_lap's form.
+struct DenseSolution {
+  std::vector<int> assignment;
+  std::vector<double> row_duals, col_duals;
+  std::int64_t searches = 0;
+};
+/// The problem as one square JV solve: partial matchings become complete ones on max(w, 0) (pairs
+/// of value <= 0 read back as unmatched), more rows than columns are transposed, missing rows are
+/// zero rows; the square, all-positive case runs on the weights in place. -inf weights are
+/// forbidden pairs. false (nothing solved) for NaN or +inf weights, and for -inf or more rows than
+/// columns when `complete`.
+bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, const WeightRange& range, bool complete,
+                 DenseSolution& out);
+
 class Engine {
  public:
   /// Sets up the problem (max w over partial matchings, rows = allowed buyers). No solving yet.
   /// With `complete`, every row must be matched (needs rows <= sellers; no private columns).
   explicit Engine(const AssignmentProblem& problem, bool complete = false);
-  /// Augments every unassigned row (Jonker-Volgenant style shortest augmenting paths, Dijkstra on
-  /// reduced costs with dual updates). O(rows^2 * columns) worst case.
-  void solve();
+  /// Solves from scratch with the dense Jonker-Volgenant kernel (solve_dense) when the state is
+  /// fresh and `dense` is set, its certificate checked by warm_start; otherwise (or when the check
+  /// fails) augments every unassigned row by shortest augmenting paths (Dijkstra on reduced costs
+  /// with dual updates over the private columns). O(rows^2 * columns) worst case.
+  void solve(bool dense = true);
   /// Starts from a given optimum and its duals (solve_lap's result) instead of solving: checks dual
   /// feasibility and complementary slackness to the engine's tolerance and returns false (state
   /// untouched: call solve()) when they do not hold, so a wrong certificate is never trusted.
@@ -38,6 +72,7 @@ class Engine {
   std::vector<double> row_duals() const;
   std::vector<double> col_duals() const;
   std::int64_t augmentations() const { return augmentations_; }
+  const WeightRange& range() const { return range_; }  ///< of the allowed buyers' weights
 
  private:
   double cost(int row, int col) const;  // +inf where no edge
@@ -45,7 +80,8 @@ class Engine {
 
   const AssignmentProblem& p_;
   int n_ = 0, s_ = 0, cols_ = 0;
-  bool dummies_ = false;
+  bool dummies_ = false, complete_ = false;
+  WeightRange range_;
   double tight_ = 0.0;  // reduced costs below this are tight (rounding of the dual updates)
   std::vector<char> active_;
   std::vector<double> u_, v_;

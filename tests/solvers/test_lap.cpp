@@ -1,8 +1,11 @@
 // The LAP solver against exhaustive search and (when available) scipy; duals; warm-started removals.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <limits>
+#include <string>
 #include <random>
 
 #include "ivassign/error.hpp"
@@ -137,11 +140,248 @@ TEST(LapSolver, AgreesWithScipyLinearSumAssignment) {
   }
 }
 
+// Weights of one family: 0 uniform (0, 1], 1 integers in [0, 5) (ties, zeros: partial), 2 uniform
+// [-1, 1) (partial), 3 Euclidean-like 2 - |x - y|, 4 integers with a fifth of the pairs forbidden.
+AssignmentProblem family_lap(int family, int n, int s, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> w(static_cast<std::size_t>(n) * s), xs(n), ys(s);
+  for (auto& x : xs) x = u(rng);
+  for (auto& y : ys) y = u(rng);
+  for (int i = 0; i < n; ++i)
+    for (int j = 0; j < s; ++j) {
+      double& x = w[static_cast<std::size_t>(i) * s + j];
+      const double r = u(rng);
+      switch (family) {
+        case 0: x = 1.0 - r; break;
+        case 1: x = std::floor(5 * r); break;
+        case 2: x = 2 * r - 1; break;
+        case 3: x = 2.0 - std::abs(xs[i] - ys[j]); break;
+        default: x = u(rng) < 0.2 ? -std::numeric_limits<double>::infinity() : std::floor(9 * r) - 2; break;
+      }
+    }
+  return AssignmentProblem::linear_only(n, s, w);
+}
+
+TEST(LapSolver, DenseKernelEqualsShortestPathsOnEveryFamilyAndShape) {
+  for (int family = 0; family < 5; ++family)
+    for (const auto& [n, s] : std::vector<std::pair<int, int>>{{1, 1}, {7, 7}, {60, 60}, {150, 150}, {40, 90},
+                                                                {90, 40}, {64, 65}, {2, 30}})
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const AssignmentProblem p = family_lap(family, n, s, seed * 1000 + family * 10 + n);
+        const AssignmentResult r = solve_lap(p);
+        lap::Engine paths(p);
+        paths.solve(/*dense=*/false);
+        ASSERT_NEAR(r.objective, paths.objective(), 1e-9 * std::max(1.0, std::abs(r.objective)))
+            << "family " << family << " n " << n << " s " << s << " seed " << seed;
+        EXPECT_NEAR(check_assignment(p, r.assignment), r.objective, 1e-9 * std::max(1.0, std::abs(r.objective)));
+        expect_dual_certificate(p, r);
+        for (int i = 0; i < n; ++i) {
+          if (r.assignment[i] >= 0) {
+            EXPECT_GT(p.w(i, r.assignment[i]), -1e300) << "a forbidden pair is matched";
+          }
+        }
+        // the kernel's own certificate passes the engine's check (solve_lap did not fall back)
+        const std::vector<char> active(n, 1);
+        lap::DenseSolution d;
+        ASSERT_TRUE(lap::solve_dense(p, active, lap::weight_range(p, active), false, d));
+        lap::Engine check(p);
+        EXPECT_TRUE(check.warm_start(d.assignment, d.row_duals, d.col_duals))
+            << "family " << family << " n " << n << " s " << s << " seed " << seed;
+      }
+}
+
+TEST(LapSolver, CompleteEngineMatchesEveryRowOnRectangles) {
+  for (std::uint64_t seed = 1; seed <= 10; ++seed) {
+    const int n = 5 + static_cast<int>(seed % 4), s = n + static_cast<int>(seed % 3);
+    const AssignmentProblem p = random_lap(n, s, seed, -5, 5);
+    lap::Engine jv(p, /*complete=*/true), paths(p, true);
+    jv.solve();
+    paths.solve(false);
+    EXPECT_NEAR(jv.objective(), paths.objective(), 1e-9) << "seed " << seed;
+    for (int z : jv.assignment()) EXPECT_GE(z, 0);
+  }
+}
+
+TEST(LapSolver, BadWeightsNameTheIndex) {
+  AssignmentProblem p = random_lap(3, 4, 1, 1, 2);
+  p.linear[1 * 4 + 2] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    solve_lap(p);
+    ADD_FAILURE() << "NaN accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("(1, 2)"), std::string::npos) << e.what();
+  }
+  p.linear[1 * 4 + 2] = std::numeric_limits<double>::infinity();
+  EXPECT_THROW(solve_lap(p), InputError);
+  p.linear.pop_back();
+  EXPECT_THROW(solve_lap(p), InputError);
+}
+
 TEST(LapSolver, RefusesQuadraticProblems) {
   AssignmentProblem p = random_lap(3, 3, 1, 1, 2);
   p.externalities.form = ExternalityCosts::Form::Dense;
   p.externalities.dense.assign(81, 0.0);
   EXPECT_THROW(solve_lap(p), InputError);
+}
+
+}  // namespace
+}  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+// A random sparse problem: every row gets `per_row` distinct random columns (and, so that a complete
+// matching exists, the column i itself), weights in [lo, hi), integers for ties when asked.
+SparseLapProblem random_sparse(int n, int s, int per_row, std::uint64_t seed, double lo, double hi, bool integer) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(lo, hi);
+  std::uniform_int_distribution<int> col(0, s - 1);
+  SparseLapProblem p;
+  p.rows = n;
+  p.cols = s;
+  for (int i = 0; i < n; ++i) {
+    std::vector<int> cols{i};
+    while (static_cast<int>(cols.size()) < std::min(per_row, s)) {
+      const int j = col(rng);
+      if (std::find(cols.begin(), cols.end(), j) == cols.end()) cols.push_back(j);
+    }
+    std::shuffle(cols.begin(), cols.end(), rng);
+    for (int j : cols) {
+      p.col_index.push_back(j);
+      p.weight.push_back(integer ? std::floor(u(rng)) : u(rng));
+    }
+    p.row_start.push_back(static_cast<std::int64_t>(p.col_index.size()));
+  }
+  return p;
+}
+
+// The same pairs as a dense problem, -inf elsewhere (forbidden).
+AssignmentProblem dense_of(const SparseLapProblem& sp) {
+  std::vector<double> w(static_cast<std::size_t>(sp.rows) * sp.cols, -std::numeric_limits<double>::infinity());
+  for (int i = 0; i < sp.rows; ++i)
+    for (std::int64_t k = sp.row_start[i]; k < sp.row_start[i + 1]; ++k)
+      w[static_cast<std::size_t>(i) * sp.cols + sp.col_index[k]] = sp.weight[k];
+  return AssignmentProblem::linear_only(sp.rows, sp.cols, w);
+}
+
+TEST(LapSparse, EqualsTheDenseCompleteOptimumWithValidDuals) {
+  int cases = 0;
+  for (const auto& [n, s] : std::vector<std::pair<int, int>>{{1, 1}, {6, 6}, {50, 50}, {200, 200}, {40, 70}, {3, 9}})
+    for (int per_row : {1, 3, 12})
+      for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+        const bool ties = seed == 2;
+        const SparseLapProblem sp = random_sparse(n, s, per_row, seed * 97 + n + per_row, -5, 10, ties);
+        const AssignmentResult r = solve_lap_sparse(sp);
+        const AssignmentProblem dense = dense_of(sp);
+        lap::Engine complete(dense, /*complete=*/true);
+        complete.solve();
+        ASSERT_NEAR(r.objective, complete.objective(), 1e-9 * std::max(1.0, std::abs(r.objective)))
+            << "n " << n << " s " << s << " per_row " << per_row << " seed " << seed;
+        std::vector<char> used(s, 0);
+        for (int i = 0; i < n; ++i) {
+          ASSERT_GE(r.assignment[i], 0);
+          EXPECT_FALSE(used[r.assignment[i]]);
+          used[r.assignment[i]] = 1;
+        }
+        const double tol = 1e-9;
+        for (int i = 0; i < n; ++i)
+          for (std::int64_t k = sp.row_start[i]; k < sp.row_start[i + 1]; ++k) {
+            const int j = sp.col_index[k];
+            EXPECT_LE(sp.weight[k], r.row_duals[i] + r.col_duals[j] + tol);
+            if (r.assignment[i] == j) {
+              EXPECT_NEAR(sp.weight[k], r.row_duals[i] + r.col_duals[j], tol);
+            }
+          }
+        for (int j = 0; j < s; ++j) {
+          EXPECT_GE(r.col_duals[j], -tol);
+          if (!used[j]) {
+            EXPECT_NEAR(r.col_duals[j], 0.0, tol);
+          }
+        }
+        ++cases;
+      }
+  EXPECT_EQ(cases, 54);
+}
+
+TEST(LapSparse, BadInputNamesTheRowOrEntry) {
+  SparseLapProblem p = random_sparse(4, 4, 2, 1, 1, 2, false);
+  auto expect_error = [](const SparseLapProblem& q, const std::string& needle) {
+    try {
+      solve_lap_sparse(q);
+      ADD_FAILURE() << "accepted: " << needle;
+    } catch (const InputError& e) {
+      EXPECT_NE(std::string(e.what()).find(needle), std::string::npos) << e.what();
+    }
+  };
+  SparseLapProblem q = p;
+  q.weight[3] = std::numeric_limits<double>::quiet_NaN();
+  expect_error(q, "entry 3");
+  q = p;  // row 2 without pairs
+  q.col_index.erase(q.col_index.begin() + q.row_start[2], q.col_index.begin() + q.row_start[3]);
+  q.weight.erase(q.weight.begin() + q.row_start[2], q.weight.begin() + q.row_start[3]);
+  for (int i = 3; i <= 4; ++i) q.row_start[i] -= 2;
+  expect_error(q, "row 2 has no allowed pair");
+  q = p;
+  q.col_index[5] = 9;
+  expect_error(q, "entry 5");
+  q = p;
+  q.weight.pop_back();
+  expect_error(q, "col_index and weight");
+  q = p;
+  q.rows = 5;
+  expect_error(q, "rows");
+  // every row allows only column 0: no complete matching
+  SparseLapProblem none;
+  none.rows = none.cols = 2;
+  none.row_start = {0, 1, 2};
+  none.col_index = {0, 0};
+  none.weight = {1, 2};
+  expect_error(none, "no matching covers every row");
+}
+
+}  // namespace
+}  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+TEST(LapBatch, EqualsOneByOneOnEveryThreadCount) {
+  const int batch = 23, n = 9, s = 11;
+  std::vector<double> weights;
+  std::vector<AssignmentProblem> singles;
+  for (int k = 0; k < batch; ++k) {
+    const AssignmentProblem p = family_lap(k % 5, n, s, 500 + k);
+    weights.insert(weights.end(), p.linear.begin(), p.linear.end());
+    singles.push_back(p);
+  }
+  for (int threads : {1, 2, 0}) {
+    const LapBatchResult b = solve_lap_batch(batch, n, s, weights, threads);
+    for (int k = 0; k < batch; ++k) {
+      const AssignmentResult r = solve_lap(singles[k]);
+      EXPECT_EQ(b.objective[k], r.objective) << "problem " << k << " threads " << threads;
+      for (int i = 0; i < n; ++i) {
+        EXPECT_EQ(b.assignment[k * n + i], r.assignment[i]);
+        EXPECT_EQ(b.row_duals[k * n + i], r.row_duals[i]);
+      }
+      for (int j = 0; j < s; ++j) EXPECT_EQ(b.col_duals[k * s + j], r.col_duals[j]);
+    }
+  }
+  EXPECT_EQ(solve_lap_batch(0, n, s, {}).objective.size(), 0u);
+}
+
+TEST(LapBatch, BadInputNamesTheProblem) {
+  std::vector<double> w(3 * 2 * 2, 1.0);
+  w[2 * 4 + 1] = std::numeric_limits<double>::quiet_NaN();
+  try {
+    solve_lap_batch(3, 2, 2, w, 2);
+    ADD_FAILURE() << "NaN accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("problem 2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("(0, 1)"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(solve_lap_batch(3, 2, 3, w), InputError);  // shapes do not match the weights
+  EXPECT_THROW(solve_lap_batch(3, 2, 2, std::vector<double>(12, 1.0), -1), InputError);
 }
 
 }  // namespace
