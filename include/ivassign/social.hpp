@@ -21,11 +21,13 @@
 //   std::cout << ivassign::gvcg_report_json(ivassign::run_gvcg(p, o));
 #pragma once
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ivassign/backend.hpp"
+#include "ivassign/tasks.hpp"
 
 namespace ivassign {
 
@@ -116,12 +118,52 @@ struct GvcgResult {
   SocialMeasures measures;
   std::optional<double> epsilon_exact, epsilon_theorem, epsilon_used;
   std::vector<GvcgProfile> profiles;
+  int ranks = 1;                   ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// InputError when the values leave [0, M] (the theorems' assumption), stages is not 1 or 2, two
 /// stages without a decomposition or with ByProfile values, or a profile out of range.
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 std::string gvcg_report_json(const GvcgResult& result);
+
+/// The efficient outcome and GVCG transfers of a range of type profiles (q [count], alpha [count][n]).
+struct GvcgOutcomes {
+  std::vector<int> outcome;
+  std::vector<double> transfers;
+};
+
+/// run_gvcg in independent tasks (tasks.hpp): any split, concatenated in task order, gives run_gvcg's result.
+///   GvcgPlan plan(problem, options);     // on every worker: validation, tables, measures (deterministic)
+///   outcomes: ranges covering [0, plan.outcome_tasks()) -> plan.outcomes(range), concatenated; plan.set_outcomes(all)
+///   gains:    ranges covering [0, plan.gain_tasks()) -> plan.gain_blocks(range), concatenated (block-major)
+///   GvcgResult result = plan.finish(all_blocks);
+/// The problem must outlive the plan.
+class GvcgPlan {
+ public:
+  GvcgPlan(const SocialProblem& problem, const GvcgOptions& options);
+  ~GvcgPlan();
+  GvcgPlan(GvcgPlan&&) noexcept;
+  GvcgPlan& operator=(GvcgPlan&&) noexcept;
+  /// One task per type profile: its outcome and transfers.
+  std::uint64_t outcome_tasks() const;
+  /// One task per block of kGvcgGainBlock type profiles: the block's sums of the lie gains G.
+  std::uint64_t gain_tasks() const;
+  /// Width of one gain block's sums (sum_i K_i x lies_i).
+  std::size_t gain_width() const;
+  GvcgOutcomes outcomes(TaskRange range) const;
+  /// Every profile's outcome, in profile order (the gains read the outcomes of the lies' profiles).
+  void set_outcomes(GvcgOutcomes all);
+  std::vector<double> gain_blocks(TaskRange range) const;
+  /// Epsilon, the rows of the listed profiles; `blocks` holds every gain task's sums in task order.
+  GvcgResult finish(const std::vector<double>& blocks);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+/// Type profiles per gain task (the gains are summed per block, then the blocks in order).
+inline constexpr std::uint64_t kGvcgGainBlock = 1024;
 
 /// A direct mechanism: outcome [|T|], transfers [|T|][n].
 struct SocialMechanism {

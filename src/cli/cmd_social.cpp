@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 
@@ -56,8 +57,9 @@ void run_gvcg_command(const GvcgArgs& a) {
     o.all_profiles = false;
     o.profiles.push_back(parse_int_list(a.profile, "--profile"));
   }
-  const SocialProblem p = load_social_problem(a.problem);
-  emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
+  o.threads = distributed::default_threads(o.threads);
+  const SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
+  emit(gvcg_report_json(distributed::run_gvcg(p, o)), a.out);  // tasks over the MPI ranks  // main() names --profile and --stages in the library's errors
 }
 
 struct AuditArgs {
