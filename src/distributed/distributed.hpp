@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "ivassign/incentives.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/social.hpp"
@@ -51,6 +52,9 @@ SocialProblem load_social_problem(const std::string& path);
 /// ranks' hold no profiles) equals run_mechanism's, with `ranks` set.
 MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options);
+/// check_incentives with the mechanism run it needs spread over the ranks (run_mechanism above); stage 1,
+/// the budget and the stage-2 probes on rank 0. The report (rank 0's) equals check_incentives's.
+CheckReport check_incentives(const Instance& instance, const CheckOptions& options);
 /// run_gvcg with its outcome and gain tasks spread over the ranks; the result (rank 0's) equals run_gvcg's.
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 

@@ -347,6 +347,18 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   return report;
 }
 
+CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
+  CheckRun run;
+  agree([&] { run = check_mechanism_run(in, options); });
+  const MechanismReport mechanism = distributed::run_mechanism(in, run.profiles, run.options);
+  CheckReport report;
+  agree([&] {
+    if (g_rank == 0) report = check_from_mechanism(in, options, mechanism);
+  });
+  report.ranks = g_size;
+  return report;
+}
+
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   std::optional<GvcgPlan> plan;
   agree([&] { plan.emplace(problem, options); });

@@ -19,6 +19,10 @@ MechanismReport run_mechanism(const Instance& instance, const std::vector<std::v
   return ivassign::run_mechanism(instance, profiles, options);
 }
 
+CheckReport check_incentives(const Instance& instance, const CheckOptions& options) {
+  return ivassign::check_incentives(instance, options);
+}
+
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   return ivassign::run_gvcg(problem, options);
 }

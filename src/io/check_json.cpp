@@ -71,6 +71,7 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
     doc["budget"]["standard_error_revenue"] = number(b.standard_error_revenue);
   }
   doc["informational_size"] = numbers(r.informational_size);
+  doc["ranks"] = r.ranks;
   doc["seconds"] = r.seconds;
   return doc.dump(indent);
 }
