@@ -21,6 +21,7 @@
 //   std::cout << ivassign::gvcg_report_json(ivassign::run_gvcg(p, o));
 #pragma once
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -200,6 +201,7 @@ struct AuditResult {
   double weak_ex_post_epsilon = 0.0;
   double ir_ex_post_min = 0.0, ir_interim_min = 0.0;
   SocialBudget budget;
+  int ranks = 1;                    ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// InputError when the mechanism's shape or an outcome is out of range.
@@ -207,6 +209,37 @@ AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism&
 AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
                             const AuditOptions& options);
 std::string audit_report_json(const AuditResult& result);
+
+/// One lie (agent i, true type, reported type) of the audit: the Bayesian margin, the largest ex post
+/// gain and the first type profile where it occurs, the weak ex post level.
+struct AuditLie {
+  double margin = 0.0;
+  double best_gain = -std::numeric_limits<double>::infinity();
+  std::uint64_t best_profile = 0;
+  double level = 0.0;
+};
+
+/// audit_mechanism in independent tasks (tasks.hpp), one per lie in the order (agent, type, report):
+/// any split of [0, lie_tasks()) into ranges, concatenated in order, gives audit_mechanism's result.
+/// The problem must outlive the plan.
+class AuditPlan {
+ public:
+  AuditPlan(const SocialProblem& problem, const SocialMechanism& mechanism, const AuditOptions& options);
+  ~AuditPlan();
+  AuditPlan(AuditPlan&&) noexcept;
+  AuditPlan& operator=(AuditPlan&&) noexcept;
+  std::uint64_t lie_tasks() const;
+  /// The lies of `range` (on the device when the options ask for it and they fit).
+  std::vector<AuditLie> lies(TaskRange range) const;
+  /// Combines every lie (in task order) and adds participation and budget; backend: where this plan's
+  /// lie scans ran.
+  AuditResult finish(const std::vector<AuditLie>& lies) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 struct EpicOptions {
   int threads = 0;                  ///< 0: all cores

@@ -72,11 +72,12 @@ void run_audit_command(const AuditArgs& a) {
   AuditOptions options;
   options.threads = a.threads;
   options.backend = backend_from_option(a.backend);
-  SocialProblem p = load_social_problem(a.problem);
-  if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
+  options.threads = distributed::default_threads(options.threads);
+  SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
+  if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);  // small: read by every rank
   if (!p.has_mechanism)
     throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
-  emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), options)), a.out);
+  emit(audit_report_json(distributed::audit_mechanism(p, problem_mechanism(p), options)), a.out);  // lies over the ranks
 }
 
 struct EpicArgs {

@@ -58,4 +58,9 @@ CheckReport check_incentives(const Instance& instance, const CheckOptions& optio
 /// run_gvcg with its outcome and gain tasks spread over the ranks; the result (rank 0's) equals run_gvcg's.
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 
+/// audit_mechanism with its lie scans (one task per agent, type and lie) spread over the ranks; participation
+/// and budget on rank 0. The result (rank 0's) equals audit_mechanism's.
+AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
+                            const AuditOptions& options);
+
 }  // namespace ivassign::distributed

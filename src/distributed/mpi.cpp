@@ -394,4 +394,24 @@ GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   return result;
 }
 
+AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
+                            const AuditOptions& options) {
+  std::optional<AuditPlan> plan;
+  agree([&] { plan.emplace(problem, mechanism, options); });
+  const auto lie_chunks = distribute(plan->lie_tasks(), false, [&](TaskRange r, Writer& w) { w.vec(plan->lies(r)); });
+  AuditResult result;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<AuditLie> lies;
+    for (const std::string& chunk : lie_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      const auto part = r.vec<AuditLie>();
+      lies.insert(lies.end(), part.begin(), part.end());
+    }
+    result = plan->finish(lies);
+  });
+  result.ranks = g_size;
+  return result;
+}
+
 }  // namespace ivassign::distributed

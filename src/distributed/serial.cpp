@@ -27,4 +27,9 @@ GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   return ivassign::run_gvcg(problem, options);
 }
 
+AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
+                            const AuditOptions& options) {
+  return ivassign::audit_mechanism(problem, mechanism, options);
+}
+
 }  // namespace ivassign::distributed

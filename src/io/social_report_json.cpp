@@ -132,6 +132,7 @@ std::string audit_report_json(const AuditResult& r) {
   ir["interim_min"] = r.ir_interim_min;
   doc["individual_rationality"] = ir;
   doc["budget"] = budget_json(r.budget);
+  doc["ranks"] = r.ranks;
   return doc.dump(1);
 }
 

@@ -1,4 +1,4 @@
-// The mechanism and GVCG split into task ranges (MechanismPlan, GvcgPlan): the results of any split,
+// The mechanism, GVCG and the audit split into task ranges (MechanismPlan, GvcgPlan, AuditPlan): the results of any split,
 // concatenated in task order, equal the undivided run's, bit for bit (timings aside).
 #include <gtest/gtest.h>
 
@@ -121,6 +121,25 @@ TEST(TaskSplit, GvcgOutcomesOfEveryProfileAreRequired) {
   EXPECT_THROW(plan.outcomes({plan.outcome_tasks(), 1}), InputError);
   EXPECT_THROW(plan.set_outcomes(plan.outcomes({0, 1})), InputError);
   EXPECT_THROW(plan.finish({}), InputError);
+}
+
+TEST(TaskSplit, AuditEqualsWhole) {
+  for (double r : {0.5, 0.95}) {
+    const SocialProblem p = generate_social_exchange(r);
+    const SocialMechanism mech = problem_mechanism(p);
+    AuditOptions o;
+    o.backend = Backend::Cpu;
+    const AuditPlan plan(p, mech, o);
+    ASSERT_GT(plan.lie_tasks(), 2u);
+    std::vector<AuditLie> lies;
+    for (TaskRange range : uneven_split(plan.lie_tasks())) {
+      const auto part = plan.lies(range);
+      lies.insert(lies.end(), part.begin(), part.end());
+    }
+    EXPECT_EQ(audit_report_json(plan.finish(lies)), audit_report_json(audit_mechanism(p, mech, o))) << r;
+    EXPECT_THROW(plan.lies({plan.lie_tasks(), 1}), InputError);
+    EXPECT_THROW(plan.finish({}), InputError);
+  }
 }
 
 }  // namespace
