@@ -7,6 +7,9 @@
       and "ranks" (1 in the single-process report, K in the other).
   mpi_compare.py ... --expect-exit CODE -- ARGS
       runs the command under mpirun only and fails unless it exits CODE with the error on stderr once.
+  mpi_compare.py ... --kill-rank R --after S -- ARGS
+      kills rank R (SIGKILL) S seconds into the run and fails unless mpirun exits non-zero and no
+      report is written (the command must run longer than S seconds).
 "{tmp}" in ARGS and setup commands is a fresh temporary folder.
 """
 import argparse
@@ -53,6 +56,8 @@ def main():
     parser.add_argument("--np", type=int, default=2)
     parser.add_argument("--setup", action="append", default=[])
     parser.add_argument("--expect-exit", type=int)
+    parser.add_argument("--kill-rank", type=int)
+    parser.add_argument("--after", type=float, default=2.0)
     parser.add_argument("command", nargs=argparse.REMAINDER)
     args = parser.parse_args()
     command = args.command[1:] if args.command[:1] == ["--"] else args.command
@@ -62,6 +67,16 @@ def main():
         r = run([args.cli] + shlex.split(setup.replace("{tmp}", tmp)))
         if r.returncode != 0:
             sys.exit(f"mpi_compare: setup failed ({r.returncode}): {r.stderr}")
+    if args.kill_rank is not None:
+        out = os.path.join(tmp, "killed.json")
+        wrapper = ('if [ "$OMPI_COMM_WORLD_RANK" = "%d" ]; then exec timeout -s KILL %g "$0" "$@"; '
+                   'else exec "$0" "$@"; fi' % (args.kill_rank, args.after))
+        r = run(mpirun(args) + ["sh", "-c", wrapper, args.cli] + command + ["--out", out])
+        print(r.stderr[-2000:])
+        if r.returncode == 0 or os.path.exists(out):
+            sys.exit(f"mpi_compare: a killed rank left mpirun exit {r.returncode}, report written: {os.path.exists(out)}")
+        print(f"mpi_compare: rank {args.kill_rank} killed: mpirun exit {r.returncode}, no report")
+        return 0
     if args.expect_exit is not None:
         r = run(mpirun(args) + [args.cli] + command)
         errors = [line for line in r.stderr.splitlines() if line.startswith("ivassign: ")]
