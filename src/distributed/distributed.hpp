@@ -13,8 +13,9 @@
 
 namespace ivassign::distributed {
 
-/// MPI_Init / MPI_Finalize around the command (nothing without MPI). Before MPI_Init, a rank of a
-/// machine with GPUs is given the GPU of its local rank (CUDA_VISIBLE_DEVICES), one rank per GPU.
+/// MPI_Init / MPI_Finalize around the command when mpirun (or another launcher) started it; run
+/// directly, even the MPI build is one process without MPI. Before MPI_Init, a rank of a machine with
+/// GPUs is given the GPU of its local rank (CUDA_VISIBLE_DEVICES), one rank per GPU.
 class Session {
  public:
   Session(int& argc, char**& argv);

@@ -25,6 +25,15 @@ namespace {
 
 int g_rank = 0, g_size = 1, g_local = 1;
 bool g_prints = true;
+bool g_mpi = false;  // MPI_Init was called: the process was started by mpirun (or another launcher)
+
+/// True when a launcher started this process (Open MPI, PMIx, MPICH's Hydra): run directly, the MPI
+/// build is one process that never initializes MPI (no singleton start-up of about a second).
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
 
 /// The GPUs this rank may see: CUDA_VISIBLE_DEVICES's list, else one per /proc/driver/nvidia/gpus entry.
 std::vector<std::string> visible_gpus() {
@@ -276,6 +285,8 @@ std::string shared_text(const std::string& path) {
 }  // namespace
 
 Session::Session(int& argc, char**& argv) {
+  g_mpi = launched_by_mpirun();
+  if (!g_mpi) return;
   pick_gpu();
   int provided = 0;
   MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);  // OpenMP threads make no MPI calls
@@ -288,7 +299,9 @@ Session::Session(int& argc, char**& argv) {
   g_prints = g_rank == 0;
 }
 
-Session::~Session() { MPI_Finalize(); }
+Session::~Session() {
+  if (g_mpi) MPI_Finalize();
+}
 
 int rank() { return g_rank; }
 int ranks() { return g_size; }
@@ -296,6 +309,7 @@ int local_ranks() { return g_local; }
 bool prints_errors() { return g_prints; }
 
 Instance load_instance(const std::string& path) {
+  if (!g_mpi) return ivassign::load_instance(path);
   const std::string text = shared_text(path);
   Instance in;
   agree([&] {
@@ -306,6 +320,7 @@ Instance load_instance(const std::string& path) {
 }
 
 SocialProblem load_social_problem(const std::string& path) {
+  if (!g_mpi) return ivassign::load_social_problem(path);
   std::string text;
   try {
     text = shared_text(path);
@@ -319,6 +334,7 @@ SocialProblem load_social_problem(const std::string& path) {
 
 MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options) {
+  if (!g_mpi) return ivassign::run_mechanism(in, profiles, options);
   MechanismPlan plan;
   agree([&] { plan = plan_mechanism(in, profiles, options); });
   // every rank needs every truthful outcome when the lie tasks read them
@@ -348,6 +364,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
 }
 
 CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
+  if (!g_mpi) return ivassign::check_incentives(in, options);
   CheckRun run;
   agree([&] { run = check_mechanism_run(in, options); });
   const MechanismReport mechanism = distributed::run_mechanism(in, run.profiles, run.options);
@@ -360,6 +377,7 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
 }
 
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
+  if (!g_mpi) return ivassign::run_gvcg(problem, options);
   std::optional<GvcgPlan> plan;
   agree([&] { plan.emplace(problem, options); });
   const auto outcome_chunks = distribute(plan->outcome_tasks(), true, [&](TaskRange r, Writer& w) {
@@ -396,6 +414,7 @@ GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
 
 AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
                             const AuditOptions& options) {
+  if (!g_mpi) return ivassign::audit_mechanism(problem, mechanism, options);
   std::optional<AuditPlan> plan;
   agree([&] { plan.emplace(problem, mechanism, options); });
   const auto lie_chunks = distribute(plan->lie_tasks(), false, [&](TaskRange r, Writer& w) { w.vec(plan->lies(r)); });
