@@ -260,6 +260,7 @@ struct EpicResult {
   // when implementable
   std::vector<double> transfers;  ///< [|T|][n]
   SocialBudget budget;
+  int ranks = 1;                  ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// Ex post implementability of the outcome rule `rule` ([|T|]). Outside T* the transfers are the
@@ -267,6 +268,36 @@ struct EpicResult {
 EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, int threads = 0);
 EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
 std::string epic_report_json(const EpicResult& result, int agents);
+
+/// One group (agent i, the others' types t_-i) of check_epic: a positive cycle (with its gain), or agent
+/// i's transfers at the K_i profiles (t_i, t_-i), t_i = 0..K_i-1.
+struct EpicGroup {
+  bool violated = false;
+  std::vector<int> cycle;
+  double gain = 0.0;
+  std::vector<double> transfers;
+};
+
+/// check_epic in independent tasks (tasks.hpp): one group per task on the CPU, all groups in one task
+/// when they run on the device (one launch). Any split of [0, group_tasks()) into ranges, concatenated
+/// in order, gives check_epic's result. The problem must outlive the plan.
+class EpicPlan {
+ public:
+  EpicPlan(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
+  ~EpicPlan();
+  EpicPlan(EpicPlan&&) noexcept;
+  EpicPlan& operator=(EpicPlan&&) noexcept;
+  std::uint64_t group_tasks() const;
+  /// The groups of the tasks in `range`, in order.
+  std::vector<EpicGroup> groups(TaskRange range) const;
+  /// The first violated group in order, else every group's transfers and the budget.
+  EpicResult finish(const std::vector<EpicGroup>& groups) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 // ---- the papers' examples -------------------------------------------------------------------
 

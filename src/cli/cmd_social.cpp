@@ -92,12 +92,13 @@ void run_epic_command(const EpicArgs& a) {
   options.backend = backend_from_option(a.backend);
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
-  const SocialProblem p = load_social_problem(a.problem);
+  options.threads = distributed::default_threads(options.threads);
+  const SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
   if (a.rule == "mechanism" && !p.has_mechanism)
     throw InputError("mechanism: required key is missing (--rule mechanism needs the problem's own mechanism; use "
                      "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
-  emit(epic_report_json(check_epic(p, rule, options), p.agents), a.out);
+  emit(epic_report_json(distributed::check_epic(p, rule, options), p.agents), a.out);  // groups over the ranks
 }
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& option) {

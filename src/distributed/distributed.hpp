@@ -64,4 +64,8 @@ GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
                             const AuditOptions& options);
 
+/// check_epic with its groups (agent, t_-i) spread over the ranks on the CPU (on the device: one task);
+/// the result (rank 0's) equals check_epic's.
+EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
+
 }  // namespace ivassign::distributed

@@ -433,4 +433,37 @@ AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism&
   return result;
 }
 
+EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options) {
+  if (!g_mpi) return ivassign::check_epic(problem, rule, options);
+  std::optional<EpicPlan> plan;
+  agree([&] { plan.emplace(problem, rule, options); });
+  const auto group_chunks = distribute(plan->group_tasks(), false, [&](TaskRange r, Writer& w) {
+    for (const EpicGroup& g : plan->groups(r)) {
+      w.value(g.violated);
+      w.vec(g.cycle);
+      w.value(g.gain);
+      w.vec(g.transfers);
+    }
+  });
+  EpicResult result;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<EpicGroup> groups;
+    for (const std::string& chunk : group_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) {
+        EpicGroup g;
+        g.violated = r.value<bool>();
+        g.cycle = r.vec<int>();
+        g.gain = r.value<double>();
+        g.transfers = r.vec<double>();
+        groups.push_back(std::move(g));
+      }
+    }
+    result = plan->finish(groups);
+  });
+  result.ranks = g_size;
+  return result;
+}
+
 }  // namespace ivassign::distributed

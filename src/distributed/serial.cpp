@@ -32,4 +32,8 @@ AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism&
   return ivassign::audit_mechanism(problem, mechanism, options);
 }
 
+EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options) {
+  return ivassign::check_epic(problem, rule, options);
+}
+
 }  // namespace ivassign::distributed

@@ -159,6 +159,7 @@ std::string epic_report_json(const EpicResult& r, int agents) {
     doc["transfers"] = std::move(x);
     doc["budget"] = budget_json(r.budget);
   }
+  doc["ranks"] = r.ranks;
   return doc.dump(1);
 }
 

@@ -142,5 +142,26 @@ TEST(TaskSplit, AuditEqualsWhole) {
   }
 }
 
+TEST(TaskSplit, EpicEqualsWhole) {
+  for (double a : {0.5, 1.5}) {  // implementable, and a positive cycle
+    const SocialProblem p = generate_social_trade(a, 5);
+    const std::vector<int> rule = efficient_rule(p);
+    EpicOptions o;
+    o.backend = Backend::Cpu;
+    const EpicPlan plan(p, rule, o);
+    ASSERT_GT(plan.group_tasks(), 2u);
+    std::vector<EpicGroup> groups;
+    for (TaskRange range : uneven_split(plan.group_tasks())) {
+      auto part = plan.groups(range);
+      for (auto& g : part) groups.push_back(std::move(g));
+    }
+    const EpicResult split = plan.finish(groups), whole = check_epic(p, rule, o);
+    EXPECT_EQ(split.implementable, a < 1.0);
+    EXPECT_EQ(epic_report_json(split, p.agents), epic_report_json(whole, p.agents)) << a;
+    EXPECT_THROW(plan.groups({plan.group_tasks(), 1}), InputError);
+    EXPECT_THROW(plan.finish({}), InputError);
+  }
+}
+
 }  // namespace
 }  // namespace ivassign
