@@ -6,6 +6,8 @@
 2. Function length: no function body in src/ (nor in the Python binding, python/src/, which is
    outside the rooms: it links the library as any user does) longer than MAX_LINES lines, unless the
    line before its signature holds a comment "long-function: <why>".
+3. MPI stays out of the library: only src/distributed/ includes <mpi.h> (the library's task ranges
+   serve any scheduler; the command line alone links MPI).
 Exit 0 when both hold; else one line per violation and exit 1.
 """
 import os
@@ -15,6 +17,7 @@ import sys
 ROOMS = ["common", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "economy", "incentives", "generate",
          "io", "distributed", "cli"]
 MAX_LINES = 80
+MPI_INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]mpi\.h[>"]')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
 SIGNATURE_END = re.compile(r"\)\s*(const)?\s*(noexcept)?\s*(override)?\s*(->\s*[\w:<>, ]+)?\s*\{\s*$")
 
@@ -29,6 +32,8 @@ def room_violations(root):
                 out.append(f"{path}: room '{room}' is not in the room order of scripts/check-rooms.py")
                 continue
             for number, line in enumerate(open(path, encoding="utf-8"), 1):
+                if MPI_INCLUDE.match(line) and room != "distributed":
+                    out.append(f"{path}:{number}: includes <mpi.h> outside src/distributed/ (the library stays MPI-free)")
                 m = INCLUDE.match(line)
                 if not m or m.group(1) in ("kernels", "ivassign"):
                     continue

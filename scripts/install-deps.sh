@@ -17,6 +17,7 @@ packages=(
   clang libclang-rt-14-dev       # scripts/fuzz.sh: libFuzzer (libclang_rt.fuzzer is in libclang-rt-14-dev;
                                  # libfuzzer-14-dev, the stand-alone libFuzzer.a, is not needed)
   libomp-14-dev                  # scripts/tsan.sh: clang's OpenMP runtime and its TSan tool Archer (libarcher.so)
+  libopenmpi-dev openmpi-bin     # IVASSIGN_MPI=ON (build-omp in CI): mpirun -np K build/ivassign spreads the tasks over ranks
 )
 # Thrust for the OpenMP device build (IVASSIGN_DEVICE=OMP): the CUDA toolkit's CCCL when present, else Debian's
 if [ ! -f /usr/local/cuda/include/cccl/thrust/version.h ] && [ ! -f /usr/local/cuda/include/thrust/version.h ]; then

@@ -4,7 +4,8 @@
 #               then scripts/test-package.sh installs it and builds examples/consumer against it,
 #               and scripts/test-python.sh pip-installs the Python package (no device path) and runs pytest;
 #   build-omp/  IVASSIGN_DEVICE=OMP: the same device code on Thrust's OpenMP system, so every
-#               device test runs and is compared with the CPU path, GPU or not;
+#               device test runs and is compared with the CPU path, GPU or not; with IVASSIGN_MPI=ON,
+#               so its ctest also runs the command line under `mpirun -np 2` (tests mpi.*);
 #   build-asan/ IVASSIGN_SANITIZE=address,undefined: the CPU path (library, CLI spawned by the tests,
 #               test program) under AddressSanitizer, LeakSanitizer and UBSan at -O1; the first
 #               finding fails the run;
@@ -20,7 +21,7 @@ ctest --test-dir build --output-on-failure -j"$jobs"
 bash scripts/test-package.sh
 # The Python package: pip install . into .venv-python/ (build-python/, ccache), then pytest.
 bash scripts/test-python.sh
-IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF
+IVASSIGN_BUILD_DIR=build-omp bash scripts/build.sh -DIVASSIGN_DEVICE=OMP -DIVASSIGN_BUILD_BENCH=OFF -DIVASSIGN_MPI=ON
 ctest --test-dir build-omp --output-on-failure -j"$jobs"
 IVASSIGN_BUILD_DIR=build-asan bash scripts/build.sh -DIVASSIGN_SANITIZE=address,undefined \
   -DIVASSIGN_DEVICE=OFF -DIVASSIGN_BUILD_BENCH=OFF -DCMAKE_CXX_FLAGS_RELEASE="-O1 -g1 -DNDEBUG"

@@ -107,10 +107,23 @@ struct CheckReport {
   std::vector<ProfileBudget> rows;
   std::vector<double> informational_size;
   Backend backend = Backend::Cpu;    ///< where the mechanism's table and measures ran
+  int ranks = 1;                     ///< processes whose tasks made the mechanism run (MPI ranks of the command line)
   double seconds = 0.0;
 };
 
 CheckReport check_incentives(const Instance& instance, const CheckOptions& options = {});
+
+/// check_incentives in two parts, so that the mechanism's solves (most of the work) can run on a
+/// scheduler of the caller's (MechanismPlan, tasks.hpp): the mechanism run the check needs, then the
+/// check (stage 1, budget, stage-2 probes) from that run's report.
+struct CheckRun {
+  std::vector<std::vector<int>> profiles;  ///< every profile when delta.exact is affordable, else budget_samples draws
+  MechanismOptions options;                ///< as the check runs the mechanism
+};
+CheckRun check_mechanism_run(const Instance& instance, const CheckOptions& options);
+/// The check from run_mechanism(instance, run.profiles, run.options) of check_mechanism_run's `run`.
+CheckReport check_from_mechanism(const Instance& instance, const CheckOptions& options,
+                                 const MechanismReport& mechanism);
 
 struct ReplicaOptions {
   std::vector<int> sizes{4, 8, 16, 32, 64, 128, 256};

@@ -14,5 +14,6 @@
 #include "ivassign/report_io.hpp"
 #include "ivassign/social.hpp"
 #include "ivassign/solvers.hpp"
+#include "ivassign/tasks.hpp"
 #include "ivassign/tolerances.hpp"
 #include "ivassign/vcg.hpp"

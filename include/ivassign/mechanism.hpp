@@ -13,6 +13,8 @@
 //   std::cout << ivassign::report_to_json(report);
 #pragma once
 #include <array>
+#include <chrono>
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -22,6 +24,7 @@
 #include "ivassign/backend.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/tasks.hpp"
 
 namespace ivassign {
 
@@ -100,12 +103,51 @@ struct MechanismReport {
   /// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], K_i x K_i per buyer (with delta.exact)
   std::vector<std::vector<double>> stage1_gain;
   std::vector<ProfileOutcome> profiles;
+  int ranks = 1;                       ///< processes whose tasks made it (MPI ranks of the command line)
   double seconds = 0.0;
 };
 
 /// Runs the mechanism for the given reported profiles (each of size n, in range).
 MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options = {});
+
+// ---- run_mechanism in independent tasks, for a scheduler of the caller's --------------------------
+// The solves are tasks numbered 0..count-1; a task's result depends on its number alone, so any split
+// into ranges, run anywhere (MPI ranks in the CLI, Dask, Ray), concatenated in task order, gives
+// run_mechanism's report (sums are reduced in task order by finish_mechanism):
+//
+//   MechanismPlan plan = plan_mechanism(inst, profiles, opt);   // on every worker (deterministic)
+//   truthful: for ranges covering [0, plan.truthful_tasks): truthful_outcomes(inst, plan, range)
+//   lies:     for ranges covering [0, plan.lie_tasks): stage_one_contributions(inst, plan, truthful, range)
+//   MechanismReport report = finish_mechanism(inst, std::move(plan), std::move(truthful), contributions);
+
+/// What every task needs: the options as run, the table and measures (the report's head).
+struct MechanismPlan {
+  std::vector<std::vector<int>> profiles;  ///< the requested profiles (checked)
+  MechanismOptions options;                ///< as run: delta.exact dropped when beyond the work limits
+  MechanismReport report;                  ///< measures, delta.theorem1, delta_exact_skipped; no profiles yet
+  PosteriorTable table;                    ///< every profile's posterior, when with_table
+  bool with_table = false;
+  /// Truthful solves: every profile of the table (C order) when delta.exact is computed, else the requested ones.
+  std::uint64_t truthful_tasks = 0;
+  /// Stage-1 lie tasks (all lies of one true profile each): every profile with delta.exact, else 0.
+  std::uint64_t lie_tasks = 0;
+  std::chrono::steady_clock::time_point start;  ///< report.seconds counts from here
+};
+
+/// Validates, builds the table and the measures (what run_mechanism does before its solves).
+MechanismPlan plan_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
+                             const MechanismOptions& options = {});
+/// The truthful outcome (matching, VCG, solver; no profile, posterior or rewards) of each task in `range`.
+std::vector<ProfileOutcome> truthful_outcomes(const Instance& instance, const MechanismPlan& plan, TaskRange range);
+/// Per lie task (true profile b) in `range`: P(b_-i|b_i) times the gain of each lie r_i of each buyer i,
+/// at offset sum_{j<i} K_j + r_i. Reads welfare and minus_i_welfare of `truthful` (all truthful tasks).
+std::vector<std::vector<double>> stage_one_contributions(const Instance& instance, const MechanismPlan& plan,
+                                                         const std::vector<ProfileOutcome>& truthful,
+                                                         TaskRange range);
+/// The report from every task's result, in task order.
+MechanismReport finish_mechanism(const Instance& instance, MechanismPlan plan, std::vector<ProfileOutcome> truthful,
+                                 const std::vector<std::vector<double>>& contributions);
 
 /// The problem the mechanism solves at posterior `pi` (m entries): w_ij = u_ij(pi) - v_ij(pi),
 /// c_ij^pq(pi). With `deviator` >= 0, that buyer's valuations and externality costs are taken at

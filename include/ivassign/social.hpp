@@ -21,11 +21,14 @@
 //   std::cout << ivassign::gvcg_report_json(ivassign::run_gvcg(p, o));
 #pragma once
 #include <cstdint>
+#include <limits>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ivassign/backend.hpp"
+#include "ivassign/tasks.hpp"
 
 namespace ivassign {
 
@@ -116,12 +119,52 @@ struct GvcgResult {
   SocialMeasures measures;
   std::optional<double> epsilon_exact, epsilon_theorem, epsilon_used;
   std::vector<GvcgProfile> profiles;
+  int ranks = 1;                   ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// InputError when the values leave [0, M] (the theorems' assumption), stages is not 1 or 2, two
 /// stages without a decomposition or with ByProfile values, or a profile out of range.
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 std::string gvcg_report_json(const GvcgResult& result);
+
+/// The efficient outcome and GVCG transfers of a range of type profiles (q [count], alpha [count][n]).
+struct GvcgOutcomes {
+  std::vector<int> outcome;
+  std::vector<double> transfers;
+};
+
+/// run_gvcg in independent tasks (tasks.hpp): any split, concatenated in task order, gives run_gvcg's result.
+///   GvcgPlan plan(problem, options);     // on every worker: validation, tables, measures (deterministic)
+///   outcomes: ranges covering [0, plan.outcome_tasks()) -> plan.outcomes(range), concatenated; plan.set_outcomes(all)
+///   gains:    ranges covering [0, plan.gain_tasks()) -> plan.gain_blocks(range), concatenated (block-major)
+///   GvcgResult result = plan.finish(all_blocks);
+/// The problem must outlive the plan.
+class GvcgPlan {
+ public:
+  GvcgPlan(const SocialProblem& problem, const GvcgOptions& options);
+  ~GvcgPlan();
+  GvcgPlan(GvcgPlan&&) noexcept;
+  GvcgPlan& operator=(GvcgPlan&&) noexcept;
+  /// One task per type profile: its outcome and transfers.
+  std::uint64_t outcome_tasks() const;
+  /// One task per block of kGvcgGainBlock type profiles: the block's sums of the lie gains G.
+  std::uint64_t gain_tasks() const;
+  /// Width of one gain block's sums (sum_i K_i x lies_i).
+  std::size_t gain_width() const;
+  GvcgOutcomes outcomes(TaskRange range) const;
+  /// Every profile's outcome, in profile order (the gains read the outcomes of the lies' profiles).
+  void set_outcomes(GvcgOutcomes all);
+  std::vector<double> gain_blocks(TaskRange range) const;
+  /// Epsilon, the rows of the listed profiles; `blocks` holds every gain task's sums in task order.
+  GvcgResult finish(const std::vector<double>& blocks);
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
+/// Type profiles per gain task (the gains are summed per block, then the blocks in order).
+inline constexpr std::uint64_t kGvcgGainBlock = 1024;
 
 /// A direct mechanism: outcome [|T|], transfers [|T|][n].
 struct SocialMechanism {
@@ -158,6 +201,7 @@ struct AuditResult {
   double weak_ex_post_epsilon = 0.0;
   double ir_ex_post_min = 0.0, ir_interim_min = 0.0;
   SocialBudget budget;
+  int ranks = 1;                    ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// InputError when the mechanism's shape or an outcome is out of range.
@@ -165,6 +209,37 @@ AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism&
 AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
                             const AuditOptions& options);
 std::string audit_report_json(const AuditResult& result);
+
+/// One lie (agent i, true type, reported type) of the audit: the Bayesian margin, the largest ex post
+/// gain and the first type profile where it occurs, the weak ex post level.
+struct AuditLie {
+  double margin = 0.0;
+  double best_gain = -std::numeric_limits<double>::infinity();
+  std::uint64_t best_profile = 0;
+  double level = 0.0;
+};
+
+/// audit_mechanism in independent tasks (tasks.hpp), one per lie in the order (agent, type, report):
+/// any split of [0, lie_tasks()) into ranges, concatenated in order, gives audit_mechanism's result.
+/// The problem must outlive the plan.
+class AuditPlan {
+ public:
+  AuditPlan(const SocialProblem& problem, const SocialMechanism& mechanism, const AuditOptions& options);
+  ~AuditPlan();
+  AuditPlan(AuditPlan&&) noexcept;
+  AuditPlan& operator=(AuditPlan&&) noexcept;
+  std::uint64_t lie_tasks() const;
+  /// The lies of `range` (on the device when the options ask for it and they fit).
+  std::vector<AuditLie> lies(TaskRange range) const;
+  /// Combines every lie (in task order) and adds participation and budget; backend: where this plan's
+  /// lie scans ran.
+  AuditResult finish(const std::vector<AuditLie>& lies) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 struct EpicOptions {
   int threads = 0;                  ///< 0: all cores
@@ -185,6 +260,7 @@ struct EpicResult {
   // when implementable
   std::vector<double> transfers;  ///< [|T|][n]
   SocialBudget budget;
+  int ranks = 1;                  ///< processes whose tasks made it (MPI ranks of the command line)
 };
 
 /// Ex post implementability of the outcome rule `rule` ([|T|]). Outside T* the transfers are the
@@ -192,6 +268,36 @@ struct EpicResult {
 EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, int threads = 0);
 EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
 std::string epic_report_json(const EpicResult& result, int agents);
+
+/// One group (agent i, the others' types t_-i) of check_epic: a positive cycle (with its gain), or agent
+/// i's transfers at the K_i profiles (t_i, t_-i), t_i = 0..K_i-1.
+struct EpicGroup {
+  bool violated = false;
+  std::vector<int> cycle;
+  double gain = 0.0;
+  std::vector<double> transfers;
+};
+
+/// check_epic in independent tasks (tasks.hpp): one group per task on the CPU, all groups in one task
+/// when they run on the device (one launch). Any split of [0, group_tasks()) into ranges, concatenated
+/// in order, gives check_epic's result. The problem must outlive the plan.
+class EpicPlan {
+ public:
+  EpicPlan(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options);
+  ~EpicPlan();
+  EpicPlan(EpicPlan&&) noexcept;
+  EpicPlan& operator=(EpicPlan&&) noexcept;
+  std::uint64_t group_tasks() const;
+  /// The groups of the tasks in `range`, in order.
+  std::vector<EpicGroup> groups(TaskRange range) const;
+  /// The first violated group in order, else every group's transfers and the budget.
+  EpicResult finish(const std::vector<EpicGroup>& groups) const;
+
+  struct Impl;
+
+ private:
+  std::unique_ptr<Impl> impl_;
+};
 
 // ---- the papers' examples -------------------------------------------------------------------
 

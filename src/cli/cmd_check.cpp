@@ -11,6 +11,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "distributed/distributed.hpp"
 #include "cli/plots.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
@@ -104,9 +105,10 @@ void run_check(const CheckArgs& a) {
   opt.budget_samples = a.budget_samples;
   opt.seed = a.mech.seed;
   opt.progress = progress_printer("check", a.mech.quiet);
-  const Instance inst = load_instance(a.instance);
-  const CheckReport rep = check_incentives(inst, opt);
-  if (!a.plot_dir.empty()) check_plots(rep, a.plot_dir);
+  opt.mechanism.threads = distributed::default_threads(opt.mechanism.threads);
+  const Instance inst = distributed::load_instance(a.instance);  // rank 0 reads, every rank parses
+  const CheckReport rep = distributed::check_incentives(inst, opt);  // the mechanism's tasks over the MPI ranks
+  if (!a.plot_dir.empty() && distributed::is_root()) check_plots(rep, a.plot_dir);
   emit(check_report_to_json(rep), a.out);
 }
 

@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
 #include "ivassign/report_io.hpp"
@@ -38,8 +39,9 @@ void run(const Args& a) {
   opt.measures.samples = a.samples;
   opt.measures.confidence = a.confidence;
   opt.measures.max_tensor_profiles = a.max_tensor_profiles;
+  opt.threads = distributed::default_threads(opt.threads);
 
-  const Instance inst = load_instance(a.instance);
+  const Instance inst = distributed::load_instance(a.instance);  // rank 0 reads, every rank parses
   std::vector<std::vector<int>> profiles;
   if (a.all_profiles) {
     profiles = all_profiles(inst);
@@ -50,7 +52,7 @@ void run(const Args& a) {
   } else {
     throw InputError("no profile to run: give --profile 0,1,..., --all-profiles, or an instance with `observed`");
   }
-  emit(report_to_json(run_mechanism(inst, profiles, opt)), a.out);
+  emit(report_to_json(distributed::run_mechanism(inst, profiles, opt)), a.out);  // tasks over the MPI ranks
 }
 
 }  // namespace

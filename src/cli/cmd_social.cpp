@@ -10,6 +10,7 @@
 
 #include "cli/commands.hpp"
 #include "cli/common.hpp"
+#include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/social.hpp"
 
@@ -56,8 +57,9 @@ void run_gvcg_command(const GvcgArgs& a) {
     o.all_profiles = false;
     o.profiles.push_back(parse_int_list(a.profile, "--profile"));
   }
-  const SocialProblem p = load_social_problem(a.problem);
-  emit(gvcg_report_json(run_gvcg(p, o)), a.out);  // main() names --profile and --stages in the library's errors
+  o.threads = distributed::default_threads(o.threads);
+  const SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
+  emit(gvcg_report_json(distributed::run_gvcg(p, o)), a.out);  // tasks over the MPI ranks  // main() names --profile and --stages in the library's errors
 }
 
 struct AuditArgs {
@@ -70,11 +72,12 @@ void run_audit_command(const AuditArgs& a) {
   AuditOptions options;
   options.threads = a.threads;
   options.backend = backend_from_option(a.backend);
-  SocialProblem p = load_social_problem(a.problem);
-  if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);
+  options.threads = distributed::default_threads(options.threads);
+  SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
+  if (!a.mechanism.empty()) load_social_mechanism(a.mechanism, p);  // small: read by every rank
   if (!p.has_mechanism)
     throw InputError("mechanism: required key is missing (the problem has no mechanism to audit; give --mechanism FILE)");
-  emit(audit_report_json(audit_mechanism(p, problem_mechanism(p), options)), a.out);
+  emit(audit_report_json(distributed::audit_mechanism(p, problem_mechanism(p), options)), a.out);  // lies over the ranks
 }
 
 struct EpicArgs {
@@ -89,12 +92,13 @@ void run_epic_command(const EpicArgs& a) {
   options.backend = backend_from_option(a.backend);
   if (a.rule != "efficient" && a.rule != "mechanism")
     throw InputError("--rule: '" + a.rule + "' is not efficient or mechanism");
-  const SocialProblem p = load_social_problem(a.problem);
+  options.threads = distributed::default_threads(options.threads);
+  const SocialProblem p = distributed::load_social_problem(a.problem);  // rank 0 reads, every rank parses
   if (a.rule == "mechanism" && !p.has_mechanism)
     throw InputError("mechanism: required key is missing (--rule mechanism needs the problem's own mechanism; use "
                      "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
-  emit(epic_report_json(check_epic(p, rule, options), p.agents), a.out);
+  emit(epic_report_json(distributed::check_epic(p, rule, options), p.agents), a.out);  // groups over the ranks
 }
 
 std::vector<double> parse_number_list(const std::string& text, const std::string& option) {

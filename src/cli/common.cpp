@@ -11,6 +11,7 @@
 #include <string_view>
 #include <utility>
 
+#include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
 
@@ -82,6 +83,7 @@ std::string with_flag_names(std::string message) {
 }
 
 void emit(std::string text, const std::string& out_path) {
+  if (!distributed::is_root()) return;  // under mpirun rank 0 writes the one report
   if (out_path.empty()) {
     std::cout << text << "\n";
     std::cout.flush();
@@ -132,7 +134,7 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
   return values;
 }
 
-bool progress_allowed(bool quiet) { return !quiet && isatty(fileno(stderr)); }
+bool progress_allowed(bool quiet) { return !quiet && distributed::is_root() && isatty(fileno(stderr)); }
 
 std::function<void(double, const std::string&)> progress_printer(const std::string& command, bool quiet) {
   if (!progress_allowed(quiet)) return {};

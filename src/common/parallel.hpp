@@ -41,24 +41,39 @@ std::array<double, N> blocked_sums(std::uint64_t count, Add add) {
   return total;
 }
 
+/// Per-block sums of blocks [first_block, first_block + block_count) of [0, count) cut into blocks of
+/// `block` items, `width` accumulators each (block-major): the blocks in parallel, each in item order.
+template <class Add>
+std::vector<double> blocked_partials(std::uint64_t count, std::uint64_t block, std::size_t width,
+                                     std::uint64_t first_block, std::uint64_t block_count, Add add) {
+  std::vector<double> partial(static_cast<std::size_t>(block_count) * width, 0.0);
+#pragma omp parallel for schedule(dynamic, 1)
+  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(block_count); ++sb) {
+    const auto b = first_block + static_cast<std::uint64_t>(sb);
+    double* acc = partial.data() + static_cast<std::uint64_t>(sb) * width;
+    const std::uint64_t end = (b + 1) * block < count ? (b + 1) * block : count;
+    for (std::uint64_t t = b * block; t < end; ++t) add(t, acc);
+  }
+  return partial;
+}
+
+/// The sum of block sums (block-major, `width` each) in block order: the same total for any split of
+/// the blocks among threads, processes or machines.
+inline std::vector<double> sum_blocks(const std::vector<double>& partial, std::size_t width) {
+  std::vector<double> total(width, 0.0);
+  const std::size_t blocks = width == 0 ? 0 : partial.size() / width;
+  for (std::size_t b = 0; b < blocks; ++b)
+    for (std::size_t k = 0; k < width; ++k) total[k] += partial[b * width + k];
+  return total;
+}
+
 /// Sums over [0, count) into `width` accumulators, independent of the thread count: fixed blocks in
 /// parallel, then the block sums in order. add(t, acc) adds item t's terms.
 template <class Add>
 std::vector<double> blocked_accumulate(std::uint64_t count, std::size_t width, Add add) {
   constexpr std::uint64_t kBlock = 8192;
   const std::uint64_t blocks = (count + kBlock - 1) / kBlock;
-  std::vector<double> partial(static_cast<std::size_t>(blocks) * width, 0.0);
-#pragma omp parallel for schedule(dynamic, 1)
-  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(blocks); ++sb) {
-    const auto b = static_cast<std::uint64_t>(sb);
-    double* acc = partial.data() + b * width;
-    const std::uint64_t end = (b + 1) * kBlock < count ? (b + 1) * kBlock : count;
-    for (std::uint64_t t = b * kBlock; t < end; ++t) add(t, acc);
-  }
-  std::vector<double> total(width, 0.0);
-  for (std::uint64_t b = 0; b < blocks; ++b)
-    for (std::size_t k = 0; k < width; ++k) total[k] += partial[b * width + k];
-  return total;
+  return sum_blocks(blocked_partials(count, kBlock, width, 0, blocks, add), width);
 }
 
 /// Exceptions must not leave an OpenMP region: each iteration runs through `run`, the first

@@ -337,7 +337,15 @@ void check_stage_two(const Instance& in, const CheckOptions& opt, const Mechanis
 
 }  // namespace
 
-CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
+CheckRun check_mechanism_run(const Instance& in, const CheckOptions& opt) {
+  validate_check_options(opt);
+  CheckRun run;
+  run.options = check_mechanism_options(in, opt);
+  run.profiles = evaluated_profiles(in, opt, run.options.compute_exact_delta);
+  return run;
+}
+
+CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, const MechanismReport& mech) {
   validate_check_options(opt);
   const auto start = std::chrono::steady_clock::now();
   CheckReport rep;
@@ -345,9 +353,6 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   rep.bound = in.effective_bound();
   const MechanismOptions mopt = check_mechanism_options(in, opt);
   const bool exact = mopt.compute_exact_delta;
-  report_progress(opt, 0.0, "mechanism on every profile");
-  const std::vector<std::vector<int>> evaluated = evaluated_profiles(in, opt, exact);
-  const MechanismReport mech = run_mechanism(in, evaluated, mopt);
   rep.delta = mech.delta_used;
   rep.delta_source = to_string(mech.delta_source);
   rep.delta_exact = mech.delta_exact;
@@ -360,8 +365,14 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   report_progress(opt, 0.6, "stage 2 probing");
   check_stage_two(in, opt, mopt, mech, exact, rep);
   report_progress(opt, 1.0, "done");
-  rep.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  rep.seconds = mech.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return rep;
+}
+
+CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
+  const CheckRun run = check_mechanism_run(in, opt);
+  report_progress(opt, 0.0, "mechanism on every profile");
+  return check_from_mechanism(in, opt, run_mechanism(in, run.profiles, run.options));
 }
 
 }  // namespace ivassign

@@ -72,6 +72,7 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
   }
   doc["informational_size"] = numbers(r.informational_size);
   doc["backend"] = to_string(r.backend);  // what ran: "cpu", "cuda" or "omp-device"
+  doc["ranks"] = r.ranks;
   doc["seconds"] = r.seconds;
   return doc.dump(indent);
 }

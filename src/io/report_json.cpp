@@ -76,6 +76,7 @@ std::string report_to_json(const MechanismReport& r, int indent) {
     }
   }
   doc["profiles"] = profiles;
+  doc["ranks"] = r.ranks;
   doc["seconds"] = r.seconds;
   return doc.dump(indent);
 }

@@ -46,6 +46,7 @@ std::string gvcg_report_json(const GvcgResult& r) {
   eps["theorem"] = r.epsilon_theorem ? ordered(*r.epsilon_theorem) : ordered(nullptr);
   eps["used"] = r.epsilon_used ? ordered(*r.epsilon_used) : ordered(nullptr);
   doc["epsilon"] = eps;
+  doc["ranks"] = r.ranks;
   // The profile rows can run to gigabytes (every profile of T*): no DOM for them. Each row is dumped
   // on its own, indented two levels as doc.dump(1) would, in parallel blocks appended in order.
   std::string text = doc.dump(1);  // "{\n ...\n}"
@@ -131,6 +132,7 @@ std::string audit_report_json(const AuditResult& r) {
   ir["interim_min"] = r.ir_interim_min;
   doc["individual_rationality"] = ir;
   doc["budget"] = budget_json(r.budget);
+  doc["ranks"] = r.ranks;
   return doc.dump(1);
 }
 
@@ -157,6 +159,7 @@ std::string epic_report_json(const EpicResult& r, int agents) {
     doc["transfers"] = std::move(x);
     doc["budget"] = budget_json(r.budget);
   }
+  doc["ranks"] = r.ranks;
   return doc.dump(1);
 }
 

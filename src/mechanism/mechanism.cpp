@@ -37,12 +37,6 @@ std::vector<std::vector<int>> all_profiles(const Instance& in) {
 
 namespace {
 
-struct Truthful {
-  AssignmentResult full;
-  VcgResult vcg;
-  double seconds = 0.0;
-};
-
 /// The mechanism's solver options for one problem: on the CPU when this problem's solver has no device path
 /// (each profile's solver.backend says where it ran).
 SolverOptions for_problem(const AssignmentProblem& problem, const SolverOptions& inner) {
@@ -51,13 +45,32 @@ SolverOptions for_problem(const AssignmentProblem& problem, const SolverOptions&
   return out;
 }
 
-Truthful solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
+// Copies the truthful outcome (matching, VCG, solver) into a report row.
+void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double seconds, ProfileOutcome& out) {
+  out.assignment = vcg.assignment;
+  out.welfare = vcg.welfare;
+  out.payoffs = vcg.payoffs;
+  out.transfers = vcg.transfers;
+  out.minus_i_welfare = vcg.minus_i_welfare;
+  out.minus_i_proven = vcg.proven;
+  out.transfer_error_bound = vcg.transfer_error_bound;
+  out.transfer_interval = vcg.transfer_interval;
+  out.transfers_certified = vcg.transfers_certified;
+  out.solver = full.solver;
+  out.solver_backend = full.backend;
+  out.solve_seconds = seconds;
+  out.optimal = vcg.optimal;
+}
+
+// The efficient matching and VCG at posterior rho: the truthful part of a report row.
+ProfileOutcome solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
   const AssignmentProblem problem = expected_problem(in, rho);
   const auto start = std::chrono::steady_clock::now();
-  Truthful t;
-  t.vcg = solve_with_vcg(problem, for_problem(problem, inner), &t.full);
-  t.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return t;
+  AssignmentResult full;
+  const VcgResult vcg = solve_with_vcg(problem, for_problem(problem, inner), &full);
+  ProfileOutcome out;
+  fill_outcome(full, vcg, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), out);
+  return out;
 }
 
 void validate_options(const MechanismOptions& o) {
@@ -144,18 +157,35 @@ SolverOptions inner_solver_options(const MechanismOptions& options) {
   return inner;
 }
 
-// The truthful outcome on every profile of the table.
-std::vector<Truthful> solve_every_profile(const Instance& in, const PosteriorTable& table, const SolverOptions& inner,
-                                          int threads, const ProgressFn& progress) {
-  const std::uint64_t count = table.profiles;
-  std::vector<Truthful> truthful(count);
-  StageProgress steps(progress, 0.1, 0.4, "truthful outcomes", count);
+// Throws unless `range` lies within [0, count).
+void check_range(TaskRange range, std::uint64_t count, const char* what) {
+  if (range.first > count || range.count > count - range.first)
+    throw InputError(std::string("TaskRange: [") + std::to_string(range.first) + ", " +
+                     std::to_string(range.first + range.count) + ") is outside the " + std::to_string(count) + " " +
+                     what + " of this MechanismPlan");
+}
+
+// The requested profile k's posterior: from the table when it is built, else from the prior.
+std::vector<double> posterior_of(const Instance& in, const MechanismPlan& plan, std::size_t k) {
+  const std::vector<int>& profile = plan.profiles[k];
+  return plan.with_table ? rho_of(plan.table, profile_index(in.signals, profile)) : posterior_of_profile(in, profile);
+}
+
+// The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
+// the requested profiles.
+std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
+                                                 const SolverOptions& inner, int threads) {
+  std::vector<ProfileOutcome> truthful(range.count);
+  StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t b = 0; b < static_cast<std::int64_t>(count); ++b)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
     errors.run([&] {
-      const auto ub = static_cast<std::uint64_t>(b);
-      truthful[ub] = solve_truthful(in, rho_of(table, ub), inner);
+      const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
+      const std::vector<double> rho = plan.options.compute_exact_delta
+                                          ? rho_of(plan.table, task)
+                                          : posterior_of(in, plan, static_cast<std::size_t>(task));
+      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, rho, inner);
       steps.step();
     });
   errors.rethrow();
@@ -172,46 +202,23 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
 
 // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
 // u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
-// the caller): contribution[b][offset[i] + r_i].
-// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread when
-// they are linear assignment problems the inner solver would hand to solve_lap, else one by one.
-std::vector<double> best_values(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
-  std::vector<double> best(problems.size());
-  const bool lap_solver = inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap;
-  bool batch = lap_solver && !problems.empty();
-  for (const AssignmentProblem& q : problems) batch = batch && !q.has_externalities() && q.allowed.empty();
-  if (batch) {
-    const int n = problems[0].buyers, s = problems[0].sellers;
-    std::vector<double> weights;
-    weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
-    for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
-    return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, 1).objective;
-  }
-  for (std::size_t k = 0; k < problems.size(); ++k)
-    best[k] = solve_assignment(problems[k], for_problem(problems[k], inner)).objective;
-  return best;
-}
-
-// G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
-// u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
 // the caller): contribution[b][offset[i] + r_i]. Profiles run in parallel; each profile's lies are
 // solved as one batch (best_values).
 std::vector<std::vector<double>> lie_contributions(const Instance& in, const PosteriorTable& table,
-                                                   const std::vector<Truthful>& truthful,
-                                                   const std::vector<std::size_t>& offset,
+                                                   const std::vector<ProfileOutcome>& truthful,
+                                                   const std::vector<std::size_t>& offset, TaskRange range,
                                                    const SolverOptions& inner, int threads, const ProgressFn& progress) {
   const int n = in.buyers;
-  const std::uint64_t count = table.profiles;
-  std::vector<std::vector<double>> contribution(count);
-  StageProgress steps(progress, 0.4, 0.9, "stage-1 lies of profile", count);
+  std::vector<std::vector<double>> contribution(range.count);
+  StageProgress steps(progress, 0.4, 0.9, "stage-1 lies of profile", range.count);
   constexpr std::size_t kBatchBytes = std::size_t{64} << 20;  // deviation weights held at once per thread
   const std::size_t chunk =
       std::max<std::size_t>(1, kBatchBytes / (sizeof(double) * std::max(1, in.buyers) * std::max(1, in.sellers)));
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t sb = 0; sb < static_cast<std::int64_t>(count); ++sb) {
+  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(range.count); ++sk) {
     errors.run([&] {
-      const auto b = static_cast<std::uint64_t>(sb);
+      const auto b = range.first + static_cast<std::uint64_t>(sk);
       const std::vector<int> profile = profile_from_index(in.signals, b);
       const std::vector<double> rho_b = rho_of(table, b);
       struct Lie {
@@ -226,7 +233,7 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
           lie[i] = ri;
           lies.push_back({i, ri, profile_index(in.signals, lie)});
         }
-      auto& c = contribution[b];
+      auto& c = contribution[static_cast<std::size_t>(sk)];
       c.assign(offset[n], 0.0);
       for (std::size_t first = 0; first < lies.size(); first += chunk) {  // batches of at most kBatchBytes
         const std::size_t last = std::min(lies.size(), first + chunk);
@@ -237,8 +244,8 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
         for (std::size_t k = first; k < last; ++k) {
           const auto [i, ri, r] = lies[k];
           const double p = table.conditional(i, b, profile[i]);
-          const double truthful_utility = truthful[b].vcg.welfare - truthful[b].vcg.minus_i_welfare[i];
-          const double lie_utility = best[k - first] - truthful[r].vcg.minus_i_welfare[i];
+          const double truthful_utility = truthful[b].welfare - truthful[b].minus_i_welfare[i];
+          const double lie_utility = best[k - first] - truthful[r].minus_i_welfare[i];
           c[offset[i] + ri] = p * (lie_utility - truthful_utility);
         }
       }
@@ -313,49 +320,33 @@ void choose_delta(const MechanismOptions& options, MechanismReport& report) {
                      "moves the posterior); set MechanismOptions::delta_mode = Value with a delta_value");
 }
 
-// Copies the truthful outcome (matching, VCG, solver) into a report row.
-void fill_outcome(const Truthful& t, ProfileOutcome& out) {
-  out.assignment = t.vcg.assignment;
-  out.welfare = t.vcg.welfare;
-  out.payoffs = t.vcg.payoffs;
-  out.transfers = t.vcg.transfers;
-  out.minus_i_welfare = t.vcg.minus_i_welfare;
-  out.minus_i_proven = t.vcg.proven;
-  out.transfer_error_bound = t.vcg.transfer_error_bound;
-  out.transfer_interval = t.vcg.transfer_interval;
-  out.transfers_certified = t.vcg.transfers_certified;
-  out.solver = t.full.solver;
-  out.solver_backend = t.full.backend;
-  out.solve_seconds = t.seconds;
-  out.optimal = t.vcg.optimal;
-}
-
-// One report row per requested profile: posterior, stage-1 rewards and the truthful outcome (taken from
-// `truthful` when every profile was solved, else solved here).
-void profile_rows(const Instance& in, const std::vector<std::vector<int>>& profiles, const MechanismOptions& options,
-                  bool with_table, const PosteriorTable& table, const std::vector<Truthful>& truthful,
-                  const SolverOptions& inner, int threads, MechanismReport& report) {
+// One report row per requested profile: posterior, stage-1 rewards and the truthful outcome (of the
+// profile's table index when every profile was solved, else of the requested profile's task).
+void profile_rows(const Instance& in, const MechanismPlan& plan, std::vector<ProfileOutcome>& truthful, int threads,
+                  MechanismReport& report) {
+  const MechanismOptions& options = plan.options;
   const InformationMeasures& info = report.measures;
-  StageProgress steps(options.progress, options.compute_exact_delta ? 0.9 : 0.3, 1.0, "profiles", profiles.size());
+  StageProgress steps(options.progress, options.compute_exact_delta ? 0.9 : 0.3, 1.0, "profiles", plan.profiles.size());
   FirstException errors;
-  report.profiles.resize(profiles.size());
+  report.profiles.resize(plan.profiles.size());
+  // without delta.exact each truthful task is one requested row: moved, not copied
+  const bool move = !options.compute_exact_delta;
 #pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(profiles.size()); ++k) {
+  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(plan.profiles.size()); ++sk) {
     errors.run([&] {
-      const std::vector<int>& profile = profiles[static_cast<std::size_t>(k)];
-      ProfileOutcome& out = report.profiles[static_cast<std::size_t>(k)];
+      const auto k = static_cast<std::size_t>(sk);
+      const std::vector<int>& profile = plan.profiles[k];
+      ProfileOutcome& out = report.profiles[k];
+      out = move ? std::move(truthful[k]) : truthful[profile_index(in.signals, profile)];
       out.profile = profile;
-      if (with_table) {
+      if (plan.with_table) {
         const std::uint64_t b = profile_index(in.signals, profile);
-        out.posterior = rho_of(table, b);
-        out.rewards = stage1_rewards(table, info, b, report.delta_used);
+        out.posterior = rho_of(plan.table, b);
+        out.rewards = stage1_rewards(plan.table, info, b, report.delta_used);
       } else {
         out.posterior = posterior_of_profile(in, profile);
         out.rewards = stage1_rewards(in, info, profile, report.delta_used);
       }
-      const Truthful t = options.compute_exact_delta ? truthful[profile_index(in.signals, profile)]
-                                                     : solve_truthful(in, out.posterior, inner);
-      fill_outcome(t, out);
       steps.step();
     });
   }
@@ -381,41 +372,67 @@ MechanismOptions effective_options(const Instance& in, const MechanismOptions& r
   return options;
 }
 
-MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
-                              const MechanismOptions& requested) {
+MechanismPlan plan_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                             const MechanismOptions& requested) {
   validate_options(requested);
-  MechanismReport report;
-  const MechanismOptions options = effective_options(in, requested, report);
-  const auto start = std::chrono::steady_clock::now();
+  MechanismPlan plan;
+  plan.start = std::chrono::steady_clock::now();
+  MechanismReport& report = plan.report;
+  plan.options = effective_options(in, requested, report);
+  const MechanismOptions& options = plan.options;
   for (const auto& p : profiles) check_profile(in.signals, p);
+  plan.profiles = profiles;
 
   report.instance = in.name;
   report.bound = in.effective_bound();
   const MeasureOptions mopt = measure_options_of(options);
   // delta.exact needs the truthful outcome on every profile, hence the full table
-  PosteriorTable table;
-  const bool with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
-                          in.profile_count_saturated() <= mopt.max_tensor_profiles;
+  plan.with_table = options.compute_exact_delta || !in.prior.conditionally_independent() ||
+                    in.profile_count_saturated() <= mopt.max_tensor_profiles;
   check_exact_delta_affordable(in, options);
-  if (options.progress) options.progress(0.0, with_table ? "posterior table and measures" : "measures");
-  compute_measures(in, options, mopt, with_table, table, report);
+  if (options.progress) options.progress(0.0, plan.with_table ? "posterior table and measures" : "measures");
+  compute_measures(in, options, mopt, plan.with_table, plan.table, report);
+  plan.truthful_tasks = options.compute_exact_delta ? plan.table.profiles : profiles.size();
+  plan.lie_tasks = options.compute_exact_delta ? plan.table.profiles : 0;
+  return plan;
+}
 
-  const int threads = thread_count(options.threads);
-  const SolverOptions inner = inner_solver_options(options);
+std::vector<ProfileOutcome> truthful_outcomes(const Instance& in, const MechanismPlan& plan, TaskRange range) {
+  check_range(range, plan.truthful_tasks, "truthful tasks");
+  return solve_truthful_range(in, plan, range, inner_solver_options(plan.options), thread_count(plan.options.threads));
+}
 
-  // Truthful outcome: every profile when delta.exact is needed, else the requested ones.
-  std::vector<Truthful> truthful;
-  if (options.compute_exact_delta) {
-    truthful = solve_every_profile(in, table, inner, threads, options.progress);
-    const std::vector<std::size_t> offset = lie_offsets(in);
-    const auto contribution = lie_contributions(in, table, truthful, offset, inner, threads, options.progress);
-    stage_one_gains(in, table, contribution, offset, report);
-  }
+std::vector<std::vector<double>> stage_one_contributions(const Instance& in, const MechanismPlan& plan,
+                                                         const std::vector<ProfileOutcome>& truthful,
+                                                         TaskRange range) {
+  check_range(range, plan.lie_tasks, "lie tasks");
+  if (truthful.size() != plan.truthful_tasks)
+    throw InputError("stage_one_contributions: " + std::to_string(truthful.size()) + " truthful outcomes, expected " +
+                     std::to_string(plan.truthful_tasks) + " (every truthful task of the MechanismPlan)");
+  return lie_contributions(in, plan.table, truthful, lie_offsets(in), range, inner_solver_options(plan.options),
+                           thread_count(plan.options.threads), plan.options.progress);
+}
 
-  choose_delta(options, report);
-  profile_rows(in, profiles, options, with_table, table, truthful, inner, threads, report);
-  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+MechanismReport finish_mechanism(const Instance& in, MechanismPlan plan, std::vector<ProfileOutcome> truthful,
+                                 const std::vector<std::vector<double>>& contributions) {
+  if (truthful.size() != plan.truthful_tasks || contributions.size() != plan.lie_tasks)
+    throw InputError("finish_mechanism: " + std::to_string(truthful.size()) + " truthful outcomes and " +
+                     std::to_string(contributions.size()) + " lie contributions, expected " +
+                     std::to_string(plan.truthful_tasks) + " and " + std::to_string(plan.lie_tasks));
+  MechanismReport report = std::move(plan.report);
+  if (plan.options.compute_exact_delta) stage_one_gains(in, plan.table, contributions, lie_offsets(in), report);
+  choose_delta(plan.options, report);
+  profile_rows(in, plan, truthful, thread_count(plan.options.threads), report);
+  report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - plan.start).count();
   return report;
+}
+
+MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& requested) {
+  MechanismPlan plan = plan_mechanism(in, profiles, requested);
+  std::vector<ProfileOutcome> truthful = truthful_outcomes(in, plan, {0, plan.truthful_tasks});
+  const auto contributions = stage_one_contributions(in, plan, truthful, {0, plan.lie_tasks});
+  return finish_mechanism(in, std::move(plan), std::move(truthful), contributions);
 }
 
 }  // namespace ivassign

@@ -46,12 +46,7 @@ struct LieGroup {
   int agent, type, report;
 };
 
-struct LieResult {
-  double margin = 0.0;
-  double best_gain = -INFINITY;
-  std::uint64_t best_profile = 0;
-  double level = 0.0;
-};
+using LieResult = AuditLie;
 
 std::vector<int> profile_vector(const PosteriorTable& tb, std::uint64_t t) {
   std::vector<int> v(tb.signals.size());
@@ -266,31 +261,78 @@ AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech,
   return audit_mechanism(p, mech, options);
 }
 
-AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, const AuditOptions& options) {
-  check_mechanism(p, mech, "mechanism");
-  if (options.threads < 0)
-    throw InputError("AuditOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
-  const Backend backend = resolve_backend(options.backend);  // a device asked for and absent is named here
-  social::ThreadScope scope(options.threads);
-  const PosteriorTable types = social::type_table(p);
-  const double tol = social::gain_tolerance(p.effective_bound());
+struct AuditPlan::Impl {
+  Impl(const SocialProblem& problem, const SocialMechanism& mechanism, const AuditOptions& options)
+      : p(problem), mech(checked(problem, mechanism, options)), o(options), backend(resolve_backend(options.backend)),
+        types(scoped_type_table(problem, options.threads)), tol(social::gain_tolerance(problem.effective_bound())),
+        groups(lie_groups(problem)) {}
+  static const SocialMechanism& checked(const SocialProblem& problem, const SocialMechanism& mechanism,
+                                        const AuditOptions& options) {
+    check_mechanism(problem, mechanism, "mechanism");
+    if (options.threads < 0)
+      throw InputError("AuditOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
+    return mechanism;
+  }
+  static PosteriorTable scoped_type_table(const SocialProblem& problem, int threads) {
+    social::ThreadScope scope(threads);
+    return social::type_table(problem);
+  }
 
-  const std::vector<LieGroup> groups = lie_groups(p);
+  const SocialProblem& p;
+  const SocialMechanism mech;
+  const AuditOptions o;
+  const Backend backend;  // a device asked for and absent is named here
+  const PosteriorTable types;
+  const double tol;
+  const std::vector<LieGroup> groups;
+  mutable bool device_used = false;
+};
+
+AuditPlan::AuditPlan(const SocialProblem& problem, const SocialMechanism& mechanism, const AuditOptions& options)
+    : impl_(std::make_unique<Impl>(problem, mechanism, options)) {}
+AuditPlan::~AuditPlan() = default;
+AuditPlan::AuditPlan(AuditPlan&&) noexcept = default;
+AuditPlan& AuditPlan::operator=(AuditPlan&&) noexcept = default;
+
+std::uint64_t AuditPlan::lie_tasks() const { return impl_->groups.size(); }
+
+std::vector<AuditLie> AuditPlan::lies(TaskRange range) const {
+  const Impl& m = *impl_;
+  if (range.first > m.groups.size() || range.count > m.groups.size() - range.first)
+    throw InputError("TaskRange: [" + std::to_string(range.first) + ", " + std::to_string(range.first + range.count) +
+                     ") is outside the " + std::to_string(m.groups.size()) + " lie tasks of this AuditPlan");
+  social::ThreadScope scope(m.o.threads);
+  const auto first = m.groups.begin() + static_cast<std::ptrdiff_t>(range.first);
+  const std::vector<LieGroup> groups(first, first + static_cast<std::ptrdiff_t>(range.count));
   std::vector<LieResult> lie(groups.size());
-  AuditResult res;
-  res.backend = Backend::Cpu;
-  if (backend == Backend::Device && scan_lies_on_device(p, types, mech, groups, tol, lie)) {
-    res.backend = Backend::Device;
-  } else if (backend == Backend::Device && options.backend != Backend::Auto) {
-    throw ResourceError("AuditOptions::backend " + requested_name(options.backend) + ": the type table, values and "
+  if (m.backend == Backend::Device && scan_lies_on_device(m.p, m.types, m.mech, groups, m.tol, lie)) {
+    m.device_used = true;
+  } else if (m.backend == Backend::Device && m.o.backend != Backend::Auto) {
+    throw ResourceError("AuditOptions::backend " + requested_name(m.o.backend) + ": the type table, values and "
                         "mechanism do not fit in device memory (" + device_description() + "); use Backend::Cpu");
   } else {
-    scan_lies_on_cpu(p, types, mech, groups, tol, lie);
+    scan_lies_on_cpu(m.p, m.types, m.mech, groups, m.tol, lie);
   }
-  combine_lies(types, groups, lie, res);
-  participation(p, types, mech, res);
-  budget(p, types, mech, res);
+  return lie;
+}
+
+AuditResult AuditPlan::finish(const std::vector<AuditLie>& lies) const {
+  const Impl& m = *impl_;
+  if (lies.size() != m.groups.size())
+    throw InputError("AuditPlan::finish: " + std::to_string(lies.size()) + " lies, expected every one of " +
+                     std::to_string(m.groups.size()));
+  social::ThreadScope scope(m.o.threads);
+  AuditResult res;
+  res.backend = m.device_used ? Backend::Device : Backend::Cpu;
+  combine_lies(m.types, m.groups, lies, res);
+  participation(m.p, m.types, m.mech, res);
+  budget(m.p, m.types, m.mech, res);
   return res;
+}
+
+AuditResult audit_mechanism(const SocialProblem& p, const SocialMechanism& mech, const AuditOptions& options) {
+  const AuditPlan plan(p, mech, options);
+  return plan.finish(plan.lies({0, plan.lie_tasks()}));
 }
 
 }  // namespace ivassign

@@ -229,55 +229,129 @@ EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, int 
   return check_epic(p, rule, options);
 }
 
-EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, const EpicOptions& options) {
-  const std::uint64_t T = p.profiles();
-  validate_rule(p, rule);
-  if (options.threads < 0)
-    throw InputError("EpicOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
-  const Backend backend = resolve_backend(options.backend);  // a device asked for and absent is named here
-  social::ThreadScope scope(options.threads);
-  const PosteriorTable types = social::type_table(p);
-  const auto un = static_cast<std::size_t>(p.agents);
-  const double cycle_tol = social::gain_tolerance(p.effective_bound());
+struct EpicPlan::Impl {
+  Impl(const SocialProblem& problem, const std::vector<int>& r, const EpicOptions& options)
+      : p(problem), rule(checked(problem, r, options)), o(options), backend(resolve_backend(options.backend)),
+        types(scoped_type_table(problem, options.threads)), cycle_tol(social::gain_tolerance(problem.effective_bound())),
+        all(epic_groups(problem)) {}
+  static const std::vector<int>& checked(const SocialProblem& problem, const std::vector<int>& r,
+                                         const EpicOptions& options) {
+    validate_rule(problem, r);
+    if (options.threads < 0)
+      throw InputError("EpicOptions::threads: " + std::to_string(options.threads) + " must be >= 0 (0: all cores)");
+    return r;
+  }
+  static PosteriorTable scoped_type_table(const SocialProblem& problem, int threads) {
+    social::ThreadScope scope(threads);
+    return social::type_table(problem);
+  }
+  /// The groups on the device or the CPU into x (every profile's transfers) and outcome; where they ran.
+  Backend solve(std::size_t first, std::size_t last, std::vector<GroupOutcome>& outcome, std::vector<double>& x) const;
+  /// Groups per task: all of them when the device runs them (one launch), else one.
+  std::size_t per_task() const { return backend == Backend::Device ? std::max<std::size_t>(all.size(), 1) : 1; }
 
-  const std::vector<Group> groups = epic_groups(p);
-  std::vector<GroupOutcome> outcome(groups.size());
-  std::vector<double> x(T * un, 0.0);
+  const SocialProblem& p;
+  const std::vector<int> rule;
+  const EpicOptions o;
+  const Backend backend;  // a device asked for and absent is named here
+  const PosteriorTable types;
+  const double cycle_tol;
+  const std::vector<Group> all;
+  mutable Backend ran = Backend::Cpu;
+};
+
+Backend EpicPlan::Impl::solve(std::size_t first, std::size_t last, std::vector<GroupOutcome>& outcome,
+                              std::vector<double>& x) const {
   std::vector<char> flagged;
-  Backend ran = Backend::Cpu;
   if (backend == Backend::Device && groups_on_device(p, types, rule, cycle_tol, x, flagged)) {
-    ran = Backend::Device;
     GroupWork work;  // a group still relaxing: its cycle (or rounding) checked on the CPU, as the CPU path does
-    for (std::size_t k = 0; k < groups.size(); ++k)
-      if (flagged[k]) solve_group(p, types, rule, groups[k], cycle_tol, work, outcome[k], x);
-  } else if (backend == Backend::Device && options.backend != Backend::Auto) {
-    throw ResourceError("EpicOptions::backend " + requested_name(options.backend) + ": the groups do not run on the "
+    for (std::size_t k = first; k < last; ++k)
+      if (flagged[k]) solve_group(p, types, rule, all[k], cycle_tol, work, outcome[k - first], x);
+    return Backend::Device;
+  }
+  if (backend == Backend::Device && o.backend != Backend::Auto)
+    throw ResourceError("EpicOptions::backend " + requested_name(o.backend) + ": the groups do not run on the "
                         "device (more than " + std::to_string(kDeviceEpicTypes) +
                         " types of one agent, or the table, values and rule do not fit in device memory); use "
                         "Backend::Cpu");
-  } else {
 #pragma omp parallel
-    {
-      GroupWork work;
+  {
+    GroupWork work;
 #pragma omp for schedule(dynamic, 64)
-      for (std::int64_t sg = 0; sg < static_cast<std::int64_t>(groups.size()); ++sg)
-        solve_group(p, types, rule, groups[static_cast<std::size_t>(sg)], cycle_tol, work,
-                    outcome[static_cast<std::size_t>(sg)], x);
-    }
+    for (std::int64_t sg = static_cast<std::int64_t>(first); sg < static_cast<std::int64_t>(last); ++sg)
+      solve_group(p, types, rule, all[static_cast<std::size_t>(sg)], cycle_tol, work,
+                  outcome[static_cast<std::size_t>(sg) - first], x);
   }
+  return Backend::Cpu;
+}
 
+EpicPlan::EpicPlan(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options)
+    : impl_(std::make_unique<Impl>(problem, rule, options)) {}
+EpicPlan::~EpicPlan() = default;
+EpicPlan::EpicPlan(EpicPlan&&) noexcept = default;
+EpicPlan& EpicPlan::operator=(EpicPlan&&) noexcept = default;
+
+std::uint64_t EpicPlan::group_tasks() const {
+  const std::size_t per = impl_->per_task();
+  return (impl_->all.size() + per - 1) / per;
+}
+
+std::vector<EpicGroup> EpicPlan::groups(TaskRange range) const {
+  const Impl& m = *impl_;
+  if (range.first > group_tasks() || range.count > group_tasks() - range.first)
+    throw InputError("TaskRange: [" + std::to_string(range.first) + ", " + std::to_string(range.first + range.count) +
+                     ") is outside the " + std::to_string(group_tasks()) + " group tasks of this EpicPlan");
+  social::ThreadScope scope(m.o.threads);
+  const std::size_t first = std::min<std::size_t>(range.first * m.per_task(), m.all.size());
+  const std::size_t last = std::min<std::size_t>((range.first + range.count) * m.per_task(), m.all.size());
+  std::vector<GroupOutcome> outcome(last - first);
+  const auto un = static_cast<std::size_t>(m.p.agents);
+  std::vector<double> x(m.types.profiles * un, 0.0);
+  m.ran = m.solve(first, last, outcome, x);
+  std::vector<EpicGroup> out(last - first);
+  for (std::size_t k = first; k < last; ++k) {
+    EpicGroup& g = out[k - first];
+    const GroupOutcome& o = outcome[k - first];
+    g.violated = o.violated;
+    g.cycle = o.cycle;
+    g.gain = o.gain;
+    const auto i = static_cast<std::size_t>(m.all[k].agent);
+    for (int a = 0; a < m.p.types[i]; ++a)
+      g.transfers.push_back(x[kernels::profile_with_signal(m.all[k].others, m.types.strides[i], m.p.types[i], a) * un + i]);
+  }
+  return out;
+}
+
+EpicResult EpicPlan::finish(const std::vector<EpicGroup>& groups) const {
+  const Impl& m = *impl_;
+  if (groups.size() != m.all.size())
+    throw InputError("EpicPlan::finish: " + std::to_string(groups.size()) + " groups, expected every one of " +
+                     std::to_string(m.all.size()));
+  social::ThreadScope scope(m.o.threads);
+  const auto un = static_cast<std::size_t>(m.p.agents);
   for (std::size_t k = 0; k < groups.size(); ++k)
-    if (outcome[k].violated) {
-      EpicResult res = violation(p, types, groups[k], outcome[k]);
-      res.backend = ran;
+    if (groups[k].violated) {
+      EpicResult res = violation(m.p, m.types, m.all[k], GroupOutcome{true, groups[k].cycle, groups[k].gain});
+      res.backend = m.ran;
       return res;
     }
   EpicResult res;
-  res.backend = ran;
+  res.backend = m.ran;
   res.implementable = true;
-  res.transfers = std::move(x);
-  budget_of(types, T, un, res);
+  res.transfers.assign(m.types.profiles * un, 0.0);
+  for (std::size_t k = 0; k < groups.size(); ++k) {
+    const auto i = static_cast<std::size_t>(m.all[k].agent);
+    for (int a = 0; a < m.p.types[i]; ++a)
+      res.transfers[kernels::profile_with_signal(m.all[k].others, m.types.strides[i], m.p.types[i], a) * un + i] =
+          groups[k].transfers[static_cast<std::size_t>(a)];
+  }
+  budget_of(m.types, m.types.profiles, un, res);
   return res;
+}
+
+EpicResult check_epic(const SocialProblem& p, const std::vector<int>& rule, const EpicOptions& options) {
+  const EpicPlan plan(p, rule, options);
+  return plan.finish(plan.groups({0, plan.group_tasks()}));
 }
 
 }  // namespace ivassign

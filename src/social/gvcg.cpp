@@ -162,6 +162,15 @@ struct GvcgState {
                                types.signal_of(t, static_cast<int>(j)), rho, u + j * uC);
   }
 
+  /// The lies of each agent (K_i types, or A_i stage-1 signals), the rows of S and the block offsets of G.
+  void setup_lies(int stages) {
+    for (std::size_t i = 0; i < un; ++i) {
+      lies[i] = stages == 1 ? p.types[i] : sig.signals[i];
+      off[i + 1] = off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(lies[i]);
+      for (int a = 0; a < p.types[i]; ++a) score_row[i].push_back(stages == 1 ? a : p.signal[i][static_cast<std::size_t>(a)]);
+    }
+  }
+
   /// gain[i] = agent i's block [off[i], off[i+1]) of the accumulated G.
   void split_gains(const std::vector<double>& G) {
     for (std::size_t i = 0; i < un; ++i)
@@ -169,149 +178,107 @@ struct GvcgState {
   }
 };
 
-/// One stage: the efficient outcome and GVCG transfers at every realized type profile.
-void one_stage_outcomes(GvcgState& st) {
+/// One stage: the efficient outcome and GVCG transfers at the realized type profiles of `range` (q and
+/// alpha of profile t at t - range.first).
+void one_stage_outcomes(const GvcgState& st, TaskRange range, int* q, double* alpha) {
   const SocialProblem& p = st.p;
   const PosteriorTable& types = st.types;
   const int n = p.agents, C = p.outcomes;
   const std::size_t un = st.un, uC = st.uC;
 #pragma omp parallel for schedule(static)
-  for (std::int64_t sti = 0; sti < static_cast<std::int64_t>(st.T); ++sti) {
-    const auto t = static_cast<std::uint64_t>(sti);
+  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(range.count); ++sk) {
+    const auto k = static_cast<std::uint64_t>(sk);
+    const std::uint64_t t = range.first + k;
     if (types.marginal[t] == 0.0) continue;  // never realized: c0, no transfers
     double* vals = scratch(un * uC + uC);
     social::all_expected_values(p, types, t, vals);
-    st.q[t] = kernels::efficient_with_transfers(vals, n, C, vals + un * uC, st.alpha.data() + t * un);
+    q[k] = kernels::efficient_with_transfers(vals, n, C, vals + un * uC, alpha + k * un);
   }
 }
 
-/// One stage: G_i(t_i, r) accumulated over type profiles, agent i's K_i x K_i block at off[i].
-std::vector<double> one_stage_gains(GvcgState& st) {
+/// One stage: type profile t's terms of G_i(t_i, r), agent i's K_i x K_i block at off[i] of acc.
+void one_stage_gain(const GvcgState& st, std::uint64_t t, double* acc) {
   const SocialProblem& p = st.p;
   const PosteriorTable& types = st.types;
-  const int n = p.agents;
-  const std::size_t un = st.un, uC = st.uC;
-  for (std::size_t i = 0; i < un; ++i) {
-    st.lies[i] = p.types[i];
-    st.off[i + 1] = st.off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(p.types[i]);
-    for (int a = 0; a < p.types[i]; ++a) st.score_row[i].push_back(a);
-  }
-  const auto& q = st.q;
-  const auto& alpha = st.alpha;
-  const auto& off = st.off;
-  return blocked_accumulate(st.T, off.back(), [&](std::uint64_t t, double* acc) {
-    const double pt = types.marginal[t];
-    if (pt == 0.0) return;
-    double* v = scratch(uC);
-    for (int i = 0; i < n; ++i) {
-      const auto ii = static_cast<std::size_t>(i);
-      const int K = p.types[ii];
-      const int a = types.signal_of(t, i);
-      const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(a)];
-      social::expected_values_of(p, types, i, t, v);
-      const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
-      double* row = acc + off[ii] + static_cast<std::size_t>(a) * static_cast<std::size_t>(K);
-      for (int r = 0; r < K; ++r) {
-        if (r == a) continue;
-        const std::uint64_t tr = kernels::replace_signal(t, types.strides[ii], a, r);
-        row[r] += w * (kernels::report_payoff(v, q[tr], alpha[tr * un + ii]) - truth);
-      }
+  const std::size_t un = st.un;
+  const double pt = types.marginal[t];
+  if (pt == 0.0) return;
+  double* v = scratch(st.uC);
+  for (int i = 0; i < p.agents; ++i) {
+    const auto ii = static_cast<std::size_t>(i);
+    const int K = p.types[ii];
+    const int a = types.signal_of(t, i);
+    const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(a)];
+    social::expected_values_of(p, types, i, t, v);
+    const double truth = kernels::report_payoff(v, st.q[t], st.alpha[t * un + ii]);
+    double* row = acc + st.off[ii] + static_cast<std::size_t>(a) * static_cast<std::size_t>(K);
+    for (int r = 0; r < K; ++r) {
+      if (r == a) continue;
+      const std::uint64_t tr = kernels::replace_signal(t, types.strides[ii], a, r);
+      row[r] += w * (kernels::report_payoff(v, st.q[tr], st.alpha[tr * un + ii]) - truth);
     }
-  });
+  }
 }
 
-/// The one-stage mechanism (2013 paper): outcomes, measures, epsilon.exact and epsilon.theorem.
-void run_one_stage(GvcgState& st, double M, double tol, Backend backend, GvcgResult& res) {
-  const int n = st.p.agents;
-  const std::uint64_t T = st.T;
-  res.measures = social::measures_of(st.types, st.pairs, backend, &res.backend);
-  one_stage_outcomes(st);
-  const std::vector<double> G = one_stage_gains(st);
-  st.split_gains(G);
-  res.epsilon_exact = exact_epsilon(st.gain, st.score_row, st.pairs, st.lies, tol);
-  if (const auto f = theorem_factor(res.measures))
-    res.epsilon_theorem = *f * std::max(4.0 * M * (n + 1) * std::sqrt(static_cast<double>(T)), 4.0);
-}
-
-/// Two stages, truthful play: stage-2 reports at rho(f(t)) and VCG on them, at every realized profile.
-void two_stage_outcomes(GvcgState& st) {
+/// Two stages, truthful play: stage-2 reports at rho(f(t)) and VCG on them, at the realized profiles of
+/// `range` (as one_stage_outcomes).
+void two_stage_outcomes(const GvcgState& st, TaskRange range, int* q, double* alpha) {
   const PosteriorTable& types = st.types;
   const int n = st.p.agents, C = st.p.outcomes;
   const std::size_t un = st.un, uC = st.uC;
 #pragma omp parallel for schedule(static)
-  for (std::int64_t sti = 0; sti < static_cast<std::int64_t>(st.T); ++sti) {
-    const auto t = static_cast<std::uint64_t>(sti);
+  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(range.count); ++sk) {
+    const auto k = static_cast<std::uint64_t>(sk);
+    const std::uint64_t t = range.first + k;
     if (types.marginal[t] == 0.0) continue;
     double* u = scratch(un * uC + uC);
     st.reports_at(t, st.sig.rho(st.signal_index(t)), u);
-    st.q[t] = kernels::efficient_with_transfers(u, n, C, u + un * uC, st.alpha.data() + t * un);
+    q[k] = kernels::efficient_with_transfers(u, n, C, u + un * uC, alpha + k * un);
   }
 }
 
-/// Two stages: G_i(t_i, r) over stage-1 signal lies r, agent i's K_i x A_i block at off[i].
-std::vector<double> two_stage_gains(GvcgState& st) {
+/// Two stages: type profile t's terms of G_i(t_i, r) over stage-1 signal lies r, agent i's K_i x A_i
+/// block at off[i] of acc.
+void two_stage_gain(const GvcgState& st, std::uint64_t t, double* acc) {
   const SocialProblem& p = st.p;
   const PosteriorTable& types = st.types;
   const PosteriorTable& sig = st.sig;
   const int n = p.agents, C = p.outcomes;
   const std::size_t un = st.un, uC = st.uC;
-  for (std::size_t i = 0; i < un; ++i) {
-    st.lies[i] = sig.signals[i];
-    st.off[i + 1] = st.off[i] + static_cast<std::size_t>(p.types[i]) * static_cast<std::size_t>(sig.signals[i]);
-    for (int a = 0; a < p.types[i]; ++a) st.score_row[i].push_back(p.signal[i][static_cast<std::size_t>(a)]);
-  }
-  const auto& q = st.q;
-  const auto& alpha = st.alpha;
-  const auto& off = st.off;
-  return blocked_accumulate(st.T, off.back(), [&](std::uint64_t t, double* acc) {
-    const double pt = types.marginal[t];
-    if (pt == 0.0) return;
-    double* buf = scratch(3 * un * uC + 2 * uC + un);
-    double* truth_reports = buf;               // u_j at rho(f(t))
-    double* lie_reports = buf + un * uC;       // u'_j at rho(f_-i(t_-i), r_i), with row i = u_i
-    double* v = buf + 2 * un * uC;             // v^_i(.; t)
-    double* welfare = v + uC;
-    double* dev_alpha = welfare + uC;
-    const std::uint64_t a = st.signal_index(t);
-    st.reports_at(t, sig.rho(a), truth_reports);
-    for (int i = 0; i < n; ++i) {
-      const auto ii = static_cast<std::size_t>(i);
-      const int ti = types.signal_of(t, i);
-      const int ai = p.signal[ii][static_cast<std::size_t>(ti)];
-      const int A = sig.signals[ii];
-      const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(ti)];
-      social::expected_values_of(p, types, i, t, v);
-      const double truth = kernels::report_payoff(v, q[t], alpha[t * un + ii]);
-      double* row = acc + off[ii] + static_cast<std::size_t>(ti) * static_cast<std::size_t>(A);
-      for (int r = 0; r < A; ++r) {
-        if (r == ai) continue;
-        const std::uint64_t ar = kernels::replace_signal(a, sig.strides[ii], ai, r);
-        double payoff;
-        if (sig.marginal[ar] == 0.0) {
-          payoff = v[p.status_quo];  // outside the support of Q: c0, no transfers
-        } else {
-          st.reports_at(t, sig.rho(ar), lie_reports);
-          std::copy(truth_reports + ii * uC, truth_reports + (ii + 1) * uC, lie_reports + ii * uC);
-          const int c = kernels::efficient_with_transfers(lie_reports, n, C, welfare, dev_alpha);
-          payoff = kernels::report_payoff(v, c, dev_alpha[ii]);
-        }
-        row[r] += w * (payoff - truth);
+  const double pt = types.marginal[t];
+  if (pt == 0.0) return;
+  double* buf = scratch(3 * un * uC + 2 * uC + un);
+  double* truth_reports = buf;               // u_j at rho(f(t))
+  double* lie_reports = buf + un * uC;       // u'_j at rho(f_-i(t_-i), r_i), with row i = u_i
+  double* v = buf + 2 * un * uC;             // v^_i(.; t)
+  double* welfare = v + uC;
+  double* dev_alpha = welfare + uC;
+  const std::uint64_t a = st.signal_index(t);
+  st.reports_at(t, sig.rho(a), truth_reports);
+  for (int i = 0; i < n; ++i) {
+    const auto ii = static_cast<std::size_t>(i);
+    const int ti = types.signal_of(t, i);
+    const int ai = p.signal[ii][static_cast<std::size_t>(ti)];
+    const int A = sig.signals[ii];
+    const double w = pt / types.signal_marginal[ii][static_cast<std::size_t>(ti)];
+    social::expected_values_of(p, types, i, t, v);
+    const double truth = kernels::report_payoff(v, st.q[t], st.alpha[t * un + ii]);
+    double* row = acc + st.off[ii] + static_cast<std::size_t>(ti) * static_cast<std::size_t>(A);
+    for (int r = 0; r < A; ++r) {
+      if (r == ai) continue;
+      const std::uint64_t ar = kernels::replace_signal(a, sig.strides[ii], ai, r);
+      double payoff;
+      if (sig.marginal[ar] == 0.0) {
+        payoff = v[p.status_quo];  // outside the support of Q: c0, no transfers
+      } else {
+        st.reports_at(t, sig.rho(ar), lie_reports);
+        std::copy(truth_reports + ii * uC, truth_reports + (ii + 1) * uC, lie_reports + ii * uC);
+        const int c = kernels::efficient_with_transfers(lie_reports, n, C, welfare, dev_alpha);
+        payoff = kernels::report_payoff(v, c, dev_alpha[ii]);
       }
+      row[r] += w * (payoff - truth);
     }
-  });
-}
-
-/// The two-stage mechanism (2017 paper): signal table, outcomes, measures, epsilon.exact and epsilon.theorem.
-void run_two_stages(GvcgState& st, double M, double tol, Backend backend, GvcgResult& res) {
-  const int n = st.p.agents;
-  st.sig = social::signal_table(st.p, st.types);
-  res.measures = social::measures_of(st.sig, st.pairs, backend, &res.backend);
-  two_stage_outcomes(st);
-  const std::vector<double> G = two_stage_gains(st);
-  st.split_gains(G);
-  res.epsilon_exact = exact_epsilon(st.gain, st.score_row, st.pairs, st.lies, tol);
-  if (const auto f = theorem_factor(res.measures))
-    res.epsilon_theorem = *f * 12.0 * n * M * std::sqrt(static_cast<double>(st.sig.profiles));
+  }
 }
 
 void choose_epsilon(const GvcgOptions& o, GvcgResult& res) {
@@ -363,31 +330,121 @@ void profile_row(const GvcgState& st, const GvcgOptions& o, std::uint64_t t, con
 
 }  // namespace
 
-GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
-  validate_gvcg_options(p, o);
-  social::ThreadScope scope(o.threads);
-  const double M = p.effective_bound();
-  require_theorem_values(p, M);
-  const PosteriorTable types = social::type_table(p);
-  const std::vector<std::uint64_t> listed = selected_profiles(p, types, o);
+struct GvcgPlan::Impl {
+  Impl(const SocialProblem& problem, const GvcgOptions& options)
+      : p(validated(problem, options)), o(options), M(problem.effective_bound()), tol(social::gain_tolerance(M)),
+        types(scoped_type_table(problem, options.threads)), listed(selected_profiles(problem, types, options)),
+        st(problem, types) {
+    social::ThreadScope scope(o.threads);
+    require_theorem_values(p, M);
+    res.stages = o.stages;
+    if (o.stages == 2) st.sig = social::signal_table(p, types);
+    res.measures = social::measures_of(o.stages == 1 ? types : st.sig, st.pairs, o.backend, &res.backend);
+    st.setup_lies(o.stages);
+  }
+  static const SocialProblem& validated(const SocialProblem& problem, const GvcgOptions& options) {
+    validate_gvcg_options(problem, options);
+    return problem;
+  }
+  static PosteriorTable scoped_type_table(const SocialProblem& problem, int threads) {
+    social::ThreadScope scope(threads);
+    return social::type_table(problem);
+  }
 
-  const double tol = social::gain_tolerance(M);
+  const SocialProblem& p;
+  const GvcgOptions o;
+  const double M, tol;
+  const PosteriorTable types;
+  const std::vector<std::uint64_t> listed;
+  GvcgState st;
   GvcgResult res;
-  res.stages = o.stages;
-  GvcgState st(p, types);
-  if (o.stages == 1)
-    run_one_stage(st, M, tol, o.backend, res);
-  else
-    run_two_stages(st, M, tol, o.backend, res);
-  choose_epsilon(o, res);
+};
 
-  res.profiles.resize(listed.size());
+GvcgPlan::GvcgPlan(const SocialProblem& problem, const GvcgOptions& options)
+    : impl_(std::make_unique<Impl>(problem, options)) {}
+GvcgPlan::~GvcgPlan() = default;
+GvcgPlan::GvcgPlan(GvcgPlan&&) noexcept = default;
+GvcgPlan& GvcgPlan::operator=(GvcgPlan&&) noexcept = default;
+
+std::uint64_t GvcgPlan::outcome_tasks() const { return impl_->st.T; }
+std::uint64_t GvcgPlan::gain_tasks() const { return (impl_->st.T + kGvcgGainBlock - 1) / kGvcgGainBlock; }
+std::size_t GvcgPlan::gain_width() const { return impl_->st.off.back(); }
+
+namespace {
+void check_task_range(TaskRange range, std::uint64_t count, const char* what) {
+  if (range.first > count || range.count > count - range.first)
+    throw InputError(std::string("TaskRange: [") + std::to_string(range.first) + ", " +
+                     std::to_string(range.first + range.count) + ") is outside the " + std::to_string(count) + " " +
+                     what + " of this GvcgPlan");
+}
+}  // namespace
+
+GvcgOutcomes GvcgPlan::outcomes(TaskRange range) const {
+  check_task_range(range, outcome_tasks(), "outcome tasks");
+  const Impl& m = *impl_;
+  social::ThreadScope scope(m.o.threads);
+  GvcgOutcomes out;
+  out.outcome.assign(range.count, m.p.status_quo);
+  out.transfers.assign(range.count * m.st.un, 0.0);
+  if (m.o.stages == 1)
+    one_stage_outcomes(m.st, range, out.outcome.data(), out.transfers.data());
+  else
+    two_stage_outcomes(m.st, range, out.outcome.data(), out.transfers.data());
+  return out;
+}
+
+void GvcgPlan::set_outcomes(GvcgOutcomes all) {
+  GvcgState& st = impl_->st;
+  if (all.outcome.size() != st.T || all.transfers.size() != st.T * st.un)
+    throw InputError("GvcgPlan::set_outcomes: " + std::to_string(all.outcome.size()) + " outcomes, expected every one of " +
+                     std::to_string(st.T) + " type profiles");
+  st.q = std::move(all.outcome);
+  st.alpha = std::move(all.transfers);
+}
+
+std::vector<double> GvcgPlan::gain_blocks(TaskRange range) const {
+  check_task_range(range, gain_tasks(), "gain tasks");
+  const Impl& m = *impl_;
+  social::ThreadScope scope(m.o.threads);
+  const GvcgState& st = m.st;
+  if (m.o.stages == 1)
+    return blocked_partials(st.T, kGvcgGainBlock, gain_width(), range.first, range.count,
+                            [&](std::uint64_t t, double* acc) { one_stage_gain(st, t, acc); });
+  return blocked_partials(st.T, kGvcgGainBlock, gain_width(), range.first, range.count,
+                          [&](std::uint64_t t, double* acc) { two_stage_gain(st, t, acc); });
+}
+
+GvcgResult GvcgPlan::finish(const std::vector<double>& blocks) {
+  Impl& m = *impl_;
+  if (blocks.size() != gain_tasks() * gain_width())
+    throw InputError("GvcgPlan::finish: " + std::to_string(blocks.size()) + " gain sums, expected " +
+                     std::to_string(gain_tasks() * gain_width()) + " (every gain task's)");
+  social::ThreadScope scope(m.o.threads);
+  GvcgState& st = m.st;
+  GvcgResult res = std::move(m.res);
+  const int n = m.p.agents;
+  st.split_gains(sum_blocks(blocks, gain_width()));
+  res.epsilon_exact = exact_epsilon(st.gain, st.score_row, st.pairs, st.lies, m.tol);
+  if (const auto f = theorem_factor(res.measures)) {
+    if (m.o.stages == 1)
+      res.epsilon_theorem = *f * std::max(4.0 * m.M * (n + 1) * std::sqrt(static_cast<double>(st.T)), 4.0);
+    else
+      res.epsilon_theorem = *f * 12.0 * n * m.M * std::sqrt(static_cast<double>(st.sig.profiles));
+  }
+  choose_epsilon(m.o, res);
+  res.profiles.resize(m.listed.size());
 #pragma omp parallel for schedule(static)
-  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(listed.size()); ++sk) {
+  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(m.listed.size()); ++sk) {
     const auto k = static_cast<std::size_t>(sk);
-    profile_row(st, o, listed[k], res, res.profiles[k]);
+    profile_row(st, m.o, m.listed[k], res, res.profiles[k]);
   }
   return res;
+}
+
+GvcgResult run_gvcg(const SocialProblem& p, const GvcgOptions& o) {
+  GvcgPlan plan(p, o);
+  plan.set_outcomes(plan.outcomes({0, plan.outcome_tasks()}));
+  return plan.finish(plan.gain_blocks({0, plan.gain_tasks()}));
 }
 
 }  // namespace ivassign

@@ -1,0 +1,469 @@
+// The command line's runs over MPI ranks (IVASSIGN_MPI): rank 0 reads the input and broadcasts it,
+// every rank builds the plan (deterministic), the tasks go out in chunks — chunk r to rank r first,
+// then the next free chunk from a counter on rank 0 (MPI_Fetch_and_op), so uneven solve times even
+// out — and the results come back in task order, so the report equals the single process's.
+#include <mpi.h>
+
+#include <algorithm>
+#include <climits>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <sstream>
+#include <type_traits>
+
+#include "distributed/distributed.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/instance_io.hpp"
+
+namespace ivassign::distributed {
+
+namespace {
+
+int g_rank = 0, g_size = 1, g_local = 1;
+bool g_prints = true;
+bool g_mpi = false;  // MPI_Init was called: the process was started by mpirun (or another launcher)
+
+/// True when a launcher started this process (Open MPI, PMIx, MPICH's Hydra): run directly, the MPI
+/// build is one process that never initializes MPI (no singleton start-up of about a second).
+bool launched_by_mpirun() {
+  for (const char* name : {"OMPI_COMM_WORLD_SIZE", "PMIX_RANK", "PMI_RANK", "PMI_SIZE"})
+    if (std::getenv(name) != nullptr) return true;
+  return false;
+}
+
+/// The GPUs this rank may see: CUDA_VISIBLE_DEVICES's list, else one per /proc/driver/nvidia/gpus entry.
+std::vector<std::string> visible_gpus() {
+  std::vector<std::string> out;
+  if (const char* v = std::getenv("CUDA_VISIBLE_DEVICES")) {
+    std::stringstream list(v);
+    for (std::string item; std::getline(list, item, ',');)
+      if (!item.empty()) out.push_back(item);
+    return out;
+  }
+  std::error_code ec;
+  std::size_t count = 0;
+  for (auto it = std::filesystem::directory_iterator("/proc/driver/nvidia/gpus", ec);
+       !ec && it != std::filesystem::directory_iterator(); it.increment(ec))
+    ++count;
+  for (std::size_t k = 0; k < count; ++k) out.push_back(std::to_string(k));
+  return out;
+}
+
+/// One rank per GPU: the local rank (Open MPI's OMPI_COMM_WORLD_LOCAL_RANK) sees only GPU local_rank mod
+/// count, as device 0, before anything initializes CUDA.
+void pick_gpu() {
+  const char* local = std::getenv("OMPI_COMM_WORLD_LOCAL_RANK");
+  if (local == nullptr) return;
+  const std::vector<std::string> gpus = visible_gpus();
+  if (gpus.empty()) return;
+  const auto k = static_cast<std::size_t>(std::max(0, std::atoi(local))) % gpus.size();
+  setenv("CUDA_VISIBLE_DEVICES", gpus[k].c_str(), 1);
+}
+
+/// Runs f on every rank; when any rank fails, the lowest failing rank rethrows its exception (and prints
+/// it) and every other rank throws QuietExit with that rank's exit code: a failure is reported once and
+/// every rank exits with the same code, none left waiting in a collective.
+void agree(const std::function<void()>& f) {
+  std::exception_ptr error;
+  try {
+    f();
+  } catch (...) {
+    error = std::current_exception();
+  }
+  int code = error ? exit_code_of(error) : 0;
+  std::vector<int> codes(static_cast<std::size_t>(g_size));
+  MPI_Allgather(&code, 1, MPI_INT, codes.data(), 1, MPI_INT, MPI_COMM_WORLD);
+  const auto first = std::find_if(codes.begin(), codes.end(), [](int c) { return c != 0; });
+  if (first == codes.end()) return;
+  g_prints = (first - codes.begin()) == g_rank;
+  if (g_prints) std::rethrow_exception(error);
+  throw QuietExit{*first};
+}
+
+// ---- task results as bytes -------------------------------------------------------------------
+
+/// Appends values and vectors of trivially copyable values (their bytes, so doubles travel exactly).
+struct Writer {
+  std::string bytes;
+  template <class T>
+  void value(const T& v) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    bytes.append(reinterpret_cast<const char*>(&v), sizeof(T));
+  }
+  template <class T>
+  void vec(const std::vector<T>& v) {
+    value<std::uint64_t>(v.size());
+    if (!v.empty()) bytes.append(reinterpret_cast<const char*>(v.data()), v.size() * sizeof(T));
+  }
+  void text(const std::string& s) {
+    value<std::uint64_t>(s.size());
+    bytes += s;
+  }
+};
+
+/// Reads what Writer wrote, in the same order.
+struct Reader {
+  const char* at;
+  const char* end;
+  template <class T>
+  T value() {
+    T v;
+    take(&v, sizeof(T));
+    return v;
+  }
+  template <class T>
+  std::vector<T> vec() {
+    std::vector<T> v(value<std::uint64_t>());
+    take(v.data(), v.size() * sizeof(T));
+    return v;
+  }
+  std::string text() {
+    std::string s(value<std::uint64_t>(), '\0');
+    take(s.data(), s.size());
+    return s;
+  }
+  void take(void* out, std::size_t n) {
+    if (n > static_cast<std::size_t>(end - at)) throw Error("MPI: a task result ended early (corrupt message)");
+    if (n > 0) std::memcpy(out, at, n);
+    at += n;
+  }
+};
+
+void write_outcome(Writer& w, const ProfileOutcome& o) {
+  w.vec(o.assignment);
+  w.value(o.welfare);
+  w.vec(o.payoffs);
+  w.vec(o.transfers);
+  w.vec(o.minus_i_welfare);
+  w.vec(o.minus_i_proven);
+  w.vec(o.transfer_error_bound);
+  w.vec(o.transfer_interval);
+  w.value(o.transfers_certified);
+  w.text(o.solver);
+  w.value(o.solver_backend);
+  w.value(o.solve_seconds);
+  w.value(o.optimal);
+}
+
+ProfileOutcome read_outcome(Reader& r) {
+  ProfileOutcome o;
+  o.assignment = r.vec<int>();
+  o.welfare = r.value<double>();
+  o.payoffs = r.vec<double>();
+  o.transfers = r.vec<double>();
+  o.minus_i_welfare = r.vec<double>();
+  o.minus_i_proven = r.vec<char>();
+  o.transfer_error_bound = r.vec<double>();
+  o.transfer_interval = r.vec<std::array<double, 2>>();
+  o.transfers_certified = r.value<bool>();
+  o.solver = r.text();
+  o.solver_backend = r.value<Backend>();
+  o.solve_seconds = r.value<double>();
+  o.optimal = r.value<bool>();
+  return o;
+}
+
+// ---- tasks in chunks over the ranks ----------------------------------------------------------
+
+/// Chunks of tasks [0, count): about eight per rank, so that a rank whose solves are slow takes fewer.
+struct Chunks {
+  std::uint64_t size = 1, count = 0;
+  Chunks(std::uint64_t tasks, int ranks) {
+    const std::uint64_t target = static_cast<std::uint64_t>(ranks) * 8;
+    size = std::max<std::uint64_t>(1, (tasks + target - 1) / target);
+    count = (tasks + size - 1) / size;
+  }
+  TaskRange range(std::uint64_t chunk, std::uint64_t tasks) const {
+    const std::uint64_t first = chunk * size;
+    return {first, std::min(size, tasks - first)};
+  }
+};
+
+/// The next free chunk: fetch-and-add on the counter in rank 0's window.
+std::uint64_t next_chunk(MPI_Win win) {
+  const std::uint64_t one = 1;
+  std::uint64_t next = 0;
+  MPI_Win_lock(MPI_LOCK_SHARED, 0, 0, win);
+  MPI_Fetch_and_op(&one, &next, MPI_UINT64_T, 0, 0, MPI_SUM, win);
+  MPI_Win_unlock(0, win);
+  return next;
+}
+
+/// This rank's share of tasks [0, tasks): records [chunk][bytes][result of run(range)] of the chunks it took.
+std::string run_chunks(std::uint64_t tasks, const std::function<void(TaskRange, Writer&)>& run) {
+  const Chunks chunks(tasks, g_size);
+  std::uint64_t* counter = nullptr;
+  MPI_Win win;
+  MPI_Win_allocate(g_rank == 0 ? sizeof(std::uint64_t) : 0, sizeof(std::uint64_t), MPI_INFO_NULL, MPI_COMM_WORLD,
+                   &counter, &win);
+  if (g_rank == 0) {  // chunks 0..size-1 are the ranks' first ones
+    MPI_Win_lock(MPI_LOCK_EXCLUSIVE, 0, 0, win);
+    *counter = static_cast<std::uint64_t>(g_size);
+    MPI_Win_unlock(0, win);
+  }
+  MPI_Barrier(MPI_COMM_WORLD);
+  Writer out;
+  std::exception_ptr error;
+  try {
+    for (auto chunk = static_cast<std::uint64_t>(g_rank); chunk < chunks.count; chunk = next_chunk(win)) {
+      Writer result;
+      run(chunks.range(chunk, tasks), result);
+      out.value(chunk);
+      out.text(result.bytes);
+    }
+  } catch (...) {
+    error = std::current_exception();  // this rank stops taking chunks; the others finish them
+  }
+  MPI_Win_free(&win);
+  agree([&] {
+    if (error) std::rethrow_exception(error);
+  });
+  return out.bytes;
+}
+
+/// Every rank's records at rank 0 (or at every rank when `everywhere`), as one result per chunk in
+/// chunk order; empty on the ranks that receive nothing.
+std::vector<std::string> gather_chunks(const std::string& mine, std::uint64_t tasks, bool everywhere) {
+  const auto length = static_cast<std::int64_t>(mine.size());
+  std::vector<std::int64_t> lengths(static_cast<std::size_t>(g_size));
+  MPI_Allgather(&length, 1, MPI_INT64_T, lengths.data(), 1, MPI_INT64_T, MPI_COMM_WORLD);
+  std::vector<int> counts(lengths.size()), displs(lengths.size());
+  std::int64_t total = 0;
+  for (std::size_t k = 0; k < lengths.size(); ++k) {
+    if (total + lengths[k] > INT_MAX)
+      throw ResourceError("MPI: the task results exceed 2 GiB in one gather; run with fewer profiles per command");
+    counts[k] = static_cast<int>(lengths[k]);
+    displs[k] = static_cast<int>(total);
+    total += lengths[k];
+  }
+  const bool receives = everywhere || g_rank == 0;
+  std::string all(receives ? static_cast<std::size_t>(total) : 0, '\0');
+  if (everywhere)
+    MPI_Allgatherv(mine.data(), counts[static_cast<std::size_t>(g_rank)], MPI_CHAR, all.data(), counts.data(),
+                   displs.data(), MPI_CHAR, MPI_COMM_WORLD);
+  else
+    MPI_Gatherv(mine.data(), counts[static_cast<std::size_t>(g_rank)], MPI_CHAR, all.data(), counts.data(),
+                displs.data(), MPI_CHAR, 0, MPI_COMM_WORLD);
+  std::vector<std::string> results;
+  if (!receives) return results;
+  results.resize(Chunks(tasks, g_size).count);
+  Reader r{all.data(), all.data() + all.size()};
+  while (r.at != r.end) {
+    const auto chunk = r.value<std::uint64_t>();
+    if (chunk >= results.size()) throw Error("MPI: a task result names chunk " + std::to_string(chunk));
+    results[chunk] = r.text();
+  }
+  return results;
+}
+
+/// Tasks [0, tasks) over the ranks: run(range, writer) on each chunk; per chunk its result, in order.
+std::vector<std::string> distribute(std::uint64_t tasks, bool everywhere,
+                                    const std::function<void(TaskRange, Writer&)>& run) {
+  return gather_chunks(run_chunks(tasks, run), tasks, everywhere);
+}
+
+/// The file's text, read by rank 0 and broadcast (failures to read: rank 0 reports them).
+std::string shared_text(const std::string& path) {
+  std::string text;
+  agree([&] {
+    if (g_rank == 0) text = load_text(path);
+  });
+  auto size = static_cast<std::uint64_t>(text.size());
+  MPI_Bcast(&size, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
+  text.resize(static_cast<std::size_t>(size));
+  for (std::uint64_t at = 0; at < size; at += INT_MAX) {
+    const auto piece = static_cast<int>(std::min<std::uint64_t>(INT_MAX, size - at));
+    MPI_Bcast(text.data() + at, piece, MPI_CHAR, 0, MPI_COMM_WORLD);
+  }
+  return text;
+}
+
+}  // namespace
+
+Session::Session(int& argc, char**& argv) {
+  g_mpi = launched_by_mpirun();
+  if (!g_mpi) return;
+  pick_gpu();
+  int provided = 0;
+  MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);  // OpenMP threads make no MPI calls
+  MPI_Comm_rank(MPI_COMM_WORLD, &g_rank);
+  MPI_Comm_size(MPI_COMM_WORLD, &g_size);
+  MPI_Comm node;
+  MPI_Comm_split_type(MPI_COMM_WORLD, MPI_COMM_TYPE_SHARED, g_rank, MPI_INFO_NULL, &node);
+  MPI_Comm_size(node, &g_local);
+  MPI_Comm_free(&node);
+  g_prints = g_rank == 0;
+}
+
+Session::~Session() {
+  if (g_mpi) MPI_Finalize();
+}
+
+int rank() { return g_rank; }
+int ranks() { return g_size; }
+int local_ranks() { return g_local; }
+bool prints_errors() { return g_prints; }
+
+Instance load_instance(const std::string& path) {
+  if (!g_mpi) return ivassign::load_instance(path);
+  const std::string text = shared_text(path);
+  Instance in;
+  agree([&] {
+    in = parse_instance(text, path);
+    if (in.name.empty()) in.name = std::filesystem::path(path).stem().string();
+  });
+  return in;
+}
+
+SocialProblem load_social_problem(const std::string& path) {
+  if (!g_mpi) return ivassign::load_social_problem(path);
+  std::string text;
+  try {
+    text = shared_text(path);
+  } catch (const InputError&) {  // the message of load_social_problem
+    throw InputError(path + ": cannot open the file (missing or unreadable)");
+  }
+  SocialProblem p;
+  agree([&] { p = parse_social_problem(text, path); });
+  return p;
+}
+
+MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options) {
+  if (!g_mpi) return ivassign::run_mechanism(in, profiles, options);
+  MechanismPlan plan;
+  agree([&] { plan = plan_mechanism(in, profiles, options); });
+  // every rank needs every truthful outcome when the lie tasks read them
+  const auto truthful_chunks = distribute(plan.truthful_tasks, plan.lie_tasks > 0, [&](TaskRange r, Writer& w) {
+    for (const ProfileOutcome& o : truthful_outcomes(in, plan, r)) write_outcome(w, o);
+  });
+  std::vector<ProfileOutcome> truthful;
+  for (const std::string& chunk : truthful_chunks) {
+    Reader r{chunk.data(), chunk.data() + chunk.size()};
+    while (r.at != r.end) truthful.push_back(read_outcome(r));
+  }
+  const auto lie_chunks = distribute(plan.lie_tasks, false, [&](TaskRange r, Writer& w) {
+    for (const std::vector<double>& c : stage_one_contributions(in, plan, truthful, r)) w.vec(c);
+  });
+  MechanismReport report;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<std::vector<double>> contributions;
+    for (const std::string& chunk : lie_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) contributions.push_back(r.vec<double>());
+    }
+    report = finish_mechanism(in, std::move(plan), std::move(truthful), contributions);
+  });
+  report.ranks = g_size;
+  return report;
+}
+
+CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
+  if (!g_mpi) return ivassign::check_incentives(in, options);
+  CheckRun run;
+  agree([&] { run = check_mechanism_run(in, options); });
+  const MechanismReport mechanism = distributed::run_mechanism(in, run.profiles, run.options);
+  CheckReport report;
+  agree([&] {
+    if (g_rank == 0) report = check_from_mechanism(in, options, mechanism);
+  });
+  report.ranks = g_size;
+  return report;
+}
+
+GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
+  if (!g_mpi) return ivassign::run_gvcg(problem, options);
+  std::optional<GvcgPlan> plan;
+  agree([&] { plan.emplace(problem, options); });
+  const auto outcome_chunks = distribute(plan->outcome_tasks(), true, [&](TaskRange r, Writer& w) {
+    const GvcgOutcomes o = plan->outcomes(r);
+    w.vec(o.outcome);
+    w.vec(o.transfers);
+  });
+  GvcgOutcomes all;
+  for (const std::string& chunk : outcome_chunks) {
+    Reader r{chunk.data(), chunk.data() + chunk.size()};
+    const auto q = r.vec<int>();
+    const auto alpha = r.vec<double>();
+    all.outcome.insert(all.outcome.end(), q.begin(), q.end());
+    all.transfers.insert(all.transfers.end(), alpha.begin(), alpha.end());
+  }
+  plan->set_outcomes(std::move(all));
+  const auto gain_chunks = distribute(plan->gain_tasks(), false, [&](TaskRange r, Writer& w) {
+    w.vec(plan->gain_blocks(r));
+  });
+  GvcgResult result;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<double> blocks;
+    for (const std::string& chunk : gain_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      const auto part = r.vec<double>();
+      blocks.insert(blocks.end(), part.begin(), part.end());
+    }
+    result = plan->finish(blocks);
+  });
+  result.ranks = g_size;
+  return result;
+}
+
+AuditResult audit_mechanism(const SocialProblem& problem, const SocialMechanism& mechanism,
+                            const AuditOptions& options) {
+  if (!g_mpi) return ivassign::audit_mechanism(problem, mechanism, options);
+  std::optional<AuditPlan> plan;
+  agree([&] { plan.emplace(problem, mechanism, options); });
+  const auto lie_chunks = distribute(plan->lie_tasks(), false, [&](TaskRange r, Writer& w) { w.vec(plan->lies(r)); });
+  AuditResult result;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<AuditLie> lies;
+    for (const std::string& chunk : lie_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      const auto part = r.vec<AuditLie>();
+      lies.insert(lies.end(), part.begin(), part.end());
+    }
+    result = plan->finish(lies);
+  });
+  result.ranks = g_size;
+  return result;
+}
+
+EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule, const EpicOptions& options) {
+  if (!g_mpi) return ivassign::check_epic(problem, rule, options);
+  std::optional<EpicPlan> plan;
+  agree([&] { plan.emplace(problem, rule, options); });
+  const auto group_chunks = distribute(plan->group_tasks(), false, [&](TaskRange r, Writer& w) {
+    for (const EpicGroup& g : plan->groups(r)) {
+      w.value(g.violated);
+      w.vec(g.cycle);
+      w.value(g.gain);
+      w.vec(g.transfers);
+    }
+  });
+  EpicResult result;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<EpicGroup> groups;
+    for (const std::string& chunk : group_chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) {
+        EpicGroup g;
+        g.violated = r.value<bool>();
+        g.cycle = r.vec<int>();
+        g.gain = r.value<double>();
+        g.transfers = r.vec<double>();
+        groups.push_back(std::move(g));
+      }
+    }
+    result = plan->finish(groups);
+  });
+  result.ranks = g_size;
+  return result;
+}
+
+}  // namespace ivassign::distributed

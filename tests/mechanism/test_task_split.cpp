@@ -1,0 +1,167 @@
+// The mechanism, GVCG and the audit split into task ranges (MechanismPlan, GvcgPlan, AuditPlan): the results of any split,
+// concatenated in task order, equal the undivided run's, bit for bit (timings aside).
+#include <gtest/gtest.h>
+
+#include "ivassign/error.hpp"
+#include "ivassign/io.hpp"
+#include "ivassign/mechanism.hpp"
+#include "ivassign/report_io.hpp"
+#include "ivassign/social.hpp"
+#include "test_support.hpp"
+
+namespace ivassign {
+namespace {
+
+// The report's JSON without its timings (report.seconds, each row's solve seconds).
+std::string untimed_json(MechanismReport r) {
+  r.seconds = 0.0;
+  for (auto& p : r.profiles) p.solve_seconds = 0.0;
+  return report_to_json(r);
+}
+
+// Task ranges of uneven sizes covering [0, count): [0, 1), [1, 1 + step), ...
+std::vector<TaskRange> uneven_split(std::uint64_t count) {
+  std::vector<TaskRange> out;
+  std::uint64_t first = 0, size = 1;
+  while (first < count) {
+    const std::uint64_t take = std::min(size, count - first);
+    out.push_back({first, take});
+    first += take;
+    size += 2;
+  }
+  return out;
+}
+
+MechanismReport split_mechanism(const Instance& inst, const std::vector<std::vector<int>>& profiles,
+                                const MechanismOptions& opt) {
+  MechanismPlan plan = plan_mechanism(inst, profiles, opt);
+  std::vector<ProfileOutcome> truthful;
+  for (TaskRange r : uneven_split(plan.truthful_tasks)) {
+    auto part = truthful_outcomes(inst, plan, r);
+    for (auto& o : part) truthful.push_back(std::move(o));
+  }
+  std::vector<std::vector<double>> contributions;
+  for (TaskRange r : uneven_split(plan.lie_tasks)) {
+    auto part = stage_one_contributions(inst, plan, truthful, r);
+    for (auto& c : part) contributions.push_back(std::move(c));
+  }
+  return finish_mechanism(inst, std::move(plan), std::move(truthful), contributions);
+}
+
+TEST(TaskSplit, MechanismAllProfilesEqualsWhole) {
+  for (const char* name : {"toy-2x2", "ci-3x3", "joint-3x4", "rect-3x2"}) {
+    const Instance inst = load_instance(test::examples_dir() + "/" + name + ".json");
+    MechanismOptions opt;
+    opt.delta_mode = DeltaMode::Exact;
+    const auto profiles = all_profiles(inst);
+    const MechanismReport whole = run_mechanism(inst, profiles, opt);
+    ASSERT_TRUE(whole.delta_exact.has_value()) << name;
+    EXPECT_EQ(untimed_json(split_mechanism(inst, profiles, opt)), untimed_json(whole)) << name;
+  }
+}
+
+TEST(TaskSplit, MechanismRequestedProfilesWithoutExactDelta) {
+  const Instance inst = load_instance(test::examples_dir() + "/joint-3x4.json");
+  MechanismOptions opt;
+  opt.delta_mode = DeltaMode::Theorem1;
+  opt.compute_exact_delta = false;
+  const std::vector<std::vector<int>> profiles = {{0, 1, 0}, {1, 1, 1}, {0, 0, 1}};
+  const MechanismPlan plan = plan_mechanism(inst, profiles, opt);
+  EXPECT_EQ(plan.truthful_tasks, profiles.size());
+  EXPECT_EQ(plan.lie_tasks, 0u);
+  EXPECT_EQ(untimed_json(split_mechanism(inst, profiles, opt)), untimed_json(run_mechanism(inst, profiles, opt)));
+}
+
+TEST(TaskSplit, MechanismRangeOutsideThePlanIsRefused) {
+  const Instance inst = load_instance(test::examples_dir() + "/toy-2x2.json");
+  const MechanismPlan plan = plan_mechanism(inst, all_profiles(inst), {});
+  EXPECT_THROW(truthful_outcomes(inst, plan, {plan.truthful_tasks, 1}), InputError);
+  EXPECT_THROW(stage_one_contributions(inst, plan, {}, {0, 1}), InputError);  // not every truthful outcome
+  EXPECT_THROW(finish_mechanism(inst, plan, {}, {}), InputError);
+}
+
+GvcgResult split_gvcg(const SocialProblem& p, const GvcgOptions& o) {
+  GvcgPlan plan(p, o);
+  GvcgOutcomes all;
+  for (TaskRange r : uneven_split(plan.outcome_tasks())) {
+    GvcgOutcomes part = plan.outcomes(r);
+    all.outcome.insert(all.outcome.end(), part.outcome.begin(), part.outcome.end());
+    all.transfers.insert(all.transfers.end(), part.transfers.begin(), part.transfers.end());
+  }
+  plan.set_outcomes(std::move(all));
+  std::vector<double> blocks;
+  for (TaskRange r : uneven_split(plan.gain_tasks())) {
+    const auto part = plan.gain_blocks(r);
+    EXPECT_EQ(part.size(), r.count * plan.gain_width());
+    blocks.insert(blocks.end(), part.begin(), part.end());
+  }
+  return plan.finish(blocks);
+}
+
+TEST(TaskSplit, GvcgOneAndTwoStagesEqualWhole) {
+  SocialAuctionOptions a;
+  a.agents = 4;
+  a.states = 3;
+  a.utility_types = 2;  // 6 types each: 1296 type profiles, two gain blocks
+  const SocialProblem p = generate_social_auction(a);
+  for (int stages : {1, 2}) {
+    GvcgOptions o;
+    o.stages = stages;
+    o.backend = Backend::Cpu;
+    GvcgPlan plan(p, o);
+    EXPECT_EQ(plan.outcome_tasks(), 1296u);
+    EXPECT_EQ(plan.gain_tasks(), 2u);
+    EXPECT_EQ(gvcg_report_json(split_gvcg(p, o)), gvcg_report_json(run_gvcg(p, o))) << stages;
+  }
+}
+
+TEST(TaskSplit, GvcgOutcomesOfEveryProfileAreRequired) {
+  const SocialProblem p = generate_social_auction({});
+  GvcgPlan plan(p, {});
+  EXPECT_THROW(plan.outcomes({plan.outcome_tasks(), 1}), InputError);
+  EXPECT_THROW(plan.set_outcomes(plan.outcomes({0, 1})), InputError);
+  EXPECT_THROW(plan.finish({}), InputError);
+}
+
+TEST(TaskSplit, AuditEqualsWhole) {
+  for (double r : {0.5, 0.95}) {
+    const SocialProblem p = generate_social_exchange(r);
+    const SocialMechanism mech = problem_mechanism(p);
+    AuditOptions o;
+    o.backend = Backend::Cpu;
+    const AuditPlan plan(p, mech, o);
+    ASSERT_GT(plan.lie_tasks(), 2u);
+    std::vector<AuditLie> lies;
+    for (TaskRange range : uneven_split(plan.lie_tasks())) {
+      const auto part = plan.lies(range);
+      lies.insert(lies.end(), part.begin(), part.end());
+    }
+    EXPECT_EQ(audit_report_json(plan.finish(lies)), audit_report_json(audit_mechanism(p, mech, o))) << r;
+    EXPECT_THROW(plan.lies({plan.lie_tasks(), 1}), InputError);
+    EXPECT_THROW(plan.finish({}), InputError);
+  }
+}
+
+TEST(TaskSplit, EpicEqualsWhole) {
+  for (double a : {0.5, 1.5}) {  // implementable, and a positive cycle
+    const SocialProblem p = generate_social_trade(a, 5);
+    const std::vector<int> rule = efficient_rule(p);
+    EpicOptions o;
+    o.backend = Backend::Cpu;
+    const EpicPlan plan(p, rule, o);
+    ASSERT_GT(plan.group_tasks(), 2u);
+    std::vector<EpicGroup> groups;
+    for (TaskRange range : uneven_split(plan.group_tasks())) {
+      auto part = plan.groups(range);
+      for (auto& g : part) groups.push_back(std::move(g));
+    }
+    const EpicResult split = plan.finish(groups), whole = check_epic(p, rule, o);
+    EXPECT_EQ(split.implementable, a < 1.0);
+    EXPECT_EQ(epic_report_json(split, p.agents), epic_report_json(whole, p.agents)) << a;
+    EXPECT_THROW(plan.groups({plan.group_tasks(), 1}), InputError);
+    EXPECT_THROW(plan.finish({}), InputError);
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
