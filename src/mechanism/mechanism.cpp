@@ -200,6 +200,25 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
   return offset;
 }
 
+// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread when
+// they are linear assignment problems the inner solver would hand to solve_lap, else one by one.
+std::vector<double> best_values(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
+  std::vector<double> best(problems.size());
+  const bool lap_solver = inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap;
+  bool batch = lap_solver && !problems.empty();
+  for (const AssignmentProblem& q : problems) batch = batch && !q.has_externalities() && q.allowed.empty();
+  if (batch) {
+    const int n = problems[0].buyers, s = problems[0].sellers;
+    std::vector<double> weights;
+    weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
+    for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
+    return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, 1).objective;
+  }
+  for (std::size_t k = 0; k < problems.size(); ++k)
+    best[k] = solve_assignment(problems[k], for_problem(problems[k], inner)).objective;
+  return best;
+}
+
 // G_i(b_i, r_i) = sum_{b_-i} P(b_-i|b_i) [U_i(r_i) - U_i(b_i)], U_i(r_i) = max_z [g_i at rho(b) (own
 // u, c), v and the others at rho(r)] - h_i(rho(r)); accumulated per true profile (reduced in order by
 // the caller): contribution[b][offset[i] + r_i]. Profiles run in parallel; each profile's lies are
