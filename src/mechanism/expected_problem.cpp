@@ -14,6 +14,15 @@ namespace {
 /// One buyer's row of a per-state stack (u, v or c at one theta) as an Eigen array.
 using RowMap = Eigen::Map<Eigen::ArrayXd>;
 using ConstRowMap = Eigen::Map<const Eigen::ArrayXd>;
+/// True when seller[theta] is the same s x s matrix in every state (spectrum proximity, for one).
+bool same_seller_factor_in_every_state(const std::vector<double>& seller, std::size_t m, std::size_t block) {
+  for (std::size_t t = 1; t < m; ++t)
+    if (!std::equal(seller.begin(), seller.begin() + static_cast<std::ptrdiff_t>(block),
+                    seller.begin() + static_cast<std::ptrdiff_t>(t * block)))
+      return false;
+  return true;
+}
+
 }  // namespace
 
 AssignmentProblem expected_problem(const Instance& in, const std::vector<double>& pi, int deviator,
@@ -70,6 +79,18 @@ AssignmentProblem expected_problem(const Instance& in, const std::vector<double>
     }
     case Externalities::Form::Factored: {
       x.form = ExternalityCosts::Form::Factored;
+      if (same_seller_factor_in_every_state(e.seller, m, s * s)) {
+        // sum_theta pi_i(theta) buyer[theta][i][p] seller[j][q]: one term, seller[j][q] held once
+        x.terms = 1;
+        x.weight.assign(n, 1.0);
+        x.buyer.assign(n * n, 0.0);
+        for (std::size_t i = 0; i < n; ++i)
+          for (std::size_t t = 0; t < m; ++t)
+            RowMap(x.buyer.data() + i * n, static_cast<Eigen::Index>(n)) +=
+                own(i)[t] * ConstRowMap(e.buyer.data() + (t * n + i) * n, static_cast<Eigen::Index>(n));
+        x.seller.assign(e.seller.begin(), e.seller.begin() + static_cast<std::ptrdiff_t>(s * s));
+        break;
+      }
       x.terms = in.states;
       x.weight.assign(n * m, 0.0);
       for (std::size_t i = 0; i < n; ++i)

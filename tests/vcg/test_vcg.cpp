@@ -189,3 +189,44 @@ TEST(VcgOptions, BadOptionsAreRefused) {
 
 }  // namespace
 }  // namespace ivassign
+
+#include "oracle.hpp"
+
+namespace ivassign {
+namespace {
+
+/// A seller factor shared by every state collapses to one term; the pair costs are the per-state
+/// sums of the spec (the oracle) up to rounding, with and without a deviator's posterior.
+TEST(ExpectedProblem, ASharedSellerFactorIsOneTermWithTheSameCosts) {
+  test::RandomSpec spec;
+  spec.buyers = 4;
+  spec.sellers = 5;
+  spec.states = 3;
+  spec.signals.assign(4, 2);
+  spec.externalities = Externalities::Form::Factored;
+  Instance in = test::random_instance(spec, 11);
+  const std::size_t block = 5 * 5;
+  const std::vector<double> pi{0.2, 0.3, 0.5}, lie{0.6, 0.3, 0.1};
+  for (bool shared : {false, true}) {
+    SCOPED_TRACE(shared ? "shared seller factor" : "a seller factor per state");
+    if (shared)
+      for (std::size_t t = 1; t < 3; ++t)
+        std::copy(in.externalities.seller.begin(), in.externalities.seller.begin() + block,
+                  in.externalities.seller.begin() + t * block);
+    const AssignmentProblem p = expected_problem(in, pi, 2, lie);
+    EXPECT_EQ(p.externalities.terms, shared ? 1 : 3);
+    EXPECT_EQ(p.externalities.seller.size(), (shared ? 1 : 3) * block);
+    for (int i = 0; i < 4; ++i)
+      for (int j = 0; j < 5; ++j)
+        for (int k = 0; k < 4; ++k)
+          for (int q = 0; q < 5; ++q) {
+            const std::vector<double>& own = i == 2 ? lie : pi;
+            double want = 0.0;
+            for (int t = 0; t < 3; ++t) want += own[t] * test::oracle::c(in, t, i, j, k, q);
+            EXPECT_NEAR(p.pair_cost(i, j, k, q), want, 1e-13 * (1.0 + std::abs(want)));
+          }
+  }
+}
+
+}  // namespace
+}  // namespace ivassign
