@@ -1,8 +1,9 @@
 // Many same-shape linear assignment problems on the device (solve_lap_batch with Backend::Device):
 // one problem per device thread, a for-each over the problems calling kernels::lap_solve_one (the
-// shortest augmenting paths of kernels/lap_batch.cuh) in its own slice of one workspace. One Thrust
-// source for CUDA and OpenMP. The batch goes through in chunks of as many problems as device memory
-// holds beside kDeviceReserveBytes.
+// shortest augmenting paths of kernels/lap_batch.cuh) in its own slice of one workspace, the slices
+// interleaved entry by entry (thread k's entry e at e * chunk + k: threads scanning the same column
+// touch neighbouring addresses). One Thrust source for CUDA and OpenMP. The batch goes through in
+// chunks of as many problems as device memory holds beside kDeviceReserveBytes.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -18,6 +19,7 @@ namespace {
 struct LapOne {
   const double* w;
   int n, s;
+  std::uint64_t stride;  // the chunk: problems whose workspaces are interleaved
   double* dbl;
   int* ints;
   int* assignment;
@@ -26,8 +28,7 @@ struct LapOne {
 
   IVA_HD void operator()(std::uint64_t k) const {
     const std::uint64_t n64 = static_cast<std::uint64_t>(n), s64 = static_cast<std::uint64_t>(s);
-    const kernels::LapWork ws =
-        kernels::lap_work_at(dbl + k * kernels::lap_work_doubles(n, s), ints + k * kernels::lap_work_ints(n, s), n, s);
+    const kernels::LapWork ws = kernels::lap_work_at(dbl + k, ints + k, n, s, stride);
     status[k] = kernels::lap_solve_one(w + k * n64 * s64, n, s, ws, assignment + k * n64, row_duals + k * n64,
                                        col_duals + k * s64, objective + k);
   }
@@ -66,7 +67,8 @@ void lap_batch(int batch, int n, int s, const double* weights, int* assignment, 
     for (std::uint64_t first = 0; first < static_cast<std::uint64_t>(batch); first += chunk) {
       const std::uint64_t count = std::min<std::uint64_t>(chunk, static_cast<std::uint64_t>(batch) - first);
       copy_in(weights + first * n64 * s64, count * n64 * s64, w);
-      for_each_index(count, LapOne{raw(w), n, s, raw(dbl), raw(ints), raw(z), raw(a), raw(b), raw(obj), raw(st)}, 2);
+      const LapOne one{raw(w), n, s, chunk, raw(dbl), raw(ints), raw(z), raw(a), raw(b), raw(obj), raw(st)};
+      for_each_index(count, one, 2);
       download(z, 0, count * n64, assignment + first * n64);
       download(a, 0, count * n64, row_duals + first * n64);
       download(b, 0, count * s64, col_duals + first * s64);

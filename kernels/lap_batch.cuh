@@ -37,24 +37,35 @@ IVA_HD std::uint64_t lap_work_ints(int n, int s) {
   return 2 * static_cast<std::uint64_t>(n) + 3 * (static_cast<std::uint64_t>(s) + static_cast<std::uint64_t>(n));
 }
 
-/// One problem's workspace: u (n), v and d (columns), col4row and sr (n), row4col, path and sc (columns).
-struct LapWork {
-  double *u, *v, *d;
-  int *col4row, *row4col, *path, *sr, *sc;
+/// Entry k of one problem's array at p[k * stride]: stride 1 for a problem's own contiguous slice, the
+/// number of problems for slices interleaved entry by entry (neighbouring device threads then read
+/// neighbouring addresses when they touch the same entry: coalesced on a GPU).
+template <class T>
+struct Strided {
+  T* p;
+  std::uint64_t stride;
+  IVA_HD T& operator[](std::uint64_t k) const { return p[k * stride]; }
 };
 
-/// The workspace carved from lap_work_doubles(n, s) doubles at `dbl` and lap_work_ints(n, s) ints at `ints`.
-IVA_HD LapWork lap_work_at(double* dbl, int* ints, int n, int s) {
-  const std::uint64_t cols = static_cast<std::uint64_t>(s) + static_cast<std::uint64_t>(n);
+/// One problem's workspace: u (n), v and d (columns), col4row and sr (n), row4col, path and sc (columns).
+struct LapWork {
+  Strided<double> u, v, d;
+  Strided<int> col4row, row4col, path, sr, sc;
+};
+
+/// The workspace carved from lap_work_doubles(n, s) doubles at `dbl` and lap_work_ints(n, s) ints at
+/// `ints`, entry e at e * stride (stride 1: contiguous; see Strided).
+IVA_HD LapWork lap_work_at(double* dbl, int* ints, int n, int s, std::uint64_t stride = 1) {
+  const std::uint64_t rows = static_cast<std::uint64_t>(n), cols = static_cast<std::uint64_t>(s) + rows;
   LapWork w;
-  w.u = dbl;
-  w.v = dbl + n;
-  w.d = dbl + n + cols;
-  w.col4row = ints;
-  w.sr = ints + n;
-  w.row4col = ints + 2 * static_cast<std::uint64_t>(n);
-  w.path = w.row4col + cols;
-  w.sc = w.path + cols;
+  w.u = {dbl, stride};
+  w.v = {dbl + rows * stride, stride};
+  w.d = {dbl + (rows + cols) * stride, stride};
+  w.col4row = {ints, stride};
+  w.sr = {ints + rows * stride, stride};
+  w.row4col = {ints + 2 * rows * stride, stride};
+  w.path = {ints + (2 * rows + cols) * stride, stride};
+  w.sc = {ints + (2 * rows + 2 * cols) * stride, stride};
   return w;
 }
 
