@@ -1,8 +1,10 @@
 // Many same-shape linear assignment problems on the device (solve_lap_batch with Backend::Device):
 // one problem per device thread, a for-each over the problems calling kernels::lap_solve_one (the
 // shortest augmenting paths of kernels/lap_batch.cuh) in its own slice of one workspace, the slices
-// interleaved entry by entry (thread k's entry e at e * chunk + k: threads scanning the same column
-// touch neighbouring addresses). One Thrust source for CUDA and OpenMP. The batch goes through in
+// interleaved entry by entry on CUDA (thread k's entry e at e * chunk + k: threads scanning the same
+// column touch neighbouring addresses) and contiguous on the OpenMP system (CPU caches); the
+// interleaved layout is tested on the host (tests/solvers/test_lap_batch_device.cpp). One Thrust
+// source for CUDA and OpenMP. The batch goes through in
 // chunks of as many problems as device memory holds beside kDeviceReserveBytes.
 #include <algorithm>
 #include <cstdint>
@@ -16,10 +18,18 @@ namespace ivassign::device {
 
 namespace {
 
+// On a GPU neighbouring threads should touch neighbouring addresses (interleaved workspaces); on CPU
+// threads (the OpenMP device system) each problem's workspace is best kept contiguous in its cache.
+#if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_OMP
+constexpr bool kInterleave = false;
+#else
+constexpr bool kInterleave = true;
+#endif
+
 struct LapOne {
   const double* w;
   int n, s;
-  std::uint64_t stride;  // the chunk: problems whose workspaces are interleaved
+  std::uint64_t stride;  // the chunk (workspaces interleaved), or 1 (each problem's workspace contiguous)
   double* dbl;
   int* ints;
   int* assignment;
@@ -28,7 +38,9 @@ struct LapOne {
 
   IVA_HD void operator()(std::uint64_t k) const {
     const std::uint64_t n64 = static_cast<std::uint64_t>(n), s64 = static_cast<std::uint64_t>(s);
-    const kernels::LapWork ws = kernels::lap_work_at(dbl + k, ints + k, n, s, stride);
+    const kernels::LapWork ws =
+        stride > 1 ? kernels::lap_work_at(dbl + k, ints + k, n, s, stride)
+                   : kernels::lap_work_at(dbl + k * kernels::lap_work_doubles(n, s), ints + k * kernels::lap_work_ints(n, s), n, s);
     status[k] = kernels::lap_solve_one(w + k * n64 * s64, n, s, ws, assignment + k * n64, row_duals + k * n64,
                                        col_duals + k * s64, objective + k);
   }
@@ -67,7 +79,7 @@ void lap_batch(int batch, int n, int s, const double* weights, int* assignment, 
     for (std::uint64_t first = 0; first < static_cast<std::uint64_t>(batch); first += chunk) {
       const std::uint64_t count = std::min<std::uint64_t>(chunk, static_cast<std::uint64_t>(batch) - first);
       copy_in(weights + first * n64 * s64, count * n64 * s64, w);
-      const LapOne one{raw(w), n, s, chunk, raw(dbl), raw(ints), raw(z), raw(a), raw(b), raw(obj), raw(st)};
+      const LapOne one{raw(w), n, s, kInterleave ? chunk : 1, raw(dbl), raw(ints), raw(z), raw(a), raw(b), raw(obj), raw(st)};
       for_each_index(count, one, 2);
       download(z, 0, count * n64, assignment + first * n64);
       download(a, 0, count * n64, row_duals + first * n64);

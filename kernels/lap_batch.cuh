@@ -69,12 +69,6 @@ IVA_HD LapWork lap_work_at(double* dbl, int* ints, int n, int s, std::uint64_t s
   return w;
 }
 
-/// c_ij: -w_ij on real columns (+inf for a forbidden pair), 0 on row i's private column, +inf on another's.
-IVA_HD double lap_cost(const double* w, int s, int i, int j) {
-  if (j < s) return -w[static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(s) + static_cast<std::uint64_t>(j)];
-  return j - s == i ? 0.0 : HUGE_VAL;
-}
-
 /// One shortest augmenting path from the free row `cur` (Crouse 2016, Algorithm 1's inner loop) and
 /// the dual update. false when no free column is reachable (cannot happen with private columns).
 IVA_HD bool lap_augment(const double* w, int n, int s, int cols, int cur, LapWork ws) {
@@ -90,15 +84,15 @@ IVA_HD bool lap_augment(const double* w, int n, int s, int cols, int cur, LapWor
     ws.sr[i] = 1;
     int next = -1;
     double lowest = inf;
+    const double* wi = w + static_cast<std::uint64_t>(i) * static_cast<std::uint64_t>(s);
+    const double ui = ws.u[i];
     for (int j = 0; j < cols; ++j) {
       if (ws.sc[j]) continue;
-      const double c = lap_cost(w, s, i, j);
-      if (c < inf) {
-        const double r = delta + c - ws.u[i] - ws.v[j];  // d_j = min(d_j, delta + cbar_ij)
-        if (r < ws.d[j]) {
-          ws.path[j] = i;
-          ws.d[j] = r;
-        }
+      // d_j = min(d_j, delta + cbar_ij), cbar_ij = c_ij - u_i - v_j (c_ij = -w_ij; +inf for w_ij = -inf)
+      const double r = j < s ? delta - wi[j] - ui - ws.v[j] : (j - s == i ? delta - ui - ws.v[j] : inf);
+      if (r < ws.d[j]) {
+        ws.path[j] = i;
+        ws.d[j] = r;
       }
       if (ws.d[j] < lowest || (ws.d[j] == lowest && next >= 0 && ws.row4col[j] < 0 && ws.row4col[next] >= 0)) {
         lowest = ws.d[j];
@@ -130,6 +124,44 @@ IVA_HD bool lap_augment(const double* w, int n, int s, int cols, int cur, LapWor
   return true;
 }
 
+/// Jonker & Volgenant's column reduction, for a square problem without private columns (every row and
+/// column ends up matched, so no column needs v_j = 0): v_j = min_i c_ij, each column's cheapest row
+/// matched when still free (columns from the last), then u_i = c_{i x_i} - v_{x_i} = 0 on matched rows
+/// and u_i = min_j (c_ij - v_j) on free ones, so every cbar_ij >= 0 before the augmentations.
+IVA_HD void lap_column_reduction(const double* w, int n, LapWork ws) {
+  const std::uint64_t n64 = static_cast<std::uint64_t>(n);
+  for (int j = 0; j < n; ++j) {
+    double low = HUGE_VAL;
+    int arg = 0;
+    for (int i = 0; i < n; ++i) {
+      const double c = -w[static_cast<std::uint64_t>(i) * n64 + static_cast<std::uint64_t>(j)];
+      if (c < low) {
+        low = c;
+        arg = i;
+      }
+    }
+    ws.v[j] = low;  // v_j = min_i c_ij
+    ws.path[j] = arg;
+  }
+  for (int j = n - 1; j >= 0; --j) {
+    const int i = ws.path[j];
+    if (ws.col4row[i] < 0) {
+      ws.col4row[i] = j;
+      ws.row4col[j] = i;
+    }
+  }
+  for (int i = 0; i < n; ++i) {
+    const double* wi = w + static_cast<std::uint64_t>(i) * n64;
+    if (ws.col4row[i] >= 0) {
+      ws.u[i] = -wi[ws.col4row[i]] - ws.v[ws.col4row[i]];  // u_i = c_{i x_i} - v_{x_i}
+      continue;
+    }
+    double low = HUGE_VAL;
+    for (int j = 0; j < n; ++j) low = -wi[j] - ws.v[j] < low ? -wi[j] - ws.v[j] : low;
+    ws.u[i] = low;  // u_i = min_j (c_ij - v_j)
+  }
+}
+
 /// Solves max sum w_ij (w: n x s, row-major) over partial matchings into assignment (n, -1 =
 /// unmatched), row_duals (n), col_duals (s) and *objective (sum of the matched w_ij, row order).
 /// Returns kLapSolved, kLapNoPath, or the flat index of the first NaN or +inf weight (nothing solved).
@@ -153,8 +185,9 @@ IVA_HD std::int64_t lap_solve_one(const double* w, int n, int s, LapWork ws, int
     ws.v[j] = 0.0;
     ws.row4col[j] = -1;
   }
+  if (!private_cols && n == s) lap_column_reduction(w, n, ws);
   for (int cur = 0; cur < n; ++cur)
-    if (!lap_augment(w, n, s, cols, cur, ws)) return kLapNoPath;
+    if (ws.col4row[cur] < 0 && !lap_augment(w, n, s, cols, cur, ws)) return kLapNoPath;
   double total = 0.0;
   for (int i = 0; i < n; ++i) {
     const int j = ws.col4row[i];

@@ -15,6 +15,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
+#include "kernels/lap_batch.cuh"
 #include "solvers/lap.hpp"
 #include "test_support.hpp"
 
@@ -65,7 +66,9 @@ void expect_certificate(const AssignmentProblem& p, const std::vector<int>& z, c
   }
   for (int j = 0; j < p.sellers; ++j) {
     EXPECT_GE(b[j], -tol) << what;
-    if (!used[j]) EXPECT_NEAR(b[j], 0.0, tol) << what << " unmatched seller " << j;
+    if (!used[j]) {
+      EXPECT_NEAR(b[j], 0.0, tol) << what << " unmatched seller " << j;
+    }
   }
   bool partial = p.buyers > p.sellers;
   for (double x : p.linear) partial = partial || x <= 0;
@@ -73,7 +76,9 @@ void expect_certificate(const AssignmentProblem& p, const std::vector<int>& z, c
     double dual = 0.0;
     for (int i = 0; i < p.buyers; ++i) {
       EXPECT_GE(a[i], -tol) << what;
-      if (z[i] < 0) EXPECT_NEAR(a[i], 0.0, tol) << what << " unmatched buyer " << i;
+      if (z[i] < 0) {
+        EXPECT_NEAR(a[i], 0.0, tol) << what << " unmatched buyer " << i;
+      }
       dual += a[i];
     }
     for (double x : b) dual += x;
@@ -120,6 +125,29 @@ TEST(LapBatchDevice, EqualsTheCpuBatchWithCertifiedDualsOnEveryFamilyAndShape) {
     for (const auto& [n, s] : std::vector<std::pair<int, int>>{
              {1, 1}, {6, 6}, {30, 30}, {9, 14}, {14, 9}, {2, 20}, {20, 2}, {0, 4}, {4, 0}})
       expect_device_equals_cpu(family, n, s, 13, 1000 * static_cast<std::uint64_t>(family) + 10 * n + s);
+}
+
+// kernels::lap_solve_one with the workspaces of several problems interleaved entry by entry (the CUDA
+// layout of kernels/device_lap_batch.cu), run here on the host: solve_lap's optimum and certificate.
+TEST(LapBatchDevice, InterleavedWorkspacesSolveEachProblem) {
+  const int batch = 5;
+  for (const auto& [n, s] : std::vector<std::pair<int, int>>{{7, 7}, {4, 9}, {9, 4}})
+    for (int family = 0; family < 6; ++family) {
+      std::vector<double> dbl(batch * kernels::lap_work_doubles(n, s), -7.0);
+      std::vector<int> ints(batch * kernels::lap_work_ints(n, s), -7);
+      for (int k = 0; k < batch; ++k) {
+        const std::vector<double> w = family_weights(family, n, s, 50 + 7 * static_cast<std::uint64_t>(k));
+        std::vector<int> z(n);
+        std::vector<double> a(n), b(s);
+        double objective = 0.0;
+        const kernels::LapWork ws = kernels::lap_work_at(dbl.data() + k, ints.data() + k, n, s, batch);
+        ASSERT_EQ(kernels::lap_solve_one(w.data(), n, s, ws, z.data(), a.data(), b.data(), &objective), kernels::kLapSolved);
+        const AssignmentProblem p = AssignmentProblem::linear_only(n, s, w);
+        const std::string what = "family " + std::to_string(family) + " problem " + std::to_string(k);
+        EXPECT_NEAR(objective, solve_lap(p).objective, 1e-9 * std::max(1.0, std::abs(objective))) << what;
+        expect_certificate(p, z, a, b, objective, what);
+      }
+    }
 }
 
 TEST(LapBatchDevice, BadInputNamesTheProblem) {
