@@ -7,7 +7,8 @@
 //   c_ij = -w_ij on the real columns j < s, +inf where w_ij = -inf (a forbidden pair);
 //   when some w_ij <= 0 or n > s, row i also has a private column s + i with c_i,s+i = 0 ("unmatched")
 //   and cost +inf from every other row (solve_lap's Engine: src/solvers/lap.cpp);
-//   potentials u_i (rows), v_j (columns), all 0 at the start; reduced cost cbar_ij = c_ij - u_i - v_j >= 0.
+//   potentials u_i (rows), v_j (columns), all 0 at the start (after JV's column reduction instead when the
+//   problem is square without private columns); reduced cost cbar_ij = c_ij - u_i - v_j >= 0.
 // Each row is augmented in turn by a Dijkstra search over the reduced costs from that row (one
 // settled column per step, ties to a free column, then the lowest index), and the potentials are
 // updated so every reduced cost stays >= 0 and every matched pair stays tight. O(n^2 (s + n)) worst

@@ -33,8 +33,9 @@
 //   and the int `threads` overload): solve_lap on `threads` threads (0: all cores), one problem per
 //   thread at a time; the same results as one-by-one calls. On the device (LapBatchOptions::backend
 //   Device, or Auto with a usable GPU): one problem per device thread (kernels/lap_batch.cuh, the
-//   CUDA GPU or Thrust's OpenMP device system): shortest augmenting paths with potentials from
-//   u = v = 0 (Jonker & Volgenant 1987; Crouse 2016's rectangular form) with solve_lap's private
+//   CUDA GPU or Thrust's OpenMP device system): shortest augmenting paths with potentials (Jonker &
+//   Volgenant 1987: column reduction first on square problems without private columns, else from
+//   u = v = 0 as in Crouse 2016's rectangular form) with solve_lap's private
 //   "unmatched" columns, O(n^2 (s + n)) per problem, O(n + s) workspace per problem on the device
 //   beside its weights, in chunks of as many problems as device memory holds. The objectives equal
 //   solve_lap's to rounding (a tie may pick another optimum) and the duals pass the same certificate
