@@ -9,6 +9,10 @@ constexpr double kProbabilitySum = 1e-9;
 constexpr double kDistanceTie = 1e-12;
 /// A stage-1 expected gain below kGainRelative * M counts as 0 (delta.exact).
 constexpr double kGainRelative = 1e-9;
+/// Importance-sampled informational size: distances at most kSampledDistanceFloor * m are rounding (the
+/// posteriors' entries carry a few ulp each) and count as 0; levels below that floor are not resolved, so
+/// the upper end of nu_i's band is at least the floor (the level changes by at most the floor).
+constexpr double kSampledDistanceFloor = 1e-14;
 /// Reports compare with relative 1e-6 (absolute 1e-9 near zero) against the reference files.
 constexpr double kReportRelative = 1e-6;
 constexpr double kReportAbsolute = 1e-9;

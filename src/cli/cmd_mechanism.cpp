@@ -88,6 +88,7 @@ void add_mechanism_command(CLI::App& app) {
       ->transform(CLI::CheckedTransformer(std::map<std::string, Sampler>{{"auto", Sampler::Auto},
                                                                          {"plain", Sampler::Plain},
                                                                          {"importance", Sampler::Importance}}))
+      ->option_text("auto|plain|importance")
       ->default_str("auto");
   cmd->add_option("--max-tensor-profiles", args->max_tensor_profiles,
                   "CI priors with more profiles skip the full tensor (count vectors or sampling)")

@@ -369,7 +369,7 @@ PairEstimate plain_pair(const std::vector<double>& dist, int K, int r, double ep
 
 /// Importance draws: mean(w d) with the normal half-width z sd(w d) / sqrt(N), and the weighted level interval.
 PairEstimate importance_pair(const std::vector<double>& dist, const std::vector<double>& weight, int K, int r,
-                             double z, std::vector<WeightedDistance>& points) {
+                             double z, double floor_scale, std::vector<WeightedDistance>& points) {
   const std::uint64_t N = points.size();
   double sum = 0.0;
   for (std::uint64_t s = 0; s < N; ++s) {
@@ -384,7 +384,7 @@ PairEstimate importance_pair(const std::vector<double>& dist, const std::vector<
     squares += e * e;
   }
   const double half_width = z * std::sqrt(squares / (n - 1.0) / n);
-  return {mean, half_width, weighted_level_interval(points, z, tol::kDistanceTie)};
+  return {mean, half_width, weighted_level_interval(points, z, tol::kSampledDistanceFloor * floor_scale)};
 }
 
 /// The z with Prob(|Z| > z) = alpha for a standard normal Z (bisection on erfc).
@@ -429,7 +429,7 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, bool on_dev
       const std::vector<double> dist = importance ? draws.importance(i, a, weight) : draws.distances(i, a);
       for (int r = 0; r < K; ++r) {
         if (r == a) continue;
-        const PairEstimate e = importance ? importance_pair(dist, weight, K, r, z, weighted)
+        const PairEstimate e = importance ? importance_pair(dist, weight, K, r, z, model.m, weighted)
                                           : plain_pair(dist, K, r, eps, points);
         const std::size_t ar = static_cast<std::size_t>(a) * K + r;
         info.theorem1_sum[i][ar] = e.sum;

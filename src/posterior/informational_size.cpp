@@ -48,8 +48,11 @@ LevelInterval exceedance_level_interval(std::vector<DistanceMass>& points, doubl
           sorted_level(points, epsilon, tie_tolerance)};
 }
 
-LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double tie) {
-  if (points.empty()) return {0.0, 0.0, 0.0};
+LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double floor) {
+  if (points.empty()) return {0.0, 0.0, floor};
+  for (auto& p : points)
+    if (p.distance <= floor) p.distance = 0.0;
+  constexpr double tie = 0.0;  // equal distances only
   std::sort(points.begin(), points.end(),
             [](const WeightedDistance& a, const WeightedDistance& b) { return a.distance < b.distance; });
   const std::size_t count = points.size();
@@ -77,7 +80,7 @@ LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, dou
     }
     level[b] = best;
   }
-  return {level[0], level[1], level[2]};
+  return {level[0], level[1], std::max(level[2], floor)};
 }
 
 }  // namespace ivassign

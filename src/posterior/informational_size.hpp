@@ -32,7 +32,9 @@ struct WeightedDistance {
 /// The level of the estimated tail F(e) = sum_{d > e} w / N (unbiased for Prob(d > e)), and the levels of
 /// F(e) -+ z sd(e) / sqrt(N), sd(e) the sample standard deviation of w 1[d > e] (a pointwise normal band,
 /// clamped to [0, 1]). Tails are summed from the largest distance down, so tails far below the total keep
-/// their relative accuracy. The input is reordered.
-LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double tie_tolerance = 1e-12);
+/// their relative accuracy. Distances at most `floor` count as 0 (rounding noise): that lowers the level by
+/// at most `floor`, so the upper level is raised to at least `floor`; other distances are distinct values
+/// (no tie chains: sampled tails can hold many tiny, real distances). The input is reordered.
+LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double floor);
 
 }  // namespace ivassign
