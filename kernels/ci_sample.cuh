@@ -16,10 +16,11 @@ namespace kernels {
 
 /// The most states the tensor-free paths support (per-draw arrays).
 constexpr int kMaxSampledStates = 64;
-/// The most states of the importance sampler: its proposal has one tilted component per unordered state
-/// pair, m (m - 1) / 2 of them, each evaluated at every draw (per-draw arrays).
-constexpr int kMaxImportanceStates = 16;
-constexpr int kMaxTiltComponents = kMaxImportanceStates * (kMaxImportanceStates - 1) / 2;
+/// The most states of the importance sampler: its proposal has kTiltLadder tilted components per unordered
+/// state pair, kTiltLadder m (m - 1) / 2 of them, each evaluated at every draw (per-draw arrays).
+constexpr int kMaxImportanceStates = 8;
+constexpr int kTiltLadder = 5;
+constexpr int kMaxTiltComponents = kTiltLadder * kMaxImportanceStates * (kMaxImportanceStates - 1) / 2;
 
 /// A per-buyer CI prior P(theta, b) = lambda(theta) prod_k q_k(b_k | theta) as the draws read it:
 /// buyer k's blocks of m * K_k entries (theta slowest) start at offset[k] in log_q and cdf.

@@ -122,7 +122,8 @@ enum class Sampler {
   Plain,
   /// b_-i ~ Q, a defensive mixture of P(. | b_i) (half the draws) and, per unordered state pair (t, t'), the
   /// product over the buyers of q_k(. | t)^(1-s) q_k(. | t')^s normalized, s minimizing the Chernoff exponent
-  /// sum_k log sum_x q_k(x|t)^(1-s) q_k(x|t')^s (draws where the posterior hesitates between t and t');
+  /// sum_k log sum_x q_k(x|t)^(1-s) q_k(x|t')^s (draws where the posterior hesitates between t and t'), and
+  /// four more s between 0 and 1 around it (draws where it nearly does: the tails of nu_i's levels);
   /// weights w = P(b_-i | b_i) / Q(b_-i) <= 2, exact in log space. Estimates mean(w d) and mean(w 1[d > e]),
   /// unbiased; bands from the weighted samples by the normal approximation (sample standard deviation,
   /// Bonferroni z-quantile): widths relative to the estimate, so tiny D_i get meaningful bands, but they
@@ -208,7 +209,7 @@ struct MeasureOptions {
 ///                  (theta_s, s): iid for each (i, b_i), O(m n samples) once plus O(m K) per draw.
 ///                  With Sampler::Importance, b_-i ~ the defensive tilted mixture Q (see Sampler), pool
 ///                  profiles from each of its m + C sources, O((m + C)^2 n samples) once plus O((m + C) K)
-///                  per draw, C = m (m - 1) / 2; half-widths by the normal approximation.
+///                  per draw, C = 5 m (m - 1) / 2; half-widths by the normal approximation.
 InformationMeasures prior_measures(const Instance& instance, const MeasureOptions& options = {});
 
 /// For conditionally independent priors: conditional norms, S_i and Lambda_i in closed form,

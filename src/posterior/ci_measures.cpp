@@ -369,7 +369,7 @@ PairEstimate plain_pair(const std::vector<double>& dist, int K, int r, double ep
 
 /// Importance draws: mean(w d) with the normal half-width z sd(w d) / sqrt(N), and the weighted level interval.
 PairEstimate importance_pair(const std::vector<double>& dist, const std::vector<double>& weight, int K, int r,
-                             double z, double floor_scale, std::vector<WeightedDistance>& points) {
+                             double z, std::vector<WeightedDistance>& points) {
   const std::uint64_t N = points.size();
   double sum = 0.0;
   for (std::uint64_t s = 0; s < N; ++s) {
@@ -384,7 +384,21 @@ PairEstimate importance_pair(const std::vector<double>& dist, const std::vector<
     squares += e * e;
   }
   const double half_width = z * std::sqrt(squares / (n - 1.0) / n);
-  return {mean, half_width, weighted_level_interval(points, z, tol::kSampledDistanceFloor * floor_scale)};
+  return {mean, half_width, weighted_level_interval(points, z, 0.0)};
+}
+
+/// Whether rho(b_-i, a) = rho(b_-i, r) for every b_-i: q_i(a|t) / q_i(r|t) the same for every state t (within
+/// tol::kLikelihoodRatioTie in log space; a state either signal rules out must be ruled out by both).
+bool equal_posteriors(const CiModel& model, int i, int a, int r) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (int t = 0; t < model.m; ++t) {
+    const double qa = model.lq(i, t, a), qr = model.lq(i, t, r);
+    if (std::isfinite(qa) != std::isfinite(qr)) return false;
+    if (!std::isfinite(qa)) continue;
+    lo = std::min(lo, qa - qr);
+    hi = std::max(hi, qa - qr);
+  }
+  return hi - lo <= tol::kLikelihoodRatioTie;
 }
 
 /// The z with Prob(|Z| > z) = alpha for a standard normal Z (bisection on erfc).
@@ -429,8 +443,9 @@ void sampled_measures(const Instance& in, const MeasureOptions& opt, bool on_dev
       const std::vector<double> dist = importance ? draws.importance(i, a, weight) : draws.distances(i, a);
       for (int r = 0; r < K; ++r) {
         if (r == a) continue;
-        const PairEstimate e = importance ? importance_pair(dist, weight, K, r, z, model.m, weighted)
-                                          : plain_pair(dist, K, r, eps, points);
+        const PairEstimate e = !importance                     ? plain_pair(dist, K, r, eps, points)
+                               : equal_posteriors(model, i, a, r) ? PairEstimate{0.0, 0.0, {0.0, 0.0, 0.0}}
+                                                                  : importance_pair(dist, weight, K, r, z, weighted);
         const std::size_t ar = static_cast<std::size_t>(a) * K + r;
         info.theorem1_sum[i][ar] = e.sum;
         info.theorem1_sum_half_width[i][ar] = e.half_width;

@@ -78,10 +78,14 @@ TiltedProposal tilted_proposal(const CiModel& model, int threads) {
   TiltedProposal p;
   for (int c = 0; c < pairs; ++c) {
     if (!std::isfinite(phi[c])) continue;  // some buyer separates t and t'
-    p.first.push_back(first[c]);
-    p.second.push_back(second[c]);
-    p.tilt.push_back(tilt[c]);
-    p.exponent.push_back(phi[c]);
+    const double s = tilt[c];
+    const double ladder[kernels::kTiltLadder] = {s, s / 3.0, 2.0 * s / 3.0, s + (1.0 - s) / 3.0, s + 2.0 * (1.0 - s) / 3.0};
+    for (double rung : ladder) {
+      p.first.push_back(first[c]);
+      p.second.push_back(second[c]);
+      p.tilt.push_back(rung);
+      p.exponent.push_back(phi[c]);
+    }
   }
   p.components = static_cast<int>(p.first.size());
   p.offset.resize(model.n);

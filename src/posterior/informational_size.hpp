@@ -34,7 +34,8 @@ struct WeightedDistance {
 /// clamped to [0, 1]). Tails are summed from the largest distance down, so tails far below the total keep
 /// their relative accuracy. Distances at most `floor` count as 0 (rounding noise): that lowers the level by
 /// at most `floor`, so the upper level is raised to at least `floor`; other distances are distinct values
-/// (no tie chains: sampled tails can hold many tiny, real distances). The input is reordered.
+/// (no tie chains: sampled tails can hold many tiny, real distances; ci_measures passes floor 0, its
+/// distances being genuine). The input is reordered.
 LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double floor);
 
 }  // namespace ivassign
