@@ -108,4 +108,17 @@ inline AssignmentProblem random_expected_problem(std::uint64_t seed, Externaliti
   return expected_problem(random_instance(spec, seed), {0.35, 0.65});
 }
 
+/// A conditionally independent prior (per-buyer unless `form` says symmetric) of n buyers with K signals
+/// and m states, two sellers, no externalities (the measures' tests).
+inline Instance random_ci_instance(int n, int K, int m, std::uint64_t seed, Prior::Form form = Prior::Form::PerBuyer) {
+  RandomSpec spec;
+  spec.prior = form;
+  spec.buyers = n;
+  spec.sellers = 2;
+  spec.states = m;
+  spec.signals.assign(n, K);
+  spec.externalities = Externalities::Form::None;
+  return random_instance(spec, seed);
+}
+
 }  // namespace ivassign::test

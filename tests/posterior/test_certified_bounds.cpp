@@ -10,20 +10,9 @@
 namespace ivassign {
 namespace {
 
-Instance random_ci(int n, int K, int m, std::uint64_t seed) {
-  test::RandomSpec spec;
-  spec.prior = Prior::Form::PerBuyer;
-  spec.buyers = n;
-  spec.sellers = 2;
-  spec.states = m;
-  spec.signals.assign(n, K);
-  spec.externalities = Externalities::Form::None;
-  return test::random_instance(spec, seed);
-}
-
 /// Buyer i's signal names the state with probability `accuracy` (K = m signals), else a uniform other one.
 Instance informative_ci(int n, int m, double accuracy, std::uint64_t seed) {
-  Instance in = random_ci(n, m, m, seed);
+  Instance in = test::random_ci_instance(n, m, m, seed);
   for (int i = 0; i < n; ++i)
     for (int t = 0; t < m; ++t)
       for (int x = 0; x < m; ++x) {
@@ -64,7 +53,7 @@ TEST(CertifiedBounds, HoldOnRandomSmallPriors) {
     for (int K : {2, 3})
       for (int m : {2, 3, 4}) {
         SCOPED_TRACE("n " + std::to_string(n) + " K " + std::to_string(K) + " m " + std::to_string(m));
-        expect_bounds_hold(random_ci(n, K, m, 1000 + 37 * n + 7 * K + m));
+        expect_bounds_hold(test::random_ci_instance(n, K, m, 1000 + 37 * n + 7 * K + m));
         ++cases;
       }
   EXPECT_EQ(cases, 24);
@@ -72,7 +61,7 @@ TEST(CertifiedBounds, HoldOnRandomSmallPriors) {
 
 TEST(CertifiedBounds, HoldWithZeroLikelihoods) {
   // q_i(b|t*) = 0 for some t* (a signal that rules a state out): the bound falls back to the trivial one there
-  Instance in = random_ci(4, 3, 3, 5);
+  Instance in = test::random_ci_instance(4, 3, 3, 5);
   for (int i = 0; i < 4; ++i) {
     auto& q = in.prior.q[i];
     const double moved = q[1];  // q_i(1 | t = 0) = 0

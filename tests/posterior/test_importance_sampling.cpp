@@ -15,21 +15,10 @@
 namespace ivassign {
 namespace {
 
-Instance per_buyer(int n, int K, int m, std::uint64_t seed) {
-  test::RandomSpec spec;
-  spec.prior = Prior::Form::PerBuyer;
-  spec.buyers = n;
-  spec.sellers = 2;
-  spec.states = m;
-  spec.signals.assign(n, K);
-  spec.externalities = Externalities::Form::None;
-  return test::random_instance(spec, seed);
-}
-
 /// n identical buyers (K = m signals naming the state with probability `accuracy`) as a symmetric prior:
 /// its exact measures come from the count vectors; the same prior as PerBuyer goes to sampling.
 Instance identical_buyers(int n, int m, double accuracy, Prior::Form form) {
-  Instance in = per_buyer(n, m, m, 5);
+  Instance in = test::random_ci_instance(n, m, m, 5);
   std::vector<double> q(static_cast<std::size_t>(m) * m);
   for (int t = 0; t < m; ++t)
     for (int x = 0; x < m; ++x) q[static_cast<std::size_t>(t) * m + x] = x == t ? accuracy : (1.0 - accuracy) / (m - 1);
@@ -70,7 +59,7 @@ void expect_bracketed(const InformationMeasures& est, const InformationMeasures&
 TEST(ImportanceSampling, BracketsTheExactValuesOfSmallPriors) {
   for (int m : {2, 3, 4}) {
     SCOPED_TRACE("states " + std::to_string(m));
-    const Instance in = per_buyer(5, 3, m, 90 + m);
+    const Instance in = test::random_ci_instance(5, 3, m, 90 + m);
     const auto exact = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
     const auto is = sampled(in, Sampler::Importance, 20000);
     expect_bracketed(is, exact);
@@ -79,7 +68,7 @@ TEST(ImportanceSampling, BracketsTheExactValuesOfSmallPriors) {
 }
 
 TEST(ImportanceSampling, PoolAndFreshDrawsReadTheSameProfiles) {
-  const Instance in = per_buyer(6, 3, 3, 12);
+  const Instance in = test::random_ci_instance(6, 3, 3, 12);
   const auto pooled = sampled(in, Sampler::Importance, 3000);
   const auto fresh = sampled(in, Sampler::Importance, 3000, 0);
   for (int i = 0; i < in.buyers; ++i)
@@ -141,12 +130,12 @@ TEST(ImportanceSampling, TinyTheorem1SumsGetMeaningfulRelativeWidths) {
   opt.max_tensor_profiles = 0;
   opt.samples = 2000;
   EXPECT_EQ(prior_measures(in, opt).sampler, Sampler::Importance);
-  EXPECT_EQ(prior_measures(per_buyer(4, 3, 3, 1), opt).sampler, Sampler::Plain);
+  EXPECT_EQ(prior_measures(test::random_ci_instance(4, 3, 3, 1), opt).sampler, Sampler::Plain);
 }
 
 TEST(ImportanceSampling, NeverAboveTheCertifiedBoundsBeyondItsHalfWidth) {
   for (std::uint64_t seed : {3, 4}) {
-    const Instance in = per_buyer(30, 3, 3, seed);
+    const Instance in = test::random_ci_instance(30, 3, 3, seed);
     const auto is = sampled(in, Sampler::Importance, 4000);
     const CertifiedBounds certified = ci_certified_bounds(in);
     for (int i = 0; i < in.buyers; ++i) {
@@ -162,7 +151,7 @@ TEST(ImportanceSampling, BadSamplersAreRefused) {
   opt.max_tensor_profiles = 0;
   opt.sampler = static_cast<Sampler>(7);
   try {
-    prior_measures(per_buyer(3, 2, 2, 1), opt);
+    prior_measures(test::random_ci_instance(3, 2, 2, 1), opt);
     ADD_FAILURE() << "an unknown sampler was accepted";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("sampler"), std::string::npos) << e.what();
@@ -170,13 +159,13 @@ TEST(ImportanceSampling, BadSamplersAreRefused) {
   }
   opt.sampler = Sampler::Importance;
   try {
-    prior_measures(per_buyer(3, 2, 9, 1), opt);
+    prior_measures(test::random_ci_instance(3, 2, 9, 1), opt);
     ADD_FAILURE() << "importance sampling beyond its states was accepted";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("1 to 8 states"), std::string::npos) << e.what();
   }
   opt.sampler = Sampler::Auto;  // falls back to plain sampling
-  EXPECT_EQ(prior_measures(per_buyer(3, 2, 9, 1), opt).sampler, Sampler::Plain);
+  EXPECT_EQ(prior_measures(test::random_ci_instance(3, 2, 9, 1), opt).sampler, Sampler::Plain);
 }
 
 }  // namespace

@@ -15,14 +15,7 @@ namespace ivassign {
 namespace {
 
 Instance ci_instance(Prior::Form form, int n, int K, int m, std::uint64_t seed) {
-  test::RandomSpec spec;
-  spec.prior = form;
-  spec.buyers = n;
-  spec.sellers = 2;
-  spec.states = m;
-  spec.signals.assign(n, K);
-  spec.externalities = Externalities::Form::None;
-  return test::random_instance(spec, seed);
+  return test::random_ci_instance(n, K, m, seed, form);
 }
 
 TEST(PriorMeasures, ClosedFormScoresEqualTheTensor) {

@@ -11,6 +11,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "solvers/lap.hpp"
+#include "lap_families.hpp"
 #include "test_support.hpp"
 
 namespace ivassign {
@@ -140,27 +141,10 @@ TEST(LapSolver, AgreesWithScipyLinearSumAssignment) {
   }
 }
 
-// Weights of one family: 0 uniform (0, 1], 1 integers in [0, 5) (ties, zeros: partial), 2 uniform
-// [-1, 1) (partial), 3 Euclidean-like 2 - |x - y|, 4 integers with a fifth of the pairs forbidden.
+// The first five families of test::lap_family_weights: 0 uniform (0, 1], 1 integers in [0, 5) (ties, zeros:
+// partial), 2 uniform [-1, 1) (partial), 3 Euclidean-like 2 - |x - y|, 4 integers with a fifth of the pairs forbidden.
 AssignmentProblem family_lap(int family, int n, int s, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::vector<double> w(static_cast<std::size_t>(n) * s), xs(n), ys(s);
-  for (auto& x : xs) x = u(rng);
-  for (auto& y : ys) y = u(rng);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < s; ++j) {
-      double& x = w[static_cast<std::size_t>(i) * s + j];
-      const double r = u(rng);
-      switch (family) {
-        case 0: x = 1.0 - r; break;
-        case 1: x = std::floor(5 * r); break;
-        case 2: x = 2 * r - 1; break;
-        case 3: x = 2.0 - std::abs(xs[i] - ys[j]); break;
-        default: x = u(rng) < 0.2 ? -std::numeric_limits<double>::infinity() : std::floor(9 * r) - 2; break;
-      }
-    }
-  return AssignmentProblem::linear_only(n, s, w);
+  return AssignmentProblem::linear_only(n, s, test::lap_family_weights(family, n, s, seed));
 }
 
 TEST(LapSolver, DenseKernelEqualsShortestPathsOnEveryFamilyAndShape) {

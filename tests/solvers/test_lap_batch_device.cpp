@@ -17,37 +17,13 @@
 #include "ivassign/tolerances.hpp"
 #include "kernels/lap_batch.cuh"
 #include "solvers/lap.hpp"
+#include "lap_families.hpp"
 #include "test_support.hpp"
 
 namespace ivassign {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
-
-// Weights of one family: 0 uniform (0, 1], 1 integers in [0, 5) (ties, zeros), 2 uniform [-1, 1),
-// 3 Euclidean-like 2 - |x - y|, 4 integers in [-2, 7) with a fifth of the pairs forbidden (-inf),
-// 5 all negative (nobody is matched).
-std::vector<double> family_weights(int family, int n, int s, std::uint64_t seed) {
-  std::mt19937_64 rng(seed);
-  std::uniform_real_distribution<double> u(0.0, 1.0);
-  std::vector<double> w(static_cast<std::size_t>(n) * s), xs(n), ys(s);
-  for (auto& x : xs) x = u(rng);
-  for (auto& y : ys) y = u(rng);
-  for (int i = 0; i < n; ++i)
-    for (int j = 0; j < s; ++j) {
-      double& x = w[static_cast<std::size_t>(i) * s + j];
-      const double r = u(rng);
-      switch (family) {
-        case 0: x = 1.0 - r; break;
-        case 1: x = std::floor(5 * r); break;
-        case 2: x = 2 * r - 1; break;
-        case 3: x = 2.0 - std::abs(xs[i] - ys[j]); break;
-        case 4: x = u(rng) < 0.2 ? -kInf : std::floor(9 * r) - 2; break;
-        default: x = -1.0 - r; break;
-      }
-    }
-  return w;
-}
 
 // solve_lap's certificate (tests/solvers/test_lap.cpp): w_ij <= a_i + b_j, equality on matched pairs,
 // b >= 0 and 0 on unmatched sellers, a >= 0 and 0 on unmatched buyers when partial matchings matter.
@@ -95,7 +71,7 @@ std::vector<T> slice(const std::vector<T>& v, std::size_t k, std::size_t len) {
 void expect_device_equals_cpu(int family, int n, int s, int batch, std::uint64_t seed) {
   std::vector<double> weights;
   for (int k = 0; k < batch; ++k) {
-    const std::vector<double> w = family_weights(family, n, s, seed + static_cast<std::uint64_t>(k));
+    const std::vector<double> w = test::lap_family_weights(family, n, s, seed + static_cast<std::uint64_t>(k));
     weights.insert(weights.end(), w.begin(), w.end());
   }
   const LapBatchResult cpu = solve_lap_batch(batch, n, s, weights, LapBatchOptions{2, Backend::Cpu});
@@ -136,7 +112,7 @@ TEST(LapBatchDevice, InterleavedWorkspacesSolveEachProblem) {
       std::vector<double> dbl(batch * kernels::lap_work_doubles(n, s), -7.0);
       std::vector<int> ints(batch * kernels::lap_work_ints(n, s), -7);
       for (int k = 0; k < batch; ++k) {
-        const std::vector<double> w = family_weights(family, n, s, 50 + 7 * static_cast<std::uint64_t>(k));
+        const std::vector<double> w = test::lap_family_weights(family, n, s, 50 + 7 * static_cast<std::uint64_t>(k));
         std::vector<int> z(n);
         std::vector<double> a(n), b(s);
         double objective = 0.0;
@@ -188,7 +164,7 @@ TEST(LapBatchDevice, ChunksUnderASmallDeviceAndRefusesWhatCannotFit) {
 }
 
 TEST(LapBatchDevice, OptionsChooseTheBackendAndTheIntOverloadStaysOnTheCpu) {
-  const std::vector<double> w = family_weights(0, 5, 7, 3);
+  const std::vector<double> w = test::lap_family_weights(0, 5, 7, 3);
   const LapBatchResult old = solve_lap_batch(1, 5, 7, w, 1);
   EXPECT_EQ(old.backend, Backend::Cpu);
   const LapBatchResult cpu = solve_lap_batch(1, 5, 7, w, LapBatchOptions{1, Backend::Cpu});
