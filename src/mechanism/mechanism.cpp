@@ -171,6 +171,12 @@ std::vector<double> posterior_of(const Instance& in, const MechanismPlan& plan, 
   return plan.with_table ? rho_of(plan.table, profile_index(in.signals, profile)) : posterior_of_profile(in, profile);
 }
 
+// The posterior of truthful task `task`: profile `task` of the table with delta.exact, else requested profile `task`.
+std::vector<double> task_rho(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+  return plan.options.compute_exact_delta ? rho_of(plan.table, task)
+                                          : posterior_of(in, plan, static_cast<std::size_t>(task));
+}
+
 // The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
 // the requested profiles.
 std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
@@ -182,10 +188,7 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
   for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
     errors.run([&] {
       const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
-      const std::vector<double> rho = plan.options.compute_exact_delta
-                                          ? rho_of(plan.table, task)
-                                          : posterior_of(in, plan, static_cast<std::size_t>(task));
-      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, rho, inner);
+      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, task_rho(in, plan, task), inner);
       steps.step();
     });
   errors.rethrow();
@@ -419,6 +422,20 @@ MechanismPlan plan_mechanism(const Instance& in, const std::vector<std::vector<i
 std::vector<ProfileOutcome> truthful_outcomes(const Instance& in, const MechanismPlan& plan, TaskRange range) {
   check_range(range, plan.truthful_tasks, "truthful tasks");
   return solve_truthful_range(in, plan, range, inner_solver_options(plan.options), thread_count(plan.options.threads));
+}
+
+TruthfulProblem truthful_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+  check_range({task, 1}, plan.truthful_tasks, "truthful tasks");
+  TruthfulProblem out;
+  out.problem = expected_problem(in, task_rho(in, plan, task));
+  out.options = for_problem(out.problem, inner_solver_options(plan.options));
+  return out;
+}
+
+ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds) {
+  ProfileOutcome out;
+  fill_outcome(full, vcg, solve_seconds, out);
+  return out;
 }
 
 std::vector<std::vector<double>> stage_one_contributions(const Instance& in, const MechanismPlan& plan,
