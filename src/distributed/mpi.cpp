@@ -401,6 +401,33 @@ std::vector<ProfileOutcome> truthful_everywhere(const Instance& in, const Mechan
   return truthful;
 }
 
+/// check's stage-2 plan from rank 0's mechanism report, on every rank.
+StageTwoPlan stage_two_plan_everywhere(const Instance& in, const CheckOptions& options, const MechanismReport& mech) {
+  StageTwoPlan plan;
+  std::string bytes;
+  agree([&] {
+    if (g_rank != 0) return;
+    plan = plan_stage_two(in, options, mech);
+    Writer w;
+    w.value<std::uint64_t>(plan.profiles.size());
+    for (std::size_t k = 0; k < plan.profiles.size(); ++k) {
+      w.vec(plan.profiles[k]);
+      w.vec(plan.posteriors[k]);
+    }
+    bytes = std::move(w.bytes);
+  });
+  broadcast(bytes);
+  if (g_rank == 0) return plan;
+  Reader r{bytes.data(), bytes.data() + bytes.size()};
+  plan.profiles.resize(static_cast<std::size_t>(r.value<std::uint64_t>()));
+  plan.posteriors.resize(plan.profiles.size());
+  for (std::size_t k = 0; k < plan.profiles.size(); ++k) {
+    plan.profiles[k] = r.vec<int>();
+    plan.posteriors[k] = r.vec<double>();
+  }
+  return plan;
+}
+
 }  // namespace
 
 Session::Session(int& argc, char**& argv) {
@@ -479,9 +506,34 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
   CheckRun run;
   agree([&] { run = check_mechanism_run(in, options); });
   const MechanismReport mechanism = distributed::run_mechanism(in, run.profiles, run.options);
+  // the stage-2 probes over the ranks: rank 0 (which holds the mechanism report) picks the profiles
+  const StageTwoPlan stage2 = stage_two_plan_everywhere(in, options, mechanism);
+  const auto chunks = distribute(stage2.profiles.size(), false, [&](TaskRange r, Writer& w) {
+    for (const StageTwoProbe& p : stage_two_probes(in, options, stage2, r)) {
+      w.value(p.max_gain);
+      w.value(p.tried);
+      w.value(p.exact);
+      w.value(p.worst_buyer);
+      w.text(p.worst_kind);
+    }
+  });
   CheckReport report;
   agree([&] {
-    if (g_rank == 0) report = check_from_mechanism(in, options, mechanism);
+    if (g_rank != 0) return;
+    std::vector<StageTwoProbe> probes;
+    for (const std::string& chunk : chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) {
+        StageTwoProbe p;
+        p.max_gain = r.value<double>();
+        p.tried = r.value<std::int64_t>();
+        p.exact = r.value<bool>();
+        p.worst_buyer = r.value<int>();
+        p.worst_kind = r.text();
+        probes.push_back(std::move(p));
+      }
+    }
+    report = check_from_mechanism(in, options, mechanism, probes);
   });
   report.ranks = g_size;
   return report;

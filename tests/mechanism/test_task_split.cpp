@@ -4,6 +4,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
+#include "ivassign/incentives.hpp"
 #include "ivassign/io.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/report_io.hpp"
@@ -111,6 +112,30 @@ TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
   b.profiles = {split};
   EXPECT_EQ(untimed_json(b), untimed_json(a));
   EXPECT_THROW(truthful_problem(inst, plan, 1), InputError);
+}
+
+TEST(TaskSplit, CheckStageTwoProbesEqualWhole) {
+  for (const char* name : {"joint-3x4", "ci-3x3"}) {
+    const Instance inst = load_instance(test::examples_dir() + "/" + name + ".json");
+    CheckOptions opt;
+    opt.stage2_profiles = 5;
+    CheckReport whole = check_incentives(inst, opt);
+    const CheckRun run = check_mechanism_run(inst, opt);
+    const MechanismReport mech = run_mechanism(inst, run.profiles, run.options);
+    const StageTwoPlan s2 = plan_stage_two(inst, opt, mech);
+    ASSERT_EQ(s2.profiles.size(), 5u) << name;
+    std::vector<StageTwoProbe> probes;
+    for (TaskRange r : uneven_split(s2.profiles.size())) {
+      auto part = stage_two_probes(inst, opt, s2, r);
+      probes.insert(probes.end(), part.begin(), part.end());
+    }
+    CheckReport split = check_from_mechanism(inst, opt, mech, probes);
+    whole.seconds = split.seconds = 0.0;
+    EXPECT_EQ(check_report_to_json(split), check_report_to_json(whole)) << name;
+    probes.pop_back();
+    EXPECT_THROW(check_from_mechanism(inst, opt, mech, probes), InputError);
+    EXPECT_THROW(stage_two_probes(inst, opt, s2, {4, 2}), InputError);
+  }
 }
 
 GvcgResult split_gvcg(const SocialProblem& p, const GvcgOptions& o) {
