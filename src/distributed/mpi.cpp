@@ -1,7 +1,9 @@
 // The command line's runs over MPI ranks (IVASSIGN_MPI): rank 0 reads the input and broadcasts it,
 // every rank builds the plan (deterministic), the tasks go out in chunks — chunk r to rank r first,
 // then the next free chunk from a counter on rank 0 (MPI_Fetch_and_op), so uneven solve times even
-// out — and the results come back in task order, so the report equals the single process's.
+// out — and the results come back in task order, so the report equals the single process's. One
+// profile of a large market (fewer profiles than ranks) is split further: its minus-i searches in the
+// buyer tasks of a VcgPlan; check's stage-2 probes are tasks too.
 #include <mpi.h>
 
 #include <algorithm>
