@@ -62,12 +62,17 @@ void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double sec
   out.optimal = vcg.optimal;
 }
 
-// The efficient matching and VCG at posterior rho: the truthful part of a report row.
-ProfileOutcome solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner) {
+// The efficient matching and VCG at posterior rho: the truthful part of a report row. The minus-i
+// searches run on `vcg_threads` threads (their results do not depend on the threads: VcgPlan).
+ProfileOutcome solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner,
+                              int vcg_threads) {
   const AssignmentProblem problem = expected_problem(in, rho);
   const auto start = std::chrono::steady_clock::now();
-  AssignmentResult full;
-  const VcgResult vcg = solve_with_vcg(problem, for_problem(problem, inner), &full);
+  const SolverOptions options = for_problem(problem, inner);
+  const AssignmentResult full = solve_assignment(problem, options);
+  SolverOptions vcg_options = options;
+  vcg_options.threads = vcg_threads;
+  const VcgResult vcg = vcg_transfers(problem, full, vcg_options);
   ProfileOutcome out;
   fill_outcome(full, vcg, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), out);
   return out;
@@ -184,11 +189,13 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
   std::vector<ProfileOutcome> truthful(range.count);
   StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
   FirstException errors;
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  // one profile (a large market's observed one): its minus-i searches take the threads instead
+  const int vcg_threads = range.count == 1 ? threads : 1;
+#pragma omp parallel for schedule(dynamic) num_threads(threads) if (range.count > 1)
   for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
     errors.run([&] {
       const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
-      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, task_rho(in, plan, task), inner);
+      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, task_rho(in, plan, task), inner, vcg_threads);
       steps.step();
     });
   errors.rethrow();
