@@ -2,6 +2,7 @@
 // vcg_transfers bit for bit, whatever the threads; bad parts are refused.
 #include <gtest/gtest.h>
 
+#include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
@@ -71,6 +72,19 @@ TEST(VcgSplit, SharedDescentGroupsEqualWhole) {
   SolverOptions two = o;
   two.threads = 2;
   expect_same(vcg_transfers(p, full, two), vcg_transfers(p, full, o), "2 threads");
+}
+
+TEST(VcgSplit, DeviceSearchesEqualWhole) {
+  // untimed minus-i searches on the device start from fresh tables, scored together per range
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const AssignmentProblem p = test::random_expected_problem(23, Externalities::Form::Factored, 100, 120);
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.backend = Backend::Device;
+  o.threads = 1;
+  o.bound_iterations = 3;
+  ASSERT_EQ(solve_assignment(p, o).backend, Backend::Device);
+  expect_split_equals_whole(p, o, 2);
 }
 
 TEST(VcgSplit, OneSearchPerBuyerEqualsWhole) {
