@@ -3,6 +3,7 @@
 //  * VCG without externalities, n = 2000: all n + 1 optima (smallest equilibrium prices) vs one solve;
 //  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU, O(1) updates);
 //  * batch scoring of every swap of many permutations (O(n) each), CPU vs CUDA: the GPU target;
+//  * batched LAP (solve_lap_batch), CPU threads vs the device, 10,000 x n = 50 and 1,000 x n = 200;
 //  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget;
 //  * descent on generated spectrum problems (n = 200 / 1000 firms, 4 licences each): one local
 //    optimum, its gap to the linear bound, the externality-blind LAP matching as the baseline, and
@@ -14,6 +15,7 @@
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <cmath>
 #include <cstdlib>
 #include <algorithm>
 #include <random>
@@ -139,6 +141,44 @@ void BM_SwapScoringCpu(benchmark::State& state) { swap_scoring(state, Backend::C
 void BM_SwapScoringDevice(benchmark::State& state) { swap_scoring(state, Backend::Device); }
 BENCHMARK(BM_SwapScoringCpu)->Arg(64)->Unit(benchmark::kMillisecond)->Iterations(3);
 BENCHMARK(BM_SwapScoringDevice)->Arg(64)->Arg(1024)->Unit(benchmark::kMillisecond)->Iterations(3);
+
+// Batched LAP (solve_lap_batch) on uniform (0, 1] weights, CPU threads vs the device (one problem
+// per device thread, kernels/lap_batch.cuh), same weights, same run: (problems, n) = (10000, 50) and
+// (1000, 200); problems per second and the largest objective difference between the two.
+std::vector<double> uniform_batch(int batch, int n, std::uint64_t seed) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> u(0.0, 1.0);
+  std::vector<double> w(static_cast<std::size_t>(batch) * n * n);
+  for (double& x : w) x = 1.0 - u(rng);
+  return w;
+}
+void lap_batch(benchmark::State& state, Backend backend) {
+  if (backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path");
+    return;
+  }
+  const int batch = static_cast<int>(state.range(0)), n = static_cast<int>(state.range(1));
+  const std::vector<double> w = uniform_batch(batch, n, 17);
+  double seconds = 0;
+  std::int64_t solved = 0;
+  LapBatchResult r;
+  for (auto _ : state) {
+    r = solve_lap_batch(batch, n, n, w, LapBatchOptions{0, backend});
+    seconds += r.seconds;
+    solved += batch;
+  }
+  state.counters["problems_per_s"] = static_cast<double>(solved) / seconds;
+  if (backend == Backend::Device) {  // against the CPU batch on the same weights
+    const LapBatchResult cpu = solve_lap_batch(batch, n, n, w, LapBatchOptions{0, Backend::Cpu});
+    double diff = 0.0;
+    for (int k = 0; k < batch; ++k) diff = std::max(diff, std::abs(r.objective[k] - cpu.objective[k]));
+    state.counters["max_objective_diff"] = diff;
+  }
+}
+void BM_LapBatchCpu(benchmark::State& state) { lap_batch(state, Backend::Cpu); }
+void BM_LapBatchDevice(benchmark::State& state) { lap_batch(state, Backend::Device); }
+BENCHMARK(BM_LapBatchCpu)->Args({10000, 50})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_LapBatchDevice)->Args({10000, 50})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_VcgQapWarmVsCold(benchmark::State& state) {
   const QapInstance q = random_qap(static_cast<int>(state.range(0)), 5);

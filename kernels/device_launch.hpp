@@ -164,6 +164,17 @@ bool table_measures(const PosteriorTable& table, bool support_only, double tie,
 void qap_swap_deltas(const double* C, const double* A, const double* B, int terms, int T, const int* perms, int batch,
                      double* deltas, double* kernel_seconds);
 
+/// The device memory one problem of n x s takes in device::lap_batch (weights, workspace, results).
+std::uint64_t lap_batch_bytes_per_problem(int n, int s);
+
+/// `batch` linear assignment problems of n x s (weights: host, problem-major) on the device, one
+/// problem per device thread (kernels::lap_solve_one), in chunks of as many as device memory holds.
+/// Host outputs, sized by the caller: assignment and row_duals batch * n, col_duals batch * s,
+/// objective and status batch (kernels::kLapSolved, kernels::kLapNoPath, or the flat index in the
+/// problem of its first NaN or +inf weight). ResourceError with the bytes when one problem does not fit.
+void lap_batch(int batch, int n, int s, const double* weights, int* assignment, double* row_duals, double* col_duals,
+               double* objective, std::int64_t* status);
+
 /// The values and the outcome rule (with the transfers, for the audit) that the audit and epic read
 /// (host arrays; social-format.md): with types.states > 0 agent i's values are the block [m][K_i][C]
 /// at value_offset[i], else values are [|T|][n][C].

@@ -24,7 +24,7 @@ else
   bin=build-gpu/carry
   how="built here for sm_$arch"
 fi
-filter='*Backends*:*Device*:SwapScoring.*'
+filter='*Backends*:*Device*:SwapScoring.*:LapBatchDevice.*'
 rows=()
 row() { rows+=("| $1 | $2 | $3 |"); }
 status=0
@@ -48,7 +48,7 @@ fi
 # the descent's candidate evaluations per second, CPU loop vs device scoring, same run (spectrum
 # 200 x 800 and 1000 x 4000, seed 7; from the LAP start and from the empty matching), and VCG with
 # the descent at 200 x 800, its minus-i searches scored together on the device
-"$bin/bench_solvers" --benchmark_filter='SwapScoring|DescentEvaluations|VcgDescentBackends/200/' > gpu-bench-solvers.log 2>&1
+"$bin/bench_solvers" --benchmark_filter='SwapScoring|LapBatch|DescentEvaluations|VcgDescentBackends/200/' > gpu-bench-solvers.log 2>&1
 # gvcg --stages 1 (its measures), the audit's lie scans and epic's groups on the 8-agent, 6-type bench
 # problem: /0 the CPU, /1 the device, same run
 "$bin/bench_social" --benchmark_filter='Backend' > gpu-bench-social.log 2>&1

@@ -152,7 +152,9 @@ std::vector<std::vector<double>> stage_one_contributions(const Instance& instanc
 /// its problem and solver options; solve_assignment(problem, options) is the full matching, a
 /// VcgPlan(problem, full, options) splits its minus-i searches over buyers (its options' threads may be
 /// raised: the parts do not depend on them), and truthful_outcome(full, plan.finish(parts), seconds)
-/// equals truthful_outcomes's outcome of the task.
+/// equals truthful_outcomes's outcome of the task when truthful_outcomes solves it on its own (with
+/// externalities, or a solver other than the LAP; without, a chunk's LAPs are one solve_lap_batch,
+/// whose duals may differ in the last bits, and VCG needs no minus-i searches anyway).
 struct TruthfulProblem {
   AssignmentProblem problem;
   SolverOptions options;

@@ -28,9 +28,19 @@
 //   listed twice in a row, a weight that is not finite, more rows than columns, or when no matching
 //   covers every row.
 //
-// solve_lap_batch — solve_lap on each of `batch` problems of the same shape (weights: batch * n * s,
-//   problem-major) on `threads` threads (0: all cores), one problem per thread at a time; the same
-//   results as one-by-one calls. An InputError names the problem's index.
+// solve_lap_batch — max sum w over partial matchings for each of `batch` problems of the same shape
+//   (weights: batch * n * s, problem-major), exact, with solve_lap's duals. On the CPU (Backend::Cpu,
+//   and the int `threads` overload): solve_lap on `threads` threads (0: all cores), one problem per
+//   thread at a time; the same results as one-by-one calls. On the device (LapBatchOptions::backend
+//   Device, or Auto with a usable GPU): one problem per device thread (kernels/lap_batch.cuh, the
+//   CUDA GPU or Thrust's OpenMP device system): shortest augmenting paths with potentials (Jonker &
+//   Volgenant 1987: column reduction first on square problems without private columns, else from
+//   u = v = 0 as in Crouse 2016's rectangular form) with solve_lap's private
+//   "unmatched" columns, O(n^2 (s + n)) per problem, O(n + s) workspace per problem on the device
+//   beside its weights, in chunks of as many problems as device memory holds. The objectives equal
+//   solve_lap's to rounding (a tie may pick another optimum) and the duals pass the same certificate
+//   (so vcg_transfers warm-starts from them). result.backend says where it ran. An InputError names
+//   the problem's index (and the weight); one problem that does not fit on the device: ResourceError.
 //
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
@@ -97,9 +107,20 @@ struct LapBatchResult {
   int batch = 0, buyers = 0, sellers = 0;
   std::vector<int> assignment;
   std::vector<double> objective, row_duals, col_duals;
-  std::vector<double> problem_seconds;  ///< each problem's solve_lap time
+  std::vector<double> problem_seconds;  ///< each problem's solve_lap time (CPU; 0 on the device)
   double seconds = 0.0;                 ///< the whole batch, wall clock
+  Backend backend = Backend::Cpu;       ///< where it ran: Cpu, or Device (the device system of this build)
 };
+/// Where solve_lap_batch runs: Cpu (`threads` threads, 0: all cores), Device (one problem per device
+/// thread), Cuda (Device, which must be CUDA) or Auto (the device when it is a usable GPU, else the CPU;
+/// resolve_backend).
+struct LapBatchOptions {
+  int threads = 0;
+  Backend backend = Backend::Auto;
+};
+LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights,
+                               const LapBatchOptions& options);
+/// The CPU batch on `threads` threads (LapBatchOptions{threads, Backend::Cpu}).
 LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads = 0);
 
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});

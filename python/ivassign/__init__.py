@@ -108,11 +108,13 @@ def solve_lap(weights) -> Result:
     return Result(_ivassign._solve_lap(_array("weights", weights, 2)))
 
 
-def solve_lap_batch(weights, *, threads: int = 0) -> Result:
-    """solve_lap on each (n, s) matrix of a (B, n, s) array, the problems spread over `threads`
-    threads (0: all cores) with the GIL released. Returns a Result of stacked arrays: assignment
-    (B, n), objective (B,), row_duals (B, n), col_duals (B, s), seconds (B,)."""
-    return Result(_ivassign._solve_lap_batch(_array("weights", weights, 3), int(threads)))
+def solve_lap_batch(weights, *, threads: int = 0, backend: str = "cpu") -> Result:
+    """solve_lap on each (n, s) matrix of a (B, n, s) array, with the GIL released: on the CPU
+    (backend "cpu") the problems spread over `threads` threads (0: all cores); with "device",
+    "cuda" or "auto" one problem per device thread (the batch's device path). Returns a Result of
+    stacked arrays: assignment (B, n), objective (B,), row_duals (B, n), col_duals (B, s),
+    seconds (B,), and backend (where it ran)."""
+    return Result(_ivassign._solve_lap_batch(_array("weights", weights, 3), int(threads), backend))
 
 
 def social_problem(source) -> SocialProblem:

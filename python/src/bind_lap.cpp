@@ -11,6 +11,7 @@
 #include <nanobind/stl/string.h>
 
 #include "convert.hpp"
+#include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 
@@ -59,7 +60,7 @@ nb::dict solve_one(In<double, 2> weights) {
   return d;
 }
 
-nb::dict solve_batch(In<double, 3> weights, int threads) {
+nb::dict solve_batch(In<double, 3> weights, int threads, const std::string& backend) {
   const std::size_t b = weights.shape(0), n = weights.shape(1), s = weights.shape(2);
   if (threads < 0) throw InputError("threads: " + std::to_string(threads) + " must be >= 0 (0: all cores)");
   const double* w = weights.data();
@@ -68,11 +69,14 @@ nb::dict solve_batch(In<double, 3> weights, int threads) {
       n > static_cast<std::size_t>(std::numeric_limits<int>::max()) ||
       s > static_cast<std::size_t>(std::numeric_limits<int>::max()))
     throw InputError("weights: too many problems, rows or columns");
+  LapBatchOptions options;
+  options.threads = threads;
+  options.backend = parse_backend(backend);
   LapBatchResult r;
   {
     nb::gil_scoped_release release;
     r = solve_lap_batch(static_cast<int>(b), static_cast<int>(n), static_cast<int>(s),
-                        std::vector<double>(w, w + b * n * s), threads);
+                        std::vector<double>(w, w + b * n * s), options);
   }
   std::vector<std::int32_t> assignment(r.assignment.begin(), r.assignment.end());
   nb::dict d;
@@ -81,6 +85,7 @@ nb::dict solve_batch(In<double, 3> weights, int threads) {
   d["row_duals"] = to_numpy(std::move(r.row_duals), {b, n});
   d["col_duals"] = to_numpy(std::move(r.col_duals), {b, s});
   d["seconds"] = to_numpy(std::move(r.problem_seconds));
+  d["backend"] = to_string(r.backend);
   return d;
 }
 
@@ -91,8 +96,9 @@ void bind_lap(nb::module_& m) {
         "Maximum-weight partial matching of the (n, s) weights (solve_lap): assignment (n,), objective, "
         "row_duals (n,), col_duals (s,), seconds.");
   m.def("_solve_lap_batch", &solve_batch, nb::arg("weights"), nb::arg("threads") = 0,
+        nb::arg("backend") = "cpu",
         "solve_lap on each (n, s) matrix of the (B, n, s) weights: assignment (B, n), objective (B,), "
-        "row_duals (B, n), col_duals (B, s), seconds (B,).");
+        "row_duals (B, n), col_duals (B, s), seconds (B,), backend (where it ran).");
 }
 
 }  // namespace ivassign::py

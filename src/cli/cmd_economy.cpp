@@ -3,7 +3,6 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -42,20 +41,7 @@ void run_economy_command(const EconomyArgs& a) {
 
 /// "P1,P2" as numbers.
 std::vector<double> parse_prices(const std::string& text) {
-  std::vector<double> out;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    std::size_t used = 0;
-    double v = 0.0;
-    try {
-      v = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || !std::isfinite(v)) throw InputError("--prices: '" + item + "' is not a number");
-    out.push_back(v);
-  }
+  std::vector<double> out = parse_number_list(text, "--prices");
   if (out.size() != 2) throw InputError("--prices: '" + text + "' must be two prices P1,P2 (states 1 and 2)");
   return out;
 }

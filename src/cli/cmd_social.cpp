@@ -3,7 +3,6 @@
 #include <cmath>
 #include <iostream>
 #include <memory>
-#include <sstream>
 #include <string>
 
 #include <CLI/CLI.hpp>
@@ -99,25 +98,6 @@ void run_epic_command(const EpicArgs& a) {
                      "--rule efficient)");
   const std::vector<int> rule = a.rule == "efficient" ? efficient_rule(p, a.threads) : problem_mechanism(p).outcome;
   emit(epic_report_json(distributed::check_epic(p, rule, options), p.agents), a.out);  // groups over the ranks
-}
-
-std::vector<double> parse_number_list(const std::string& text, const std::string& option) {
-  std::vector<double> out;
-  std::stringstream ss(text);
-  std::string item;
-  while (std::getline(ss, item, ',')) {
-    std::size_t used = 0;
-    double v = 0.0;
-    try {
-      v = std::stod(item, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != item.size() || !std::isfinite(v))
-      throw InputError(option + ": '" + item + "' (entry " + std::to_string(out.size()) + ") is not a number");
-    out.push_back(v);
-  }
-  return out;
 }
 
 void written(bool quiet, const std::string& what, const SocialProblem& p, const std::string& out) {

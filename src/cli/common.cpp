@@ -134,6 +134,25 @@ std::vector<int> parse_int_list(const std::string& text, const std::string& opti
   return values;
 }
 
+std::vector<double> parse_number_list(const std::string& text, const std::string& option) {
+  std::vector<double> out;
+  std::stringstream ss(text);
+  std::string item;
+  while (std::getline(ss, item, ',')) {
+    std::size_t used = 0;
+    double v = 0.0;
+    try {
+      v = std::stod(item, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != item.size() || !std::isfinite(v))
+      throw InputError(option + ": '" + item + "' (entry " + std::to_string(out.size()) + ") is not a number");
+    out.push_back(v);
+  }
+  return out;
+}
+
 bool progress_allowed(bool quiet) { return !quiet && distributed::is_root() && isatty(fileno(stderr)); }
 
 std::function<void(double, const std::string&)> progress_printer(const std::string& command, bool quiet) {

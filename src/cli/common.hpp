@@ -27,6 +27,8 @@ Backend backend_from_option(const std::string& text);
 
 /// Parses "0,1,2" into integers; throws InputError naming the option.
 std::vector<int> parse_int_list(const std::string& text, const std::string& option_name);
+/// Parses "0.5,1,2e3" into finite numbers; throws InputError naming the option and the entry.
+std::vector<double> parse_number_list(const std::string& text, const std::string& option);
 
 /// True when progress may be shown (stderr is a terminal and not --quiet).
 bool progress_allowed(bool quiet);

@@ -62,19 +62,62 @@ void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double sec
   out.optimal = vcg.optimal;
 }
 
-// The efficient matching and VCG at posterior rho: the truthful part of a report row. The minus-i
-// searches run on `vcg_threads` threads (their results do not depend on the threads: VcgPlan).
-ProfileOutcome solve_truthful(const Instance& in, const std::vector<double>& rho, const SolverOptions& inner,
-                              int vcg_threads) {
-  const AssignmentProblem problem = expected_problem(in, rho);
+// The efficient matching and VCG of one expected problem: the truthful part of a report row. With `optimum`
+// (the problem's LAP optimum from a batch, with its duals) only VCG is computed, warm-started from it. The
+// minus-i searches run on `vcg_threads` threads (their results do not depend on the threads: VcgPlan).
+ProfileOutcome solve_truthful(const AssignmentProblem& problem, const SolverOptions& inner,
+                              const AssignmentResult* optimum = nullptr, int vcg_threads = 1) {
   const auto start = std::chrono::steady_clock::now();
   const SolverOptions options = for_problem(problem, inner);
-  const AssignmentResult full = solve_assignment(problem, options);
+  AssignmentResult full;
+  if (!optimum) full = solve_assignment(problem, options);
   SolverOptions vcg_options = options;
   vcg_options.threads = vcg_threads;
-  const VcgResult vcg = vcg_transfers(problem, full, vcg_options);
+  const VcgResult vcg = vcg_transfers(problem, optimum ? *optimum : full, vcg_options);
+  const double batch_seconds = optimum ? optimum->seconds : 0.0;
   ProfileOutcome out;
-  fill_outcome(full, vcg, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), out);
+  fill_outcome(optimum ? *optimum : full, vcg,
+               batch_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), out);
+  return out;
+}
+
+// True when every problem is one the inner solver hands to solve_lap (no externalities, every buyer allowed),
+// all of one shape: they can be solved as one solve_lap_batch.
+bool lap_batchable(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
+  bool batch = (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap) && !problems.empty();
+  for (const AssignmentProblem& q : problems)
+    batch = batch && !q.has_externalities() && q.allowed.empty() && q.buyers == problems[0].buyers &&
+            q.sellers == problems[0].sellers;
+  return batch;
+}
+
+// One solve_lap_batch over the problems (lap_batchable) on `backend` with `threads` CPU threads.
+LapBatchResult lap_batch_of(const std::vector<AssignmentProblem>& problems, Backend backend, int threads) {
+  const int n = problems[0].buyers, s = problems[0].sellers;
+  std::vector<double> weights;
+  weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
+  for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
+  return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, LapBatchOptions{threads, backend});
+}
+
+// The batch's optima as solve_lap's results: the matching, its objective as solve_lap computes it, the
+// batch's duals (vcg_transfers' warm start), solver "lap" and where the batch ran.
+std::vector<AssignmentResult> lap_optima(const std::vector<AssignmentProblem>& problems, const LapBatchResult& b) {
+  const std::size_t n = b.buyers, s = b.sellers;
+  std::vector<AssignmentResult> out(problems.size());
+  for (std::size_t k = 0; k < problems.size(); ++k) {
+    AssignmentResult& r = out[k];
+    r.assignment.assign(b.assignment.begin() + k * n, b.assignment.begin() + (k + 1) * n);
+    r.row_duals.assign(b.row_duals.begin() + k * n, b.row_duals.begin() + (k + 1) * n);
+    r.col_duals.assign(b.col_duals.begin() + k * s, b.col_duals.begin() + (k + 1) * s);
+    r.objective = problems[k].objective(r.assignment);
+    r.optimal = true;
+    r.status = SolveStatus::Optimal;
+    r.upper_bound = r.objective;
+    r.solver = "lap";
+    r.backend = b.backend;
+    r.seconds = b.backend == Backend::Cpu ? b.problem_seconds[k] : b.seconds / static_cast<double>(problems.size());
+  }
   return out;
 }
 
@@ -176,29 +219,58 @@ std::vector<double> posterior_of(const Instance& in, const MechanismPlan& plan, 
   return plan.with_table ? rho_of(plan.table, profile_index(in.signals, profile)) : posterior_of_profile(in, profile);
 }
 
-// The posterior of truthful task `task`: profile `task` of the table with delta.exact, else requested profile `task`.
-std::vector<double> task_rho(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
-  return plan.options.compute_exact_delta ? rho_of(plan.table, task)
-                                          : posterior_of(in, plan, static_cast<std::size_t>(task));
+// The expected problem of truthful task `task`: at rho(b) of the table with delta.exact, else at the requested
+// profile's posterior.
+AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+  return expected_problem(in, plan.options.compute_exact_delta ? rho_of(plan.table, task)
+                                                               : posterior_of(in, plan, static_cast<std::size_t>(task)));
+}
+
+// f(k) for k in [0, count) over `threads` threads (dynamic schedule), the first exception rethrown.
+template <class F>
+void parallel_tasks(std::uint64_t count, int threads, F&& f) {
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) errors.run([&] { f(static_cast<std::uint64_t>(k)); });
+  errors.rethrow();
 }
 
 // The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
-// the requested profiles.
+// the requested profiles. Without externalities and with the LAP solver, in chunks of profiles: each chunk's
+// full LAPs are one solve_lap_batch on the mechanism's backend, then VCG from each optimum (warm-started from
+// the batch's duals); otherwise each task builds and solves its own problem.
 std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
                                                  const SolverOptions& inner, int threads) {
   std::vector<ProfileOutcome> truthful(range.count);
   StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
-  FirstException errors;
-  // one profile (a large market's observed one): its minus-i searches take the threads instead
-  const int vcg_threads = range.count == 1 ? threads : 1;
-#pragma omp parallel for schedule(dynamic) num_threads(threads) if (range.count > 1)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
-    errors.run([&] {
-      const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
-      truthful[static_cast<std::size_t>(k)] = solve_truthful(in, task_rho(in, plan, task), inner, vcg_threads);
+  const bool lap = in.externalities.form == Externalities::Form::None &&
+                   (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap);
+  if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
+    truthful[0] = solve_truthful(task_problem(in, plan, range.first), inner, nullptr, threads);
+    steps.step();
+    return truthful;
+  }
+  if (!lap) {
+    parallel_tasks(range.count, threads, [&](std::uint64_t k) {
+      truthful[k] = solve_truthful(task_problem(in, plan, range.first + k), inner);
       steps.step();
     });
-  errors.rethrow();
+    return truthful;
+  }
+  constexpr std::size_t kBatchBytes = std::size_t{64} << 20;  // the weights of one chunk's problems
+  const std::uint64_t chunk =
+      std::max<std::size_t>(1, kBatchBytes / (sizeof(double) * std::max(1, in.buyers) * std::max(1, in.sellers)));
+  for (std::uint64_t first = 0; first < range.count; first += chunk) {
+    const std::uint64_t count = std::min(chunk, range.count - first);
+    std::vector<AssignmentProblem> problems(count);
+    parallel_tasks(count, threads, [&](std::uint64_t k) { problems[k] = task_problem(in, plan, range.first + first + k); });
+    std::vector<AssignmentResult> optima;
+    if (lap_batchable(problems, inner)) optima = lap_optima(problems, lap_batch_of(problems, inner.backend, threads));
+    parallel_tasks(count, threads, [&](std::uint64_t k) {
+      truthful[first + k] = solve_truthful(problems[k], inner, optima.empty() ? nullptr : &optima[k]);
+      steps.step();
+    });
+  }
   return truthful;
 }
 
@@ -210,20 +282,12 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
   return offset;
 }
 
-// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread when
-// they are linear assignment problems the inner solver would hand to solve_lap, else one by one.
+// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread (on the
+// mechanism's backend) when they are linear assignment problems the inner solver would hand to solve_lap,
+// else one by one.
 std::vector<double> best_values(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
+  if (lap_batchable(problems, inner)) return lap_batch_of(problems, inner.backend, 1).objective;
   std::vector<double> best(problems.size());
-  const bool lap_solver = inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap;
-  bool batch = lap_solver && !problems.empty();
-  for (const AssignmentProblem& q : problems) batch = batch && !q.has_externalities() && q.allowed.empty();
-  if (batch) {
-    const int n = problems[0].buyers, s = problems[0].sellers;
-    std::vector<double> weights;
-    weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
-    for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
-    return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, 1).objective;
-  }
   for (std::size_t k = 0; k < problems.size(); ++k)
     best[k] = solve_assignment(problems[k], for_problem(problems[k], inner)).objective;
   return best;
@@ -434,7 +498,7 @@ std::vector<ProfileOutcome> truthful_outcomes(const Instance& in, const Mechanis
 TruthfulProblem truthful_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
   check_range({task, 1}, plan.truthful_tasks, "truthful tasks");
   TruthfulProblem out;
-  out.problem = expected_problem(in, task_rho(in, plan, task));
+  out.problem = task_problem(in, plan, task);
   out.options = for_problem(out.problem, inner_solver_options(plan.options));
   return out;
 }

@@ -1,6 +1,6 @@
 // solve_lap on many same-shape problems, spread over threads (one problem per thread at a time,
 // taken in order from a shared counter); the first failure stops the others and is rethrown with the
-// problem's index.
+// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,6 +12,10 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#ifdef IVASSIGN_HAVE_DEVICE
+#include "kernels/device_launch.hpp"
+#include "kernels/lap_batch.cuh"
+#endif
 
 namespace ivassign {
 
@@ -35,10 +39,8 @@ void solve_one(const std::vector<double>& weights, std::size_t k, LapBatchResult
   out.problem_seconds[k] = r.seconds;
 }
 
-}  // namespace
-
-LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads) {
-  const auto start = std::chrono::steady_clock::now();
+// Checks the shapes and sizes the result's arrays.
+LapBatchResult empty_result(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads) {
   if (batch < 0 || buyers < 0 || sellers < 0)
     throw InputError("solve_lap_batch: negative batch, buyers or sellers");
   if (threads < 0) throw InputError("solve_lap_batch: threads " + std::to_string(threads) + " must be >= 0 (0: all cores)");
@@ -55,6 +57,11 @@ LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::ve
   out.col_duals.assign(b * s, 0.0);
   out.objective.assign(b, 0.0);
   out.problem_seconds.assign(b, 0.0);
+  return out;
+}
+
+void solve_on_threads(const std::vector<double>& weights, int threads, LapBatchResult& out) {
+  const std::size_t b = out.batch;
   std::size_t workers = threads > 0 ? static_cast<std::size_t>(threads) : std::thread::hardware_concurrency();
   workers = std::max<std::size_t>(1, std::min(workers, b));
   std::atomic<std::size_t> next{0};
@@ -76,8 +83,47 @@ LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::ve
   work();
   for (auto& t : pool) t.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+#ifdef IVASSIGN_HAVE_DEVICE
+// The whole batch on the device; the lowest problem with a NaN or +inf weight is named as solve_lap names it.
+void solve_on_device(const std::vector<double>& weights, LapBatchResult& out) {
+  std::vector<std::int64_t> status(static_cast<std::size_t>(out.batch), kernels::kLapSolved);
+  device::lap_batch(out.batch, out.buyers, out.sellers, weights.data(), out.assignment.data(), out.row_duals.data(),
+                    out.col_duals.data(), out.objective.data(), status.data());
+  for (std::size_t k = 0; k < status.size(); ++k) {
+    if (status[k] == kernels::kLapSolved) continue;
+    if (status[k] == kernels::kLapNoPath)
+      throw Error("problem " + std::to_string(k) + " of the batch: LAP solver: no augmenting path on the device; this is "
+                  "a bug for partial matchings, please report it");
+    const std::size_t bad = static_cast<std::size_t>(status[k]), s = static_cast<std::size_t>(out.sellers);
+    const double x = weights[k * static_cast<std::size_t>(out.buyers) * s + bad];
+    throw InputError("problem " + std::to_string(k) + " of the batch: LAP solver: weight (" + std::to_string(bad / s) +
+                     ", " + std::to_string(bad % s) + ") is " + (x != x ? "NaN" : "+infinite") +
+                     " (-infinity marks a forbidden pair)");
+  }
+}
+#endif
+
+}  // namespace
+
+LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights,
+                               const LapBatchOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  LapBatchResult out = empty_result(batch, buyers, sellers, weights, options.threads);
+  out.backend = resolve_backend(options.backend);
+#ifdef IVASSIGN_HAVE_DEVICE
+  if (out.backend == Backend::Device)
+    solve_on_device(weights, out);
+  else
+#endif
+    solve_on_threads(weights, options.threads, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;
+}
+
+LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads) {
+  return solve_lap_batch(batch, buyers, sellers, weights, LapBatchOptions{threads, Backend::Cpu});
 }
 
 }  // namespace ivassign

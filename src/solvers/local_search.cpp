@@ -115,7 +115,8 @@ void LocalSearch::reset(const std::vector<int>& z) {
   owner_.assign(s_, -1);
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) owner_[z_[i]] = i;
-  h_ = c_.table(z_);
+  h_.resize(static_cast<std::size_t>(n_) * s_);
+  c_.fill_table(z_, h_.data());
   ht_.assign(h_.size(), 0.0);
   for (int i = 0; i < n_; ++i)
     for (int j = 0; j < s_; ++j) ht_[static_cast<std::size_t>(j) * n_ + i] = h_[static_cast<std::size_t>(i) * s_ + j];

@@ -30,6 +30,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/huge_pages.hpp"
 #include "common/random.hpp"
 #include "ivassign/assignment.hpp"
 #include "solvers/placement_costs.hpp"
@@ -167,8 +168,8 @@ class LocalSearch {
   std::vector<char> allowed_;
   double tol_;
   std::vector<int> z_, owner_;
-  std::vector<double> h_;   // H[i][j]
-  std::vector<double> ht_;  // H transposed, [j][i]
+  std::vector<double, HugePageAllocator<double>> h_;   // H[i][j]
+  std::vector<double, HugePageAllocator<double>> ht_;  // H transposed, [j][i]
   std::vector<double> gown_;  // G(i, z_i) of matched buyers, kept with H
   double value_ = 0.0;
   std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller

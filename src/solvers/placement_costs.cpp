@@ -121,10 +121,15 @@ void PlacementCosts::row(int i, const std::vector<int>& z, std::vector<double>& 
 }
 
 std::vector<double> PlacementCosts::table(const std::vector<int>& z) const {
-  std::vector<double> h(static_cast<std::size_t>(n_) * s_, 0.0);
+  std::vector<double> h(static_cast<std::size_t>(n_) * s_);
+  fill_table(z, h.data());
+  return h;
+}
+
+void PlacementCosts::fill_table(const std::vector<int>& z, double* h) const {
+  std::fill(h, h + static_cast<std::size_t>(n_) * s_, 0.0);
   for (int p = 0; p < n_; ++p)
     if (z[p] >= 0) for_each(p, z[p], [&](int i, int j, double v) { h[static_cast<std::size_t>(i) * s_ + j] += v; });
-  return h;
 }
 
 }  // namespace ivassign

@@ -31,6 +31,8 @@ class PlacementCosts {
 
   /// The whole table H for z (n*s), built placement by placement.
   std::vector<double> table(const std::vector<int>& z) const;
+  /// The same into h (n*s entries, overwritten).
+  void fill_table(const std::vector<int>& z, double* h) const;
 
   const AssignmentProblem& problem() const { return p_; }
 

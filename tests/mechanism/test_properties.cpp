@@ -207,3 +207,47 @@ TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
 
 }  // namespace
 }  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+// Without externalities the truthful LAPs of every profile (delta.exact) and the stage-1 lies are LAP
+// batches on the mechanism's backend: on the device the report agrees with the CPU's, and each profile
+// says its LAP ran on the device.
+TEST(MechanismOnDevice, LapBatchesOfTheTruthfulOutcomesAndLiesAgreeWithTheCpu) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  test::RandomSpec spec;
+  spec.buyers = 4;
+  spec.sellers = 5;
+  spec.signals.assign(4, 3);
+  spec.externalities = Externalities::Form::None;
+  const Instance in = test::random_instance(spec, 21);
+  MechanismOptions opt;
+  opt.compute_exact_delta = true;
+  opt.backend = Backend::Cpu;
+  const MechanismReport cpu = run_mechanism(in, all_profiles(in), opt);
+  opt.backend = Backend::Device;
+  const MechanismReport dev = run_mechanism(in, all_profiles(in), opt);
+  ASSERT_TRUE(cpu.delta_exact.has_value());
+  ASSERT_TRUE(dev.delta_exact.has_value());
+  EXPECT_NEAR(*dev.delta_exact, *cpu.delta_exact, 1e-9 * std::max(1.0, std::abs(*cpu.delta_exact)));
+  ASSERT_EQ(dev.profiles.size(), cpu.profiles.size());
+  for (std::size_t k = 0; k < cpu.profiles.size(); ++k) {
+    const ProfileOutcome &c = cpu.profiles[k], &d = dev.profiles[k];
+    EXPECT_EQ(c.solver_backend, Backend::Cpu);
+    EXPECT_EQ(d.solver_backend, Backend::Device) << "profile " << k;
+    EXPECT_EQ(d.solver, "lap");
+    EXPECT_NEAR(d.welfare, c.welfare, 1e-9 * std::max(1.0, std::abs(c.welfare))) << "profile " << k;
+    for (int i = 0; i < in.buyers; ++i) {
+      EXPECT_NEAR(d.transfers[i], c.transfers[i], 1e-9 * std::max(1.0, std::abs(c.transfers[i]))) << "profile " << k;
+      EXPECT_NEAR(d.minus_i_welfare[i], c.minus_i_welfare[i], 1e-9 * std::max(1.0, std::abs(c.welfare)));
+    }
+  }
+  ASSERT_EQ(dev.stage1_gain.size(), static_cast<std::size_t>(in.buyers));
+  for (std::size_t i = 0; i < cpu.stage1_gain.size(); ++i)
+    for (std::size_t r = 0; r < cpu.stage1_gain[i].size(); ++r)
+      EXPECT_NEAR(dev.stage1_gain[i][r], cpu.stage1_gain[i][r], 1e-9) << "buyer " << i << " lie " << r;
+}
+
+}  // namespace
+}  // namespace ivassign
