@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <algorithm>
 #include <random>
@@ -205,14 +206,14 @@ void BM_VcgQapWarmVsCold(benchmark::State& state) {
 }
 BENCHMARK(BM_VcgQapWarmVsCold)->Arg(100)->Unit(benchmark::kMillisecond)->Iterations(1);
 
-/// Spectrum problem at the uniform posterior over the generator's 3 demand states.
-AssignmentProblem spectrum_problem(int n) {
+/// `generate spectrum --buyers n --licences 4n --seed SEED` at the uniform posterior over its states.
+AssignmentProblem spectrum_problem(int n, std::uint64_t seed = 1) {
   SpectrumOptions g;
   g.buyers = n;
   g.licences = 4 * n;
-  g.seed = 1;
+  g.seed = seed;
   const Instance inst = generate_spectrum(g);
-  return expected_problem(inst, std::vector<double>(3, 1.0 / 3.0));
+  return expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
 }
 
 void BM_DescentSpectrum(benchmark::State& state) {
@@ -265,12 +266,7 @@ BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisec
 /// nominal rate is the search's effective rate; cpu_scored_per_s counts the candidates it scored.
 void BM_DescentEvaluations(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  SpectrumOptions g;
-  g.buyers = n;
-  g.licences = 4 * n;
-  g.seed = 7;
-  const Instance inst = generate_spectrum(g);
-  const AssignmentProblem p = expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
+  const AssignmentProblem p = spectrum_problem(n, 7);
   std::vector<int> z0(p.buyers, -1);
   if (state.range(1) == 0) {
     SolverOptions lap;
@@ -326,12 +322,7 @@ BENCHMARK(BM_DescentEvaluations)
 /// per round for up to 64 searches). Same market as BM_DescentEvaluations (seed 7).
 void BM_VcgDescentBackends(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
-  SpectrumOptions g;
-  g.buyers = n;
-  g.licences = 4 * n;
-  g.seed = 7;
-  const Instance inst = generate_spectrum(g);
-  const AssignmentProblem p = expected_problem(inst, std::vector<double>(inst.states, 1.0 / inst.states));
+  const AssignmentProblem p = spectrum_problem(n, 7);
   SolverOptions o;
   o.solver = SolverKind::Descent;
   for (auto _ : state) {

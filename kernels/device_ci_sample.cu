@@ -22,7 +22,7 @@ struct PoolEntry {
   kernels::CiSampleView view;
   double* pool;
   IVA_HD void operator()(std::uint64_t e) const {
-    kernels::ci_pool_entry(view, e, pool + e * static_cast<std::uint64_t>(view.states));
+    kernels::ci_pool_entry(view, e, pool + e * static_cast<std::uint64_t>(kernels::ci_pool_width(view)));
   }
 };
 
@@ -33,6 +33,18 @@ struct DrawDistances {
   double* dist;
   IVA_HD void operator()(std::uint64_t s) const {
     kernels::ci_draw_distances(view, i, a, state_cdf, s, dist + s * static_cast<std::uint64_t>(view.signals[i]));
+  }
+};
+
+struct ImportanceDraw {
+  kernels::CiSampleView view;
+  const double* state_cdf;
+  int i, a;
+  double log_signal_a;
+  double *dist, *weight;
+  IVA_HD void operator()(std::uint64_t s) const {
+    weight[s] = kernels::ci_importance_draw(view, i, a, state_cdf, log_signal_a, s,
+                                            dist + s * static_cast<std::uint64_t>(view.signals[i]));
   }
 };
 
@@ -47,17 +59,20 @@ int most_signals(const kernels::CiSampleView& v) {
 struct CiSampler::State {
   DeviceArray<int> signals;
   DeviceArray<std::uint64_t> offset;
-  DeviceArray<double> log_lambda, log_q, cdf, pool, state_cdf, dist;
+  DeviceArray<std::uint64_t> tilt_offset;
+  DeviceArray<double> log_lambda, log_q, cdf, pool, state_cdf, dist, weight, tilt_log_q, tilt_cdf;
   kernels::CiSampleView view;  // pointers into the arrays above
   std::vector<int> host_signals;
 };
 
 std::uint64_t CiSampler::bytes(const kernels::CiSampleView& v, std::uint64_t q_size, bool pooled) {
   const auto m = static_cast<std::uint64_t>(v.states);
-  const std::uint64_t pool = pooled ? m * v.samples * m : 0;
+  const auto width = static_cast<std::uint64_t>(kernels::ci_pool_width(v));
+  const std::uint64_t pool = pooled ? width * v.samples * width : 0;
   const std::uint64_t dist = v.samples * static_cast<std::uint64_t>(most_signals(v));
-  return sizeof(double) * (2 * m + 2 * q_size + pool + dist) +
-         static_cast<std::uint64_t>(v.buyers) * (sizeof(int) + sizeof(std::uint64_t));
+  const std::uint64_t tilt = v.components > 0 ? 2 * static_cast<std::uint64_t>(v.components) * v.tilt_stride + v.samples : 0;
+  return sizeof(double) * (2 * m + 2 * q_size + pool + dist + tilt) +
+         static_cast<std::uint64_t>(v.buyers) * (sizeof(int) + 2 * sizeof(std::uint64_t));
 }
 
 bool CiSampler::fits(const kernels::CiSampleView& v, std::uint64_t q_size, bool pooled) {
@@ -82,9 +97,20 @@ CiSampler::CiSampler(const kernels::CiSampleView& v, std::uint64_t q_size, bool 
   s.view.log_q = raw(s.log_q);
   s.view.cdf = raw(s.cdf);
   s.view.pool = nullptr;
+  if (v.components > 0) {
+    const std::size_t tilt = static_cast<std::size_t>(v.components) * v.tilt_stride;
+    s.tilt_offset = upload(v.tilt_offset, static_cast<std::size_t>(v.buyers), "the tilted blocks' offsets");
+    s.tilt_log_q = upload(v.tilt_log_q, tilt, "the tilted log q");
+    s.tilt_cdf = upload(v.tilt_cdf, tilt, "the tilted cumulative q");
+    s.weight = allocate<double>(v.samples, "the importance weights");
+    s.view.tilt_offset = raw(s.tilt_offset);
+    s.view.tilt_log_q = raw(s.tilt_log_q);
+    s.view.tilt_cdf = raw(s.tilt_cdf);
+  }
   if (pooled) {
-    s.pool = allocate<double>(m * v.samples * m, "the pool of sampled profiles");
-    for_each_index(static_cast<std::uint64_t>(m) * v.samples, PoolEntry{s.view, raw(s.pool)});
+    const auto width = static_cast<std::size_t>(kernels::ci_pool_width(v));
+    s.pool = allocate<double>(width * v.samples * width, "the pool of sampled profiles");
+    for_each_index(static_cast<std::uint64_t>(width) * v.samples, PoolEntry{s.view, raw(s.pool)});
     s.view.pool = raw(s.pool);
   }
 }
@@ -97,6 +123,17 @@ void CiSampler::distances(int i, int a, const double* state_cdf, double* dist) c
   const int K = s.host_signals[static_cast<std::size_t>(i)];
   for_each_index(s.view.samples, DrawDistances{s.view, raw(s.state_cdf), i, a, raw(s.dist)});
   download(s.dist, 0, s.view.samples * static_cast<std::size_t>(K), dist);
+}
+
+void CiSampler::importance(int i, int a, const double* state_cdf, double log_signal_a, double* dist,
+                           double* weight) const {
+  State& s = *state_;
+  copy_in(state_cdf, static_cast<std::size_t>(s.view.states), s.state_cdf);
+  const int K = s.host_signals[static_cast<std::size_t>(i)];
+  for_each_index(s.view.samples,
+                 ImportanceDraw{s.view, raw(s.state_cdf), i, a, log_signal_a, raw(s.dist), raw(s.weight)});
+  download(s.dist, 0, s.view.samples * static_cast<std::size_t>(K), dist);
+  download(s.weight, 0, s.view.samples, weight);
 }
 
 namespace {

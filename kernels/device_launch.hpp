@@ -114,6 +114,8 @@ class DescentScorer {
 /// the prior (host arrays of `view`, log_q and cdf of q_size entries each) uploaded once and, when
 /// `pooled`, the pool of profiles built there by the CPU's per-entry function. distances() fills
 /// dist (host, samples * K_i, sample-major) for buyer i and signal a from the same draws as the CPU.
+/// Importance sampling (view.components > 0): the tilted components' tables (view.tilt_*, components *
+/// tilt_stride entries each) are uploaded too, and importance() fills the draws' weights beside the distances.
 class CiSampler {
  public:
   CiSampler(const kernels::CiSampleView& view, std::uint64_t q_size, bool pooled);
@@ -125,6 +127,8 @@ class CiSampler {
   static bool fits(const kernels::CiSampleView& view, std::uint64_t q_size, bool pooled);
   /// state_cdf: cumulative P(. | b_i = a), m entries.
   void distances(int i, int a, const double* state_cdf, double* dist) const;
+  /// kernels::ci_importance_draw for every s: dist as distances(), weight (host, samples entries).
+  void importance(int i, int a, const double* state_cdf, double log_signal_a, double* dist, double* weight) const;
   struct State;  ///< the device arrays (kernels/device_ci_sample.cu)
 
  private:

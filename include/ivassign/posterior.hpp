@@ -112,8 +112,29 @@ enum class MeasureMethod {
   Sampled        ///< per-buyer CI prior with too many profiles: nu_i and D_i estimated (see *_half_width)
 };
 
+/// The sampled path's estimator of nu_i and D_i (MeasureMethod::Sampled).
+enum class Sampler {
+  /// Importance where plain sampling cannot resolve the D_i: when the certified bound on every D_i(b_i, r_i) is
+  /// below plain sampling's Hoeffding half-width (then every plain band contains 0 and says nothing about the
+  /// size), and the prior has at most kernels::kMaxImportanceStates states; else Plain.
+  Auto,
+  /// b_-i ~ P(. | b_i): distribution-free bands (DKW for nu_i, Hoeffding for D_i), absolute widths ~ 1/sqrt(N).
+  Plain,
+  /// b_-i ~ Q, a defensive mixture of P(. | b_i) (half the draws) and, per unordered state pair (t, t'), the
+  /// product over the buyers of q_k(. | t)^(1-s) q_k(. | t')^s normalized, s minimizing the Chernoff exponent
+  /// sum_k log sum_x q_k(x|t)^(1-s) q_k(x|t')^s (draws where the posterior hesitates between t and t'), and
+  /// four more s between 0 and 1 around it (draws where it nearly does: the tails of nu_i's levels);
+  /// weights w = P(b_-i | b_i) / Q(b_-i) <= 2, exact in log space. Estimates mean(w d) and mean(w 1[d > e]),
+  /// unbiased; bands from the weighted samples by the normal approximation (sample standard deviation,
+  /// Bonferroni z-quantile): widths relative to the estimate, so tiny D_i get meaningful bands, but they
+  /// hold asymptotically, not for every N.
+  Importance
+};
+
 struct InformationMeasures {
   MeasureMethod method = MeasureMethod::Tensor;
+  /// Sampled only: the estimator that ran (never Auto).
+  Sampler sampler = Sampler::Plain;
   Backend backend = Backend::Cpu;
   std::vector<double> informational_size;                 ///< nu_i
   /// Lambda_i = min over b_i != r_i of sum_{b_-i} (P(b_-i|b_i)/||P(.|b_i)||_2 - P(b_-i|r_i)/||P(.|r_i)||_2)^2
@@ -122,7 +143,8 @@ struct InformationMeasures {
   std::vector<std::vector<double>> conditional_norm;      ///< ||P_-i(. | b_i)||_2, K_i each
   std::vector<std::vector<double>> score_gain;            ///< S_i(b_i, r_i), K_i x K_i row-major
   std::vector<std::vector<double>> theorem1_sum;          ///< D_i(b_i, r_i), K_i x K_i row-major
-  /// Sampled only: half-widths of the confidence intervals (level `confidence`) of nu_i and D_i.
+  /// Sampled only: half-widths of the confidence intervals (level `confidence`, simultaneous by Bonferroni)
+  /// of nu_i and D_i: distribution-free with Sampler::Plain, normal approximations with Sampler::Importance.
   double confidence = 0.0;
   std::uint64_t samples = 0;
   std::vector<double> informational_size_half_width;
@@ -172,6 +194,9 @@ struct MeasureOptions {
   /// Sampled path: memory for the shared pool of profiles (m * samples * m doubles of joint
   /// log-likelihoods), which makes a draw O(m K) instead of O(m n); 0 or too small: draw each b_-i.
   std::uint64_t sample_pool_bytes = std::uint64_t(1) << 30;
+  /// Sampled path: the estimator (see Sampler); Auto picks importance sampling where plain sampling's bands
+  /// cannot tell the D_i from 0 (the spectrum markets), plain sampling elsewhere.
+  Sampler sampler = Sampler::Auto;
 };
 
 /// The measures of the instance's prior by the best exact method that fits (see MeasureOptions):
@@ -182,6 +207,9 @@ struct MeasureOptions {
 ///                  with simultaneous confidence half-widths (DKW for nu_i, Hoeffding for D_i).
 ///                  The draws for (i, b_i) are theta_s ~ P(.|b_i) and b_-i from pool profile
 ///                  (theta_s, s): iid for each (i, b_i), O(m n samples) once plus O(m K) per draw.
+///                  With Sampler::Importance, b_-i ~ the defensive tilted mixture Q (see Sampler), pool
+///                  profiles from each of its m + C sources, O((m + C)^2 n samples) once plus O((m + C) K)
+///                  per draw, C = 5 m (m - 1) / 2; half-widths by the normal approximation.
 InformationMeasures prior_measures(const Instance& instance, const MeasureOptions& options = {});
 
 /// For conditionally independent priors: conditional norms, S_i and Lambda_i in closed form,
@@ -222,6 +250,7 @@ double delta_theorem1(const InformationMeasures& info, int buyers, double bound,
 double delta_theorem1_certified(const InformationMeasures& info, int buyers, double bound);
 
 std::string to_string(MeasureMethod method);
+std::string to_string(Sampler sampler);  ///< "auto", "plain", "importance"
 
 /// Stage-1 reward xi_i(b) = delta P_-i(b_-i|b_i) / ||P_-i(.|b_i)||_2 for every buyer.
 std::vector<double> stage1_rewards(const PosteriorTable& table, const InformationMeasures& info,

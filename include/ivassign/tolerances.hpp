@@ -9,6 +9,11 @@ constexpr double kProbabilitySum = 1e-9;
 constexpr double kDistanceTie = 1e-12;
 /// A stage-1 expected gain below kGainRelative * M counts as 0 (delta.exact).
 constexpr double kGainRelative = 1e-9;
+/// Importance sampling: a pair (b_i, r_i) whose likelihood ratio log q_i(b_i|t) - log q_i(r_i|t) varies by at
+/// most this over the states gives equal posteriors (D_i = nu_i = 0) and is not sampled; every other pair's
+/// sampled distances are genuine, computed to a relative accuracy (kernels::l1_distance_small), so no tie
+/// tolerance applies and levels far below kDistanceTie are resolved.
+constexpr double kLikelihoodRatioTie = 1e-12;
 /// Reports compare with relative 1e-6 (absolute 1e-9 near zero) against the reference files.
 constexpr double kReportRelative = 1e-6;
 constexpr double kReportAbsolute = 1e-9;

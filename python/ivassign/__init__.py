@@ -239,14 +239,14 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
                   tabu_size_limit: Optional[int] = None, max_exact_profiles: Optional[int] = None,
                   max_exact_work: Optional[int] = None, max_tensor_profiles: Optional[int] = None,
                   samples: Optional[int] = None, confidence: Optional[float] = None,
-                  sample_pool_bytes: Optional[int] = None) -> MechanismReport:
+                  sample_pool_bytes: Optional[int] = None, sampler: Optional[str] = None) -> MechanismReport:
     """Runs the two-stage mechanism (what ``ivassign mechanism`` does).
 
     instance_or_path: an Instance, a path or a dict (ivassign/1). profiles: one profile (n signals)
     or a list of them; default the instance's ``observed``; all_profiles=True for every profile.
     delta: "auto", "exact", "theorem1" or a number >= 0 (MechanismOptions); backend: "auto", "cpu",
     "device", "cuda"; the solver settings are SolverOptions' fields, the sampling ones
-    MeasureOptions'. Returns a MechanismReport: numpy arrays (profiles, posteriors, assignments,
+    MeasureOptions' (sampler: "auto", "plain" or "importance"). Returns a MechanismReport: numpy arrays (profiles, posteriors, assignments,
     welfare, payoffs, transfers, rewards, ...), the deltas, and to_dict()/to_json() with the
     ivassign-report/1 document.
     """
@@ -256,7 +256,7 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
         time_limit=time_limit, iteration_limit=iteration_limit, seed=seed, exact_size_limit=exact_size_limit,
         tabu_size_limit=tabu_size_limit, max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work,
         max_tensor_profiles=max_tensor_profiles, samples=samples, confidence=confidence,
-        sample_pool_bytes=sample_pool_bytes))
+        sample_pool_bytes=sample_pool_bytes, sampler=sampler))
 
 
 def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", backend: Optional[str] = None,

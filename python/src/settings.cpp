@@ -91,6 +91,13 @@ void read_mechanism_fields(Reader& r, MechanismOptions& o) {
   r.read("samples", o.measures.samples);
   r.read("confidence", o.measures.confidence);
   r.read("sample_pool_bytes", o.measures.sample_pool_bytes);
+  std::string sampler;
+  if (r.read("sampler", sampler)) {
+    if (sampler == "auto") o.measures.sampler = Sampler::Auto;
+    else if (sampler == "plain") o.measures.sampler = Sampler::Plain;
+    else if (sampler == "importance") o.measures.sampler = Sampler::Importance;
+    else throw InputError("sampler: '" + sampler + "' is not auto, plain or importance");
+  }
   if (o.threads < 0) throw InputError("threads: " + std::to_string(o.threads) + " must be >= 1 (0: all cores)");
 }
 

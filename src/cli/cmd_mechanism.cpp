@@ -1,4 +1,5 @@
 // `ivassign mechanism INSTANCE`: the two-stage mechanism's report (report-format.md).
+#include <map>
 #include <memory>
 #include <string>
 
@@ -26,6 +27,7 @@ struct Args {
   std::uint64_t samples = MeasureOptions{}.samples;  // the library's defaults
   double confidence = MeasureOptions{}.confidence;
   std::uint64_t max_tensor_profiles = MeasureOptions{}.max_tensor_profiles;
+  Sampler sampler = MeasureOptions{}.sampler;
 };
 
 void run(const Args& a) {
@@ -39,6 +41,7 @@ void run(const Args& a) {
   opt.measures.samples = a.samples;
   opt.measures.confidence = a.confidence;
   opt.measures.max_tensor_profiles = a.max_tensor_profiles;
+  opt.measures.sampler = a.sampler;
   opt.threads = distributed::default_threads(opt.threads);
 
   const Instance inst = distributed::load_instance(a.instance);  // rank 0 reads, every rank parses
@@ -78,6 +81,15 @@ void add_mechanism_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--confidence", args->confidence, "Simultaneous confidence of the sampled bands, in (0, 1)")
       ->capture_default_str();
+  cmd->add_option("--sampler", args->sampler,
+                  "Sampled measures' estimator: importance (tilted mixture, normal-approximation bands; tiny D_i "
+                  "get relative widths), plain (distribution-free bands) or auto (importance where plain bands "
+                  "cannot tell the D_i from 0)")
+      ->transform(CLI::CheckedTransformer(std::map<std::string, Sampler>{{"auto", Sampler::Auto},
+                                                                         {"plain", Sampler::Plain},
+                                                                         {"importance", Sampler::Importance}}))
+      ->option_text("auto|plain|importance")
+      ->default_str("auto");
   cmd->add_option("--max-tensor-profiles", args->max_tensor_profiles,
                   "CI priors with more profiles skip the full tensor (count vectors or sampling)")
       ->capture_default_str();

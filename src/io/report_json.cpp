@@ -35,6 +35,8 @@ std::string report_to_json(const MechanismReport& r, int indent) {
     measures["confidence"] = mm.confidence;
     measures["informational_size_half_width"] = mm.informational_size_half_width;
     measures["informational_size_certified"] = mm.informational_size_certified;
+    measures["sampler"] = to_string(mm.sampler);
+    measures["band"] = mm.sampler == Sampler::Importance ? "normal_approximation" : "hoeffding_dkw";
     measures["note"] = "informational_size and delta.theorem1 are estimates from sampling; the half-widths and "
                        "delta.theorem1_upper hold simultaneously with the stated confidence; "
                        "informational_size_certified and delta.theorem1_certified hold with certainty";

@@ -20,6 +20,7 @@
 #include "kernels/posterior.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/ci_model.hpp"
+#include "posterior/ci_tilt.hpp"
 #include "posterior/measures_detail.hpp"
 
 #ifdef IVASSIGN_HAVE_DEVICE
@@ -207,14 +208,22 @@ void count_vector_measures(const Instance& in, Backend requested, Backend backen
 /// q_k(b^(t,s)_k | u). For buyer i and signal a, draw s takes theta_s ~ P(. | b_i = a) and b_-i =
 /// b^(theta_s, s)_-i: independent across s, so the draws for each (i, a) are iid from P(theta, b_-i | a).
 /// On the device the same per-draw function runs over the same arrays, so both draw the same profiles.
+/// Importance sampling (ci_tilt.hpp) adds the tilted components as pool sources m..m+C-1; draw s for (i, a)
+/// picks a source from Q's mixture (theta_s ~ P(. | a) for the defensive share) and reads pool profile
+/// (source, s); each entry also holds the profile's C tilted log-densities, so Q(b_-i) costs O(C) a draw.
 class ProfileSampler {
  public:
   /// on_device: draw on the device; one that lacks the memory is a ResourceError when the device was
   /// asked for (opt.backend not Auto), else the CPU draws.
-  ProfileSampler(const Instance& in, const CiModel& model, const MeasureOptions& opt, bool on_device)
+  /// importance: the tilted proposal's tables (null: plain sampling).
+  static constexpr double kDefensiveShare = 0.5;
+
+  ProfileSampler(const Instance& in, const CiModel& model, const MeasureOptions& opt, bool on_device,
+                 const TiltedProposal* importance)
       : model_(model), opt_(opt) {
     flatten(in);
-    const std::uint64_t N = opt.samples, m = static_cast<std::uint64_t>(model.m);
+    if (importance != nullptr) set_importance(*importance);
+    const std::uint64_t N = opt.samples, m = static_cast<std::uint64_t>(kernels::ci_pool_width(view_));
     const bool pooled = opt.sample_pool_bytes > 0 && m * N * m <= opt.sample_pool_bytes / sizeof(double);
     if (on_device) {
 #ifdef IVASSIGN_HAVE_DEVICE
@@ -241,14 +250,33 @@ class ProfileSampler {
 
   bool on_device() const { return on_device_; }
 
-  /// ||rho(b_-i, a) - rho(b_-i, r)||_1 for each draw s of b_-i ~ P(. | a) and each r (sample-major).
-  std::vector<double> distances(int i, int a) const {
-    const int m = model_.m, K = model_.K[i];
+  /// Importance draws for buyer i and signal a: dist as distances() and each draw's weight P / Q.
+  std::vector<double> importance(int i, int a, std::vector<double>& weight) const {
+    const int K = model_.K[i];
     const std::uint64_t N = view_.samples;
     std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
-    std::vector<double> state_cdf(m);
-    double acc = 0.0;
-    for (int t = 0; t < m; ++t) state_cdf[t] = (acc += std::exp(model_.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
+    weight.assign(N, 0.0);
+    const std::vector<double> state_cdf = state_cdf_of(i, a);
+    const double log_signal_a = model_.log_signal[i][a];
+    if (on_device_) {
+#ifdef IVASSIGN_HAVE_DEVICE
+      device_->importance(i, a, state_cdf.data(), log_signal_a, dist.data(), weight.data());
+#endif
+      return dist;
+    }
+#pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
+    for (std::int64_t s = 0; s < static_cast<std::int64_t>(N); ++s)
+      weight[s] = kernels::ci_importance_draw(view_, i, a, state_cdf.data(), log_signal_a, static_cast<std::uint64_t>(s),
+                                              dist.data() + static_cast<std::uint64_t>(s) * K);
+    return dist;
+  }
+
+  /// ||rho(b_-i, a) - rho(b_-i, r)||_1 for each draw s of b_-i ~ P(. | a) and each r (sample-major).
+  std::vector<double> distances(int i, int a) const {
+    const int K = model_.K[i];
+    const std::uint64_t N = view_.samples;
+    std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
+    const std::vector<double> state_cdf = state_cdf_of(i, a);
     if (on_device_) {
 #ifdef IVASSIGN_HAVE_DEVICE
       device_->distances(i, a, state_cdf.data(), dist.data());
@@ -263,6 +291,28 @@ class ProfileSampler {
   }
 
  private:
+  /// Cumulative P(. | b_i = a), m entries.
+  std::vector<double> state_cdf_of(int i, int a) const {
+    const int m = model_.m;
+    std::vector<double> cdf(m);
+    double acc = 0.0;
+    for (int t = 0; t < m; ++t) cdf[t] = (acc += std::exp(model_.log_state_given[i][static_cast<std::size_t>(a) * m + t]));
+    return cdf;
+  }
+
+  /// The proposal Q: half the draws from P(. | b_i) (the defensive share: w <= 2), half spread evenly
+  /// over the tilted components.
+  void set_importance(const TiltedProposal& p) {
+    view_.components = p.components;
+    view_.tilt_offset = p.offset.data();
+    view_.tilt_stride = p.stride;
+    view_.tilt_log_q = p.log_q.data();
+    view_.tilt_cdf = p.cdf.data();
+    view_.defensive = p.components > 0 ? kDefensiveShare : 1.0;
+    view_.log_defensive = std::log(view_.defensive);
+    view_.log_component = p.components > 0 ? std::log((1.0 - kDefensiveShare) / p.components) : -INFINITY;
+  }
+
   /// log q and the cumulative q(. | t) rows of every buyer, flat at offset_[k], and the view over them.
   void flatten(const Instance& in) {
     const int m = model_.m, n = model_.n;
@@ -298,47 +348,128 @@ class ProfileSampler {
 #endif
 };
 
-/// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a), with DKW (nu_i) and
-/// Hoeffding (D_i, d in [0, 2]) half-widths simultaneous over every (i, b_i, r_i).
-void sampled_measures(const Instance& in, const MeasureOptions& opt, bool on_device, InformationMeasures& info) {
+/// One pair (a, r) of buyer i: D(a, r), its half-width and the level interval of nu(a, r).
+struct PairEstimate {
+  double sum, half_width;
+  LevelInterval level;
+};
+
+/// Plain draws (masses 1/N): Hoeffding (d in [0, 2]) and DKW half-width eps.
+PairEstimate plain_pair(const std::vector<double>& dist, int K, int r, double eps, std::vector<DistanceMass>& points) {
+  const std::uint64_t N = points.size();
+  double sum = 0.0;
+  for (std::uint64_t s = 0; s < N; ++s) {
+    const double d = dist[s * static_cast<std::uint64_t>(K) + r];
+    points[s] = {d, 1.0 / static_cast<double>(N)};
+    sum += d;
+  }
+  const double mean = sum / static_cast<double>(N);
+  return {mean, 2.0 * eps, exceedance_level_interval(points, eps, tol::kDistanceTie)};
+}
+
+/// Importance draws: mean(w d) with the normal half-width z sd(w d) / sqrt(N), and the weighted level interval.
+PairEstimate importance_pair(const std::vector<double>& dist, const std::vector<double>& weight, int K, int r,
+                             double z, std::vector<WeightedDistance>& points) {
+  const std::uint64_t N = points.size();
+  double sum = 0.0;
+  for (std::uint64_t s = 0; s < N; ++s) {
+    const double d = dist[s * static_cast<std::uint64_t>(K) + r];
+    points[s] = {d, weight[s]};
+    sum += weight[s] * d;
+  }
+  const double n = static_cast<double>(N), mean = sum / n;
+  double squares = 0.0;
+  for (std::uint64_t s = 0; s < N; ++s) {
+    const double e = weight[s] * dist[s * static_cast<std::uint64_t>(K) + r] - mean;
+    squares += e * e;
+  }
+  const double half_width = z * std::sqrt(squares / (n - 1.0) / n);
+  return {mean, half_width, weighted_level_interval(points, z, 0.0)};
+}
+
+/// Whether rho(b_-i, a) = rho(b_-i, r) for every b_-i: q_i(a|t) / q_i(r|t) the same for every state t (within
+/// tol::kLikelihoodRatioTie in log space; a state either signal rules out must be ruled out by both).
+bool equal_posteriors(const CiModel& model, int i, int a, int r) {
+  double lo = INFINITY, hi = -INFINITY;
+  for (int t = 0; t < model.m; ++t) {
+    const double qa = model.lq(i, t, a), qr = model.lq(i, t, r);
+    if (std::isfinite(qa) != std::isfinite(qr)) return false;
+    if (!std::isfinite(qa)) continue;
+    lo = std::min(lo, qa - qr);
+    hi = std::max(hi, qa - qr);
+  }
+  return hi - lo <= tol::kLikelihoodRatioTie;
+}
+
+/// The z with Prob(|Z| > z) = alpha for a standard normal Z (bisection on erfc).
+double normal_two_sided_quantile(double alpha) {
+  double lo = 0.0, hi = 40.0;
+  for (int step = 0; step < 200; ++step) {
+    const double mid = 0.5 * (lo + hi);
+    if (std::erfc(mid / std::sqrt(2.0)) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return hi;
+}
+
+/// nu_i and D_i of a per-buyer CI prior by sampling b_-i ~ P(. | b_i = a) (plain: DKW for nu_i, Hoeffding for
+/// D_i, d in [0, 2]) or b_-i ~ the tilted mixture Q (importance: normal approximations), half-widths
+/// simultaneous over every (i, b_i, r_i) by Bonferroni.
+void sampled_measures(const Instance& in, const MeasureOptions& opt, bool on_device, Sampler sampler,
+                      InformationMeasures& info) {
   const CiModel model(in);
   const int n = model.n;
   const std::uint64_t N = opt.samples;
   const double alpha = per_statement_alpha(model.K, opt.confidence);
   const double eps = std::sqrt(std::log(2.0 / alpha) / (2.0 * static_cast<double>(N)));  // DKW and Hoeffding
+  const double z = normal_two_sided_quantile(alpha);
   info.confidence = opt.confidence;
   info.samples = N;
+  info.sampler = sampler;
   info.informational_size_half_width.assign(n, 0.0);
   info.theorem1_sum_half_width.assign(n, {});
-  const ProfileSampler sampler(in, model, opt, on_device);
-  info.backend = sampler.on_device() ? Backend::Device : Backend::Cpu;
+  const bool importance = sampler == Sampler::Importance;
+  const TiltedProposal proposal = importance ? tilted_proposal(model, opt.threads) : TiltedProposal{};
+  const ProfileSampler draws(in, model, opt, on_device, importance ? &proposal : nullptr);
+  info.backend = draws.on_device() ? Backend::Device : Backend::Cpu;
+  std::vector<DistanceMass> points(importance ? 0 : N);
+  std::vector<WeightedDistance> weighted(importance ? N : 0);
+  std::vector<double> weight;
   for (int i = 0; i < n; ++i) {
     const int K = model.K[i];
     info.theorem1_sum_half_width[i].assign(static_cast<std::size_t>(K) * K, 0.0);
     double nu = 0.0, nu_lower = 0.0, nu_upper = 0.0;
     for (int a = 0; a < K; ++a) {
-      const std::vector<double> dist = sampler.distances(i, a);
-      std::vector<DistanceMass> points(N);
+      const std::vector<double> dist = importance ? draws.importance(i, a, weight) : draws.distances(i, a);
       for (int r = 0; r < K; ++r) {
         if (r == a) continue;
-        double sum = 0.0;
-        for (std::uint64_t s = 0; s < N; ++s) {
-          const double d = dist[s * static_cast<std::uint64_t>(K) + r];
-          points[s] = {d, 1.0 / static_cast<double>(N)};
-          sum += d;
-        }
+        const PairEstimate e = !importance                     ? plain_pair(dist, K, r, eps, points)
+                               : equal_posteriors(model, i, a, r) ? PairEstimate{0.0, 0.0, {0.0, 0.0, 0.0}}
+                                                                  : importance_pair(dist, weight, K, r, z, weighted);
         const std::size_t ar = static_cast<std::size_t>(a) * K + r;
-        info.theorem1_sum[i][ar] = sum / static_cast<double>(N);
-        info.theorem1_sum_half_width[i][ar] = 2.0 * eps;
-        const LevelInterval level = exceedance_level_interval(points, eps, tol::kDistanceTie);
-        nu = std::max(nu, level.estimate);
-        nu_lower = std::max(nu_lower, level.lower);
-        nu_upper = std::max(nu_upper, level.upper);
+        info.theorem1_sum[i][ar] = e.sum;
+        info.theorem1_sum_half_width[i][ar] = e.half_width;
+        nu = std::max(nu, e.level.estimate);
+        nu_lower = std::max(nu_lower, e.level.lower);
+        nu_upper = std::max(nu_upper, e.level.upper);
       }
     }
     info.informational_size[i] = nu;
     info.informational_size_half_width[i] = std::max(nu_upper - nu, nu - nu_lower);
   }
+}
+
+/// Sampler::Auto resolved: importance where plain sampling's Hoeffding half-width (the same for every pair)
+/// exceeds every certified D_i bound, so that no plain band could tell a D_i from 0.
+Sampler resolve_sampler(const Instance& in, const MeasureOptions& opt, const CertifiedBounds& certified) {
+  if (opt.sampler != Sampler::Auto) return opt.sampler;
+  if (in.states > kernels::kMaxImportanceStates) return Sampler::Plain;
+  const double alpha = per_statement_alpha(in.signals, opt.confidence);
+  const double plain_half_width = 2.0 * std::sqrt(std::log(2.0 / alpha) / (2.0 * static_cast<double>(opt.samples)));
+  double largest = 0.0;
+  for (const auto& row : certified.theorem1_sum)
+    for (double d : row) largest = std::max(largest, d);
+  return largest < plain_half_width ? Sampler::Importance : Sampler::Plain;
 }
 
 }  // namespace
@@ -347,6 +478,13 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
   if (!(opt.confidence > 0.0 && opt.confidence < 1.0))
     throw InputError("measure option confidence: " + std::to_string(opt.confidence) + " must be in (0, 1)");
   if (opt.samples < 100) throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100");
+  if (static_cast<int>(opt.sampler) < 0 || static_cast<int>(opt.sampler) > 2)
+    throw InputError("measure option sampler: " + std::to_string(static_cast<int>(opt.sampler)) +
+                     " must be auto (0), plain (1) or importance (2)");
+  if (opt.sampler == Sampler::Importance && in.states > kernels::kMaxImportanceStates)
+    throw InputError("measure option sampler: importance sampling supports 1 to " +
+                     std::to_string(kernels::kMaxImportanceStates) + " states; this prior has " +
+                     std::to_string(in.states) + " (use plain)");
   if (in.states > kernels::kMaxSampledStates && in.prior.conditionally_independent())
     throw InputError("states: the tensor-free paths support at most " + std::to_string(kernels::kMaxSampledStates) + " states");
   const std::uint64_t profiles = in.profile_count_saturated();
@@ -362,8 +500,8 @@ InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt
     count_vector_measures(in, opt.backend, backend, info);
   } else {
     info.method = MeasureMethod::Sampled;
-    sampled_measures(in, opt, backend == Backend::Device, info);
     CertifiedBounds certified = ci_certified_bounds(in, opt.threads);
+    sampled_measures(in, opt, backend == Backend::Device, resolve_sampler(in, opt, certified), info);
     info.informational_size_certified = std::move(certified.informational_size);
     info.theorem1_sum_certified = std::move(certified.theorem1_sum);
   }

@@ -25,4 +25,17 @@ struct LevelInterval {
 LevelInterval exceedance_level_interval(std::vector<DistanceMass>& points, double epsilon,
                                         double tie_tolerance = 1e-12);
 
+/// Importance-sampled distances: draw d with weight w = P / Q (N draws, N = points.size()).
+struct WeightedDistance {
+  double distance, weight;
+};
+/// The level of the estimated tail F(e) = sum_{d > e} w / N (unbiased for Prob(d > e)), and the levels of
+/// F(e) -+ z sd(e) / sqrt(N), sd(e) the sample standard deviation of w 1[d > e] (a pointwise normal band,
+/// clamped to [0, 1]). Tails are summed from the largest distance down, so tails far below the total keep
+/// their relative accuracy. Distances at most `floor` count as 0 (rounding noise): that lowers the level by
+/// at most `floor`, so the upper level is raised to at least `floor`; other distances are distinct values
+/// (no tie chains: sampled tails can hold many tiny, real distances; ci_measures passes floor 0, its
+/// distances being genuine). The input is reordered.
+LevelInterval weighted_level_interval(std::vector<WeightedDistance>& points, double z, double floor);
+
 }  // namespace ivassign

@@ -302,6 +302,15 @@ std::string to_string(MeasureMethod method) {
   return "?";
 }
 
+std::string to_string(Sampler sampler) {
+  switch (sampler) {
+    case Sampler::Auto: return "auto";
+    case Sampler::Plain: return "plain";
+    case Sampler::Importance: return "importance";
+  }
+  return "?";
+}
+
 std::vector<double> stage1_rewards(const PosteriorTable& t, const InformationMeasures& info, std::uint64_t profile,
                                    double delta) {
   const int n = t.buyers();

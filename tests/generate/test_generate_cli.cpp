@@ -64,10 +64,23 @@ TEST(GenerateCli, LargeMarketDefaultsTakeTheCertifiedRewardScale) {
   const double certified = report["delta"]["theorem1_certified"];
   EXPECT_EQ(report["delta"]["used"].get<double>(), certified);
   EXPECT_GT(certified, 0.0);
-  // a bound that holds with certainty, below the sampled confidence bound (whose half-widths are ~1e-2)
-  EXPECT_LT(certified, report["delta"]["theorem1_upper"].get<double>());
+  // the D_i are below what plain sampling resolves, so the default sampler is importance sampling, whose
+  // estimate stays below the certified bound
+  EXPECT_EQ(report["measures"]["sampler"], "importance");
+  EXPECT_EQ(report["measures"]["band"], "normal_approximation");
+  EXPECT_LE(report["delta"]["theorem1"].get<double>(), certified);
   for (std::size_t i = 0; i < 30; ++i)
     EXPECT_LE(report["measures"]["informational_size_certified"][i].get<double>(), 1.0);
+  // with plain sampling the certified bound is below the sampled confidence bound (half-widths ~1e-2)
+  r = test::run_cli("mechanism " + dir + "/m.json --quiet --solver descent --sampler plain");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const auto plain = nlohmann::json::parse(r.out);
+  EXPECT_EQ(plain["measures"]["sampler"], "plain");
+  EXPECT_EQ(plain["delta"]["theorem1_certified"].get<double>(), certified);
+  EXPECT_LT(certified, plain["delta"]["theorem1_upper"].get<double>());
+  r = test::run_cli("mechanism " + dir + "/m.json --quiet --sampler sometimes");
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--sampler"), std::string::npos) << r.err;
   r = test::run_cli("mechanism " + dir + "/m.json --quiet --solver descent --delta theorem1_certified");  // alone
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(nlohmann::json::parse(r.out)["delta"]["used"].get<double>(), certified);

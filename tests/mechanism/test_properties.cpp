@@ -9,6 +9,7 @@
 #include "ivassign/generate.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/report_io.hpp"
 #include "oracle.hpp"
 #include "random_instance.hpp"
 
@@ -175,6 +176,16 @@ TEST(MechanismOptionsCheck, AutoDeltaWithSampledMeasuresIsTheCertifiedScale) {
   MechanismOptions exact_measures = opt;
   exact_measures.measures.max_tensor_profiles = 1u << 20;
   EXPECT_GE(r.delta_used, run_mechanism(in, {{0, 1, 0, 1}}, exact_measures).delta_theorem1);
+  // the report names the sampler that ran (Auto: plain here, D_i is large) and its kind of band
+  const std::string json = report_to_json(r, -1);
+  EXPECT_NE(json.find("\"sampler\":\"plain\",\"band\":\"hoeffding_dkw\""), std::string::npos) << json;
+  MechanismOptions importance = opt;
+  importance.measures.sampler = Sampler::Importance;
+  const MechanismReport ri = run_mechanism(in, {{0, 1, 0, 1}}, importance);
+  EXPECT_EQ(ri.measures.sampler, Sampler::Importance);
+  EXPECT_NE(report_to_json(ri, -1).find("\"sampler\":\"importance\",\"band\":\"normal_approximation\""),
+            std::string::npos);
+  EXPECT_EQ(ri.delta_theorem1_certified, r.delta_theorem1_certified) << "the certified scale needs no samples";
   opt.delta_mode = DeltaMode::Theorem1;  // the estimate, when asked for
   opt.compute_exact_delta = false;
   EXPECT_EQ(run_mechanism(in, {{0, 1, 0, 1}}, opt).delta_used, r.delta_theorem1);

@@ -187,23 +187,28 @@ TEST(PosteriorBackends, DeviceMeasuresServeTheSocialRequest) {
 TEST(PosteriorBackends, DeviceSamplingDrawsWhatTheCpuDraws) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const Instance in = ci_instance(Prior::Form::PerBuyer, 6, 3, 4, 31);
+  for (Sampler sampler : {Sampler::Plain, Sampler::Importance})
   for (std::uint64_t pool_bytes : {std::uint64_t(1) << 30, std::uint64_t(0)}) {
-    SCOPED_TRACE("sample_pool_bytes " + std::to_string(pool_bytes));
+    SCOPED_TRACE("sampler " + to_string(sampler) + ", sample_pool_bytes " + std::to_string(pool_bytes));
     MeasureOptions opt;
     opt.max_tensor_profiles = 0;
     opt.samples = 3000;
     opt.sample_pool_bytes = pool_bytes;
+    opt.sampler = sampler;
     opt.backend = Backend::Cpu;
     const auto cpu = prior_measures(in, opt);
     opt.backend = Backend::Device;
     const auto dev = prior_measures(in, opt);
     ASSERT_EQ(dev.method, MeasureMethod::Sampled);
+    EXPECT_EQ(cpu.sampler, sampler);
+    EXPECT_EQ(dev.sampler, sampler);
     EXPECT_EQ(cpu.backend, Backend::Cpu);
     EXPECT_EQ(dev.backend, Backend::Device);
     if (device_system() == "omp-device") {
       EXPECT_EQ(dev.informational_size, cpu.informational_size);
       EXPECT_EQ(dev.informational_size_half_width, cpu.informational_size_half_width);
       EXPECT_EQ(dev.theorem1_sum, cpu.theorem1_sum);
+      EXPECT_EQ(dev.theorem1_sum_half_width, cpu.theorem1_sum_half_width);
     } else {
       for (int i = 0; i < in.buyers; ++i) {
         expect_near_rel(cpu.informational_size[i], dev.informational_size[i], "nu");
