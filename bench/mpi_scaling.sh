@@ -6,10 +6,14 @@
 # seconds, f = (CPU_2 - CPU_1) / CPU_1: the work the second rank repeats (input, table, measures) or
 # adds (messages), which holds on a loaded machine where wall times do not) and checks that both
 # reports are equal (tests/cli/mpi_compare.py's rule).
-#   bash bench/mpi_scaling.sh [CLI] [WORKLOADS]      CLI: build-omp/ivassign; WORKLOADS: all10 minus_i (default both)
+#   bash bench/mpi_scaling.sh [CLI] [WORKLOADS]      CLI: build-omp/ivassign; WORKLOADS: all10 minus_i200
+#                                                    minus_i500 minus_i
+#                                                    (default all10 minus_i)
 # all10:   mechanism --all-profiles on a 10-buyer spectrum market (1024 profiles, delta.exact: 11 solves each)
-# minus_i: mechanism on the observed profile of spectrum 1000 x 4000 (one full solve and its 1000 minus-i
-#          re-solves, which are one task of the library's split today: docs/scaling.md)
+# minus_i200: mechanism on the observed profile of spectrum 200 x 800 (one full solve and its 200 minus-i
+#          re-solves in 4 buyer tasks of VcgPlan, split over the ranks: docs/scaling.md); seconds, 40 MB
+# minus_i500: the same on spectrum 500 x 2000 (500 minus-i re-solves, 8 buyer tasks); about a minute, 250 MB
+# minus_i: the same on spectrum 1000 x 4000 (1000 minus-i re-solves, 16 buyer tasks); minutes, 1 GB per rank
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cli="${1:-build-omp/ivassign}"
@@ -60,6 +64,18 @@ for w in $workloads; do
         --out "$dir/m10.json" >/dev/null
       for np in 1 2; do run all10 "$np" mechanism "$dir/m10.json" --all-profiles --delta exact; done
       row all10 "mechanism --all-profiles, 10 buyers x 6 licences (1024 profiles)"
+      ;;
+    minus_i200)
+      [ -f "$dir/s200.json" ] || "$cli" generate spectrum --buyers 200 --licences 800 --seed 7 \
+        --out "$dir/s200.json" >/dev/null
+      for np in 1 2; do run minus_i200 "$np" mechanism "$dir/s200.json"; done
+      row minus_i200 "mechanism, spectrum 200 x 800 (1 profile, 200 minus-i re-solves)"
+      ;;
+    minus_i500)
+      [ -f "$dir/s500.json" ] || "$cli" generate spectrum --buyers 500 --licences 2000 --seed 7 \
+        --out "$dir/s500.json" >/dev/null
+      for np in 1 2; do run minus_i500 "$np" mechanism "$dir/s500.json"; done
+      row minus_i500 "mechanism, spectrum 500 x 2000 (1 profile, 500 minus-i re-solves)"
       ;;
     minus_i)
       [ -f "$dir/s1000.json" ] || "$cli" generate spectrum --buyers 1000 --licences 4000 --seed 1 \

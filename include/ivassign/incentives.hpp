@@ -23,11 +23,13 @@
 #pragma once
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "ivassign/mechanism.hpp"
+#include "ivassign/tasks.hpp"
 #include "ivassign/prior.hpp"
 
 namespace ivassign {
@@ -124,6 +126,32 @@ CheckRun check_mechanism_run(const Instance& instance, const CheckOptions& optio
 /// The check from run_mechanism(instance, run.profiles, run.options) of check_mechanism_run's `run`.
 CheckReport check_from_mechanism(const Instance& instance, const CheckOptions& options,
                                  const MechanismReport& mechanism);
+
+/// Stage 2 of check_from_mechanism in tasks, one per probed profile (the most likely ones with
+/// delta.exact, else the first sampled; at most stage2_profiles). A task's probe depends on its number
+/// alone, so any split into ranges (MPI ranks in the CLI), concatenated in task order, gives
+/// check_from_mechanism's report:
+///   StageTwoPlan s2 = plan_stage_two(inst, opt, mechanism);     // where the mechanism report is
+///   probes: ranges covering [0, s2.profiles.size()) -> stage_two_probes(inst, opt, s2, range)
+///   CheckReport rep = check_from_mechanism(inst, opt, mechanism, probes);
+struct StageTwoPlan {
+  std::vector<std::vector<int>> profiles;       ///< the probed profiles, in task order
+  std::vector<std::vector<double>> posteriors;  ///< their posteriors rho(r), from the mechanism report
+};
+/// One probed profile: the largest true-welfare gain of a misreport found, by which buyer and kind.
+struct StageTwoProbe {
+  double max_gain = -std::numeric_limits<double>::infinity();
+  std::int64_t tried = 0;
+  bool exact = true;  ///< every solve behind the probe proven optimal
+  int worst_buyer = -1;
+  std::string worst_kind;
+};
+StageTwoPlan plan_stage_two(const Instance& instance, const CheckOptions& options, const MechanismReport& mechanism);
+std::vector<StageTwoProbe> stage_two_probes(const Instance& instance, const CheckOptions& options,
+                                            const StageTwoPlan& plan, TaskRange range);
+/// check_from_mechanism with the stage-2 probes given (every task of plan_stage_two's plan, in order).
+CheckReport check_from_mechanism(const Instance& instance, const CheckOptions& options,
+                                 const MechanismReport& mechanism, const std::vector<StageTwoProbe>& probes);
 
 struct ReplicaOptions {
   std::vector<int> sizes{4, 8, 16, 32, 64, 128, 256};

@@ -28,6 +28,8 @@
 
 namespace ivassign {
 
+struct VcgResult;
+
 /// The reward scale delta: Exact (the smallest that works; an error when out of reach), Theorem1 (the
 /// paper's sufficient condition; an estimate when the measures are sampled), Theorem1Certified (the
 /// same condition from bounds that hold with certainty: delta_theorem1_certified; equal to Theorem1
@@ -119,6 +121,7 @@ MechanismReport run_mechanism(const Instance& instance, const std::vector<std::v
 //   MechanismPlan plan = plan_mechanism(inst, profiles, opt);   // on every worker (deterministic)
 //   truthful: for ranges covering [0, plan.truthful_tasks): truthful_outcomes(inst, plan, range)
 //   lies:     for ranges covering [0, plan.lie_tasks): stage_one_contributions(inst, plan, truthful, range)
+//   (one truthful task may itself be split over buyers: truthful_problem, VcgPlan, truthful_outcome)
 //   MechanismReport report = finish_mechanism(inst, std::move(plan), std::move(truthful), contributions);
 
 /// What every task needs: the options as run, the table and measures (the report's head).
@@ -145,6 +148,20 @@ std::vector<ProfileOutcome> truthful_outcomes(const Instance& instance, const Me
 std::vector<std::vector<double>> stage_one_contributions(const Instance& instance, const MechanismPlan& plan,
                                                          const std::vector<ProfileOutcome>& truthful,
                                                          TaskRange range);
+/// One truthful task split further, for a task too large for one worker (one profile of a large market):
+/// its problem and solver options; solve_assignment(problem, options) is the full matching, a
+/// VcgPlan(problem, full, options) splits its minus-i searches over buyers (its options' threads may be
+/// raised: the parts do not depend on them), and truthful_outcome(full, plan.finish(parts), seconds)
+/// equals truthful_outcomes's outcome of the task when truthful_outcomes solves it on its own (with
+/// externalities, or a solver other than the LAP; without, a chunk's LAPs are one solve_lap_batch,
+/// whose duals may differ in the last bits, and VCG needs no minus-i searches anyway).
+struct TruthfulProblem {
+  AssignmentProblem problem;
+  SolverOptions options;
+};
+TruthfulProblem truthful_problem(const Instance& instance, const MechanismPlan& plan, std::uint64_t task);
+ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds);
+
 /// The report from every task's result, in task order.
 MechanismReport finish_mechanism(const Instance& instance, MechanismPlan plan, std::vector<ProfileOutcome> truthful,
                                  const std::vector<std::vector<double>>& contributions);

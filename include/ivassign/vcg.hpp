@@ -23,9 +23,12 @@
 //   for (int i = 0; i < n; ++i) pay(i, -vcg.transfers[i]);
 #pragma once
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/tasks.hpp"
 
 namespace ivassign {
 
@@ -58,6 +61,53 @@ VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult
 /// The efficient matching and its VCG transfers in one call (`full_out`: the solver's result).
 VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options = {},
                          AssignmentResult* full_out = nullptr);
+
+// ---- one VCG in buyer tasks, for a scheduler of the caller's -------------------------------------
+// The n minus-i searches are independent given the full matching: a VcgPlan numbers them in buyer
+// tasks (a group of about 64 buyers whose searches share one table with the shared descent, one buyer
+// otherwise, none when the LAP's prices give every minus-i optimum). A part depends on its tasks
+// alone, so any split into ranges, run anywhere (MPI ranks in the CLI), passed to finish in task order,
+// gives vcg_transfers's result bit for bit (vcg_transfers is this with one range):
+//
+//   VcgPlan plan(problem, full, options);               // on every worker (deterministic)
+//   parts: for ranges covering [0, plan.buyer_tasks()): plan.minus_i(range)
+//   VcgResult vcg = plan.finish(parts);                 // the bounds and the consistency fixed point
+
+/// The minus-i searches of buyers [first, first + minus_i_welfare.size()): per buyer the value found,
+/// the solver's bound (+inf when none), whether proven, and the matching found (empty for buyers the
+/// problem does not allow: nothing to charge).
+struct VcgPart {
+  int first = 0;
+  std::vector<double> minus_i_welfare;
+  std::vector<double> minus_i_upper_bound;
+  std::vector<char> proven;
+  std::vector<std::vector<int>> minus_i_assignment;
+};
+
+/// One VCG split into buyer tasks. Holds references to `problem` (keep it alive) and a copy of `full`.
+class VcgPlan {
+ public:
+  /// Validates like vcg_transfers; builds what every search needs (the shared descent's placement
+  /// costs and the minus-i bounds without externalities, which are its searches' bounds).
+  VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options = {});
+  ~VcgPlan();
+  VcgPlan(VcgPlan&&) noexcept;
+  VcgPlan& operator=(VcgPlan&&) noexcept;
+
+  /// Number of buyer tasks (0 when the minus-i optima come from the LAP's prices in finish).
+  std::uint64_t buyer_tasks() const;
+  /// The buyers [first, first + count) of tasks `range`.
+  TaskRange buyers(TaskRange range) const;
+  /// The minus-i searches of the buyers of tasks `range` (in parallel over its tasks, options.threads).
+  VcgPart minus_i(TaskRange range) const;
+  /// The transfers from every task's part, in task order (parts may hold several tasks each): the
+  /// bounds of the unproven minus-i values (linear, Lagrangian), then vcg_transfers's guarantees.
+  VcgResult finish(const std::vector<VcgPart>& parts) const;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
 
 /// max over Z_-i of sum_{k != i} g_k, with its solver result (problem with buyer i excluded).
 AssignmentResult solve_without_buyer(const AssignmentProblem& problem, int buyer,

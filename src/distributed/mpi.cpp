@@ -1,10 +1,13 @@
 // The command line's runs over MPI ranks (IVASSIGN_MPI): rank 0 reads the input and broadcasts it,
 // every rank builds the plan (deterministic), the tasks go out in chunks — chunk r to rank r first,
 // then the next free chunk from a counter on rank 0 (MPI_Fetch_and_op), so uneven solve times even
-// out — and the results come back in task order, so the report equals the single process's.
+// out — and the results come back in task order, so the report equals the single process's. One
+// profile of a large market (fewer profiles than ranks) is split further: its minus-i searches in the
+// buyer tasks of a VcgPlan; check's stage-2 probes are tasks too.
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <cstdlib>
@@ -18,6 +21,8 @@
 #include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/instance_io.hpp"
+#include "ivassign/solvers.hpp"
+#include "ivassign/vcg.hpp"
 
 namespace ivassign::distributed {
 
@@ -167,6 +172,56 @@ ProfileOutcome read_outcome(Reader& r) {
   return o;
 }
 
+void write_result(Writer& w, const AssignmentResult& a) {
+  w.vec(a.assignment);
+  w.value(a.objective);
+  w.value(a.optimal);
+  w.value(a.status);
+  w.value(a.upper_bound);
+  w.value(a.iterations);
+  w.value(a.seconds);
+  w.text(a.solver);
+  w.value(a.backend);
+  w.vec(a.row_duals);
+  w.vec(a.col_duals);
+}
+
+AssignmentResult read_result(Reader& r) {
+  AssignmentResult a;
+  a.assignment = r.vec<int>();
+  a.objective = r.value<double>();
+  a.optimal = r.value<bool>();
+  a.status = r.value<SolveStatus>();
+  a.upper_bound = r.value<double>();
+  a.iterations = r.value<std::int64_t>();
+  a.seconds = r.value<double>();
+  a.solver = r.text();
+  a.backend = r.value<Backend>();
+  a.row_duals = r.vec<double>();
+  a.col_duals = r.vec<double>();
+  return a;
+}
+
+void write_part(Writer& w, const VcgPart& part) {
+  w.value(part.first);
+  w.vec(part.minus_i_welfare);
+  w.vec(part.minus_i_upper_bound);
+  w.vec(part.proven);
+  w.value<std::uint64_t>(part.minus_i_assignment.size());
+  for (const std::vector<int>& z : part.minus_i_assignment) w.vec(z);
+}
+
+VcgPart read_part(Reader& r) {
+  VcgPart part;
+  part.first = r.value<int>();
+  part.minus_i_welfare = r.vec<double>();
+  part.minus_i_upper_bound = r.vec<double>();
+  part.proven = r.vec<char>();
+  part.minus_i_assignment.resize(static_cast<std::size_t>(r.value<std::uint64_t>()));
+  for (std::vector<int>& z : part.minus_i_assignment) z = r.vec<int>();
+  return part;
+}
+
 // ---- tasks in chunks over the ranks ----------------------------------------------------------
 
 /// Chunks of tasks [0, count): about eight per rank, so that a rank whose solves are slow takes fewer.
@@ -266,12 +321,8 @@ std::vector<std::string> distribute(std::uint64_t tasks, bool everywhere,
   return gather_chunks(run_chunks(tasks, run), tasks, everywhere);
 }
 
-/// The file's text, read by rank 0 and broadcast (failures to read: rank 0 reports them).
-std::string shared_text(const std::string& path) {
-  std::string text;
-  agree([&] {
-    if (g_rank == 0) text = load_text(path);
-  });
+/// Rank 0's bytes on every rank (in pieces of at most INT_MAX).
+void broadcast(std::string& text) {
   auto size = static_cast<std::uint64_t>(text.size());
   MPI_Bcast(&size, 1, MPI_UINT64_T, 0, MPI_COMM_WORLD);
   text.resize(static_cast<std::size_t>(size));
@@ -279,7 +330,108 @@ std::string shared_text(const std::string& path) {
     const auto piece = static_cast<int>(std::min<std::uint64_t>(INT_MAX, size - at));
     MPI_Bcast(text.data() + at, piece, MPI_CHAR, 0, MPI_COMM_WORLD);
   }
+}
+
+/// The file's text, read by rank 0 and broadcast (failures to read: rank 0 reports them).
+std::string shared_text(const std::string& path) {
+  std::string text;
+  agree([&] {
+    if (g_rank == 0) text = load_text(path);
+  });
+  broadcast(text);
   return text;
+}
+
+/// Truthful task `task` with its minus-i searches split over the ranks (one profile of a large market):
+/// rank 0 solves the full problem and broadcasts the result, every rank builds the VcgPlan and takes
+/// buyer tasks in chunks, rank 0 finishes the VCG. The outcome at rank 0 (empty on the others).
+ProfileOutcome split_truthful(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+  TruthfulProblem tp;
+  agree([&] { tp = truthful_problem(in, plan, task); });
+  const auto start = std::chrono::steady_clock::now();
+  AssignmentResult full;
+  std::string bytes;
+  agree([&] {
+    if (g_rank != 0) return;
+    full = solve_assignment(tp.problem, tp.options);
+    Writer w;
+    write_result(w, full);
+    bytes = std::move(w.bytes);
+  });
+  broadcast(bytes);
+  if (g_rank != 0) {
+    Reader r{bytes.data(), bytes.data() + bytes.size()};
+    full = read_result(r);
+  }
+  SolverOptions vcg_options = tp.options;  // the parts do not depend on the threads
+  vcg_options.threads = plan.options.threads;
+  std::optional<VcgPlan> vcg;
+  agree([&] { vcg.emplace(tp.problem, full, vcg_options); });
+  const auto chunks =
+      distribute(vcg->buyer_tasks(), false, [&](TaskRange r, Writer& w) { write_part(w, vcg->minus_i(r)); });
+  ProfileOutcome out;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<VcgPart> parts;
+    for (const std::string& chunk : chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) parts.push_back(read_part(r));
+    }
+    const VcgResult result = vcg->finish(parts);
+    out = truthful_outcome(full, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+  });
+  return out;
+}
+
+/// Every truthful outcome: tasks over the ranks, or, with fewer tasks than ranks and no lie tasks (the
+/// requested profiles of a large market), each task's minus-i searches over the ranks. At rank 0, and
+/// at every rank when the lie tasks read them.
+std::vector<ProfileOutcome> truthful_everywhere(const Instance& in, const MechanismPlan& plan) {
+  std::vector<ProfileOutcome> truthful;
+  // without externalities and with the LAP, VCG has no minus-i searches (and the truthful LAPs are batched)
+  const SolverKind kind = plan.options.solver.solver;
+  const bool searches = in.externalities.form != Externalities::Form::None ||
+                        (kind != SolverKind::Auto && kind != SolverKind::Lap);
+  if (searches && plan.lie_tasks == 0 && plan.truthful_tasks < static_cast<std::uint64_t>(g_size)) {
+    for (std::uint64_t task = 0; task < plan.truthful_tasks; ++task) truthful.push_back(split_truthful(in, plan, task));
+    return truthful;
+  }
+  // every rank needs every truthful outcome when the lie tasks read them
+  const auto chunks = distribute(plan.truthful_tasks, plan.lie_tasks > 0, [&](TaskRange r, Writer& w) {
+    for (const ProfileOutcome& o : truthful_outcomes(in, plan, r)) write_outcome(w, o);
+  });
+  for (const std::string& chunk : chunks) {
+    Reader r{chunk.data(), chunk.data() + chunk.size()};
+    while (r.at != r.end) truthful.push_back(read_outcome(r));
+  }
+  return truthful;
+}
+
+/// check's stage-2 plan from rank 0's mechanism report, on every rank.
+StageTwoPlan stage_two_plan_everywhere(const Instance& in, const CheckOptions& options, const MechanismReport& mech) {
+  StageTwoPlan plan;
+  std::string bytes;
+  agree([&] {
+    if (g_rank != 0) return;
+    plan = plan_stage_two(in, options, mech);
+    Writer w;
+    w.value<std::uint64_t>(plan.profiles.size());
+    for (std::size_t k = 0; k < plan.profiles.size(); ++k) {
+      w.vec(plan.profiles[k]);
+      w.vec(plan.posteriors[k]);
+    }
+    bytes = std::move(w.bytes);
+  });
+  broadcast(bytes);
+  if (g_rank == 0) return plan;
+  Reader r{bytes.data(), bytes.data() + bytes.size()};
+  plan.profiles.resize(static_cast<std::size_t>(r.value<std::uint64_t>()));
+  plan.posteriors.resize(plan.profiles.size());
+  for (std::size_t k = 0; k < plan.profiles.size(); ++k) {
+    plan.profiles[k] = r.vec<int>();
+    plan.posteriors[k] = r.vec<double>();
+  }
+  return plan;
 }
 
 }  // namespace
@@ -337,15 +489,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   if (!g_mpi) return ivassign::run_mechanism(in, profiles, options);
   MechanismPlan plan;
   agree([&] { plan = plan_mechanism(in, profiles, options); });
-  // every rank needs every truthful outcome when the lie tasks read them
-  const auto truthful_chunks = distribute(plan.truthful_tasks, plan.lie_tasks > 0, [&](TaskRange r, Writer& w) {
-    for (const ProfileOutcome& o : truthful_outcomes(in, plan, r)) write_outcome(w, o);
-  });
-  std::vector<ProfileOutcome> truthful;
-  for (const std::string& chunk : truthful_chunks) {
-    Reader r{chunk.data(), chunk.data() + chunk.size()};
-    while (r.at != r.end) truthful.push_back(read_outcome(r));
-  }
+  std::vector<ProfileOutcome> truthful = truthful_everywhere(in, plan);
   const auto lie_chunks = distribute(plan.lie_tasks, false, [&](TaskRange r, Writer& w) {
     for (const std::vector<double>& c : stage_one_contributions(in, plan, truthful, r)) w.vec(c);
   });
@@ -368,9 +512,34 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
   CheckRun run;
   agree([&] { run = check_mechanism_run(in, options); });
   const MechanismReport mechanism = distributed::run_mechanism(in, run.profiles, run.options);
+  // the stage-2 probes over the ranks: rank 0 (which holds the mechanism report) picks the profiles
+  const StageTwoPlan stage2 = stage_two_plan_everywhere(in, options, mechanism);
+  const auto chunks = distribute(stage2.profiles.size(), false, [&](TaskRange r, Writer& w) {
+    for (const StageTwoProbe& p : stage_two_probes(in, options, stage2, r)) {
+      w.value(p.max_gain);
+      w.value(p.tried);
+      w.value(p.exact);
+      w.value(p.worst_buyer);
+      w.text(p.worst_kind);
+    }
+  });
   CheckReport report;
   agree([&] {
-    if (g_rank == 0) report = check_from_mechanism(in, options, mechanism);
+    if (g_rank != 0) return;
+    std::vector<StageTwoProbe> probes;
+    for (const std::string& chunk : chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) {
+        StageTwoProbe p;
+        p.max_gain = r.value<double>();
+        p.tried = r.value<std::int64_t>();
+        p.exact = r.value<bool>();
+        p.worst_buyer = r.value<int>();
+        p.worst_kind = r.text();
+        probes.push_back(std::move(p));
+      }
+    }
+    report = check_from_mechanism(in, options, mechanism, probes);
   });
   report.ranks = g_size;
   return report;

@@ -41,13 +41,7 @@ void scale_externality_row(AssignmentProblem& p, int i, double factor) {
 }
 
 /// Stage-2 probe of one profile: every buyer's misreports; gain = W_true(z') - W_true(z*).
-struct Probe {
-  double max_gain = -std::numeric_limits<double>::infinity();
-  std::int64_t tried = 0;
-  bool exact = true;
-  int worst_buyer = -1;
-  std::string worst_kind;
-};
+using Probe = StageTwoProbe;
 
 /// u_i(rho) and v_i(rho) rows of buyer i: a report changes u (and c), the seller costs stay public.
 void expected_rows(const Instance& in, const std::vector<double>& rho, int i, std::vector<double>& u,
@@ -304,23 +298,13 @@ void check_budget(const Instance& in, const MechanismReport& mech, bool exact, C
   }
 }
 
-/// Stage 2: probe the most likely profiles (exact) or the first sampled ones, in parallel.
-void check_stage_two(const Instance& in, const CheckOptions& opt, const MechanismOptions& mopt,
-                     const MechanismReport& mech, bool exact, CheckReport& rep) {
-  std::vector<std::size_t> order(mech.profiles.size());
-  std::iota(order.begin(), order.end(), 0);
-  if (exact)
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return rep.rows[a].probability > rep.rows[b].probability; });
-  const std::size_t probes = std::min<std::size_t>(order.size(), static_cast<std::size_t>(opt.stage2_profiles));
-  std::vector<Probe> results(probes);
-  FirstException errors;
-#pragma omp parallel for schedule(dynamic) num_threads(thread_count(mopt.threads))
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(probes); ++k)
-    errors.run([&] {
-      const auto& p = mech.profiles[order[static_cast<std::size_t>(k)]];
-      results[static_cast<std::size_t>(k)] = probe_profile(in, p.posterior, opt, opt.seed + 7919ULL * static_cast<std::uint64_t>(k));
-    });
-  errors.rethrow();
+/// Stage 2's figures from every probe (task k probed plan.profiles[k]).
+void check_stage_two(const Instance& in, const CheckOptions& opt, const StageTwoPlan& plan,
+                     const std::vector<Probe>& results, CheckReport& rep) {
+  const std::size_t probes = plan.profiles.size();
+  if (results.size() != probes)
+    throw InputError("check_from_mechanism: " + std::to_string(results.size()) + " stage-2 probes, expected " +
+                     std::to_string(probes) + " (every task of plan_stage_two, in order)");
   auto& s2 = rep.stage2;
   s2.profiles_probed = static_cast<int>(probes);
   s2.buyers_per_profile = stage2_buyer_count(in.buyers, opt);
@@ -330,7 +314,7 @@ void check_stage_two(const Instance& in, const CheckOptions& opt, const Mechanis
     s2.solver_exact = s2.solver_exact && results[k].exact;
     if (results[k].max_gain > s2.max_gain) {
       s2.max_gain = results[k].max_gain;
-      s2.worst = {results[k].worst_buyer, mech.profiles[order[k]].profile, results[k].worst_kind, results[k].max_gain};
+      s2.worst = {results[k].worst_buyer, plan.profiles[k], results[k].worst_kind, results[k].max_gain};
     }
   }
 }
@@ -345,7 +329,51 @@ CheckRun check_mechanism_run(const Instance& in, const CheckOptions& opt) {
   return run;
 }
 
+StageTwoPlan plan_stage_two(const Instance& in, const CheckOptions& opt, const MechanismReport& mech) {
+  validate_check_options(opt);
+  const bool exact = check_mechanism_options(in, opt).compute_exact_delta;
+  // the most likely profiles (exact: weighted by probability), else the first sampled ones
+  std::vector<std::size_t> order(mech.profiles.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (exact) {
+    std::vector<double> probability(mech.profiles.size());
+    for (std::size_t k = 0; k < probability.size(); ++k) probability[k] = profile_probability(in, mech.profiles[k].profile);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return probability[a] > probability[b]; });
+  }
+  const std::size_t probes = std::min<std::size_t>(order.size(), static_cast<std::size_t>(opt.stage2_profiles));
+  StageTwoPlan plan;
+  for (std::size_t k = 0; k < probes; ++k) {
+    plan.profiles.push_back(mech.profiles[order[k]].profile);
+    plan.posteriors.push_back(mech.profiles[order[k]].posterior);
+  }
+  return plan;
+}
+
+std::vector<StageTwoProbe> stage_two_probes(const Instance& in, const CheckOptions& opt, const StageTwoPlan& plan,
+                                            TaskRange range) {
+  const std::uint64_t tasks = plan.profiles.size();
+  if (range.first > tasks || range.count > tasks - range.first || plan.posteriors.size() != tasks)
+    throw InputError("TaskRange: [" + std::to_string(range.first) + ", " + std::to_string(range.first + range.count) +
+                     ") is outside the " + std::to_string(tasks) + " stage-2 probes of this StageTwoPlan");
+  std::vector<Probe> results(static_cast<std::size_t>(range.count));
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) num_threads(thread_count(opt.mechanism.threads))
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
+    errors.run([&] {
+      const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
+      results[static_cast<std::size_t>(k)] = probe_profile(in, plan.posteriors[task], opt, opt.seed + 7919ULL * task);
+    });
+  errors.rethrow();
+  return results;
+}
+
 CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, const MechanismReport& mech) {
+  const StageTwoPlan plan = plan_stage_two(in, opt, mech);
+  return check_from_mechanism(in, opt, mech, stage_two_probes(in, opt, plan, {0, plan.profiles.size()}));
+}
+
+CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, const MechanismReport& mech,
+                                 const std::vector<StageTwoProbe>& probes) {
   validate_check_options(opt);
   const auto start = std::chrono::steady_clock::now();
   CheckReport rep;
@@ -363,7 +391,7 @@ CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, co
   check_stage_one(in, mech, exact, rep);
   check_budget(in, mech, exact, rep);
   report_progress(opt, 0.6, "stage 2 probing");
-  check_stage_two(in, opt, mopt, mech, exact, rep);
+  check_stage_two(in, opt, plan_stage_two(in, opt, mech), probes, rep);
   report_progress(opt, 1.0, "done");
   rep.seconds = mech.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return rep;

@@ -63,13 +63,17 @@ void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double sec
 }
 
 // The efficient matching and VCG of one expected problem: the truthful part of a report row. With `optimum`
-// (the problem's LAP optimum from a batch, with its duals) only VCG is computed, warm-started from it.
+// (the problem's LAP optimum from a batch, with its duals) only VCG is computed, warm-started from it. The
+// minus-i searches run on `vcg_threads` threads (their results do not depend on the threads: VcgPlan).
 ProfileOutcome solve_truthful(const AssignmentProblem& problem, const SolverOptions& inner,
-                              const AssignmentResult* optimum = nullptr) {
+                              const AssignmentResult* optimum = nullptr, int vcg_threads = 1) {
   const auto start = std::chrono::steady_clock::now();
+  const SolverOptions options = for_problem(problem, inner);
   AssignmentResult full;
-  const VcgResult vcg = optimum ? vcg_transfers(problem, *optimum, for_problem(problem, inner))
-                                : solve_with_vcg(problem, for_problem(problem, inner), &full);
+  if (!optimum) full = solve_assignment(problem, options);
+  SolverOptions vcg_options = options;
+  vcg_options.threads = vcg_threads;
+  const VcgResult vcg = vcg_transfers(problem, optimum ? *optimum : full, vcg_options);
   const double batch_seconds = optimum ? optimum->seconds : 0.0;
   ProfileOutcome out;
   fill_outcome(optimum ? *optimum : full, vcg,
@@ -217,7 +221,7 @@ std::vector<double> posterior_of(const Instance& in, const MechanismPlan& plan, 
 
 // The expected problem of truthful task `task`: at rho(b) of the table with delta.exact, else at the requested
 // profile's posterior.
-AssignmentProblem truthful_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
   return expected_problem(in, plan.options.compute_exact_delta ? rho_of(plan.table, task)
                                                                : posterior_of(in, plan, static_cast<std::size_t>(task)));
 }
@@ -241,9 +245,14 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
   StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
   const bool lap = in.externalities.form == Externalities::Form::None &&
                    (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap);
+  if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
+    truthful[0] = solve_truthful(task_problem(in, plan, range.first), inner, nullptr, threads);
+    steps.step();
+    return truthful;
+  }
   if (!lap) {
     parallel_tasks(range.count, threads, [&](std::uint64_t k) {
-      truthful[k] = solve_truthful(truthful_problem(in, plan, range.first + k), inner);
+      truthful[k] = solve_truthful(task_problem(in, plan, range.first + k), inner);
       steps.step();
     });
     return truthful;
@@ -254,7 +263,7 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
   for (std::uint64_t first = 0; first < range.count; first += chunk) {
     const std::uint64_t count = std::min(chunk, range.count - first);
     std::vector<AssignmentProblem> problems(count);
-    parallel_tasks(count, threads, [&](std::uint64_t k) { problems[k] = truthful_problem(in, plan, range.first + first + k); });
+    parallel_tasks(count, threads, [&](std::uint64_t k) { problems[k] = task_problem(in, plan, range.first + first + k); });
     std::vector<AssignmentResult> optima;
     if (lap_batchable(problems, inner)) optima = lap_optima(problems, lap_batch_of(problems, inner.backend, threads));
     parallel_tasks(count, threads, [&](std::uint64_t k) {
@@ -484,6 +493,20 @@ MechanismPlan plan_mechanism(const Instance& in, const std::vector<std::vector<i
 std::vector<ProfileOutcome> truthful_outcomes(const Instance& in, const MechanismPlan& plan, TaskRange range) {
   check_range(range, plan.truthful_tasks, "truthful tasks");
   return solve_truthful_range(in, plan, range, inner_solver_options(plan.options), thread_count(plan.options.threads));
+}
+
+TruthfulProblem truthful_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
+  check_range({task, 1}, plan.truthful_tasks, "truthful tasks");
+  TruthfulProblem out;
+  out.problem = task_problem(in, plan, task);
+  out.options = for_problem(out.problem, inner_solver_options(plan.options));
+  return out;
+}
+
+ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds) {
+  ProfileOutcome out;
+  fill_outcome(full, vcg, solve_seconds, out);
+  return out;
 }
 
 std::vector<std::vector<double>> stage_one_contributions(const Instance& in, const MechanismPlan& plan,

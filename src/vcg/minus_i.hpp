@@ -16,10 +16,27 @@ namespace ivassign {
 std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const AssignmentResult* full,
                                        std::vector<int>* sigma_out, double* best_out);
 
-/// Every minus-i search of VCG at once: buyer i masked, started from `full` without i, with
-/// `linear_bound[i]` as its bound. Each thread keeps one table at `full` and rolls each search back
-/// to it through a move journal. Results for buyers the problem does not allow are left empty.
-/// Objectives are the tracked values (exact up to rounding).
+/// The groups of descent_minus_i's searches: one table serves the searches of a group, rebuilt at
+/// `full` at the group's start and rolled back after each search (rollbacks are exact up to rounding
+/// and keep the don't-look marks, so a search's result depends on the searches before it in its
+/// group). Group g holds the allowed buyers whose 1-based rank k among the allowed buyers has
+/// k / 64 == g (the first group 63 searches, then 64 each). Returns the first buyer of each group,
+/// then n; a problem with no allowed buyer has one empty group.
+std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem);
+
+/// The minus-i searches of VCG of the buyers of `groups` (ranges of descent_minus_i_groups's
+/// groups, `bounds` its result): buyer i masked, started from `full` without i, with
+/// `linear_bound[i]` as its bound; the groups run in parallel, each on one thread, so a buyer's
+/// result depends only on its group (whatever the threads, the ranges or the processes). On the
+/// device without a time limit every search starts from a fresh table (descend_together) and the
+/// groups only choose the buyers. One entry per buyer; empty outside the groups and for buyers
+/// the problem does not allow. Objectives are the tracked values (exact up to rounding).
+std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
+                                              const SolverOptions& options, const std::vector<double>& linear_bound,
+                                              const std::vector<int>& bounds, std::uint64_t first_group,
+                                              std::uint64_t group_count);
+
+/// Every minus-i search (all groups of descent_minus_i_groups).
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
                                               const SolverOptions& options, const std::vector<double>& linear_bound);
 

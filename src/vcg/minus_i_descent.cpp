@@ -1,6 +1,8 @@
 // VCG's minus-i searches with the local search (large problems with externalities): every buyer
-// i's search runs from the full matching without i, on a search state shared per thread and rolled
-// back after each search, with the minus-i optimum of the linear part as its bound. With
+// i's search runs from the full matching without i, on a search state shared by a group of about 64
+// searches (descent_minus_i_groups: rebuilt at the group's start, rolled back after each search), with
+// the minus-i optimum of the linear part as its bound; the groups are the unit of parallel work (threads,
+// and the VcgPlan's buyer tasks), so results do not depend on the threads or on the split. With
 // SolverOptions::backend = Device each thread's search scores its candidate moves on the device
 // (src/solvers/local_search.hpp): without a time limit all searches are scored together (one launch
 // per round serves every running search); with one, each thread's search has its own device mirror.
@@ -8,6 +10,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <utility>
 #include <vector>
@@ -28,12 +31,12 @@ namespace {
 /// the moves of descent_search(costs, full without i, i, bound) on either backend.
 std::vector<AssignmentResult> minus_i_together(const PlacementCosts& costs, const std::vector<int>& full,
                                                const SolverOptions& options, const std::vector<double>& linear_bound,
-                                               double tol) {
+                                               double tol, int lo, int hi) {
   const AssignmentProblem& p = costs.problem();
   const int n = p.buyers;
   std::vector<descent::DescentJob> jobs;
   std::vector<int> buyer_of;
-  for (int i = 0; i < n; ++i) {
+  for (int i = lo; i < hi; ++i) {
     if (!p.buyer_allowed(i)) continue;
     descent::DescentJob job;
     job.allowed.resize(static_cast<std::size_t>(n));
@@ -46,6 +49,7 @@ std::vector<AssignmentResult> minus_i_together(const PlacementCosts& costs, cons
   }
   const double per_slot = 17.0 * static_cast<double>(n) * static_cast<double>(p.sellers) + 1.0;  // bytes: H, H^T, marks
   const int slots = static_cast<int>(std::max(1.0, std::min(64.0, 2147483648.0 / per_slot)));
+  if (jobs.empty()) return std::vector<AssignmentResult>(static_cast<std::size_t>(n));
   std::vector<AssignmentResult> minus = descent::descend_together(costs, jobs, options, tol, slots);
   std::vector<AssignmentResult> out(static_cast<std::size_t>(n));
   for (std::size_t k = 0; k < jobs.size(); ++k) {
@@ -60,14 +64,57 @@ std::vector<AssignmentResult> minus_i_together(const PlacementCosts& costs, cons
   return out;
 }
 
+/// One group's searches on `ls` (descent_minus_i_groups): the table rebuilt at `full`, then buyer i's
+/// search for each allowed i in [lo, hi), each rolled back to `full` afterwards.
+void search_group(descent::LocalSearch& ls, const std::vector<int>& full, const std::vector<char>& base_allowed,
+                  int base_active, int lo, int hi, const SolverOptions& options,
+                  const std::vector<double>& linear_bound, double tol, std::vector<AssignmentResult>& out) {
+  ls.reset(full);  // rollbacks are exact up to rounding: the table is rebuilt once per group
+  for (int i = lo; i < hi; ++i) {
+    if (!base_allowed[i]) continue;
+    const auto start = std::chrono::steady_clock::now();
+    std::vector<char> allowed = base_allowed;
+    allowed[i] = 0;
+    ls.set_allowed(allowed);
+    ls.relocate(i, -1);
+    AssignmentResult r = descent::iterated_descent(ls, options, base_active - 1, linear_bound[i], tol, start);
+    ls.rollback(0);
+    r.backend = ls.on_device() ? Backend::Device : Backend::Cpu;
+    if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
+      r.assignment.assign(full.size(), -1);
+      r.objective = 0.0;
+    }
+    out[i] = std::move(r);
+  }
+}
+
 }  // namespace
+
+std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem) {
+  std::vector<int> bounds{0};
+  int searches = 0;
+  for (int i = 0; i < problem.buyers; ++i)
+    if (problem.buyer_allowed(i) && ++searches % 64 == 0) bounds.push_back(i);
+  bounds.push_back(problem.buyers);
+  return bounds;
+}
 
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
                                               const SolverOptions& options, const std::vector<double>& linear_bound) {
+  const std::vector<int> bounds = descent_minus_i_groups(costs.problem());
+  return descent_minus_i(costs, full, options, linear_bound, bounds, 0, bounds.size() - 1);
+}
+
+std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
+                                              const SolverOptions& options, const std::vector<double>& linear_bound,
+                                              const std::vector<int>& bounds, std::uint64_t first_group,
+                                              std::uint64_t group_count) {
   const AssignmentProblem& p = costs.problem();
   const int n = p.buyers;
   if (full.size() != static_cast<std::size_t>(n) || linear_bound.size() != static_cast<std::size_t>(n))
     throw Error("descent_minus_i: the full matching and the bounds need one entry per buyer");
+  if (bounds.size() < 2 || first_group > bounds.size() - 1 || group_count > bounds.size() - 1 - first_group)
+    throw Error("descent_minus_i: the groups are outside descent_minus_i_groups's");
   std::vector<char> base_allowed(n);
   int base_active = 0;
   for (int i = 0; i < n; ++i) base_active += base_allowed[i] = p.buyer_allowed(i) ? 1 : 0;
@@ -75,37 +122,25 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
   const bool on_device =
       resolve_backend(options.backend == Backend::Auto ? Backend::Cpu : options.backend) == Backend::Device;
   std::vector<AssignmentResult> out(n);
-  if (on_device && !std::isfinite(options.time_limit)) return minus_i_together(costs, full, options, linear_bound, tol);
+  const auto lo = static_cast<std::size_t>(first_group), hi = lo + static_cast<std::size_t>(group_count);
+  if (group_count == 0) return out;
+  if (on_device && !std::isfinite(options.time_limit))
+    return minus_i_together(costs, full, options, linear_bound, tol, bounds[lo], bounds[hi]);
   FirstException errors;
-#pragma omp parallel num_threads(thread_count(options.threads))
+  const int threads = static_cast<int>(std::min<std::uint64_t>(thread_count(options.threads), group_count));
+#pragma omp parallel num_threads(threads)
   {
-    // one search state per thread, at the full matching; each minus-i search starts from it with
-    // buyer i removed and is rolled back to it afterwards (no table rebuilt, no problem copied)
+    // one search state per thread, serving whole groups
     std::unique_ptr<descent::LocalSearch> ls;
     errors.run([&] {
       ls = std::make_unique<descent::LocalSearch>(costs, base_allowed, tol);
       if (on_device) ls->use_device();
-      ls->reset(full);
     });
-    int searches = 0;
 #pragma omp for schedule(dynamic)
-    for (int i = 0; i < n; ++i) {
-      if (!ls || !base_allowed[i]) continue;
+    for (std::int64_t g = static_cast<std::int64_t>(lo); g < static_cast<std::int64_t>(hi); ++g) {
+      if (!ls) continue;
       errors.run([&] {
-        if (++searches % 64 == 0) ls->reset(full);  // rollbacks are exact up to rounding: rebuild now and then
-        const auto start = std::chrono::steady_clock::now();
-        std::vector<char> allowed = base_allowed;
-        allowed[i] = 0;
-        ls->set_allowed(allowed);
-        ls->relocate(i, -1);
-        AssignmentResult r = descent::iterated_descent(*ls, options, base_active - 1, linear_bound[i], tol, start);
-        ls->rollback(0);
-        r.backend = on_device ? Backend::Device : Backend::Cpu;
-        if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
-          r.assignment.assign(static_cast<std::size_t>(n), -1);
-          r.objective = 0.0;
-        }
-        out[i] = std::move(r);
+        search_group(*ls, full, base_allowed, base_active, bounds[g], bounds[g + 1], options, linear_bound, tol, out);
       });
     }
   }

@@ -126,78 +126,171 @@ std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
 
 /// The externality-aware Lagrangian bound (src/vcg/minus_i_bound.cpp) on the unproven minus-i
 /// values; the smaller bound is kept, so it is never looser than the one without externalities.
+/// Builds the placement costs into `own` when `costs` is null (and points `costs` at them).
 void tighten_with_externalities(const AssignmentProblem& problem, const AssignmentResult& full,
-                                const SolverOptions& options, std::unique_ptr<PlacementCosts>& costs, VcgResult& r) {
+                                const SolverOptions& options, const PlacementCosts*& costs,
+                                std::unique_ptr<PlacementCosts>& own, VcgResult& r) {
   if (!problem.has_externalities() || options.bound_iterations == 0) return;
-  if (!costs) costs = std::make_unique<PlacementCosts>(problem);
+  if (!costs) {
+    own = std::make_unique<PlacementCosts>(problem);
+    costs = own.get();
+  }
   const std::vector<double> bound = lagrangian_minus_i_bounds(*costs, problem.objective(full.assignment), options);
   for (int i = 0; i < problem.buyers; ++i)
     if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
 }
 
-/// One minus-i search per buyer: the shared descent for large problems, else the chosen solver on
-/// the problem with buyer i masked, warm-started from the full matching without i. Unproven
-/// minus-i values get the linear bound (finite error bounds for heuristics).
-VcgResult vcg_by_searches(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
-  const int n = problem.buyers;
-  VcgResult r = unsolved(n);
-  std::vector<std::vector<int>> minus_assignment(n);
-  SolverOptions inner = options;
-  inner.threads = 1;
-  FirstException errors;
-  // large problems: the local search's placement costs are built once and shared by every minus-i
-  // search, which masks buyer i instead of copying the problem
-  const bool shared_descent = choose_solver(problem, options) == SolverKind::Descent;
-  std::unique_ptr<PlacementCosts> costs;
-  if (shared_descent ||
-      (problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored && n > 64))
-    costs = std::make_unique<PlacementCosts>(problem);
-  // the shared descent searches take their bounds from the linear LAP and need no LAP of their own
-  std::vector<double> linear_bound;
-  auto record = [&](int i, AssignmentResult minus) {
-    r.minus_i_welfare[i] = minus.objective;
-    r.minus_i_upper_bound[i] = minus.optimal ? minus.objective : minus.upper_bound;
-    r.proven[i] = minus.optimal ? 1 : 0;
-    minus_assignment[i] = std::move(minus.assignment);
-  };
-  if (shared_descent) {
-    linear_bound = linear_minus_i_bounds(problem);
-    SolverOptions each = inner;
-    each.threads = options.threads;
-    std::vector<AssignmentResult> minus = descent_minus_i(*costs, full.assignment, each, linear_bound);
-    for (int i = 0; i < n; ++i)
-      if (problem.buyer_allowed(i)) record(i, std::move(minus[i]));
-  } else {
-#pragma omp parallel for schedule(dynamic) if (n > 1) num_threads(thread_count(options.threads))
-    for (int i = 0; i < n; ++i) {
-      errors.run([&] {
-        if (!problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
-        // warm start for heuristics: the full matching with buyer i removed
-        SolverOptions warm = inner;
-        warm.initial_assignment = full.assignment;
-        warm.initial_assignment[i] = -1;
-        record(i, solve_without_buyer(problem, i, warm));
-      });
-    }
+/// A part with no minus-i value yet for buyers [first, first + count): 0, unbounded, unproven.
+VcgPart unsolved_part(int first, int count) {
+  VcgPart part;
+  part.first = first;
+  part.minus_i_welfare.assign(count, 0.0);
+  part.minus_i_upper_bound.assign(count, std::numeric_limits<double>::infinity());
+  part.proven.assign(count, 0);
+  part.minus_i_assignment.resize(count);
+  return part;
+}
+
+/// Copies part's buyers into r and minus_assignment; `next` is the first buyer it must start at.
+void take_part(const VcgPart& part, int n, int& next, VcgResult& r, std::vector<std::vector<int>>& minus_assignment) {
+  const std::size_t count = part.minus_i_welfare.size();
+  if (part.first != next || part.minus_i_upper_bound.size() != count || part.proven.size() != count ||
+      part.minus_i_assignment.size() != count || count > static_cast<std::size_t>(n - next))
+    throw InputError("VcgPlan::finish: a part of buyers [" + std::to_string(part.first) + ", " +
+                     std::to_string(part.first + static_cast<int>(count)) + ") where buyer " + std::to_string(next) +
+                     " comes next (the parts must cover every buyer task, in task order)");
+  for (std::size_t k = 0; k < count; ++k) {
+    const auto i = static_cast<std::size_t>(next) + k;
+    r.minus_i_welfare[i] = part.minus_i_welfare[k];
+    r.minus_i_upper_bound[i] = part.minus_i_upper_bound[k];
+    r.proven[i] = part.proven[k];
+    minus_assignment[i] = part.minus_i_assignment[k];
   }
-  errors.rethrow();
-  if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
-    if (linear_bound.empty()) linear_bound = linear_minus_i_bounds(problem);
-    for (int i = 0; i < n; ++i)
-      if (problem.buyer_allowed(i) && !r.proven[i])
-        r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
-    tighten_with_externalities(problem, full, options, costs, r);
-  }
-  return finish(problem, full, std::move(r), minus_assignment, costs.get());
+  next += static_cast<int>(count);
 }
 
 }  // namespace
 
-VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+/// What every buyer task needs. With the shared descent (large problems), the local search's placement
+/// costs are built once and shared by every minus-i search, which masks buyer i instead of copying the
+/// problem, and the searches' bounds come from the linear LAP; else each search is the chosen solver on
+/// the problem with buyer i masked, warm-started from the full matching without i.
+struct VcgPlan::Impl {
+  Impl(const AssignmentProblem& p, const AssignmentResult& f, const SolverOptions& o)
+      : problem(p), full(f), options(o) {}
+  const AssignmentProblem& problem;
+  AssignmentResult full;
+  SolverOptions options;
+  bool lap = false;                        ///< every minus-i optimum from the LAP's prices, in finish
+  bool shared_descent = false;
+  std::unique_ptr<PlacementCosts> costs;   ///< the shared descent's
+  std::vector<double> linear_bound;        ///< the shared descent's search bounds
+  std::vector<int> bounds;                 ///< first buyer of each task, then n
+};
+
+VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options)
+    : impl_(std::make_unique<Impl>(problem, full, options)) {
   validate_solver_options(options);
   check_assignment(problem, full.assignment);
-  if (uses_lap(problem, options)) return vcg_by_prices(problem, full);
-  return vcg_by_searches(problem, full, options);
+  Impl& m = *impl_;
+  m.lap = uses_lap(problem, options);
+  m.bounds = {0};
+  if (m.lap) return;
+  m.shared_descent = choose_solver(problem, options) == SolverKind::Descent;
+  if (m.shared_descent) {
+    m.costs = std::make_unique<PlacementCosts>(problem);
+    m.linear_bound = linear_minus_i_bounds(problem);
+    m.bounds = descent_minus_i_groups(problem);
+  } else {
+    for (int i = 1; i <= problem.buyers; ++i) m.bounds.push_back(i);
+  }
+}
+
+VcgPlan::~VcgPlan() = default;
+VcgPlan::VcgPlan(VcgPlan&&) noexcept = default;
+VcgPlan& VcgPlan::operator=(VcgPlan&&) noexcept = default;
+
+std::uint64_t VcgPlan::buyer_tasks() const { return impl_->bounds.size() - 1; }
+
+TaskRange VcgPlan::buyers(TaskRange range) const {
+  if (range.first > buyer_tasks() || range.count > buyer_tasks() - range.first)
+    throw InputError("VcgPlan: tasks [" + std::to_string(range.first) + ", " +
+                     std::to_string(range.first + range.count) + ") are outside its " +
+                     std::to_string(buyer_tasks()) + " buyer tasks");
+  const auto first = static_cast<std::uint64_t>(impl_->bounds[range.first]);
+  return {first, static_cast<std::uint64_t>(impl_->bounds[range.first + range.count]) - first};
+}
+
+VcgPart VcgPlan::minus_i(TaskRange range) const {
+  const Impl& m = *impl_;
+  const TaskRange who = buyers(range);
+  const int first = static_cast<int>(who.first), count = static_cast<int>(who.count);
+  VcgPart part = unsolved_part(first, count);
+  auto record = [&](int i, AssignmentResult minus) {
+    const auto k = static_cast<std::size_t>(i - first);
+    part.minus_i_welfare[k] = minus.objective;
+    part.minus_i_upper_bound[k] = minus.optimal ? minus.objective : minus.upper_bound;
+    part.proven[k] = minus.optimal ? 1 : 0;
+    part.minus_i_assignment[k] = std::move(minus.assignment);
+  };
+  if (m.shared_descent) {
+    std::vector<AssignmentResult> minus =
+        descent_minus_i(*m.costs, m.full.assignment, m.options, m.linear_bound, m.bounds, range.first, range.count);
+    for (int i = first; i < first + count; ++i)
+      if (m.problem.buyer_allowed(i)) record(i, std::move(minus[i]));
+    return part;
+  }
+  SolverOptions inner = m.options;
+  inner.threads = 1;
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) if (count > 1) num_threads(thread_count(m.options.threads))
+  for (int i = first; i < first + count; ++i) {
+    errors.run([&] {
+      if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
+      // warm start for heuristics: the full matching with buyer i removed
+      SolverOptions warm = inner;
+      warm.initial_assignment = m.full.assignment;
+      warm.initial_assignment[i] = -1;
+      record(i, solve_without_buyer(m.problem, i, warm));
+    });
+  }
+  errors.rethrow();
+  return part;
+}
+
+VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
+  const Impl& m = *impl_;
+  const AssignmentProblem& problem = m.problem;
+  if (m.lap) return vcg_by_prices(problem, m.full);
+  const int n = problem.buyers;
+  VcgResult r = unsolved(n);
+  std::vector<std::vector<int>> minus_assignment(n);
+  int next = 0;
+  for (const VcgPart& part : parts) take_part(part, n, next, r, minus_assignment);
+  if (next != n)
+    throw InputError("VcgPlan::finish: the parts cover buyers [0, " + std::to_string(next) + ") of " +
+                     std::to_string(n) + " (they must cover every buyer task, in task order)");
+  const PlacementCosts* costs = m.costs.get();
+  std::unique_ptr<PlacementCosts> own;
+  if (!costs && problem.has_externalities() && problem.externalities.form == ExternalityCosts::Form::Factored &&
+      n > 64) {
+    own = std::make_unique<PlacementCosts>(problem);
+    costs = own.get();
+  }
+  // unproven minus-i values get the linear bound (finite error bounds for heuristics), then the Lagrangian one
+  if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
+    const std::vector<double> linear_bound = m.linear_bound.empty() ? linear_minus_i_bounds(problem) : m.linear_bound;
+    for (int i = 0; i < n; ++i)
+      if (problem.buyer_allowed(i) && !r.proven[i])
+        r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
+    tighten_with_externalities(problem, m.full, m.options, costs, own, r);
+  }
+  return ivassign::finish(problem, m.full, std::move(r), minus_assignment, costs);
+}
+
+VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+  const VcgPlan plan(problem, full, options);
+  return plan.finish({plan.minus_i({0, plan.buyer_tasks()})});
 }
 
 VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {

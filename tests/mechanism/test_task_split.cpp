@@ -3,10 +3,14 @@
 #include <gtest/gtest.h>
 
 #include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
+#include "ivassign/incentives.hpp"
 #include "ivassign/io.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/report_io.hpp"
 #include "ivassign/social.hpp"
+#include "ivassign/solvers.hpp"
+#include "ivassign/vcg.hpp"
 #include "test_support.hpp"
 
 namespace ivassign {
@@ -78,6 +82,60 @@ TEST(TaskSplit, MechanismRangeOutsideThePlanIsRefused) {
   EXPECT_THROW(truthful_outcomes(inst, plan, {plan.truthful_tasks, 1}), InputError);
   EXPECT_THROW(stage_one_contributions(inst, plan, {}, {0, 1}), InputError);  // not every truthful outcome
   EXPECT_THROW(finish_mechanism(inst, plan, {}, {}), InputError);
+}
+
+TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
+  // one profile of a 70-buyer spectrum market: the shared descent's minus-i searches in two buyer
+  // tasks (VcgPlan), each run on its own plan as another process would, give truthful_outcomes's row
+  SpectrumOptions so;
+  so.buyers = 70;
+  so.licences = 140;
+  so.seed = 7;
+  const Instance inst = generate_spectrum(so);
+  MechanismOptions opt;
+  opt.delta_mode = DeltaMode::Theorem1;
+  opt.compute_exact_delta = false;
+  opt.solver.bound_iterations = 5;
+  const MechanismPlan plan = plan_mechanism(inst, {inst.observed}, opt);
+  ASSERT_EQ(plan.truthful_tasks, 1u);
+  const ProfileOutcome whole = truthful_outcomes(inst, plan, {0, 1})[0];
+  const TruthfulProblem tp = truthful_problem(inst, plan, 0);
+  const AssignmentResult full = solve_assignment(tp.problem, tp.options);
+  const VcgPlan vcg(tp.problem, full, tp.options);
+  ASSERT_EQ(vcg.buyer_tasks(), 2u);
+  std::vector<VcgPart> parts;
+  for (std::uint64_t t = 0; t < vcg.buyer_tasks(); ++t) parts.push_back(VcgPlan(tp.problem, full, tp.options).minus_i({t, 1}));
+  ProfileOutcome split = truthful_outcome(full, vcg.finish(parts), 0.0);
+  MechanismReport a = plan.report, b = plan.report;
+  split.profile = whole.profile;
+  a.profiles = {whole};
+  b.profiles = {split};
+  EXPECT_EQ(untimed_json(b), untimed_json(a));
+  EXPECT_THROW(truthful_problem(inst, plan, 1), InputError);
+}
+
+TEST(TaskSplit, CheckStageTwoProbesEqualWhole) {
+  for (const char* name : {"joint-3x4", "ci-3x3"}) {
+    const Instance inst = load_instance(test::examples_dir() + "/" + name + ".json");
+    CheckOptions opt;
+    opt.stage2_profiles = 5;
+    CheckReport whole = check_incentives(inst, opt);
+    const CheckRun run = check_mechanism_run(inst, opt);
+    const MechanismReport mech = run_mechanism(inst, run.profiles, run.options);
+    const StageTwoPlan s2 = plan_stage_two(inst, opt, mech);
+    ASSERT_EQ(s2.profiles.size(), 5u) << name;
+    std::vector<StageTwoProbe> probes;
+    for (TaskRange r : uneven_split(s2.profiles.size())) {
+      auto part = stage_two_probes(inst, opt, s2, r);
+      probes.insert(probes.end(), part.begin(), part.end());
+    }
+    CheckReport split = check_from_mechanism(inst, opt, mech, probes);
+    whole.seconds = split.seconds = 0.0;
+    EXPECT_EQ(check_report_to_json(split), check_report_to_json(whole)) << name;
+    probes.pop_back();
+    EXPECT_THROW(check_from_mechanism(inst, opt, mech, probes), InputError);
+    EXPECT_THROW(stage_two_probes(inst, opt, s2, {4, 2}), InputError);
+  }
 }
 
 GvcgResult split_gvcg(const SocialProblem& p, const GvcgOptions& o) {
