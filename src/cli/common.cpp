@@ -185,8 +185,13 @@ void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
                  "VCG: iterations of the Lagrangian bound that prices externalities in unproven minus-i values "
                  "(0: the bound without externalities), in [0, 100000]")
       ->capture_default_str();
-  cmd.add_option("--bound-time-limit", a.bound_time_limit, "VCG: seconds for that bound per profile (> 0)")
+  cmd.add_option("--bound-work-limit", a.bound_work_limit,
+                 "VCG: that bound's work per profile in LAP weights, iterations x buyers x sellers (> 0); counted, "
+                 "not timed, so reports stay reproducible")
       ->capture_default_str();
+  cmd.add_option("--bound-time-limit", a.bound_time_limit,
+                 "VCG: seconds for that bound per profile (> 0; default none: a clock makes the intervals depend on "
+                 "the machine's load)");
   cmd.add_option("--seed", a.seed, "Seed of randomized solvers and samplers")->capture_default_str();
   cmd.add_flag("--quiet", a.quiet, "No progress on stderr");
 }
@@ -224,9 +229,11 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
   if (a.time_limit > 0.0) opt.solver.time_limit = a.time_limit;
   opt.solver.bound_iterations = a.bound_iterations;
   opt.solver.bound_time_limit = a.bound_time_limit;
+  opt.solver.bound_work_limit = a.bound_work_limit;
   if (a.bound_iterations < 0 || a.bound_iterations > 100000)
     throw InputError("--bound-iterations: " + std::to_string(a.bound_iterations) + " must be in [0, 100000]");
   if (!(a.bound_time_limit > 0.0)) throw InputError("--bound-time-limit: must be > 0 seconds");
+  if (!(a.bound_work_limit > 0.0)) throw InputError("--bound-work-limit: must be > 0 LAP weights");
   opt.measures.seed = a.seed;
   return opt;
 }

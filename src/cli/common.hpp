@@ -46,10 +46,11 @@ struct MechanismArgs {
   double time_limit = 0.0;
   int bound_iterations = SolverOptions{}.bound_iterations;
   double bound_time_limit = SolverOptions{}.bound_time_limit;
+  double bound_work_limit = SolverOptions{}.bound_work_limit;
   std::uint64_t seed = 1;
   bool quiet = false;
 };
-/// Adds --delta, --solver, --backend, --threads, --time-limit, --bound-iterations, --bound-time-limit,
+/// Adds --delta, --solver, --backend, --threads, --time-limit, --bound-iterations, --bound-work-limit, --bound-time-limit,
 /// --seed, --quiet.
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& args);
 /// Validates them (InputError naming the option) and fills the library's options.

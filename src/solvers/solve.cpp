@@ -29,6 +29,9 @@ void validate_solver_options(const SolverOptions& o) {
   if (o.bound_iterations < 0 || o.bound_iterations > 100000)
     throw InputError("solver option bound_iterations: " + std::to_string(o.bound_iterations) +
                      " is out of range; it must be in [0, 100000]");
+  if (!(o.bound_work_limit > 0.0))
+    throw InputError("solver option bound_work_limit: " + std::to_string(o.bound_work_limit) +
+                     " is out of range; it must be > 0 LAP weights (infinity for none)");
   if (!(o.bound_time_limit > 0.0))
     throw InputError("solver option bound_time_limit: " + std::to_string(o.bound_time_limit) +
                      " is out of range; it must be > 0 seconds (infinity for none)");

@@ -125,7 +125,8 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
       stall = 0;
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    if (k >= options.bound_iterations || seconds >= options.bound_time_limit) break;
+    const double work = static_cast<double>(k + 1) * n * p.sellers;  // LAP weights processed so far
+    if (k >= options.bound_iterations || seconds >= options.bound_time_limit || work >= options.bound_work_limit) break;
     add_conflicts(costs, z, acc, m);
     if (!step(z, static_cast<std::size_t>(p.sellers), full - target, theta, m)) break;
   }

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -64,6 +65,25 @@ TEST(MinusIBound, NeverBelowTheExactMinusIOptimumAndNeverLooserThanTheLinearBoun
     }
   // externalities bind on many of these random instances: the bound must price them somewhere
   EXPECT_GT(tighter, cases / 4) << tighter << " of " << cases << " bounds tighter than the linear bound";
+}
+
+TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproducible) {
+  const AssignmentProblem p = test::random_expected_problem(3, Externalities::Form::Factored, 6, 5);
+  const PlacementCosts costs(p);
+  const double target = solve_assignment(p, exact_options()).objective;
+  const double weights = static_cast<double>(p.buyers) * p.sellers;
+  SolverOptions o;
+  o.bound_iterations = 200;
+  o.bound_work_limit = 3.0 * weights;  // three LAPs: iterations 0, 1 and 2
+  LagrangianStats first, again, unlimited;
+  const std::vector<double> bound = lagrangian_minus_i_bounds(costs, target, o, &first);
+  EXPECT_EQ(first.iterations, 2);
+  EXPECT_EQ(lagrangian_minus_i_bounds(costs, target, o, &again), bound) << "a counted budget gives the same bound";
+  EXPECT_EQ(again.iterations, 2);
+  o.bound_work_limit = std::numeric_limits<double>::infinity();
+  lagrangian_minus_i_bounds(costs, target, o, &unlimited);
+  EXPECT_GT(unlimited.iterations, 2);
+  EXPECT_FALSE(std::isfinite(SolverOptions{}.bound_time_limit)) << "no clock by default";
 }
 
 /// Two buyers who each want their own seller and hurt each other there (C = 8), and a third buyer
@@ -154,6 +174,14 @@ TEST(MinusIBound, ProvenSearchesGivePointIntervalsAndTheBudgetIsValidated) {
     ADD_FAILURE() << "bound_time_limit 0 accepted";
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("bound_time_limit"), std::string::npos) << e.what();
+  }
+  bad = {};
+  bad.bound_work_limit = 0.0;
+  try {
+    solve_with_vcg(p, bad);
+    ADD_FAILURE() << "bound_work_limit 0 accepted";
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("bound_work_limit"), std::string::npos) << e.what();
   }
 }
 
