@@ -96,7 +96,7 @@ void expect_device_equals_cpu(int family, int n, int s, int batch, std::uint64_t
 }
 
 TEST(LapBatchDevice, EqualsTheCpuBatchWithCertifiedDualsOnEveryFamilyAndShape) {
-  if (!device_compiled()) GTEST_SKIP() << "no device path in this build (" << device_description() << ")";
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   for (int family = 0; family < 6; ++family)
     for (const auto& [n, s] : std::vector<std::pair<int, int>>{
              {1, 1}, {6, 6}, {30, 30}, {9, 14}, {14, 9}, {2, 20}, {20, 2}, {0, 4}, {4, 0}})
@@ -127,7 +127,7 @@ TEST(LapBatchDevice, InterleavedWorkspacesSolveEachProblem) {
 }
 
 TEST(LapBatchDevice, BadInputNamesTheProblem) {
-  if (!device_compiled()) GTEST_SKIP() << "no device path in this build";
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   for (const double bad : {std::numeric_limits<double>::quiet_NaN(), kInf}) {
     std::vector<double> w(4 * 2 * 3, 1.0);
     w[2 * 6 + 1 * 3 + 2] = bad;  // problem 2, pair (1, 2)
@@ -147,7 +147,7 @@ TEST(LapBatchDevice, BadInputNamesTheProblem) {
 }
 
 TEST(LapBatchDevice, ChunksUnderASmallDeviceAndRefusesWhatCannotFit) {
-  if (!device_compiled()) GTEST_SKIP() << "no device path in this build";
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const std::string reserve = std::to_string((std::uint64_t(64) << 20) + 20000);  // a few 20 x 20 problems
   {
     test::ScopedEnv small("IVASSIGN_DEVICE_MEMORY_LIMIT", reserve.c_str());
@@ -171,7 +171,7 @@ TEST(LapBatchDevice, OptionsChooseTheBackendAndTheIntOverloadStaysOnTheCpu) {
   EXPECT_EQ(cpu.objective, old.objective);
   EXPECT_EQ(cpu.assignment, old.assignment);
   EXPECT_EQ(solve_lap_batch(1, 5, 7, w, LapBatchOptions{}).backend, resolve_backend(Backend::Auto));
-  if (!device_compiled()) {
+  if (!device_available()) {
     EXPECT_THROW(solve_lap_batch(1, 5, 7, w, LapBatchOptions{0, Backend::Device}), InputError);
   }
   EXPECT_THROW(solve_lap_batch(1, 5, 7, w, LapBatchOptions{-1, Backend::Cpu}), InputError);
