@@ -182,6 +182,7 @@ struct ReplicaReport {
   int k = 2;
   double bound = 0.0;
   std::vector<ReplicaRow> rows;
+  int ranks = 1;  ///< processes that computed it (the MPI command line; 1 in the library)
 };
 
 /// The n-buyer replica of a symmetric CI base market: buyer i copies base buyer i mod n0, seller j
@@ -190,6 +191,13 @@ struct ReplicaReport {
 Instance replicate_market(const Instance& base, int buyers);
 
 ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options = {});
+
+/// replica_experiment in tasks, one per size of options.sizes, for a scheduler of the caller's
+/// (tasks.hpp; MPI ranks in the CLI): replica_rows gives the rows of sizes [first, first + count)
+/// (validating the options first; an empty range only validates), replica_report the report of the
+/// rows of every task in order, which is replica_experiment's.
+std::vector<ReplicaRow> replica_rows(const Instance& base, const ReplicaOptions& options, TaskRange range);
+ReplicaReport replica_report(const Instance& base, const ReplicaOptions& options, std::vector<ReplicaRow> rows);
 
 
 }  // namespace ivassign

@@ -158,8 +158,8 @@ void run_replica(const ReplicaArgs& a) {
   opt.backend = mopt.backend;
   opt.seed = a.mech.seed;
   opt.progress = progress_printer("replica", a.mech.quiet);
-  const ReplicaReport rep = replica_experiment(load_instance(a.base), opt);
-  if (!a.plot_dir.empty()) replica_plots(rep, a.plot_dir);
+  const ReplicaReport rep = distributed::replica_experiment(distributed::load_instance(a.base), opt);  // sizes over the ranks
+  if (!a.plot_dir.empty() && distributed::is_root()) replica_plots(rep, a.plot_dir);
   emit(replica_report_to_json(rep), a.out);
 }
 

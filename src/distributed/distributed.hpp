@@ -56,6 +56,9 @@ MechanismReport run_mechanism(const Instance& instance, const std::vector<std::v
 /// check_incentives with the mechanism run it needs spread over the ranks (run_mechanism above); stage 1,
 /// the budget and the stage-2 probes on rank 0. The report (rank 0's) equals check_incentives's.
 CheckReport check_incentives(const Instance& instance, const CheckOptions& options);
+/// replica_experiment with its sizes (one task each) spread over the ranks; the report (rank 0's) equals
+/// replica_experiment's, with `ranks` set.
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options);
 /// run_gvcg with its outcome and gain tasks spread over the ranks; the result (rank 0's) equals run_gvcg's.
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options);
 

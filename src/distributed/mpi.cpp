@@ -545,6 +545,26 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
   return report;
 }
 
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options) {
+  if (!g_mpi) return ivassign::replica_experiment(base, options);
+  agree([&] { replica_rows(base, options, {0, 0}); });  // the options' errors, once, before any work
+  const auto chunks = distribute(options.sizes.size(), false, [&](TaskRange r, Writer& w) {
+    for (const ReplicaRow& row : replica_rows(base, options, r)) w.value(row);
+  });
+  ReplicaReport report;
+  agree([&] {
+    if (g_rank != 0) return;
+    std::vector<ReplicaRow> rows;
+    for (const std::string& chunk : chunks) {
+      Reader r{chunk.data(), chunk.data() + chunk.size()};
+      while (r.at != r.end) rows.push_back(r.value<ReplicaRow>());
+    }
+    report = replica_report(base, options, std::move(rows));
+  });
+  report.ranks = g_size;
+  return report;
+}
+
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   if (!g_mpi) return ivassign::run_gvcg(problem, options);
   std::optional<GvcgPlan> plan;

@@ -23,6 +23,10 @@ CheckReport check_incentives(const Instance& instance, const CheckOptions& optio
   return ivassign::check_incentives(instance, options);
 }
 
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& options) {
+  return ivassign::replica_experiment(base, options);
+}
+
 GvcgResult run_gvcg(const SocialProblem& problem, const GvcgOptions& options) {
   return ivassign::run_gvcg(problem, options);
 }

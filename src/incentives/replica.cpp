@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <vector>
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
@@ -138,15 +139,30 @@ PairModel pair_model(const Instance& base) {
   return pm;
 }
 
-/// Expected efficient welfare of the replica over profiles drawn from the prior.
+/// Expected efficient welfare of the replica over profiles drawn from the prior: the samples in parallel,
+/// each solve on one thread (a heuristic's result depends on its threads; so the row does not), summed in order.
 void sample_welfare(const Instance& inst, int n, const ReplicaOptions& opt, ReplicaRow& row) {
+  const int samples = std::max(opt.welfare_samples, 0);
+  std::vector<double> value(static_cast<std::size_t>(samples), 0.0);
+  std::vector<char> proven(static_cast<std::size_t>(samples), 0);
+  SolverOptions each = opt.solver;
+  each.threads = 1;
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) num_threads(thread_count(opt.solver.threads))
+  for (int k = 0; k < samples; ++k)
+    errors.run([&] {
+      const auto profile = sample_profile(inst, opt.seed * 7777ULL + static_cast<std::uint64_t>(k) * 31ULL + static_cast<std::uint64_t>(n));
+      const AssignmentProblem problem = expected_problem(inst, posterior_of_profile(inst, profile));
+      const AssignmentResult r = solve_assignment(problem, each);
+      value[static_cast<std::size_t>(k)] = r.objective;
+      proven[static_cast<std::size_t>(k)] = r.optimal ? 1 : 0;
+    });
+  errors.rethrow();
   row.welfare_proven = true;
   double total = 0.0;
-  for (int k = 0; k < opt.welfare_samples; ++k) {
-    const auto profile = sample_profile(inst, opt.seed * 7777ULL + static_cast<std::uint64_t>(k) * 31ULL + static_cast<std::uint64_t>(n));
-    const AssignmentResult r = solve_assignment(expected_problem(inst, posterior_of_profile(inst, profile)), opt.solver);
-    total += r.objective;
-    row.welfare_proven = row.welfare_proven && r.optimal;
+  for (int k = 0; k < samples; ++k) {
+    total += value[static_cast<std::size_t>(k)];
+    row.welfare_proven = row.welfare_proven && proven[static_cast<std::size_t>(k)];
   }
   if (opt.welfare_samples > 0) {
     row.expected_welfare = total / opt.welfare_samples;
@@ -190,26 +206,43 @@ ReplicaRow replica_row(const Instance& base, int n, const ReplicaOptions& opt, c
 
 }  // namespace
 
-ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
+std::vector<ReplicaRow> replica_rows(const Instance& base, const ReplicaOptions& opt, TaskRange range) {
   require_symmetric(base);
   if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
   if (opt.sizes.empty()) throw InputError("replica: ReplicaOptions::sizes is empty");
   if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
+  const std::uint64_t sizes = opt.sizes.size();
+  if (range.first > sizes || range.count > sizes - range.first)
+    throw InputError("replica: TaskRange [" + std::to_string(range.first) + ", " +
+                     std::to_string(range.first + range.count) + ") is outside the " + std::to_string(sizes) + " sizes");
+  std::vector<ReplicaRow> rows;
+  if (range.count == 0) return rows;
+  const PairModel pm = pair_model(base);
+  for (std::uint64_t t = range.first; t < range.first + range.count; ++t) {
+    const int n = opt.sizes[static_cast<std::size_t>(t)];
+    const auto t0 = std::chrono::steady_clock::now();
+    if (opt.progress) opt.progress(static_cast<double>(t - range.first) / static_cast<double>(range.count), "replica n = " + std::to_string(n));
+    ReplicaRow row = replica_row(base, n, opt, pm, base.effective_bound());
+    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    rows.push_back(row);
+  }
+  return rows;
+}
+
+ReplicaReport replica_report(const Instance& base, const ReplicaOptions& opt, std::vector<ReplicaRow> rows) {
+  if (rows.size() != opt.sizes.size())
+    throw InputError("replica_report: " + std::to_string(rows.size()) + " rows for " + std::to_string(opt.sizes.size()) +
+                     " sizes (every task of replica_rows, in order)");
   ReplicaReport rep;
   rep.base = base.name;
   rep.k = opt.k;
   rep.bound = base.effective_bound();
-  const PairModel pm = pair_model(base);
-  std::size_t done = 0;
-  for (int n : opt.sizes) {
-    const auto t0 = std::chrono::steady_clock::now();
-    if (opt.progress) opt.progress(static_cast<double>(done) / static_cast<double>(opt.sizes.size()), "replica n = " + std::to_string(n));
-    ReplicaRow row = replica_row(base, n, opt, pm, rep.bound);
-    row.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    rep.rows.push_back(row);
-    ++done;
-  }
+  rep.rows = std::move(rows);
   return rep;
+}
+
+ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt) {
+  return replica_report(base, opt, replica_rows(base, opt, {0, opt.sizes.empty() ? 0 : opt.sizes.size()}));
 }
 
 }  // namespace ivassign

@@ -98,6 +98,7 @@ std::string replica_report_to_json(const ReplicaReport& r, int indent) {
                     {"backend", to_string(row.backend)},
                     {"seconds", row.seconds}});
   doc["rows"] = rows;
+  doc["ranks"] = r.ranks;
   return doc.dump(indent);
 }
 

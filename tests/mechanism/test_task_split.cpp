@@ -156,6 +156,28 @@ GvcgResult split_gvcg(const SocialProblem& p, const GvcgOptions& o) {
   return plan.finish(blocks);
 }
 
+TEST(TaskSplit, ReplicaSizesEqualWhole) {
+  const Instance base = load_instance(std::string(IVASSIGN_SOURCE_DIR) + "/examples/replica-base.json");
+  ReplicaOptions opt;
+  opt.sizes = {4, 6, 8, 16};
+  opt.welfare_samples = 1;
+  opt.backend = Backend::Cpu;
+  auto untimed = [](ReplicaReport r) {
+    for (ReplicaRow& row : r.rows) row.seconds = 0.0;
+    return replica_report_to_json(r);
+  };
+  const std::string whole = untimed(replica_experiment(base, opt));
+  for (const std::vector<std::uint64_t>& cuts : std::vector<std::vector<std::uint64_t>>{{0, 1, 4}, {0, 3, 4}, {0, 1, 2, 3, 4}}) {
+    std::vector<ReplicaRow> rows;
+    for (std::size_t c = 0; c + 1 < cuts.size(); ++c)
+      for (ReplicaRow& row : replica_rows(base, opt, {cuts[c], cuts[c + 1] - cuts[c]})) rows.push_back(row);
+    EXPECT_EQ(untimed(replica_report(base, opt, rows)), whole);
+  }
+  EXPECT_TRUE(replica_rows(base, opt, {2, 0}).empty());
+  EXPECT_THROW(replica_rows(base, opt, {3, 2}), InputError);
+  EXPECT_THROW(replica_report(base, opt, {}), InputError);
+}
+
 TEST(TaskSplit, GvcgOneAndTwoStagesEqualWhole) {
   SocialAuctionOptions a;
   a.agents = 4;
