@@ -98,4 +98,13 @@ class FirstException {
   std::exception_ptr first_;
 };
 
+/// f(k) for k in [0, count) over `threads` threads (dynamic schedule), the first exception rethrown.
+template <class F>
+void parallel_tasks(std::uint64_t count, int threads, F&& f) {
+  FirstException errors;
+#pragma omp parallel for schedule(dynamic) num_threads(threads)
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) errors.run([&] { f(static_cast<std::uint64_t>(k)); });
+  errors.rethrow();
+}
+
 }  // namespace ivassign

@@ -147,17 +147,13 @@ void sample_welfare(const Instance& inst, int n, const ReplicaOptions& opt, Repl
   std::vector<char> proven(static_cast<std::size_t>(samples), 0);
   SolverOptions each = opt.solver;
   each.threads = 1;
-  FirstException errors;
-#pragma omp parallel for schedule(dynamic) num_threads(thread_count(opt.solver.threads))
-  for (int k = 0; k < samples; ++k)
-    errors.run([&] {
-      const auto profile = sample_profile(inst, opt.seed * 7777ULL + static_cast<std::uint64_t>(k) * 31ULL + static_cast<std::uint64_t>(n));
-      const AssignmentProblem problem = expected_problem(inst, posterior_of_profile(inst, profile));
-      const AssignmentResult r = solve_assignment(problem, each);
-      value[static_cast<std::size_t>(k)] = r.objective;
-      proven[static_cast<std::size_t>(k)] = r.optimal ? 1 : 0;
-    });
-  errors.rethrow();
+  parallel_tasks(static_cast<std::uint64_t>(samples), thread_count(opt.solver.threads), [&](std::uint64_t k) {
+    const auto profile = sample_profile(inst, opt.seed * 7777ULL + k * 31ULL + static_cast<std::uint64_t>(n));
+    const AssignmentProblem problem = expected_problem(inst, posterior_of_profile(inst, profile));
+    const AssignmentResult r = solve_assignment(problem, each);
+    value[k] = r.objective;
+    proven[k] = r.optimal ? 1 : 0;
+  });
   row.welfare_proven = true;
   double total = 0.0;
   for (int k = 0; k < samples; ++k) {

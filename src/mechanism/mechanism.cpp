@@ -226,15 +226,6 @@ AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, st
                                                                : posterior_of(in, plan, static_cast<std::size_t>(task)));
 }
 
-// f(k) for k in [0, count) over `threads` threads (dynamic schedule), the first exception rethrown.
-template <class F>
-void parallel_tasks(std::uint64_t count, int threads, F&& f) {
-  FirstException errors;
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t k = 0; k < static_cast<std::int64_t>(count); ++k) errors.run([&] { f(static_cast<std::uint64_t>(k)); });
-  errors.rethrow();
-}
-
 // The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
 // the requested profiles. Without externalities and with the LAP solver, in chunks of profiles: each chunk's
 // full LAPs are one solve_lap_batch on the mechanism's backend, then VCG from each optimum (warm-started from
