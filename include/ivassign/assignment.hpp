@@ -87,10 +87,10 @@ struct SolverOptions {
   /// VCG: iterations of the externality-aware Lagrangian bound on the minus-i optima that the
   /// searches leave unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each;
   /// 0 keeps the bound without externalities. Range [0, 100000].
-  int bound_iterations = 60;
+  int bound_iterations = 1000;
   /// VCG: a cap on that bound's work in LAP weights (iterations x n x s), checked after each
-  /// iteration (> 0): the default 8e7 keeps the 60 iterations up to 1.3 M weights (spectrum 500 x 2000)
-  /// and gives 20 at 1000 x 4000; being counted, not timed, it keeps reports reproducible.
+  /// iteration (> 0): the default 8e7 gives 500 iterations at spectrum 200 x 800 (1000 up to 80,000
+  /// weights) and 20 at 1000 x 4000; being counted, not timed, it keeps reports reproducible.
   double bound_work_limit = 8e7;
   /// VCG: seconds for that bound, checked after each iteration (> 0; default infinity: none). A clock
   /// makes the bound, hence transfer_interval, depend on the machine and its load; the work limit does not.

@@ -15,8 +15,10 @@
 //  * `proven[i]` says whether the minus-i value is a proven optimum, and `transfer_error_bound[i]`
 //    how much too little buyer i may be charged when it is not: U_-i - L_-i, with U_-i the smallest
 //    of the solver's bound, the bound without externalities and (with externalities) a Lagrangian
-//    bound that prices them (src/vcg/minus_i_bound.cpp; budget SolverOptions::bound_iterations
-//    and bound_time_limit); `transfer_interval[i]` = [x_i - that, x_i] holds the exact transfer.
+//    bound that prices them (src/vcg/minus_i_bound.cpp; budget SolverOptions::bound_iterations,
+//    bound_work_limit and bound_time_limit); `transfer_interval[i]` = [x_i - that, x_i] holds the exact
+//    transfer. With the shared descent (large problems) that bound runs before the minus-i searches,
+//    and the descent from its best LAP maximizer replaces the full matching when it ends higher.
 //
 //   auto full = ivassign::solve_assignment(problem);
 //   auto vcg  = ivassign::vcg_transfers(problem, full);
@@ -48,7 +50,8 @@ struct VcgResult {
   /// charge is known to within less than itself, its sign (pays something) certain.
   bool transfers_certified = true;
   bool full_improved = false;           ///< a better matching than the given one is charged (a minus-i
-                                        ///< extension, or without externalities the LAP optimum)
+                                        ///< extension, the descent from the externality bound's best LAP
+                                        ///< maximizer, or without externalities the LAP optimum)
   double welfare = 0.0;                 ///< sum_i g_i(z*)
   bool optimal = false;                 ///< full and every minus-i optimum proven
 };

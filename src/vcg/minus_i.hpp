@@ -46,20 +46,29 @@ struct LagrangianStats {
   std::int64_t pairs = 0;      ///< interacting pairs that got a multiplier
   double full_bound = 0.0;     ///< best bound on the full optimum
   double seconds = 0.0;
+  /// The iterates' LAP maximizer of highest welfare (their objective, externalities included): the
+  /// penalized weights steer it off conflicting placements, a start for a search (Lagrangian heuristic).
+  std::vector<int> best_maximizer;
+  double best_maximizer_value = 0.0;
 };
 
 /// Externality-aware upper bounds on every minus-i optimum W*_-i (+inf for buyers not allowed).
-/// For multipliers a_e in [0, 1] per interacting pair e = {a, b} of placements (C_e = c_a^b + c_b^a),
-/// x_a x_b >= x_a + x_b - 1 and >= 0 give -C_e x_a x_b <= -a_e C_e (x_a + x_b - 1), so
-///   W*_-i <= B_-i(a) = max_{Z_-i} sum_a (w_a - sum_{e ni a} a_e C_e) x_a + sum_e a_e C_e,
-/// a LAP; pairs that involve buyer i only loosen B_-i (their terms are a_e C_e (1 - x_b) >= 0), so one
-/// multiplier vector serves all n problems and the n LAP values come from one LAP optimum and its
-/// smallest prices. a = 0 is the bound without externalities; the multipliers follow projected
-/// subgradient steps on the full problem's bound (g_e = C_e (1 - x_a - x_b) at the LAP maximizer,
-/// Polyak steps toward `target`, the full value found), and every iterate's B_-i is kept at its
-/// minimum. Stops after options.bound_iterations steps or options.bound_time_limit seconds.
+/// Over the held licence pairs e = {j, q} (those on which some LAP maximizer put two buyers that cost
+/// each other something), with C_e(a, b) = c_aj^bq + c_bq^aj and free multipliers lambda_ej(a),
+/// lambda_eq(b) (lambda(unmatched) = 0), every matching z with buyer h_j at j satisfies
+///   sum_k g_k(z) <= sum_j (w - sum_{e ni j} lambda_ej)(h_j) + sum_e [lambda_ej(h_j) + lambda_eq(h_q) - C_e(h_j, h_q)]
+/// (the costs of pairs not held only lower welfare), so
+///   W*_-i <= LAP_-i(w') + sum_e E_e^{-i},  E_e^{-i} = max over labels a != b, both != i, of the bracket,
+/// a LAP plus one maximum per pair: the Lagrangian dual of the RLT-1 marginalization
+/// sum_b y_{aj,bq} = x_aj over the matching polytope, which is exact for one licence's rivals (a
+/// multiplier per pair of placements, the linearization x_a x_b >= x_a + x_b - 1, pays a sum over them).
+/// One multiplier vector serves all n problems; the n LAP values come from one LAP optimum and its
+/// smallest prices, the E_e^{-i} from recomputing only the pairs whose maximizing labels name i. The
+/// multipliers follow deflected subgradient steps on the full bound (Polyak steps toward `target`, the
+/// full value found); every iterate's B_-i is kept at its minimum, and its maximizer's welfare in stats. Stops after options.bound_iterations
+/// steps, options.bound_work_limit LAP weights or options.bound_time_limit seconds.
 /// Per iteration O(LAP) = O(n^2 (s + n)) plus finding the interacting pairs of the maximizer
-/// (PlacementCosts::for_each, O(n T deg) per placement for the factored form) and O(pairs).
+/// (PlacementCosts::for_each, O(n T deg) per placement for the factored form) and O(sum_e |lambda_ej| |lambda_eq| T).
 std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const SolverOptions& options,
                                               LagrangianStats* stats = nullptr);
 

@@ -1,16 +1,17 @@
 // VCG's externality-aware upper bound on every minus-i optimum: a Lagrangian relaxation of the
-// linearization x_a x_b >= x_a + x_b - 1 (a, b placements (i, j)), solved by projected subgradient
-// with one LAP per iteration; all n minus-i bounds of an iterate come from that LAP's smallest
-// equilibrium prices (Leonard 1983). Algorithm and complexity in src/vcg/minus_i.hpp.
+// quadratic term over the interacting licence pairs e = {j, q}, with multipliers lambda_ej(a) that
+// split each pair's cost between the LAP and a per-pair maximum (the RLT-1 marginalization of
+// y_{aj,bq} onto each endpoint), solved by subgradient steps with one LAP per iteration; all n
+// minus-i bounds of an iterate come from that LAP's smallest equilibrium prices (Leonard 1983).
+// Algorithm and complexity in src/vcg/minus_i.hpp.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <limits>
 #include <unordered_map>
+#include <utility>
 #include <vector>
-
-#include <Eigen/Core>
 
 #include "ivassign/tolerances.hpp"
 #include "vcg/minus_i.hpp"
@@ -19,72 +20,140 @@ namespace ivassign {
 
 namespace {
 
-/// One interacting pair e = {a, b} of placements (a = i*s + j): C_e = c_a^b + c_b^a > 0, multiplier in [0, 1].
-struct Pair {
-  std::size_t a, b;
-  double cost, mult;
+constexpr int kUnmatched = -1;
+
+/// One interacting licence pair e = {j, q}, j < q: the multipliers lambda_ej(a) (side 0, buyer a at j)
+/// and lambda_eq(b) (side 1), lambda(unmatched) = 0, kept only where they were ever moved, and
+/// E_e = max over the labels (a, b) a matching can give the pair of lambda_ej(a) + lambda_eq(b) - C_e(a, b).
+/// A multiplier lambda_ej(buyer) and its deflected subgradient direction.
+struct Multiplier {
+  int buyer;
+  double value = 0.0, direction = 0.0;
 };
 
-/// The multipliers, kept only where they may be nonzero: pairs that met in some LAP maximizer
-/// (a_e = 0 with subgradient C_e (1 - x_a - x_b) >= 0 stays 0 under projection).
-struct Multipliers {
-  std::vector<Pair> pairs;
-  std::unordered_map<std::uint64_t, std::size_t> index;
+struct LicencePair {
+  int licence[2];
+  std::vector<Multiplier> lambda[2];
+  double best = 0.0;                              ///< E_e
+  int label[2] = {kUnmatched, kUnmatched};        ///< a maximizing pair of labels
 };
 
-/// w'_a = w_a - sum_{e ni a} a_e C_e; returns sum_e a_e C_e.
-double penalize(const AssignmentProblem& p, const Multipliers& m, std::vector<double>& w) {
-  w = p.linear;
-  Eigen::Map<Eigen::ArrayXd> wa(w.data(), static_cast<Eigen::Index>(w.size()));
-  double constant = 0.0;
-  for (const Pair& e : m.pairs) {
-    const double d = e.mult * e.cost;
-    wa(static_cast<Eigen::Index>(e.a)) -= d;
-    wa(static_cast<Eigen::Index>(e.b)) -= d;
-    constant += d;
-  }
-  return constant;
+struct PairMultipliers {
+  std::vector<LicencePair> pairs;
+  std::unordered_map<std::uint64_t, std::size_t> index;  ///< j * s + q -> pairs
+};
+
+/// C_e(a, b) = c_aj^bq + c_bq^aj: what buyers a at j and b at q cost each other (0 when one is unmatched).
+double pair_cost(const AssignmentProblem& p, const LicencePair& e, int a, int b) {
+  if (a == kUnmatched || b == kUnmatched) return 0.0;
+  return p.pair_cost(a, e.licence[0], b, e.licence[1]) + p.pair_cost(b, e.licence[1], a, e.licence[0]);
 }
 
-/// Adds every interacting pair of placements of matching z not yet held (multiplier 0). O(n T deg)
-/// per placement for the factored form (PlacementCosts::for_each), O(n s) dense.
-void add_conflicts(const PlacementCosts& costs, const std::vector<int>& z, std::vector<double>& acc, Multipliers& m) {
+/// E_e with buyer `excluded` unmatched (kUnmatched: none excluded); labels a == b (one buyer at both
+/// licences) are no matching's. Only labels with a multiplier can beat (unmatched, unmatched) = 0 or
+/// pair with one: a label without one adds 0 - C_e <= 0. O(|lambda_j| |lambda_q| T).
+double pair_maximum(const AssignmentProblem& p, const LicencePair& e, int excluded, int label[2]) {
+  double best = 0.0;
+  label[0] = label[1] = kUnmatched;
+  for (int side = 0; side < 2; ++side)
+    for (const Multiplier& x : e.lambda[side])
+      if (x.buyer != excluded && x.value > best) {
+        best = x.value;
+        label[side] = x.buyer;
+        label[1 - side] = kUnmatched;
+      }
+  for (const Multiplier& x : e.lambda[0])
+    for (const Multiplier& y : e.lambda[1]) {
+      const int a = x.buyer, b = y.buyer;
+      if (a == b || a == excluded || b == excluded || x.value + y.value <= best) continue;
+      const double value = x.value + y.value - pair_cost(p, e, a, b);
+      if (value > best) {
+        best = value;
+        label[0] = a;
+        label[1] = b;
+      }
+    }
+  return best;
+}
+
+/// w'_aj = w_aj - sum_{e ni j} lambda_ej(a), every E_e and its labels; returns sum_e E_e.
+double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<double>& w) {
+  w = p.linear;
+  const std::size_t s = static_cast<std::size_t>(p.sellers);
+  double total = 0.0;
+  for (LicencePair& e : m.pairs) {
+    for (int side = 0; side < 2; ++side)
+      for (const Multiplier& x : e.lambda[side]) w[static_cast<std::size_t>(x.buyer) * s + e.licence[side]] -= x.value;
+    e.best = pair_maximum(p, e, kUnmatched, e.label);
+    total += e.best;
+  }
+  return total;
+}
+
+/// sum_e (E_e - E_e^{-i}) for every buyer i: what leaving i out of the pairs' labels saves. Only the
+/// pairs whose maximizing labels name i change.
+std::vector<double> pair_savings(const AssignmentProblem& p, const PairMultipliers& m) {
+  std::vector<double> saved(static_cast<std::size_t>(p.buyers), 0.0);
+  for (const LicencePair& e : m.pairs)
+    for (int side = 0; side < 2; ++side) {
+      const int i = e.label[side];
+      if (i == kUnmatched) continue;
+      int label[2];
+      saved[static_cast<std::size_t>(i)] += e.best - pair_maximum(p, e, i, label);
+    }
+  return saved;
+}
+
+/// Holds every licence pair on which matching z places two buyers that cost each other something.
+/// O(n T deg) per placement for the factored form (PlacementCosts::for_each), O(n s) dense.
+void add_conflicts(const PlacementCosts& costs, const std::vector<int>& z, std::vector<double>& acc,
+                   PairMultipliers& m) {
   const AssignmentProblem& p = costs.problem();
-  const std::size_t s = static_cast<std::size_t>(p.sellers), ns = static_cast<std::size_t>(p.buyers) * s;
+  const std::uint64_t s = static_cast<std::uint64_t>(p.sellers);
   for (int k = 0; k < p.buyers; ++k) {
     if (z[k] < 0) continue;
-    const std::size_t b = static_cast<std::size_t>(k) * s + z[k];
     // acc[i]: c_{i z_i}^{k z_k} + c_{k z_k}^{i z_i} (for_each visits both parts)
     costs.for_each(k, z[k], [&](int i, int j, double v) {
       if (z[i] == j) acc[i] += v;
     });
     for (int i = 0; i < p.buyers; ++i) {
       if (acc[i] == 0.0) continue;
-      const std::size_t a = static_cast<std::size_t>(i) * s + z[i];
-      if (a < b && acc[i] > 0.0 && m.index.emplace(a * ns + b, m.pairs.size()).second)
-        m.pairs.push_back({a, b, acc[i], 0.0});
+      const int j = std::min(z[i], z[k]), q = std::max(z[i], z[k]);
+      if (acc[i] > 0.0 && m.index.emplace(j * s + q, m.pairs.size()).second) m.pairs.push_back({{j, q}, {}});
       acc[i] = 0.0;
     }
   }
 }
 
-/// One projected subgradient step: a_e <- clamp(a_e - t g_e, 0, 1), g_e = C_e (1 - x_a - x_b),
-/// t = theta * gap / |g|^2 (Polyak) over the components that can move. False when none can.
-bool step(const std::vector<int>& z, std::size_t s, double gap, double theta, Multipliers& m) {
-  auto on = [&](std::size_t a) { return z[a / s] == static_cast<int>(a % s); };
-  Eigen::ArrayXd g(static_cast<Eigen::Index>(m.pairs.size()));
+Multiplier& multiplier(LicencePair& e, int side, int buyer) {
+  for (Multiplier& x : e.lambda[side])
+    if (x.buyer == buyer) return x;
+  return e.lambda[side].emplace_back(Multiplier{buyer});
+}
+
+/// One deflected subgradient step (Camerini, Fratta and Maffioli 1975): d <- g + beta d with
+/// g_ej(a) = [a maximizes E_e at j] - [z puts a at j], then lambda <- lambda - t d, t = theta * gap / |d|^2
+/// (Polyak). The deflection damps the zigzag between alternative maximizers. False when d = 0.
+bool step(const std::vector<int>& holder, double gap, double theta, PairMultipliers& m) {
+  constexpr double kDeflection = 0.95;
+  for (LicencePair& e : m.pairs)
+    for (int side = 0; side < 2; ++side) {
+      for (Multiplier& x : e.lambda[side]) x.direction *= kDeflection;
+      const int placed = holder[static_cast<std::size_t>(e.licence[side])], chosen = e.label[side];
+      if (placed == chosen) continue;
+      if (placed != kUnmatched) multiplier(e, side, placed).direction -= 1.0;
+      if (chosen != kUnmatched) multiplier(e, side, chosen).direction += 1.0;
+    }
   double norm2 = 0.0;
-  for (std::size_t k = 0; k < m.pairs.size(); ++k) {
-    const Pair& e = m.pairs[k];
-    const double gk = e.cost * (1.0 - (on(e.a) ? 1.0 : 0.0) - (on(e.b) ? 1.0 : 0.0));
-    g(static_cast<Eigen::Index>(k)) = gk;
-    if (e.mult > 0.0 || gk < 0.0) norm2 += gk * gk;
-  }
+  for (const LicencePair& e : m.pairs)
+    for (int side = 0; side < 2; ++side)
+      for (const Multiplier& x : e.lambda[side]) norm2 += x.direction * x.direction;
   if (!(norm2 > 0.0)) return false;
   const double t = theta * std::max(gap, 0.0) / norm2;
   if (!(t > 0.0)) return false;
-  for (std::size_t k = 0; k < m.pairs.size(); ++k)
-    m.pairs[k].mult = std::clamp(m.pairs[k].mult - t * g(static_cast<Eigen::Index>(k)), 0.0, 1.0);
+  for (LicencePair& e : m.pairs)
+    for (int side = 0; side < 2; ++side)
+      for (Multiplier& x : e.lambda[side]) x.value -= t * x.direction;
   return true;
 }
 
@@ -98,25 +167,37 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   std::vector<double> bound(n, std::numeric_limits<double>::infinity());
   AssignmentProblem relaxed = AssignmentProblem::linear_only(n, p.sellers, p.linear);
   relaxed.allowed = p.allowed;
-  Multipliers m;
+  PairMultipliers m;
   std::vector<double> acc(n, 0.0);
+  std::vector<int> holder(static_cast<std::size_t>(p.sellers), kUnmatched);
   // Polyak steps toward the full value found; theta halves after kStall iterations without a better full bound
-  constexpr int kStall = 4;
+  constexpr int kStall = 15;
   double theta = 1.0, best_full = std::numeric_limits<double>::infinity();
+  double best_value = -std::numeric_limits<double>::infinity();
+  std::vector<int> best_maximizer;
   int stall = 0, k = 0;
   for (;; ++k) {
-    const double constant = penalize(p, m, relaxed.linear);
+    const double pairs_max = penalize(p, m, relaxed.linear);
     std::vector<int> z;
     double lap = 0.0;
     const std::vector<double> minus = lap_minus_i_optima(relaxed, nullptr, &z, &lap);
-    // Proof: for z in Z_-i, z_ij z_pq >= max(0, z_ij + z_pq - 1) >= a_e (z_ij + z_pq - 1) and C_e = c_ij^pq + c_pq^ij >= 0,
-    // so sum_{k != i} g_k(z) <= sum_ij (w_ij - sum_{e ni ij} a_e C_e) z_ij + sum_e a_e C_e <= minus[i] + constant
+    // Proof: for z in Z_-i, h_j its buyer at j (or unmatched), the costs kept are those of the held pairs, so
+    // sum_{k != i} g_k(z) <= sum_j (w - sum_{e ni j} lambda_ej)(h_j) + sum_e (lambda_ej(h_j) + lambda_eq(h_q) - C_e(h_j, h_q))
+    // <= LAP_-i(w') + sum_e E_e^{-i}, since i labels no licence of z
+    const std::vector<double> saved = pair_savings(p, m);
     for (int i = 0; i < n; ++i) {
       if (!p.buyer_allowed(i)) continue;
-      const double v = minus[i] + constant;
+      const double v = minus[i] + pairs_max - saved[i];
       bound[i] = std::min(bound[i], v + tol::kBoundSlack * (1.0 + std::abs(v)));
     }
-    const double full = lap + constant;
+    if (stats) {  // the maximizer is a matching of the full problem: keep the best for a search to start from
+      const double value = p.objective(z);
+      if (value > best_value) {
+        best_value = value;
+        best_maximizer = z;
+      }
+    }
+    const double full = lap + pairs_max;
     if (full < best_full - tol::kValueImprovement * (1.0 + std::abs(full))) {
       best_full = full;
       stall = 0;
@@ -128,13 +209,18 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
     const double work = static_cast<double>(k + 1) * n * p.sellers;  // LAP weights processed so far
     if (k >= options.bound_iterations || seconds >= options.bound_time_limit || work >= options.bound_work_limit) break;
     add_conflicts(costs, z, acc, m);
-    if (!step(z, static_cast<std::size_t>(p.sellers), full - target, theta, m)) break;
+    std::fill(holder.begin(), holder.end(), kUnmatched);
+    for (int i = 0; i < n; ++i)
+      if (z[i] >= 0) holder[static_cast<std::size_t>(z[i])] = i;
+    if (!step(holder, full - target, theta, m)) break;
   }
   if (stats) {
     stats->iterations = k;
     stats->pairs = static_cast<std::int64_t>(m.pairs.size());
     stats->full_bound = best_full;
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    stats->best_maximizer = std::move(best_maximizer);
+    stats->best_maximizer_value = best_value;
   }
   return bound;
 }

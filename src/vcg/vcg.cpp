@@ -124,20 +124,36 @@ std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
   return lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
 }
 
-/// The externality-aware Lagrangian bound (src/vcg/minus_i_bound.cpp) on the unproven minus-i
-/// values; the smaller bound is kept, so it is never looser than the one without externalities.
-/// Builds the placement costs into `own` when `costs` is null (and points `costs` at them).
-void tighten_with_externalities(const AssignmentProblem& problem, const AssignmentResult& full,
-                                const SolverOptions& options, const PlacementCosts*& costs,
-                                std::unique_ptr<PlacementCosts>& own, VcgResult& r) {
-  if (!problem.has_externalities() || options.bound_iterations == 0) return;
+/// The externality-aware Lagrangian bound (src/vcg/minus_i_bound.cpp) on every minus-i optimum,
+/// with `full`'s value as its target. Builds the placement costs into `own` when `costs` is null (and
+/// points `costs` at them).
+std::vector<double> externality_bounds(const AssignmentProblem& problem, const AssignmentResult& full,
+                                       const SolverOptions& options, const PlacementCosts*& costs,
+                                       std::unique_ptr<PlacementCosts>& own, LagrangianStats* stats = nullptr) {
   if (!costs) {
     own = std::make_unique<PlacementCosts>(problem);
     costs = own.get();
   }
-  const std::vector<double> bound = lagrangian_minus_i_bounds(*costs, problem.objective(full.assignment), options);
-  for (int i = 0; i < problem.buyers; ++i)
-    if (problem.buyer_allowed(i) && !r.proven[i]) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], bound[i]);
+  return lagrangian_minus_i_bounds(*costs, problem.objective(full.assignment), options, stats);
+}
+
+/// The Lagrangian heuristic: the descent (one thread, so the result does not depend on the threads)
+/// from the bound's best LAP maximizer, whose penalized weights steer it off conflicting placements.
+/// Replaces `full` when it ends higher (on spectrum 200 x 800: 0.4 above the descent from scratch).
+bool improve_from_bound(const AssignmentProblem& problem, const SolverOptions& options, LagrangianStats& stats,
+                        AssignmentResult& full) {
+  if (stats.best_maximizer.empty()) return false;
+  SolverOptions polish = options;
+  polish.solver = SolverKind::Descent;
+  polish.threads = 1;
+  polish.initial_assignment = std::move(stats.best_maximizer);
+  AssignmentResult found = solve_assignment(problem, polish);
+  const double current = problem.objective(full.assignment);
+  if (!(found.objective > current + tol::kValueImprovement * (1.0 + std::abs(current)))) return false;
+  full.assignment = std::move(found.assignment);
+  full.objective = problem.objective(full.assignment);
+  full.optimal = false;
+  return true;
 }
 
 /// A part with no minus-i value yet for buyers [first, first + count): 0, unbounded, unproven.
@@ -185,6 +201,10 @@ struct VcgPlan::Impl {
   bool shared_descent = false;
   std::unique_ptr<PlacementCosts> costs;   ///< the shared descent's
   std::vector<double> linear_bound;        ///< the shared descent's search bounds
+  /// The shared descent's externality-aware bounds, computed before the searches (every rank alike)
+  /// so that the searches start from the Lagrangian heuristic's matching when it is better.
+  std::vector<double> lagrangian_bound;
+  bool full_improved = false;              ///< `full` is that matching, not the one given
   std::vector<int> bounds;                 ///< first buyer of each task, then n
 };
 
@@ -201,6 +221,13 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
     m.costs = std::make_unique<PlacementCosts>(problem);
     m.linear_bound = linear_minus_i_bounds(problem);
     m.bounds = descent_minus_i_groups(problem);
+    if (problem.has_externalities() && options.bound_iterations > 0) {
+      const PlacementCosts* costs = m.costs.get();
+      std::unique_ptr<PlacementCosts> unused;
+      LagrangianStats stats;
+      m.lagrangian_bound = externality_bounds(problem, m.full, options, costs, unused, &stats);
+      m.full_improved = improve_from_bound(problem, options, stats, m.full);
+    }
   } else {
     for (int i = 1; i <= problem.buyers; ++i) m.bounds.push_back(i);
   }
@@ -280,12 +307,18 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   // unproven minus-i values get the linear bound (finite error bounds for heuristics), then the Lagrangian one
   if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
     const std::vector<double> linear_bound = m.linear_bound.empty() ? linear_minus_i_bounds(problem) : m.linear_bound;
-    for (int i = 0; i < n; ++i)
-      if (problem.buyer_allowed(i) && !r.proven[i])
-        r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
-    tighten_with_externalities(problem, m.full, m.options, costs, own, r);
+    std::vector<double> lagrangian_bound = m.lagrangian_bound;
+    if (lagrangian_bound.empty() && problem.has_externalities() && m.options.bound_iterations > 0)
+      lagrangian_bound = externality_bounds(problem, m.full, m.options, costs, own);
+    for (int i = 0; i < n; ++i) {
+      if (!problem.buyer_allowed(i) || r.proven[i]) continue;
+      r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
+      if (!lagrangian_bound.empty()) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], lagrangian_bound[i]);
+    }
   }
-  return ivassign::finish(problem, m.full, std::move(r), minus_assignment, costs);
+  VcgResult out = ivassign::finish(problem, m.full, std::move(r), minus_assignment, costs);
+  out.full_improved = out.full_improved || m.full_improved;
+  return out;
 }
 
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {

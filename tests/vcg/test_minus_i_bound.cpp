@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "ivassign/error.hpp"
+#include "ivassign/generate.hpp"
+#include "ivassign/posterior.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/report_io.hpp"
 #include "ivassign/vcg.hpp"
@@ -121,6 +123,40 @@ TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
   EXPECT_LT(with.transfer_error_bound[2], without.transfer_error_bound[2] - 7.0);
 }
 
+/// Buyer 0 wants seller 0 (10); buyers 1 and 2 want seller 1 (10 and 9.9) and each costs buyer 0
+/// C = 8 there. W* = 12 (0 and 1), W*_-0 = 10, W*_-1 = 11.9, W*_-2 = 12. A multiplier per pair of
+/// placements adds a penalty for each rival of buyer 0 (a sum over the pairs), which stays above 12;
+/// the multipliers per licence pair and label pay only the pair's maximum: lambda_0(0) = 8,
+/// lambda_1(1) = 8, lambda_1(2) = 7.9 give E = 8 and LAP 2 + 2: exact for the full problem, without
+/// buyer 0 and without buyer 2. Without buyer 1 they give 2 + 2 + 8 = 12 > 11.9 (one multiplier vector
+/// serves all n problems, and the full problem's optimal one is not buyer 1's).
+AssignmentProblem rivals_for_one_licence() {
+  AssignmentProblem p = AssignmentProblem::linear_only(3, 2, {10, 0, 0, 10, 0, 9.9});
+  auto& e = p.externalities;
+  e.form = ExternalityCosts::Form::Dense;
+  e.dense.assign(3 * 2 * 3 * 2, 0.0);
+  auto at = [](int i, int j, int q, int r) { return ((i * 2 + j) * 3 + q) * 2 + r; };
+  for (int rival : {1, 2}) e.dense[at(0, 0, rival, 1)] = e.dense[at(rival, 1, 0, 0)] = 4;
+  return p;
+}
+
+TEST(MinusIBound, PaysOnePairsMaximumNotASumOverItsRivals) {
+  const AssignmentProblem p = rivals_for_one_licence();
+  const PlacementCosts costs(p);
+  LagrangianStats stats;
+  const std::vector<double> bound = lagrangian_minus_i_bounds(costs, 12.0, SolverOptions{}, &stats);
+  const std::vector<double> exact = exact_minus_i(p);
+  EXPECT_NEAR(exact[0], 10.0, 1e-12);
+  EXPECT_NEAR(exact[1], 11.9, 1e-12);
+  EXPECT_NEAR(exact[2], 12.0, 1e-12);
+  EXPECT_NEAR(stats.full_bound, 12.0, 1e-3);
+  EXPECT_EQ(stats.pairs, 1) << "one licence pair holds both rivalries";
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_GE(bound[i], exact[i] - 1e-9) << "buyer " << i;
+    EXPECT_LE(bound[i], (i == 1 ? 12.0 : exact[i]) + 1e-3) << "buyer " << i;
+  }
+}
+
 TEST(MinusIBound, TransferIntervalHoldsTheExactTransferOfTheChargedMatching) {
   int tighter = 0;
   for (Externalities::Form form : kForms)
@@ -148,6 +184,38 @@ TEST(MinusIBound, TransferIntervalHoldsTheExactTransferOfTheChargedMatching) {
       EXPECT_EQ(v.transfers_certified, certified);
     }
   EXPECT_GT(tighter, 0) << "no interval came from the externality-aware bound";
+}
+
+/// Spectrum markets at the observed profile, large enough for the shared descent: VCG's matching is
+/// never worse than the descent's; where the descent from the bound's best LAP maximizer ends higher,
+/// that matching is charged (full_improved) and every interval still holds the transfer it reports.
+TEST(MinusIBound, LagrangianHeuristicChargesABetterMatchingWhenItFindsOne) {
+  int improved = 0;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    SpectrumOptions g;
+    g.buyers = 70;
+    g.licences = 280;
+    g.seed = seed;
+    const Instance in = generate_spectrum(g);
+    const AssignmentProblem p = expected_problem(in, posterior_of_profile(in, in.observed));
+    SolverOptions o;
+    o.solver = SolverKind::Descent;
+    o.threads = 1;
+    const AssignmentResult full = solve_assignment(p, o);
+    const VcgResult v = vcg_transfers(p, full, o);
+    EXPECT_NEAR(check_assignment(p, v.assignment), v.welfare, 1e-6 * (1.0 + std::abs(v.welfare)));
+    EXPECT_GE(v.welfare, full.objective - 1e-9) << "seed " << seed;
+    if (v.full_improved) {
+      ++improved;
+      EXPECT_GT(v.welfare, full.objective) << "seed " << seed;
+    }
+    for (int i = 0; i < p.buyers; ++i) {
+      EXPECT_LE(v.transfer_interval[i][0], v.transfers[i]) << "seed " << seed << " buyer " << i;
+      EXPECT_EQ(v.transfer_interval[i][1], v.transfers[i]) << "seed " << seed << " buyer " << i;
+      EXPECT_LE(v.transfers[i], 0.0) << "seed " << seed << " buyer " << i;
+    }
+  }
+  EXPECT_GT(improved, 0) << "the heuristic never beat the descent from scratch";
 }
 
 TEST(MinusIBound, ProvenSearchesGivePointIntervalsAndTheBudgetIsValidated) {
