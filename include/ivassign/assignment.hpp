@@ -89,9 +89,9 @@ struct SolverOptions {
   /// 0 keeps the bound without externalities. Range [0, 100000].
   int bound_iterations = 1000;
   /// VCG: a cap on that bound's work in LAP weights (iterations x n x s), checked after each
-  /// iteration (> 0): the default 8e7 gives 500 iterations at spectrum 200 x 800 (1000 up to 80,000
-  /// weights) and 20 at 1000 x 4000; being counted, not timed, it keeps reports reproducible.
-  double bound_work_limit = 8e7;
+  /// iteration (> 0): the default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum
+  /// 200 x 800) and 40 at 1000 x 4000; being counted, not timed, it keeps reports reproducible.
+  double bound_work_limit = 1.6e8;
   /// VCG: seconds for that bound, checked after each iteration (> 0; default infinity: none). A clock
   /// makes the bound, hence transfer_interval, depend on the machine and its load; the work limit does not.
   double bound_time_limit = std::numeric_limits<double>::infinity();
