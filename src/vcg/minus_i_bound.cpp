@@ -22,15 +22,15 @@ namespace {
 
 constexpr int kUnmatched = -1;
 
-/// One interacting licence pair e = {j, q}, j < q: the multipliers lambda_ej(a) (side 0, buyer a at j)
-/// and lambda_eq(b) (side 1), lambda(unmatched) = 0, kept only where they were ever moved, and
-/// E_e = max over the labels (a, b) a matching can give the pair of lambda_ej(a) + lambda_eq(b) - C_e(a, b).
 /// A multiplier lambda_ej(buyer) and its deflected subgradient direction.
 struct Multiplier {
   int buyer;
   double value = 0.0, direction = 0.0;
 };
 
+/// One interacting licence pair e = {j, q}, j < q: the multipliers lambda_ej(a) (side 0, buyer a at j)
+/// and lambda_eq(b) (side 1), lambda(unmatched) = 0, kept only where they were ever moved, and
+/// E_e = max over the labels (a, b) a matching can give the pair of lambda_ej(a) + lambda_eq(b) - C_e(a, b).
 struct LicencePair {
   int licence[2];
   std::vector<Multiplier> lambda[2];
