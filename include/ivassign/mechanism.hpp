@@ -112,6 +112,13 @@ struct MechanismReport {
 /// Runs the mechanism for the given reported profiles (each of size n, in range).
 MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options = {});
+/// The same report for a caller that hands the instance over. When the run solves one profile with
+/// searches (externalities, or a solver other than the LAP) and no stage-1 lies (a large market's observed
+/// profile), nothing after that profile's expected problem reads u, v or c: the instance's valuations,
+/// costs and externalities (its bulk; 600 MB at 1000 x 4000 x 3) are released once the problem is built,
+/// not held through its solve. `instance` is left valid only for its signals and prior.
+MechanismReport run_mechanism(Instance&& instance, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options = {});
 
 // ---- run_mechanism in independent tasks, for a scheduler of the caller's --------------------------
 // The solves are tasks numbered 0..count-1; a task's result depends on its number alone, so any split

@@ -2,6 +2,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <utility>
 
 #include <CLI/CLI.hpp>
 
@@ -44,7 +45,7 @@ void run(const Args& a) {
   opt.measures.sampler = a.sampler;
   opt.threads = distributed::default_threads(opt.threads);
 
-  const Instance inst = distributed::load_instance(a.instance);  // rank 0 reads, every rank parses
+  Instance inst = distributed::load_instance(a.instance);  // rank 0 reads, every rank parses
   std::vector<std::vector<int>> profiles;
   if (a.all_profiles) {
     profiles = all_profiles(inst);
@@ -55,7 +56,8 @@ void run(const Args& a) {
   } else {
     throw InputError("no profile to run: give --profile 0,1,..., --all-profiles, or an instance with `observed`");
   }
-  emit(report_to_json(distributed::run_mechanism(inst, profiles, opt)), a.out);  // tasks over the MPI ranks
+  // tasks over the MPI ranks; the instance is handed over (its bulk goes once the problem is built)
+  emit(report_to_json(distributed::run_mechanism(std::move(inst), profiles, opt)), a.out);
 }
 
 }  // namespace

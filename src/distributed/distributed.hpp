@@ -53,6 +53,10 @@ SocialProblem load_social_problem(const std::string& path);
 /// ranks' hold no profiles) equals run_mechanism's, with `ranks` set.
 MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options);
+/// The same for a caller that hands the instance over: without MPI, the library's run_mechanism that
+/// releases the instance's per-state values once they are no longer read; over the ranks, as above.
+MechanismReport run_mechanism(Instance&& instance, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options);
 /// check_incentives with the mechanism run it needs spread over the ranks (run_mechanism above); stage 1,
 /// the budget and the stage-2 probes on rank 0. The report (rank 0's) equals check_incentives's.
 CheckReport check_incentives(const Instance& instance, const CheckOptions& options);

@@ -17,6 +17,7 @@
 #include <optional>
 #include <sstream>
 #include <type_traits>
+#include <utility>
 
 #include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
@@ -505,6 +506,12 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   });
   report.ranks = g_size;
   return report;
+}
+
+MechanismReport run_mechanism(Instance&& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options) {
+  if (!g_mpi) return ivassign::run_mechanism(std::move(in), profiles, options);
+  return distributed::run_mechanism(std::as_const(in), profiles, options);
 }
 
 CheckReport check_incentives(const Instance& in, const CheckOptions& options) {

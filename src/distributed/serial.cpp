@@ -1,4 +1,6 @@
 // One process runs every task (a build without IVASSIGN_MPI): the library's own calls.
+#include <utility>
+
 #include "distributed/distributed.hpp"
 #include "ivassign/instance_io.hpp"
 
@@ -17,6 +19,11 @@ SocialProblem load_social_problem(const std::string& path) { return ivassign::lo
 MechanismReport run_mechanism(const Instance& instance, const std::vector<std::vector<int>>& profiles,
                               const MechanismOptions& options) {
   return ivassign::run_mechanism(instance, profiles, options);
+}
+
+MechanismReport run_mechanism(Instance&& instance, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& options) {
+  return ivassign::run_mechanism(std::move(instance), profiles, options);
 }
 
 CheckReport check_incentives(const Instance& instance, const CheckOptions& options) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 #include "common/parallel.hpp"
@@ -229,15 +230,19 @@ AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, st
 // The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
 // the requested profiles. Without externalities and with the LAP solver, in chunks of profiles: each chunk's
 // full LAPs are one solve_lap_batch on the mechanism's backend, then VCG from each optimum (warm-started from
-// the batch's duals); otherwise each task builds and solves its own problem.
+// the batch's duals); otherwise each task builds and solves its own problem. `problem_built`, when given, is
+// called on the path of one searched profile between building its problem and solving it (and not otherwise).
 std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
-                                                 const SolverOptions& inner, int threads) {
+                                                 const SolverOptions& inner, int threads,
+                                                 const std::function<void()>& problem_built = {}) {
   std::vector<ProfileOutcome> truthful(range.count);
   StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
   const bool lap = in.externalities.form == Externalities::Form::None &&
                    (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap);
   if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
-    truthful[0] = solve_truthful(task_problem(in, plan, range.first), inner, nullptr, threads);
+    const AssignmentProblem problem = task_problem(in, plan, range.first);
+    if (problem_built) problem_built();
+    truthful[0] = solve_truthful(problem, inner, nullptr, threads);
     steps.step();
     return truthful;
   }
@@ -525,12 +530,39 @@ MechanismReport finish_mechanism(const Instance& in, MechanismPlan plan, std::ve
   return report;
 }
 
-MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
-                              const MechanismOptions& requested) {
-  MechanismPlan plan = plan_mechanism(in, profiles, requested);
-  std::vector<ProfileOutcome> truthful = truthful_outcomes(in, plan, {0, plan.truthful_tasks});
+namespace {
+
+// Every task of `plan` in this process, then the report; `problem_built` as solve_truthful_range's.
+MechanismReport run_planned(const Instance& in, MechanismPlan plan, const std::function<void()>& problem_built) {
+  std::vector<ProfileOutcome> truthful = solve_truthful_range(
+      in, plan, {0, plan.truthful_tasks}, inner_solver_options(plan.options), thread_count(plan.options.threads),
+      problem_built);
   const auto contributions = stage_one_contributions(in, plan, truthful, {0, plan.lie_tasks});
   return finish_mechanism(in, std::move(plan), std::move(truthful), contributions);
+}
+
+// Frees the per-state values u, v and c (the memory, not only the sizes).
+void release_per_state_values(Instance& in) {
+  std::vector<double>().swap(in.valuations);
+  std::vector<double>().swap(in.costs);
+  in.externalities = Externalities();
+}
+
+}  // namespace
+
+MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& requested) {
+  return run_planned(in, plan_mechanism(in, profiles, requested), {});
+}
+
+MechanismReport run_mechanism(Instance&& in, const std::vector<std::vector<int>>& profiles,
+                              const MechanismOptions& requested) {
+  MechanismPlan plan = plan_mechanism(in, profiles, requested);
+  // without lie tasks, the stages after the truthful problems read the signals and the prior only
+  const bool releasable = plan.lie_tasks == 0;
+  return run_planned(in, std::move(plan), [&] {
+    if (releasable) release_per_state_values(in);
+  });
 }
 
 }  // namespace ivassign
