@@ -123,6 +123,21 @@ TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
   EXPECT_LT(with.transfer_error_bound[2], without.transfer_error_bound[2] - 7.0);
 }
 
+TEST(MinusIBound, VcgSkipsABoundItsWorkLimitCutsBelowTwoHundredSteps) {
+  const AssignmentProblem p = rivals();
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.threads = 1;
+  const double weights = static_cast<double>(p.buyers) * p.sellers;
+  o.bound_work_limit = 50 * weights;  // 50 steps of the 1000 asked for: skipped
+  const VcgResult skipped = solve_with_vcg(p, o);
+  ASSERT_FALSE(skipped.proven[2]);
+  EXPECT_NEAR(skipped.transfer_error_bound[2], 20.0 - skipped.minus_i_welfare[2], 1e-9) << "the linear bound only";
+  o.bound_iterations = 50;  // 50 asked for and affordable: run
+  const VcgResult run = solve_with_vcg(p, o);
+  EXPECT_LT(run.transfer_error_bound[2], skipped.transfer_error_bound[2] - 7.0);
+}
+
 /// Buyer 0 wants seller 0 (10); buyers 1 and 2 want seller 1 (10 and 9.9) and each costs buyer 0
 /// C = 8 there. W* = 12 (0 and 1), W*_-0 = 10, W*_-1 = 11.9, W*_-2 = 12. A multiplier per pair of
 /// placements adds a penalty for each rival of buyer 0 (a sum over the pairs), which stays above 12;
