@@ -86,18 +86,29 @@ TEST(TaskSplit, MechanismRangeOutsideThePlanIsRefused) {
   EXPECT_THROW(finish_mechanism(inst, plan, {}, {}), InputError);
 }
 
-TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
-  // one profile of a 70-buyer spectrum market: the shared descent's minus-i searches in two buyer
-  // tasks (VcgPlan), each run on its own plan as another process would, give truthful_outcomes's row
+/// A 70-buyer spectrum market: large enough for the shared descent and two buyer tasks.
+Instance spectrum_70x140() {
   SpectrumOptions so;
   so.buyers = 70;
   so.licences = 140;
   so.seed = 7;
-  const Instance inst = generate_spectrum(so);
+  return generate_spectrum(so);
+}
+
+/// Its observed profile's run: Theorem 1's delta (no exact delta), a few steps of the externality bound.
+MechanismOptions observed_profile_options() {
   MechanismOptions opt;
   opt.delta_mode = DeltaMode::Theorem1;
   opt.compute_exact_delta = false;
   opt.solver.bound_iterations = 5;
+  return opt;
+}
+
+TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
+  // one profile of a 70-buyer spectrum market: the shared descent's minus-i searches in two buyer
+  // tasks (VcgPlan), each run on its own plan as another process would, give truthful_outcomes's row
+  const Instance inst = spectrum_70x140();
+  const MechanismOptions opt = observed_profile_options();
   const MechanismPlan plan = plan_mechanism(inst, {inst.observed}, opt);
   ASSERT_EQ(plan.truthful_tasks, 1u);
   const ProfileOutcome whole = truthful_outcomes(inst, plan, {0, 1})[0];
@@ -119,15 +130,8 @@ TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
 TEST(TaskSplit, HandedOverInstanceEqualsWhole) {
   // run_mechanism(Instance&&) releases u, v and c after the one searched profile's problem is built
   // (a large market's observed profile); the report is the const& run's, and with lie tasks nothing goes
-  SpectrumOptions so;
-  so.buyers = 70;
-  so.licences = 140;
-  so.seed = 7;
-  const Instance inst = generate_spectrum(so);
-  MechanismOptions opt;
-  opt.delta_mode = DeltaMode::Theorem1;
-  opt.compute_exact_delta = false;
-  opt.solver.bound_iterations = 5;
+  const Instance inst = spectrum_70x140();
+  const MechanismOptions opt = observed_profile_options();
   Instance handed = inst;
   const MechanismReport released = run_mechanism(std::move(handed), {inst.observed}, opt);
   EXPECT_TRUE(handed.valuations.empty() && handed.costs.empty() && handed.externalities.seller.empty());

@@ -3,6 +3,7 @@
 // tighter where externalities bind; the transfer interval holds the exact VCG transfer.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <limits>
 
@@ -91,16 +92,18 @@ TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproduci
 /// Two buyers who each want their own seller and hurt each other there (C = 8), and a third buyer
 /// of little value: W*_-2 = max(20 - 8, 10) = 12, the linear bound 20, the Lagrangian bound with
 /// a = 1: LAP(w - 8 on both placements) + 8 = 12.
-AssignmentProblem rivals() {
-  AssignmentProblem p = AssignmentProblem::linear_only(3, 2, {10, 0, 0, 10, 0.1, 0.1});
+/// Three buyers and two sellers with weights w and the dense costs c_ij^pq = 4 of `pairs` (i, j, p, q).
+AssignmentProblem three_by_two(std::vector<double> w, const std::vector<std::array<int, 4>>& pairs) {
+  AssignmentProblem p = AssignmentProblem::linear_only(3, 2, std::move(w));
   auto& e = p.externalities;
   e.form = ExternalityCosts::Form::Dense;
   e.dense.assign(3 * 2 * 3 * 2, 0.0);
-  auto at = [](int i, int j, int q, int r) { return ((i * 2 + j) * 3 + q) * 2 + r; };
-  e.dense[at(0, 0, 1, 1)] = 4;  // c_00^11: buyer 0 at seller 0 bears 4 from buyer 1 at seller 1
-  e.dense[at(1, 1, 0, 0)] = 4;
+  for (const auto& [i, j, q, r] : pairs) e.dense[static_cast<std::size_t>(((i * 2 + j) * 3 + q) * 2 + r)] = 4;
   return p;
 }
+
+// c_00^11: buyer 0 at seller 0 bears 4 from buyer 1 at seller 1, and the other way round
+AssignmentProblem rivals() { return three_by_two({10, 0, 0, 10, 0.1, 0.1}, {{0, 0, 1, 1}, {1, 1, 0, 0}}); }
 
 TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
   const AssignmentProblem p = rivals();
@@ -146,13 +149,7 @@ TEST(MinusIBound, VcgSkipsABoundItsWorkLimitCutsBelowTwoHundredSteps) {
 /// buyer 0 and without buyer 2. Without buyer 1 they give 2 + 2 + 8 = 12 > 11.9 (one multiplier vector
 /// serves all n problems, and the full problem's optimal one is not buyer 1's).
 AssignmentProblem rivals_for_one_licence() {
-  AssignmentProblem p = AssignmentProblem::linear_only(3, 2, {10, 0, 0, 10, 0, 9.9});
-  auto& e = p.externalities;
-  e.form = ExternalityCosts::Form::Dense;
-  e.dense.assign(3 * 2 * 3 * 2, 0.0);
-  auto at = [](int i, int j, int q, int r) { return ((i * 2 + j) * 3 + q) * 2 + r; };
-  for (int rival : {1, 2}) e.dense[at(0, 0, rival, 1)] = e.dense[at(rival, 1, 0, 0)] = 4;
-  return p;
+  return three_by_two({10, 0, 0, 10, 0, 9.9}, {{0, 0, 1, 1}, {1, 1, 0, 0}, {0, 0, 2, 1}, {2, 1, 0, 0}});
 }
 
 TEST(MinusIBound, PaysOnePairsMaximumNotASumOverItsRivals) {
