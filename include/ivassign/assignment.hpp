@@ -91,7 +91,7 @@ struct SolverOptions {
   /// VCG: a cap on that bound's work in LAP weights (iterations x n x s), checked after each
   /// iteration (> 0): the default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum
   /// 200 x 800); being counted, not timed, it keeps reports reproducible. Where it cuts the bound below
-  /// both bound_iterations and 200 iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its
+  /// both bound_iterations and 100 iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its
   /// first tens of steps do not move it, so they would only cost time.
   double bound_work_limit = 1.6e8;
   /// VCG: seconds for that bound, checked after each iteration (> 0; default infinity: none). A clock

@@ -126,7 +126,7 @@ TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
   EXPECT_LT(with.transfer_error_bound[2], without.transfer_error_bound[2] - 7.0);
 }
 
-TEST(MinusIBound, VcgSkipsABoundItsWorkLimitCutsBelowTwoHundredSteps) {
+TEST(MinusIBound, VcgSkipsABoundItsWorkLimitCutsBelowAHundredSteps) {
   const AssignmentProblem p = rivals();
   SolverOptions o;
   o.solver = SolverKind::Descent;
