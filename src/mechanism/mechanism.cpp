@@ -303,45 +303,40 @@ std::vector<std::vector<double>> lie_contributions(const Instance& in, const Pos
   constexpr std::size_t kBatchBytes = std::size_t{64} << 20;  // deviation weights held at once per thread
   const std::size_t chunk =
       std::max<std::size_t>(1, kBatchBytes / (sizeof(double) * std::max(1, in.buyers) * std::max(1, in.sellers)));
-  FirstException errors;
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(range.count); ++sk) {
-    errors.run([&] {
-      const auto b = range.first + static_cast<std::uint64_t>(sk);
-      const std::vector<int> profile = profile_from_index(in.signals, b);
-      const std::vector<double> rho_b = rho_of(table, b);
-      struct Lie {
-        int i, ri;
-        std::uint64_t r;
-      };
-      std::vector<Lie> lies;
-      for (int i = 0; i < n; ++i)
-        for (int ri = 0; ri < in.signals[i]; ++ri) {
-          if (ri == profile[i]) continue;
-          std::vector<int> lie = profile;
-          lie[i] = ri;
-          lies.push_back({i, ri, profile_index(in.signals, lie)});
-        }
-      auto& c = contribution[static_cast<std::size_t>(sk)];
-      c.assign(offset[n], 0.0);
-      for (std::size_t first = 0; first < lies.size(); first += chunk) {  // batches of at most kBatchBytes
-        const std::size_t last = std::min(lies.size(), first + chunk);
-        std::vector<AssignmentProblem> deviations;
-        for (std::size_t k = first; k < last; ++k)
-          deviations.push_back(expected_problem(in, rho_of(table, lies[k].r), lies[k].i, rho_b));
-        const std::vector<double> best = best_values(deviations, inner);
-        for (std::size_t k = first; k < last; ++k) {
-          const auto [i, ri, r] = lies[k];
-          const double p = table.conditional(i, b, profile[i]);
-          const double truthful_utility = truthful[b].welfare - truthful[b].minus_i_welfare[i];
-          const double lie_utility = best[k - first] - truthful[r].minus_i_welfare[i];
-          c[offset[i] + ri] = p * (lie_utility - truthful_utility);
-        }
+  parallel_tasks(range.count, threads, [&](std::uint64_t sk) {
+    const auto b = range.first + sk;
+    const std::vector<int> profile = profile_from_index(in.signals, b);
+    const std::vector<double> rho_b = rho_of(table, b);
+    struct Lie {
+      int i, ri;
+      std::uint64_t r;
+    };
+    std::vector<Lie> lies;
+    for (int i = 0; i < n; ++i)
+      for (int ri = 0; ri < in.signals[i]; ++ri) {
+        if (ri == profile[i]) continue;
+        std::vector<int> lie = profile;
+        lie[i] = ri;
+        lies.push_back({i, ri, profile_index(in.signals, lie)});
       }
-      steps.step();
-    });
-  }
-  errors.rethrow();
+    auto& c = contribution[static_cast<std::size_t>(sk)];
+    c.assign(offset[n], 0.0);
+    for (std::size_t first = 0; first < lies.size(); first += chunk) {  // batches of at most kBatchBytes
+      const std::size_t last = std::min(lies.size(), first + chunk);
+      std::vector<AssignmentProblem> deviations;
+      for (std::size_t k = first; k < last; ++k)
+        deviations.push_back(expected_problem(in, rho_of(table, lies[k].r), lies[k].i, rho_b));
+      const std::vector<double> best = best_values(deviations, inner);
+      for (std::size_t k = first; k < last; ++k) {
+        const auto [i, ri, r] = lies[k];
+        const double p = table.conditional(i, b, profile[i]);
+        const double truthful_utility = truthful[b].welfare - truthful[b].minus_i_welfare[i];
+        const double lie_utility = best[k - first] - truthful[r].minus_i_welfare[i];
+        c[offset[i] + ri] = p * (lie_utility - truthful_utility);
+      }
+    }
+    steps.step();
+  });
   return contribution;
 }
 
@@ -416,30 +411,25 @@ void profile_rows(const Instance& in, const MechanismPlan& plan, std::vector<Pro
   const MechanismOptions& options = plan.options;
   const InformationMeasures& info = report.measures;
   StageProgress steps(options.progress, options.compute_exact_delta ? 0.9 : 0.3, 1.0, "profiles", plan.profiles.size());
-  FirstException errors;
   report.profiles.resize(plan.profiles.size());
   // without delta.exact each truthful task is one requested row: moved, not copied
   const bool move = !options.compute_exact_delta;
-#pragma omp parallel for schedule(dynamic) num_threads(threads)
-  for (std::int64_t sk = 0; sk < static_cast<std::int64_t>(plan.profiles.size()); ++sk) {
-    errors.run([&] {
-      const auto k = static_cast<std::size_t>(sk);
-      const std::vector<int>& profile = plan.profiles[k];
-      ProfileOutcome& out = report.profiles[k];
-      out = move ? std::move(truthful[k]) : truthful[profile_index(in.signals, profile)];
-      out.profile = profile;
-      if (plan.with_table) {
-        const std::uint64_t b = profile_index(in.signals, profile);
-        out.posterior = rho_of(plan.table, b);
-        out.rewards = stage1_rewards(plan.table, info, b, report.delta_used);
-      } else {
-        out.posterior = posterior_of_profile(in, profile);
-        out.rewards = stage1_rewards(in, info, profile, report.delta_used);
-      }
-      steps.step();
-    });
-  }
-  errors.rethrow();
+  parallel_tasks(plan.profiles.size(), threads, [&](std::uint64_t sk) {
+    const auto k = static_cast<std::size_t>(sk);
+    const std::vector<int>& profile = plan.profiles[k];
+    ProfileOutcome& out = report.profiles[k];
+    out = move ? std::move(truthful[k]) : truthful[profile_index(in.signals, profile)];
+    out.profile = profile;
+    if (plan.with_table) {
+      const std::uint64_t b = profile_index(in.signals, profile);
+      out.posterior = rho_of(plan.table, b);
+      out.rewards = stage1_rewards(plan.table, info, b, report.delta_used);
+    } else {
+      out.posterior = posterior_of_profile(in, profile);
+      out.rewards = stage1_rewards(in, info, profile, report.delta_used);
+    }
+    steps.step();
+  });
 }
 
 }  // namespace

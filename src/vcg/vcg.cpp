@@ -280,19 +280,15 @@ VcgPart VcgPlan::minus_i(TaskRange range) const {
   }
   SolverOptions inner = m.options;
   inner.threads = 1;
-  FirstException errors;
-#pragma omp parallel for schedule(dynamic) if (count > 1) num_threads(thread_count(m.options.threads))
-  for (int i = first; i < first + count; ++i) {
-    errors.run([&] {
-      if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
-      // warm start for heuristics: the full matching with buyer i removed
-      SolverOptions warm = inner;
-      warm.initial_assignment = m.full.assignment;
-      warm.initial_assignment[i] = -1;
-      record(i, solve_without_buyer(m.problem, i, warm));
-    });
-  }
-  errors.rethrow();
+  parallel_tasks(static_cast<std::uint64_t>(count), thread_count(m.options.threads), [&](std::uint64_t k) {
+    const int i = first + static_cast<int>(k);
+    if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
+    // warm start for heuristics: the full matching with buyer i removed
+    SolverOptions warm = inner;
+    warm.initial_assignment = m.full.assignment;
+    warm.initial_assignment[i] = -1;
+    record(i, solve_without_buyer(m.problem, i, warm));
+  });
   return part;
 }
 
