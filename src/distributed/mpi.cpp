@@ -139,6 +139,17 @@ struct Reader {
   }
 };
 
+/// Every item of the chunks `distribute` gathered, in task order: read(r) parses one item.
+template <class Read>
+auto read_items(const std::vector<std::string>& chunks, Read read) {
+  std::vector<decltype(read(std::declval<Reader&>()))> items;
+  for (const std::string& chunk : chunks) {
+    Reader r{chunk.data(), chunk.data() + chunk.size()};
+    while (r.at != r.end) items.push_back(read(r));
+  }
+  return items;
+}
+
 void write_outcome(Writer& w, const ProfileOutcome& o) {
   w.vec(o.assignment);
   w.value(o.welfare);
@@ -373,12 +384,7 @@ ProfileOutcome split_truthful(const Instance& in, const MechanismPlan& plan, std
   ProfileOutcome out;
   agree([&] {
     if (g_rank != 0) return;
-    std::vector<VcgPart> parts;
-    for (const std::string& chunk : chunks) {
-      Reader r{chunk.data(), chunk.data() + chunk.size()};
-      while (r.at != r.end) parts.push_back(read_part(r));
-    }
-    const VcgResult result = vcg->finish(parts);
+    const VcgResult result = vcg->finish(read_items(chunks, read_part));
     out = truthful_outcome(full, result, std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
   });
   return out;
@@ -401,11 +407,7 @@ std::vector<ProfileOutcome> truthful_everywhere(const Instance& in, const Mechan
   const auto chunks = distribute(plan.truthful_tasks, plan.lie_tasks > 0, [&](TaskRange r, Writer& w) {
     for (const ProfileOutcome& o : truthful_outcomes(in, plan, r)) write_outcome(w, o);
   });
-  for (const std::string& chunk : chunks) {
-    Reader r{chunk.data(), chunk.data() + chunk.size()};
-    while (r.at != r.end) truthful.push_back(read_outcome(r));
-  }
-  return truthful;
+  return read_items(chunks, read_outcome);
 }
 
 /// check's stage-2 plan from rank 0's mechanism report, on every rank.
@@ -497,11 +499,7 @@ MechanismReport run_mechanism(const Instance& in, const std::vector<std::vector<
   MechanismReport report;
   agree([&] {
     if (g_rank != 0) return;
-    std::vector<std::vector<double>> contributions;
-    for (const std::string& chunk : lie_chunks) {
-      Reader r{chunk.data(), chunk.data() + chunk.size()};
-      while (r.at != r.end) contributions.push_back(r.vec<double>());
-    }
+    const auto contributions = read_items(lie_chunks, [](Reader& r) { return r.vec<double>(); });
     report = finish_mechanism(in, std::move(plan), std::move(truthful), contributions);
   });
   report.ranks = g_size;
@@ -533,19 +531,15 @@ CheckReport check_incentives(const Instance& in, const CheckOptions& options) {
   CheckReport report;
   agree([&] {
     if (g_rank != 0) return;
-    std::vector<StageTwoProbe> probes;
-    for (const std::string& chunk : chunks) {
-      Reader r{chunk.data(), chunk.data() + chunk.size()};
-      while (r.at != r.end) {
-        StageTwoProbe p;
-        p.max_gain = r.value<double>();
-        p.tried = r.value<std::int64_t>();
-        p.exact = r.value<bool>();
-        p.worst_buyer = r.value<int>();
-        p.worst_kind = r.text();
-        probes.push_back(std::move(p));
-      }
-    }
+    const auto probes = read_items(chunks, [](Reader& r) {
+      StageTwoProbe p;
+      p.max_gain = r.value<double>();
+      p.tried = r.value<std::int64_t>();
+      p.exact = r.value<bool>();
+      p.worst_buyer = r.value<int>();
+      p.worst_kind = r.text();
+      return p;
+    });
     report = check_from_mechanism(in, options, mechanism, probes);
   });
   report.ranks = g_size;
@@ -561,12 +555,7 @@ ReplicaReport replica_experiment(const Instance& base, const ReplicaOptions& opt
   ReplicaReport report;
   agree([&] {
     if (g_rank != 0) return;
-    std::vector<ReplicaRow> rows;
-    for (const std::string& chunk : chunks) {
-      Reader r{chunk.data(), chunk.data() + chunk.size()};
-      while (r.at != r.end) rows.push_back(r.value<ReplicaRow>());
-    }
-    report = replica_report(base, options, std::move(rows));
+    report = replica_report(base, options, read_items(chunks, [](Reader& r) { return r.value<ReplicaRow>(); }));
   });
   report.ranks = g_size;
   return report;
@@ -644,18 +633,14 @@ EpicResult check_epic(const SocialProblem& problem, const std::vector<int>& rule
   EpicResult result;
   agree([&] {
     if (g_rank != 0) return;
-    std::vector<EpicGroup> groups;
-    for (const std::string& chunk : group_chunks) {
-      Reader r{chunk.data(), chunk.data() + chunk.size()};
-      while (r.at != r.end) {
-        EpicGroup g;
-        g.violated = r.value<bool>();
-        g.cycle = r.vec<int>();
-        g.gain = r.value<double>();
-        g.transfers = r.vec<double>();
-        groups.push_back(std::move(g));
-      }
-    }
+    const auto groups = read_items(group_chunks, [](Reader& r) {
+      EpicGroup g;
+      g.violated = r.value<bool>();
+      g.cycle = r.vec<int>();
+      g.gain = r.value<double>();
+      g.transfers = r.vec<double>();
+      return g;
+    });
     result = plan->finish(groups);
   });
   result.ranks = g_size;
