@@ -135,19 +135,6 @@ bool runs_externality_bound(const AssignmentProblem& problem, const SolverOption
   return affordable >= std::min(options.bound_iterations, kMinimumBoundSteps);
 }
 
-/// The externality-aware Lagrangian bound (src/vcg/minus_i_bound.cpp) on every minus-i optimum,
-/// with `full`'s value as its target. Builds the placement costs into `own` when `costs` is null (and
-/// points `costs` at them).
-std::vector<double> externality_bounds(const AssignmentProblem& problem, const AssignmentResult& full,
-                                       const SolverOptions& options, const PlacementCosts*& costs,
-                                       std::unique_ptr<PlacementCosts>& own, LagrangianStats* stats = nullptr) {
-  if (!costs) {
-    own = std::make_unique<PlacementCosts>(problem);
-    costs = own.get();
-  }
-  return lagrangian_minus_i_bounds(*costs, problem.objective(full.assignment), options, stats);
-}
-
 /// The Lagrangian heuristic: the descent (one thread, so the result does not depend on the threads)
 /// from the bound's best LAP maximizer, whose penalized weights steer it off conflicting placements.
 /// Replaces `full` when it ends higher (on spectrum 200 x 800: 0.4 above the descent from scratch).
@@ -232,11 +219,9 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
     m.costs = std::make_unique<PlacementCosts>(problem);
     m.linear_bound = linear_minus_i_bounds(problem);
     m.bounds = descent_minus_i_groups(problem);
-    if (runs_externality_bound(problem, options)) {
-      const PlacementCosts* costs = m.costs.get();
-      std::unique_ptr<PlacementCosts> unused;
+    if (runs_externality_bound(problem, options)) {  // the Lagrangian bound (src/vcg/minus_i_bound.cpp)
       LagrangianStats stats;
-      m.lagrangian_bound = externality_bounds(problem, m.full, options, costs, unused, &stats);
+      m.lagrangian_bound = lagrangian_minus_i_bounds(*m.costs, problem.objective(m.full.assignment), options, &stats);
       m.full_improved = improve_from_bound(problem, options, stats, m.full);
     }
   } else {
@@ -315,8 +300,13 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
     const std::vector<double> linear_bound = m.linear_bound.empty() ? linear_minus_i_bounds(problem) : m.linear_bound;
     std::vector<double> lagrangian_bound = m.lagrangian_bound;
-    if (lagrangian_bound.empty() && runs_externality_bound(problem, m.options))
-      lagrangian_bound = externality_bounds(problem, m.full, m.options, costs, own);
+    if (lagrangian_bound.empty() && runs_externality_bound(problem, m.options)) {
+      if (!costs) {
+        own = std::make_unique<PlacementCosts>(problem);
+        costs = own.get();
+      }
+      lagrangian_bound = lagrangian_minus_i_bounds(*costs, problem.objective(m.full.assignment), m.options);
+    }
     for (int i = 0; i < n; ++i) {
       if (!problem.buyer_allowed(i) || r.proven[i]) continue;
       r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
