@@ -124,6 +124,7 @@ void LocalSearch::reset(const std::vector<int>& z) {
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
   journal_.clear();
+  settled_ = false;
   if (device_) {
     device_->full = true;
     device_->clear();
@@ -145,6 +146,29 @@ void LocalSearch::rollback(std::size_t to) {
     relocate(i, old);
     journal_.pop_back();  // the undo itself
   }
+}
+
+bool LocalSearch::settle(std::int64_t& moves) {
+  settled_ = false;
+  const std::int64_t before = moves;
+  descend(moves, 0, std::chrono::steady_clock::time_point::max());
+  if (device_ || moves != before) return false;
+  compact_seller_log();
+  settled_mark_ = journal_.size();
+  settled_dirty_ = dirty_;
+  settled_ = true;
+  return true;
+}
+
+void LocalSearch::rollback_settled() {
+  if (!settled_) throw Error("LocalSearch::rollback_settled: no settled state (call settle first)");
+  quiet_ = true;  // the undo's marks would only be dropped
+  rollback(settled_mark_);
+  quiet_ = false;
+  dirty_ = settled_dirty_;
+  for (auto& m : marked_) m.clear();
+  seller_log_.clear();
+  std::fill(log_seen_.begin(), log_seen_.end(), 0);
 }
 
 bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
@@ -169,7 +193,7 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
-  if (!device_) {  // i's own seller and G change, and the owners of both sellers
+  if (!device_ && !quiet_) {  // i's own seller and G change, and the owners of both sellers
     dirty_[i] = 1;
     if (z_[i] >= 0) mark_seller(z_[i]);
     if (j >= 0) mark_seller(j);
@@ -218,12 +242,16 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
 /// (and, on the device path, the entries it changes noted for the next sync).
 void LocalSearch::place(int p, int q, double sign) {
   DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
-  const bool marks = !device_;
+  const bool marks = !device_ && !quiet_;
   c_.for_each(p, q, [&](int i, int j, double v) {
-    h_[static_cast<std::size_t>(i) * s_ + j] += sign * v;
-    ht_[static_cast<std::size_t>(j) * n_ + i] += sign * v;
-    if (z_[i] == j) gown_[i] -= sign * v;
-    if (marks) mark_entry(i, j);
+    const double delta = sign * v;
+    h_[static_cast<std::size_t>(i) * s_ + j] += delta;
+    ht_[static_cast<std::size_t>(j) * n_ + i] += delta;
+    if (z_[i] == j) gown_[i] -= delta;
+    // candidates read G(i, j) = w - H(i, j) with + (i to j, the owner of j swapping into z_i) and
+    // G(i, z_i) with - (i's own moves, the others' moves onto z_i): only a fall of H(i, j), j != z_i,
+    // or a rise of H(i, z_i) can make one improve (rounding is monotone too)
+    if (marks && (z_[i] == j ? delta > 0.0 : delta < 0.0)) mark_entry(i, j);
     if (mirror) {
       mirror->note(i, j, n_, s_);
       if (z_[i] == j) mirror->buyers.push_back(i);

@@ -14,14 +14,16 @@
 // launches and the early ones waste little. The CPU and the device search are the same search.
 //
 // CPU path: don't-look marks. A buyer whose candidates were all scored without an improving move
-// is clean; a move marks what it changed: the candidates (i, j) whose H(i, j) changed, the
-// candidates toward seller z_k of the buyer at seller a when H(k, a) changed (its swaps read
-// G(k, a)), every buyer's candidate toward a seller whose owner or owner's G changed (a log), and
-// buyers whose own seller or G(i, z_i) changed (all their candidates). A clean buyer rescores only
-// its marked candidates: the others' gains are bitwise those already found not to improve, so the
-// best move, when there is one, is the one a full scan picks. A search that starts from a local
-// optimum less one buyer (VCG's minus-i searches) then costs about the moves it makes, not a scan
-// of every buyer's s + 1 candidates.
+// is clean; a move marks what it may have improved: the candidates (i, j) whose H(i, j) fell, the
+// candidates toward seller z_k of the buyer at seller a when H(k, a) fell (its swaps read G(k, a)),
+// every buyer's candidate toward a seller whose owner changed or whose owner's G fell (a log), and
+// buyers whose own seller changed or whose G(i, z_i) fell (all their candidates). Gains rise with
+// G(i, j) and fall with G(i, z_i) (kernels/descent_move.cuh), so a rise of H(i, j) or a fall of
+// H(i, z_i) only lowers gains already found not to improve. A clean buyer rescores only its marked
+// candidates, so the best move, when there is one, is the one a full scan picks. A search that
+// starts from a local optimum less one buyer (VCG's minus-i searches) then costs about the moves it
+// makes, not a scan of every buyer's s + 1 candidates; rollback_settled returns to that optimum
+// without the undo's marks.
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -120,6 +122,15 @@ class LocalSearch {
   std::size_t mark() const { return journal_.size(); }
   void rollback(std::size_t to);
 
+  /// Descends from the current state (allowed_ as set) and, when no buyer moved on the CPU path,
+  /// records it as the settled state: every allowed buyer's candidates scored without an improving
+  /// move. False (nothing recorded) when a buyer moved or the search scores on the device.
+  bool settle(std::int64_t& moves);
+  /// rollback() to the settled state, then its don't-look marks instead of the undo's: the table is
+  /// the settled one up to rounding, so nothing needs rescoring (the next search from it costs about
+  /// its own moves). Throws Error without a settled state.
+  void rollback_settled();
+
   /// Best-move descent until no move gains more than the tolerance, or the clock/iteration budget
   /// runs out. Returns false when it stopped early.
   bool descend(std::int64_t& moves, std::int64_t move_limit, const std::chrono::steady_clock::time_point& deadline);
@@ -185,6 +196,10 @@ class LocalSearch {
   std::vector<std::size_t> log_seen_;
   std::vector<char> seen_seller_;  // scratch for marked_candidates
   std::vector<int> candidates_;    // scratch of best_move_of
+  bool quiet_ = false;             // moves make no marks (rollback_settled)
+  bool settled_ = false;           // settle(): the journal position and marks to return to
+  std::size_t settled_mark_ = 0;
+  std::vector<char> settled_dirty_;
   bool timing_ = false;
   double scoring_seconds_ = 0.0;
 };

@@ -70,6 +70,12 @@ void search_group(descent::LocalSearch& ls, const std::vector<int>& full, const 
                   int base_active, int lo, int hi, const SolverOptions& options,
                   const std::vector<double>& linear_bound, double tol, std::vector<AssignmentResult>& out) {
   ls.reset(full);  // rollbacks are exact up to rounding: the table is rebuilt once per group
+  // every candidate scored at `full` once (a local optimum: no move), so that after each search the
+  // state returns there with nothing to rescore
+  std::int64_t moves = 0;
+  ls.set_allowed(base_allowed);
+  const bool settled = ls.settle(moves);
+  if (!settled) ls.rollback(0);
   for (int i = lo; i < hi; ++i) {
     if (!base_allowed[i]) continue;
     const auto start = std::chrono::steady_clock::now();
@@ -78,7 +84,10 @@ void search_group(descent::LocalSearch& ls, const std::vector<int>& full, const 
     ls.set_allowed(allowed);
     ls.relocate(i, -1);
     AssignmentResult r = descent::iterated_descent(ls, options, base_active - 1, linear_bound[i], tol, start);
-    ls.rollback(0);
+    if (settled)
+      ls.rollback_settled();
+    else
+      ls.rollback(0);
     r.backend = ls.on_device() ? Backend::Device : Backend::Cpu;
     if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
       r.assignment.assign(full.size(), -1);

@@ -216,6 +216,7 @@ TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
 #include <chrono>
 
 #include "common/random.hpp"
+#include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
 #include "solvers/local_search.hpp"
 
@@ -287,6 +288,77 @@ TEST(Descent, DontLookMarksMakeTheMovesOfTheExhaustiveScan) {
     const AssignmentProblem p =
         expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
     expect_marks_change_nothing(p, seed, "spectrum seed " + std::to_string(seed));
+  }
+}
+
+/// VCG's minus-i searches on one table (settle, then rollback_settled after each) against each search
+/// on a fresh table, exhaustive: the same moves, so the same matchings, with fewer candidates scored.
+void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const std::string& what) {
+  const PlacementCosts costs(p);
+  const double tol = descent::move_tolerance(p);
+  const std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  const auto never = std::chrono::steady_clock::time_point::max();
+  descent::LocalSearch shared(costs, allowed, tol);
+  shared.reset(random_matching(p.buyers, p.sellers, 3));
+  std::int64_t moves = 0;
+  shared.descend(moves, -1, never);  // a local optimum
+  const std::vector<int> full = shared.matching();
+  std::int64_t none = 0;
+  ASSERT_TRUE(shared.settle(none)) << what;
+  EXPECT_EQ(none, 0) << what;
+  std::int64_t fresh_scored = 0;
+  const std::int64_t scored_before = shared.scored();
+  for (int i = 0; i < p.buyers; ++i) {
+    std::vector<char> minus = allowed;
+    minus[static_cast<std::size_t>(i)] = 0;
+    descent::LocalSearch fresh(costs, minus, tol);
+    fresh.set_exhaustive(true);
+    std::vector<int> start = full;
+    start[static_cast<std::size_t>(i)] = -1;
+    fresh.reset(start);
+    std::int64_t mf = 0, ms = 0;
+    fresh.descend(mf, -1, never);
+    fresh_scored += fresh.scored();
+    shared.set_allowed(minus);
+    shared.relocate(i, -1);
+    shared.descend(ms, -1, never);
+    EXPECT_EQ(shared.matching(), fresh.matching()) << what << " buyer " << i;
+    EXPECT_EQ(ms, mf) << what << " buyer " << i;
+    EXPECT_NEAR(shared.value(), fresh.value(), 1e-9 * (1.0 + std::abs(fresh.value()))) << what << " buyer " << i;
+    shared.rollback_settled();
+    shared.set_allowed(allowed);
+    ASSERT_EQ(shared.matching(), full) << what << " buyer " << i;
+  }
+  EXPECT_LT(shared.scored() - scored_before, fresh_scored) << what;
+}
+
+TEST(Descent, SettledRollbacksMakeTheMovesOfFreshSearches) {
+  for (auto form : kForms)
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      const int n = 7 + static_cast<int>(seed), s = n + 4;
+      expect_settled_rollbacks_change_nothing(test::random_expected_problem(seed * 17 + 3, form, n, s),
+                                              "form " + std::to_string(static_cast<int>(form)) + " seed " +
+                                                  std::to_string(seed));
+    }
+  SpectrumOptions g;  // factored with seller neighbourhoods
+  g.buyers = 40;
+  g.licences = 120;
+  g.seed = 9;
+  const Instance inst = generate_spectrum(g);
+  expect_settled_rollbacks_change_nothing(
+      expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states)),
+      "spectrum seed 9");
+}
+
+TEST(Descent, RollbackSettledNeedsASettledState) {
+  const AssignmentProblem p = test::random_expected_problem(5, Externalities::Form::Factored, 6, 8);
+  const PlacementCosts costs(p);
+  descent::LocalSearch ls(costs, std::vector<char>(6, 1), descent::move_tolerance(p));
+  ls.reset(random_matching(6, 8, 1));
+  EXPECT_THROW(ls.rollback_settled(), Error);
+  std::int64_t moves = 0;
+  if (!ls.settle(moves)) {  // a random start may move first: then nothing is settled
+    EXPECT_THROW(ls.rollback_settled(), Error);
   }
 }
 
