@@ -185,9 +185,9 @@ struct MeasureOptions {
   /// priors use count vectors (exact) and per-buyer priors sampling (estimates). Joint priors
   /// always use the tensor.
   std::uint64_t max_tensor_profiles = std::uint64_t(1) << 22;
-  /// per buyer and signal, sampled path: the estimates of nu_i and D_i (delta.used under Auto comes from
-  /// the certified bounds, which need no samples)
-  std::uint64_t samples = 20000;
+  /// per buyer and signal, sampled path: draws for the estimates of nu_i and D_i (delta.used under Auto
+  /// comes from the certified bounds, which need no samples); 0: sampled_draws' budget. Else >= 100.
+  std::uint64_t samples = 0;
   double confidence = 0.95;        ///< simultaneous over all (i, b_i, r_i), sampled path
   std::uint64_t seed = 1;
   int threads = 0;                 ///< 0: all cores
@@ -198,6 +198,11 @@ struct MeasureOptions {
   /// cannot tell the D_i from 0 (the spectrum markets), plain sampling elsewhere.
   Sampler sampler = Sampler::Auto;
 };
+
+/// Draws per (buyer, signal) of the sampled path: options.samples when set, else 20000 within a budget of
+/// 1.2e7 draws in all (sum_i K_i runs; a draw costs O((m + C) K)), never fewer than 2000: spectrum
+/// 200 x 800 (K = 3) keeps 20000, 1000 x 4000 gets 4000. Counted, not timed: reports stay reproducible.
+std::uint64_t sampled_draws(const Instance& instance, const MeasureOptions& options);
 
 /// The measures of the instance's prior by the best exact method that fits (see MeasureOptions):
 ///   tensor         exact, O(m prod K_i) memory

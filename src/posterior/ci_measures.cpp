@@ -474,10 +474,21 @@ Sampler resolve_sampler(const Instance& in, const MeasureOptions& opt, const Cer
 
 }  // namespace
 
-InformationMeasures prior_measures(const Instance& in, const MeasureOptions& opt) {
+std::uint64_t sampled_draws(const Instance& in, const MeasureOptions& opt) {
+  constexpr std::uint64_t kDraws = 20000, kLeast = 2000, kBudget = 12000000;
+  if (opt.samples != 0) return opt.samples;
+  std::uint64_t runs = 0;  // one run of draws per (buyer, signal)
+  for (int k : in.signals) runs += static_cast<std::uint64_t>(std::max(k, 1));
+  return std::clamp<std::uint64_t>(kBudget / std::max<std::uint64_t>(runs, 1), kLeast, kDraws);
+}
+
+InformationMeasures prior_measures(const Instance& in, const MeasureOptions& options) {
+  MeasureOptions opt = options;
   if (!(opt.confidence > 0.0 && opt.confidence < 1.0))
     throw InputError("measure option confidence: " + std::to_string(opt.confidence) + " must be in (0, 1)");
-  if (opt.samples < 100) throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100");
+  if (opt.samples != 0 && opt.samples < 100)
+    throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100 (or 0: the default budget)");
+  opt.samples = sampled_draws(in, opt);
   if (static_cast<int>(opt.sampler) < 0 || static_cast<int>(opt.sampler) > 2)
     throw InputError("measure option sampler: " + std::to_string(static_cast<int>(opt.sampler)) +
                      " must be auto (0), plain (1) or importance (2)");

@@ -51,6 +51,28 @@ TEST(PriorMeasures, CountVectorsEqualTheTensorForSymmetricPriors) {
   }
 }
 
+TEST(PriorMeasures, DefaultDrawsFollowTheBudget) {
+  // 20000 per (buyer, signal) within 1.2e7 draws in all, never below 2000; a value given is kept
+  MeasureOptions opt;
+  Instance in;
+  in.signals.assign(200, 3);  // spectrum 200 x 800
+  EXPECT_EQ(sampled_draws(in, opt), 20000u);
+  in.signals.assign(1000, 3);  // spectrum 1000 x 4000
+  EXPECT_EQ(sampled_draws(in, opt), 4000u);
+  in.signals.assign(100000, 2);
+  EXPECT_EQ(sampled_draws(in, opt), 2000u);
+  opt.samples = 150;
+  EXPECT_EQ(sampled_draws(in, opt), 150u);
+  // and the sampled path draws that many, which the measures report
+  const Instance ci = ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 99);
+  MeasureOptions sampled;
+  sampled.max_tensor_profiles = 0;
+  sampled.samples = 0;
+  EXPECT_EQ(prior_measures(ci, sampled).samples, 20000u);
+  sampled.samples = 99;
+  EXPECT_THROW(prior_measures(ci, sampled), InputError);
+}
+
 TEST(PriorMeasures, SamplingBracketsTheExactValues) {
   const Instance in = ci_instance(Prior::Form::PerBuyer, 5, 3, 3, 99);
   const auto tensor = information_measures(build_posterior_table(in, Backend::Cpu), Backend::Cpu);
