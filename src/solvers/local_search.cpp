@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -55,6 +56,7 @@ struct LocalSearch::DeviceMirror {
 
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
     : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance),
+      implicit_(costs.implicit_pays()),
       dirty_(static_cast<std::size_t>(n_), 1), marked_(static_cast<std::size_t>(n_)),
       log_seen_(static_cast<std::size_t>(n_), 0), seen_seller_(static_cast<std::size_t>(s_), 0) {}
 
@@ -80,6 +82,7 @@ void LocalSearch::use_device() {
 
 #ifdef IVASSIGN_HAVE_DEVICE
 void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
+  set_implicit(false);  // the device scores from the tables
   auto mirror = std::make_unique<DeviceMirror>();
   mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
   mirror->scorer = std::move(scorer);
@@ -110,16 +113,31 @@ device::DescentProblem device_problem(const PlacementCosts& c) {
 }
 #endif
 
+void LocalSearch::set_implicit(bool on) {
+  if (on && (device_ || !c_.has_seller_neighbours()))
+    throw InputError("LocalSearch: H on demand needs the factored form with seller neighbourhoods, on the CPU");
+  if (on == implicit_) return;
+  implicit_ = on;
+  if (!z_.empty()) reset(z_);
+}
+
 void LocalSearch::reset(const std::vector<int>& z) {
   z_ = z;
   owner_.assign(s_, -1);
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) owner_[z_[i]] = i;
-  h_.resize(static_cast<std::size_t>(n_) * s_);
-  c_.fill_table(z_, h_.data());
-  ht_.assign(h_.size(), 0.0);
-  for (int i = 0; i < n_; ++i)
-    for (int j = 0; j < s_; ++j) ht_[static_cast<std::size_t>(j) * n_ + i] = h_[static_cast<std::size_t>(i) * s_ + j];
+  if (implicit_) {  // H on demand: no tables, two scratch lines for best_candidate
+    h_ = {};
+    ht_ = {};
+    hrow_.assign(static_cast<std::size_t>(s_), 0.0);
+    hcol_.assign(static_cast<std::size_t>(n_), 0.0);
+  } else {
+    h_.resize(static_cast<std::size_t>(n_) * s_);
+    c_.fill_table(z_, h_.data());
+    ht_.assign(h_.size(), 0.0);
+    for (int i = 0; i < n_; ++i)
+      for (int j = 0; j < s_; ++j) ht_[static_cast<std::size_t>(j) * n_ + i] = h_[static_cast<std::size_t>(i) * s_ + j];
+  }
   gown_.assign(n_, 0.0);
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
@@ -136,7 +154,7 @@ void LocalSearch::reset(const std::vector<int>& z) {
   // W = sum_i w(i, z_i) - C and sum_i H(i, z_i) = 2 C (each pair is seen from both sides)
   value_ = 0.0;
   for (int i = 0; i < n_; ++i)
-    if (z_[i] >= 0) value_ += p_.w(i, z_[i]) - 0.5 * h_[static_cast<std::size_t>(i) * s_ + z_[i]];
+    if (z_[i] >= 0) value_ += p_.w(i, z_[i]) - 0.5 * H(i, z_[i]);
 }
 
 void LocalSearch::rollback(std::size_t to) {
@@ -243,10 +261,24 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
 void LocalSearch::place(int p, int q, double sign) {
   DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
   const bool marks = !device_ && !quiet_;
+  if (implicit_ && (!marks || (sign > 0.0 && c_.nonnegative()))) {
+    // no table: only G(k, z_k) of the owners next to q changes, and with costs >= 0 a placement
+    // marks only them (H(k, j) rises everywhere else)
+    c_.for_each_neighbour(q, [&](int j) {
+      const int k = owner_[j];
+      if (k < 0 || k == p) return;
+      const double delta = sign * pair(k, j, p, q);
+      gown_[k] -= delta;
+      if (marks && delta > 0.0) mark_entry(k, j);
+    });
+    return;
+  }
   c_.for_each(p, q, [&](int i, int j, double v) {
     const double delta = sign * v;
-    h_[static_cast<std::size_t>(i) * s_ + j] += delta;
-    ht_[static_cast<std::size_t>(j) * n_ + i] += delta;
+    if (!implicit_) {
+      h_[static_cast<std::size_t>(i) * s_ + j] += delta;
+      ht_[static_cast<std::size_t>(j) * n_ + i] += delta;
+    }
     if (z_[i] == j) gown_[i] -= delta;
     // candidates read G(i, j) = w - H(i, j) with + (i to j, the owner of j swapping into z_i) and
     // G(i, z_i) with - (i's own moves, the others' moves onto z_i): only a fall of H(i, j), j != z_i,
@@ -301,16 +333,23 @@ void LocalSearch::marked_candidates(int i, std::vector<int>& out) {
 }
 
 template <class Take>
-kernels::DescentMove LocalSearch::best_candidate(int i, const Take& take) {
+kernels::DescentMove LocalSearch::best_candidate(int i, const Take& take, bool whole) {
   const int a = z_[i];
-  // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous
+  // without the tables: a whole scan fills the lines at once (O(n T deg)), else each candidate its entries
+  const bool on_demand = implicit_ && !whole;
+  if (implicit_ && whole) {
+    c_.row(i, z_, hrow_);
+    if (a >= 0) c_.column(a, owner_.data(), hcol_);
+  }
+  // row i of w and H, and (for swaps) column a as G(k, a) = wT[a][k] - HT[a][k]: all contiguous; without
+  // the tables, the scratch lines get each candidate's entries just before it is scored
   const kernels::DescentRow row{i,
                                 a,
                                 a >= 0 ? gown_[i] : 0.0,
                                 p_.linear.data() + static_cast<std::size_t>(i) * s_,
-                                h_.data() + static_cast<std::size_t>(i) * s_,
+                                implicit_ ? hrow_.data() : h_.data() + static_cast<std::size_t>(i) * s_,
                                 a >= 0 ? c_.linear_transposed().data() + static_cast<std::size_t>(a) * n_ : nullptr,
-                                a >= 0 ? ht_.data() + static_cast<std::size_t>(a) * n_ : nullptr,
+                                a < 0 ? nullptr : implicit_ ? hcol_.data() : ht_.data() + static_cast<std::size_t>(a) * n_,
                                 1,
                                 owner_.data(),
                                 gown_.data()};
@@ -325,6 +364,11 @@ kernels::DescentMove LocalSearch::best_candidate(int i, const Take& take) {
   // candidates in index order, the first strictly best kept
   kernels::DescentMove best{tol_, 0, -1};
   take([&](int j) {
+    if (on_demand && j >= 0 && j != a) {  // what descent_move reads: H(i, j) and, for a swap, H(owner, a)
+      hrow_[static_cast<std::size_t>(j)] = c_.entry_row(i, j, owner_.data());
+      const int k = owner_[j];
+      if (a >= 0 && k >= 0) hcol_[static_cast<std::size_t>(k)] = c_.entry_column(k, a, owner_.data());
+    }
     const kernels::DescentMove m = kernels::descent_move(row, j, near, pair_cost);
     if (m.gain > best.gain) best = m;
     ++scored_;
@@ -337,15 +381,19 @@ bool LocalSearch::best_move_of(int i) {
   const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
   kernels::DescentMove best{tol_, 0, -1};
   if (exhaustive_ || dirty_[i]) {  // leave, then sellers 0..s-1
-    best = best_candidate(i, [&](const auto& score) {
-      for (int j = -1; j < s_; ++j) score(j);
-    });
+    best = best_candidate(
+        i, [&](const auto& score) {
+          for (int j = -1; j < s_; ++j) score(j);
+        },
+        true);
   } else {  // clean: only the marked candidates can have started to improve
     marked_candidates(i, candidates_);
     if (!candidates_.empty())
-      best = best_candidate(i, [&](const auto& score) {
-        for (int j : candidates_) score(j);
-      });
+      best = best_candidate(
+          i, [&](const auto& score) {
+            for (int j : candidates_) score(j);
+          },
+          false);
   }
   evaluations_ += s_ + 1;
   if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();

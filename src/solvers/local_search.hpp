@@ -1,7 +1,8 @@
 // src/solvers/local_search.hpp — the search state behind solve_descent, for callers that run many
 // searches from one matching (VCG's minus-i searches): a matching with its interaction table H
-// (src/solvers/placement_costs.hpp), kept exact under moves, with a journal that rolls moves back,
-// and iterated local search over it.
+// (src/solvers/placement_costs.hpp), kept exact under moves or, for large factored problems, computed
+// entry by entry on demand (set_implicit), with a journal that rolls moves back, and iterated local
+// search over it.
 //
 // Device path (use_device): the candidate moves are scored on the device in batches, the
 // acceptance stays on the host. The search visits the buyers in index order and applies each one's
@@ -111,6 +112,14 @@ class LocalSearch {
   void set_timing(bool on) { timing_ = on; }
   double scoring_seconds() const { return scoring_seconds_; }
 
+  /// H on demand (PlacementCosts::entry_row) instead of the tables H and H^T: placements then touch only
+  /// the owners next to the seller and the marks, and each scored candidate computes its entries in
+  /// O(T deg). The default where PlacementCosts::implicit_pays; the same moves up to the tables'
+  /// rounding. On needs the factored form with seller neighbourhoods and the CPU (else InputError);
+  /// switching restarts at the current matching (reset). use_device switches it off.
+  void set_implicit(bool on);
+  bool implicit() const { return implicit_; }
+
   /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
   void reset(const std::vector<int>& z);
   const std::vector<int>& matching() const { return z_; }
@@ -144,7 +153,10 @@ class LocalSearch {
 
  private:
   /// G(i, j) = w_ij - H(i, j): what buyer i at seller j adds to the welfare against the matching.
-  double G(int i, int j) const { return p_.w(i, j) - h_[static_cast<std::size_t>(i) * s_ + j]; }
+  double G(int i, int j) const { return p_.w(i, j) - H(i, j); }
+  double H(int i, int j) const {
+    return implicit_ ? c_.entry_row(i, j, owner_.data()) : h_[static_cast<std::size_t>(i) * s_ + j];
+  }
   /// c_ij^kb + c_kb^ij: the cost between buyer i at j and buyer k at b, both ways.
   double pair(int i, int j, int k, int b) const { return p_.pair_cost(i, j, k, b) + p_.pair_cost(k, b, i, j); }
 
@@ -153,9 +165,9 @@ class LocalSearch {
   /// Applies buyer i's best improving move, if any.
   bool best_move_of(int i);
   /// The best improving move of buyer i (kind 0 when none) among the candidates j that
-  /// `take(score)` passes to score(j), in ascending order.
+  /// `take(score)` passes to score(j), in ascending order; `whole`: take passes every candidate.
   template <class Take>
-  kernels::DescentMove best_candidate(int i, const Take& take);
+  kernels::DescentMove best_candidate(int i, const Take& take, bool whole);
   /// Buyer i's marked candidates (its own marks and the seller log since its last scan), unique, ascending.
   void marked_candidates(int i, std::vector<int>& out);
   /// Marks after a change of H(i, j) (and G(i, z_i) when j = z_i), and after seller j's owner or its G changed.
@@ -178,10 +190,12 @@ class LocalSearch {
   int n_, s_;
   std::vector<char> allowed_;
   double tol_;
+  bool implicit_;  // H on demand (set_implicit): h_ and ht_ empty, hrow_ and hcol_ scratch
   std::vector<int> z_, owner_;
   std::vector<double, HugePageAllocator<double>> h_;   // H[i][j]
   std::vector<double, HugePageAllocator<double>> ht_;  // H transposed, [j][i]
   std::vector<double> gown_;  // G(i, z_i) of matched buyers, kept with H
+  std::vector<double> hrow_, hcol_;
   double value_ = 0.0;
   std::vector<char> near_;  // scratch: sellers neighbouring the moving buyer's seller
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)

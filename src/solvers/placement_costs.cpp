@@ -78,7 +78,17 @@ PlacementCosts::PlacementCosts(const AssignmentProblem& problem)
       l.erase(std::unique(l.begin(), l.end(), [](const auto& x, const auto& y) { return x.first == y.first; }), l.end());
     }
     neighbours_ = make_csr(s_, near);
+    for (int t = 0; t < terms_; ++t)
+      for (const Csr* c : {&bcol_[t], &brow_[t], &scol_[t], &srow_[t]})
+        for (double v : c->value) nonnegative_ = nonnegative_ && v >= 0.0;
+    const double degree = static_cast<double>(neighbours_.index.size()) / std::max(1, s_);
+    implicit_pays_ = terms_ * degree <= kImplicitDegree && static_cast<double>(n) * static_cast<double>(s) >= kImplicitEntries;
+    buyer_t_.resize(static_cast<std::size_t>(terms_) * n * n);
+    for (std::size_t t = 0; t < static_cast<std::size_t>(terms_); ++t)
+      for (std::size_t i = 0; i < n; ++i)
+        for (std::size_t k = 0; k < n; ++k) buyer_t_[(t * n + k) * n + i] = e.buyer[(t * n + i) * n + k];
   } else if (form_ == F::Sparse) {
+    for (const auto& x : e.sparse) nonnegative_ = nonnegative_ && x.value >= 0.0;
     if (n * s > static_cast<std::size_t>(std::numeric_limits<int>::max()))
       throw ResourceError("local search: buyers*sellers = " + std::to_string(n * s) +
                           " is too large for the sparse interaction index");
@@ -89,6 +99,8 @@ PlacementCosts::PlacementCosts(const AssignmentProblem& problem)
       lists[static_cast<std::size_t>(x.i) * s + x.j].emplace_back(x.p * s_ + x.q, x.value);  // as c_pq^ij
     }
     touch_ = make_csr(static_cast<int>(n * s), lists);
+  } else if (form_ == F::Dense) {
+    for (double v : e.dense) nonnegative_ = nonnegative_ && v >= 0.0;
   }
 }
 
@@ -103,7 +115,7 @@ void PlacementCosts::row(int i, const std::vector<int>& z, std::vector<double>& 
     if (form_ == ExternalityCosts::Form::Factored) {
       for (int t = 0; t < terms_; ++t) {
         const double bears = e.weight[static_cast<std::size_t>(i) * terms_ + t] * e.buyer[(t * n + i) * n + k];
-        const double causes = e.weight[static_cast<std::size_t>(k) * terms_ + t] * e.buyer[(t * n + k) * n + i];
+        const double causes = e.weight[static_cast<std::size_t>(k) * terms_ + t] * buyer_t_[(t * n + i) * n + k];
         if (bears != 0.0) {
           const Csr& sc = scol_[t];
           for (std::size_t b = sc.start[q]; b < sc.start[q + 1]; ++b) out[sc.index[b]] += bears * sc.value[b];
@@ -116,6 +128,34 @@ void PlacementCosts::row(int i, const std::vector<int>& z, std::vector<double>& 
     } else {
       for (int j = 0; j < s_; ++j)
         if (j != q) out[j] += p_.pair_cost(i, j, k, q) + p_.pair_cost(k, q, i, j);
+    }
+  }
+}
+
+double PlacementCosts::objective(const std::vector<int>& z) const {
+  if (form_ != ExternalityCosts::Form::Factored || !has_seller_neighbours()) return p_.objective(z);
+  std::vector<int> owner(static_cast<std::size_t>(s_), -1);
+  for (int i = 0; i < n_; ++i)
+    if (z[i] >= 0) owner[static_cast<std::size_t>(z[i])] = i;
+  double value = 0.0;
+  for (int i = 0; i < n_; ++i)
+    if (z[i] >= 0) value += p_.w(i, z[i]) - 0.5 * entry_row(i, z[i], owner.data());
+  return value;
+}
+
+void PlacementCosts::column(int a, const int* owner, std::vector<double>& out) const {
+  out.assign(static_cast<std::size_t>(n_), 0.0);
+  for (int t = 0; t < terms_; ++t) {
+    const Csr &sr = srow_[t], &sc = scol_[t], &bc = bcol_[t], &br = brow_[t];
+    for (std::size_t x = sr.start[a]; x < sr.start[a + 1]; ++x) {  // k at a bears p at q: s_t[a][q] w_kt b_t[k][p]
+      const int p = owner[sr.index[x]];
+      if (p < 0) continue;
+      for (std::size_t y = bc.start[p]; y < bc.start[p + 1]; ++y) out[bc.index[y]] += bc.value[y] * sr.value[x];
+    }
+    for (std::size_t x = sc.start[a]; x < sc.start[a + 1]; ++x) {  // p at q bears k at a: s_t[q][a] w_pt b_t[p][k]
+      const int p = owner[sc.index[x]];
+      if (p < 0) continue;
+      for (std::size_t y = br.start[p]; y < br.start[p + 1]; ++y) out[br.index[y]] += br.value[y] * sc.value[x];
     }
   }
 }

@@ -6,7 +6,9 @@
 // H kept for the current matching z, the objective contribution of i at j is G(i, j) = w_ij - H(i, j)
 // and every relocation or swap is scored in O(1) (plus two pair costs). The factored form is stored
 // as sparse buyer and seller incidence per term (spectrum instances: each licence interferes with a
-// handful of neighbours), so one placement costs O(T * nnz(buyer column) * nnz(seller column)).
+// handful of neighbours), so one placement costs O(T * nnz(buyer column) * nnz(seller column)). Large
+// tables miss the cache on nearly every entry a placement touches; there the local search computes
+// H's entries on demand instead (entry_row, O(T deg) each: implicit_pays).
 #pragma once
 #include <cstddef>
 #include <utility>
@@ -29,6 +31,14 @@ class PlacementCosts {
   /// O(n T deg) for the factored form, O(n s) otherwise. out has `sellers` entries.
   void row(int i, const std::vector<int>& z, std::vector<double>& out) const;
 
+  /// The welfare of z, sum_i w(i, z_i) - (1/2) sum_i H(i, z_i): O(n T deg) for the factored form with
+  /// seller neighbourhoods (AssignmentProblem::objective is O(n^2 T)), equal up to rounding; else that.
+  double objective(const std::vector<int>& z) const;
+
+  /// H(., a) of the matching `owner` (seller -> buyer or -1): out[k] = what k at a would bear and cause.
+  /// O(T deg nnz(buyer column)). Factored form only.
+  void column(int a, const int* owner, std::vector<double>& out) const;
+
   /// The whole table H for z (n*s), built placement by placement.
   std::vector<double> table(const std::vector<int>& z) const;
   /// The same into h (n*s entries, overwritten).
@@ -50,6 +60,25 @@ class PlacementCosts {
     for (std::size_t b = neighbours_.start[a]; b < neighbours_.start[a + 1]; ++b) f(neighbours_.index[b]);
   }
 
+  /// Whether a local search should compute H on demand (entry) rather than keep the n x s tables H and
+  /// H^T: the factored form with sparse seller neighbourhoods (T times the mean neighbours per seller
+  /// at most kImplicitDegree) and tables of at least kImplicitEntries, whose upkeep misses the cache
+  /// on nearly every entry a placement touches (spectrum 1000 x 4000: about 1700 rows per placement).
+  static constexpr double kImplicitDegree = 32.0;
+  static constexpr double kImplicitEntries = 1048576.0;
+  bool implicit_pays() const { return implicit_pays_; }
+  /// H(i, j) against the matching given by `owner` (seller -> buyer, -1 when free), i's own placement
+  /// left out: sum_t [sum_q w_it b_t[i][owner q] s_t[j][q] + sum_q w_{owner q, t} b_t[owner q][i] s_t[q][j]],
+  /// O(T deg). Factored form only. The terms are added in one order, so equal neighbourhoods give
+  /// bitwise equal values, and a placement that adds costs >= 0 never lowers one (rounding is monotone);
+  /// row() and column() give the same sums up to rounding.
+  /// `row` reads buyer rows of i (many j for one i), `column` buyer rows of the owners (many i, one j):
+  /// the same numbers, from the layout that stays in cache.
+  double entry_row(int i, int j, const int* owner) const { return entry<false>(i, j, owner); }
+  double entry_column(int i, int j, const int* owner) const { return entry<true>(i, j, owner); }
+  /// Every pair cost is >= 0 (the instance format's rule; a library caller may break it). Dense, sparse, factored.
+  bool nonnegative() const { return nonnegative_; }
+
  private:
   struct Csr {
     std::vector<std::size_t> start;  ///< size rows + 1
@@ -57,6 +86,8 @@ class PlacementCosts {
     std::vector<double> value;
   };
   static Csr make_csr(int rows, const std::vector<std::vector<std::pair<int, double>>>& lists);
+  template <bool Column>
+  double entry(int i, int j, const int* owner) const;
 
   const AssignmentProblem& p_;
   int n_ = 0, s_ = 0, terms_ = 0;
@@ -68,7 +99,34 @@ class PlacementCosts {
   Csr touch_;
   Csr neighbours_;  // factored: row a: sellers interacting with a in some term (values unused)
   std::vector<double> linear_t_;  // w transposed, [j][i]
+  bool implicit_pays_ = false, nonnegative_ = true;
+  std::vector<double> buyer_t_;   // factored: b_t transposed, [t][k][i] = b_t[i][k]
 };
+
+template <bool Column>
+double PlacementCosts::entry(int i, int j, const int* owner) const {
+  const auto& e = p_.externalities;
+  const std::size_t n = static_cast<std::size_t>(n_), T = static_cast<std::size_t>(terms_);
+  double h = 0.0;
+  for (std::size_t t = 0; t < T; ++t) {
+    const double* b = e.buyer.data() + t * n * n;
+    const double* bt = buyer_t_.data() + t * n * n;
+    // b_t[x][y]: row x of b (Column: row y of the transpose), the same number
+    auto buyer = [&](std::size_t x, std::size_t y) { return Column ? bt[y * n + x] : b[x * n + y]; };
+    auto buyer_of = [&](std::size_t x, std::size_t y) { return Column ? b[x * n + y] : bt[y * n + x]; };
+    const double wi = e.weight[static_cast<std::size_t>(i) * T + t];
+    const Csr &sr = srow_[t], &sc = scol_[t];
+    for (std::size_t a = sr.start[j]; a < sr.start[j + 1]; ++a) {  // i at j bears k at q: s_t[j][q]
+      const int k = owner[sr.index[a]];
+      if (k >= 0 && k != i) h += wi * buyer(i, k) * sr.value[a];
+    }
+    for (std::size_t a = sc.start[j]; a < sc.start[j + 1]; ++a) {  // k at q bears i at j: s_t[q][j]
+      const int k = owner[sc.index[a]];
+      if (k >= 0 && k != i) h += e.weight[static_cast<std::size_t>(k) * T + t] * buyer_of(k, i) * sc.value[a];
+    }
+  }
+  return h;
+}
 
 template <class Add>
 void PlacementCosts::for_each(int p, int q, Add&& add) const {

@@ -345,7 +345,7 @@ bool improve_full(const AssignmentProblem& problem, const std::vector<std::vecto
   const int n = problem.buyers;
   bool improved = false;
   auto consider = [&](std::vector<int> z) {
-    const double v = problem.objective(z);
+    const double v = costs ? costs->objective(z) : problem.objective(z);
     if (v <= welfare + tol::kValueImprovement * (1.0 + std::abs(welfare))) return;
     welfare = v;
     r.assignment = std::move(z);

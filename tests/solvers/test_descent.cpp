@@ -54,6 +54,36 @@ TEST(PlacementCosts, TableAndRowsEqualPairCostSums) {
     }
 }
 
+TEST(PlacementCosts, EntriesOnDemandEqualTheTable) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {  // factored (with every term's seller neighbours)
+    const int n = 6, s = 5 + static_cast<int>(seed);
+    const AssignmentProblem p = test::random_expected_problem(seed + 40, Externalities::Form::Factored, n, s);
+    const PlacementCosts costs(p);
+    ASSERT_TRUE(costs.has_seller_neighbours());
+    EXPECT_FALSE(costs.implicit_pays()) << "small tables stay in cache";
+    EXPECT_TRUE(costs.nonnegative());
+    const std::vector<int> z = random_matching(n, s, seed);
+    std::vector<int> owner(static_cast<std::size_t>(s), -1);
+    for (int i = 0; i < n; ++i)
+      if (z[i] >= 0) owner[static_cast<std::size_t>(z[i])] = i;
+    const std::vector<double> h = costs.table(z);
+    std::vector<double> column;
+    for (int j = 0; j < s; ++j) {
+      costs.column(j, owner.data(), column);
+      for (int i = 0; i < n; ++i) {
+        const double want = h[static_cast<std::size_t>(i) * s + j];
+        EXPECT_NEAR(costs.entry_row(i, j, owner.data()), want, 1e-12) << "seed " << seed;
+        EXPECT_EQ(costs.entry_row(i, j, owner.data()), costs.entry_column(i, j, owner.data())) << "bitwise";
+        EXPECT_NEAR(column[static_cast<std::size_t>(i)], want, 1e-12);
+      }
+    }
+    EXPECT_NEAR(costs.objective(z), p.objective(z), 1e-12 * (1.0 + std::abs(p.objective(z))));
+  }
+  AssignmentProblem negative = test::random_expected_problem(3, Externalities::Form::Factored, 4, 5);
+  negative.externalities.buyer[1] = -0.5;  // a library caller's negative factor (the instance format refuses it)
+  EXPECT_FALSE(PlacementCosts(negative).nonnegative());
+}
+
 /// Every single move (relocate, unmatch, swap, replace) evaluated from scratch gains nothing.
 void expect_local_optimum(const AssignmentProblem& p, const std::vector<int>& z, const std::string& what) {
   const double v = p.objective(z);
@@ -293,12 +323,14 @@ TEST(Descent, DontLookMarksMakeTheMovesOfTheExhaustiveScan) {
 
 /// VCG's minus-i searches on one table (settle, then rollback_settled after each) against each search
 /// on a fresh table, exhaustive: the same moves, so the same matchings, with fewer candidates scored.
-void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const std::string& what) {
+void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const std::string& what,
+                                             bool implicit = false) {
   const PlacementCosts costs(p);
   const double tol = descent::move_tolerance(p);
   const std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
   const auto never = std::chrono::steady_clock::time_point::max();
   descent::LocalSearch shared(costs, allowed, tol);
+  if (implicit) shared.set_implicit(true);
   shared.reset(random_matching(p.buyers, p.sellers, 3));
   std::int64_t moves = 0;
   shared.descend(moves, -1, never);  // a local optimum
@@ -313,6 +345,7 @@ void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const s
     minus[static_cast<std::size_t>(i)] = 0;
     descent::LocalSearch fresh(costs, minus, tol);
     fresh.set_exhaustive(true);
+    if (implicit) fresh.set_implicit(true);
     std::vector<int> start = full;
     start[static_cast<std::size_t>(i)] = -1;
     fresh.reset(start);
@@ -332,6 +365,99 @@ void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const s
   EXPECT_LT(shared.scored() - scored_before, fresh_scored) << what;
 }
 
+/// The search with H on demand against the one with the tables, driven alike (descents, kicks,
+/// rollbacks, minus-i removals): the same matchings (their gains differ only by the tables' rounding).
+void expect_implicit_changes_nothing(const AssignmentProblem& p, std::uint64_t seed, const std::string& what) {
+  const PlacementCosts costs(p);
+  const double tol = descent::move_tolerance(p);
+  std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  descent::LocalSearch tables(costs, allowed, tol), implicit(costs, allowed, tol);
+  tables.set_implicit(false);
+  implicit.set_implicit(true);
+  ASSERT_TRUE(implicit.implicit());
+  const std::vector<int> start = random_matching(p.buyers, p.sellers, seed);
+  tables.reset(start);
+  implicit.reset(start);
+  EXPECT_NEAR(implicit.value(), tables.value(), 1e-9 * (1.0 + std::abs(tables.value())));
+  const auto never = std::chrono::steady_clock::time_point::max();
+  std::int64_t mt = 0, mi = 0;
+  SplitMix64 rt{seed}, ri{seed};
+  for (int round = 0; round < 6; ++round) {
+    tables.descend(mt, -1, never);
+    implicit.descend(mi, -1, never);
+    ASSERT_EQ(tables.matching(), implicit.matching()) << what << " round " << round;
+    ASSERT_EQ(mt, mi) << what << " round " << round;
+    EXPECT_NEAR(implicit.value(), p.objective(implicit.matching()), 1e-9 * (1.0 + std::abs(tables.value())));
+    const std::size_t mark_t = tables.mark(), mark_i = implicit.mark();
+    const int out = static_cast<int>(rt.below(p.buyers));
+    ri.below(p.buyers);
+    std::vector<char> minus = allowed;
+    if (round % 2 == 1) {
+      minus[static_cast<std::size_t>(out)] = 0;
+      tables.set_allowed(minus);
+      implicit.set_allowed(minus);
+      tables.relocate(out, -1);
+      implicit.relocate(out, -1);
+    } else {
+      tables.kick(rt, 3);
+      implicit.kick(ri, 3);
+    }
+    tables.descend(mt, -1, never);
+    implicit.descend(mi, -1, never);
+    ASSERT_EQ(tables.matching(), implicit.matching()) << what << " round " << round;
+    if (round % 3 == 0) {
+      tables.rollback(mark_t);
+      implicit.rollback(mark_i);
+    }
+    tables.set_allowed(allowed);
+    implicit.set_allowed(allowed);
+  }
+}
+
+TEST(Descent, EntriesOnDemandMakeTheMovesOfTheTables) {
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) {
+    const int n = 6 + static_cast<int>(seed), s = n + 3;
+    expect_implicit_changes_nothing(test::random_expected_problem(seed * 13 + 1, Externalities::Form::Factored, n, s),
+                                    seed, "factored seed " + std::to_string(seed));
+  }
+  for (std::uint64_t seed : {7u, 8u}) {  // the spectrum structure: sparse seller neighbourhoods
+    SpectrumOptions g;
+    g.buyers = 40;
+    g.licences = 120;
+    g.seed = seed;
+    const Instance inst = generate_spectrum(g);
+    const AssignmentProblem p =
+        expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+    expect_implicit_changes_nothing(p, seed, "spectrum seed " + std::to_string(seed));
+    // and the don't-look marks on demand: the moves of the exhaustive scan
+    const PlacementCosts costs(p);
+    descent::LocalSearch marked(costs, std::vector<char>(static_cast<std::size_t>(p.buyers), 1), descent::move_tolerance(p));
+    descent::LocalSearch whole(costs, std::vector<char>(static_cast<std::size_t>(p.buyers), 1), descent::move_tolerance(p));
+    marked.set_implicit(true);
+    whole.set_implicit(true);
+    whole.set_exhaustive(true);
+    marked.reset(random_matching(p.buyers, p.sellers, seed));
+    whole.reset(random_matching(p.buyers, p.sellers, seed));
+    std::int64_t a = 0, b = 0;
+    const auto never = std::chrono::steady_clock::time_point::max();
+    marked.descend(a, -1, never);
+    whole.descend(b, -1, never);
+    EXPECT_EQ(marked.matching(), whole.matching());
+    EXPECT_LT(marked.scored(), whole.scored());
+  }
+  // a library caller's negative factors: placements mark as removals do (a cost may fall)
+  AssignmentProblem negative = test::random_expected_problem(77, Externalities::Form::Factored, 8, 11);
+  for (std::size_t k = 0; k < negative.externalities.buyer.size(); k += 3) negative.externalities.buyer[k] *= -0.5;
+  ASSERT_FALSE(PlacementCosts(negative).nonnegative());
+  expect_implicit_changes_nothing(negative, 5, "negative factors");
+  // only the factored form with seller neighbourhoods has entries on demand
+  const AssignmentProblem dense = test::random_expected_problem(2, Externalities::Form::Dense, 4, 5);
+  const PlacementCosts dense_costs(dense);
+  descent::LocalSearch ls(dense_costs, std::vector<char>(4, 1), descent::move_tolerance(dense));
+  EXPECT_FALSE(ls.implicit());
+  EXPECT_THROW(ls.set_implicit(true), InputError);
+}
+
 TEST(Descent, SettledRollbacksMakeTheMovesOfFreshSearches) {
   for (auto form : kForms)
     for (std::uint64_t seed = 1; seed <= 3; ++seed) {
@@ -347,7 +473,10 @@ TEST(Descent, SettledRollbacksMakeTheMovesOfFreshSearches) {
   const Instance inst = generate_spectrum(g);
   expect_settled_rollbacks_change_nothing(
       expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states)),
-      "spectrum seed 9");
+      "spectrum seed 9", false);
+  expect_settled_rollbacks_change_nothing(
+      expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states)),
+      "spectrum seed 9, H on demand", true);
 }
 
 TEST(Descent, RollbackSettledNeedsASettledState) {
