@@ -16,6 +16,7 @@
 //   if (r.optimal) use(r.assignment, r.objective);
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -97,6 +98,10 @@ struct SolverOptions {
   /// VCG: seconds for that bound, checked after each iteration (> 0; default infinity: none). A clock
   /// makes the bound, hence transfer_interval, depend on the machine and its load; the work limit does not.
   double bound_time_limit = std::numeric_limits<double>::infinity();
+  /// VCG with the shared minus-i searches (large problems with externalities): called with the searches
+  /// done and their total as each group of about 64 ends, from any thread, never twice at once (a report
+  /// that finds another running is skipped); empty: none. For progress displays; it must not throw.
+  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 enum class SolveStatus { Optimal, Feasible, TimeLimit, IterationLimit };

@@ -236,13 +236,20 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
                                                  const SolverOptions& inner, int threads,
                                                  const std::function<void()>& problem_built = {}) {
   std::vector<ProfileOutcome> truthful(range.count);
-  StageProgress steps(plan.options.progress, 0.1, 0.4, "truthful outcomes", range.count);
+  // the run's spans: measures to 0.1, truthful outcomes to 0.4 (0.9 without the stage-1 lies), lies to 0.9
+  StageProgress steps(plan.options.progress, 0.1, plan.options.compute_exact_delta ? 0.4 : 0.9, "truthful outcomes",
+                      range.count);
   const bool lap = in.externalities.form == Externalities::Form::None &&
                    (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap);
   if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
     const AssignmentProblem problem = task_problem(in, plan, range.first);
     if (problem_built) problem_built();
-    truthful[0] = solve_truthful(problem, inner, nullptr, threads);
+    SolverOptions searched = inner;  // its minus-i searches are most of the time: show them
+    searched.progress = [&](std::uint64_t done, std::uint64_t total) {
+      steps.within(static_cast<double>(done) / static_cast<double>(std::max<std::uint64_t>(total, 1)),
+                   "VCG minus-i searches " + std::to_string(done) + " of " + std::to_string(total));
+    };
+    truthful[0] = solve_truthful(problem, searched, nullptr, threads);
     steps.step();
     return truthful;
   }
@@ -410,7 +417,7 @@ void profile_rows(const Instance& in, const MechanismPlan& plan, std::vector<Pro
                   MechanismReport& report) {
   const MechanismOptions& options = plan.options;
   const InformationMeasures& info = report.measures;
-  StageProgress steps(options.progress, options.compute_exact_delta ? 0.9 : 0.3, 1.0, "profiles", plan.profiles.size());
+  StageProgress steps(options.progress, 0.9, 1.0, "profiles", plan.profiles.size());
   report.profiles.resize(plan.profiles.size());
   // without delta.exact each truthful task is one requested row: moved, not copied
   const bool move = !options.compute_exact_delta;

@@ -7,11 +7,13 @@
 // (src/solvers/local_search.hpp): without a time limit all searches are scored together (one launch
 // per round serves every running search); with one, each thread's search has its own device mirror.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <utility>
 #include <vector>
 
@@ -137,6 +139,9 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
     return minus_i_together(costs, full, options, linear_bound, tol, bounds[lo], bounds[hi]);
   FirstException errors;
   const int threads = static_cast<int>(std::min<std::uint64_t>(thread_count(options.threads), group_count));
+  std::atomic<std::uint64_t> searched{0};
+  std::mutex reporting;
+  const auto total = static_cast<std::uint64_t>(bounds[hi] - bounds[lo]);
 #pragma omp parallel num_threads(threads)
   {
     // one search state per thread, serving whole groups
@@ -151,6 +156,9 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
       errors.run([&] {
         search_group(*ls, full, base_allowed, base_active, bounds[g], bounds[g + 1], options, linear_bound, tol, out);
       });
+      const std::uint64_t done = searched += static_cast<std::uint64_t>(bounds[g + 1] - bounds[g]);
+      std::unique_lock<std::mutex> lock(reporting, std::try_to_lock);
+      if (options.progress && lock.owns_lock()) options.progress(done, total);
     }
   }
   errors.rethrow();

@@ -10,6 +10,7 @@
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/report_io.hpp"
+#include "ivassign/vcg.hpp"
 #include "oracle.hpp"
 #include "random_instance.hpp"
 
@@ -189,6 +190,81 @@ TEST(MechanismOptionsCheck, AutoDeltaWithSampledMeasuresIsTheCertifiedScale) {
   opt.delta_mode = DeltaMode::Theorem1;  // the estimate, when asked for
   opt.compute_exact_delta = false;
   EXPECT_EQ(run_mechanism(in, {{0, 1, 0, 1}}, opt).delta_used, r.delta_theorem1);
+}
+
+/// The fractions a run reports, and its stages.
+struct Reported {
+  std::vector<double> fraction;
+  std::vector<std::string> stage;
+};
+
+void expect_progress_rises_to_one(const Reported& r, const std::string& what) {
+  ASSERT_FALSE(r.fraction.empty()) << what;
+  for (std::size_t k = 1; k < r.fraction.size(); ++k)
+    EXPECT_GE(r.fraction[k], r.fraction[k - 1]) << what << ": " << r.stage[k - 1] << " then " << r.stage[k];
+  EXPECT_EQ(r.fraction.back(), 1.0) << what;
+}
+
+TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
+  // a large market's one profile without delta.exact (no stage-1 lies): measures, its truthful outcome
+  // with the VCG searches inside it, the report row
+  SpectrumOptions g;
+  g.buyers = 130;
+  g.licences = 300;
+  g.seed = 3;
+  const Instance in = generate_spectrum(g);
+  MechanismOptions opt;
+  opt.compute_exact_delta = false;
+  opt.delta_mode = DeltaMode::Theorem1Certified;
+  opt.solver.bound_iterations = 0;
+  opt.measures.samples = 200;
+  Reported seen;
+  opt.progress = [&](double f, const std::string& stage) {
+    seen.fraction.push_back(f);
+    seen.stage.push_back(stage);
+  };
+  run_mechanism(in, {in.observed}, opt);
+  expect_progress_rises_to_one(seen, "spectrum 130 x 300");
+  bool searches = false, lies = false;
+  for (const std::string& st : seen.stage) {
+    searches = searches || st.find("VCG minus-i searches") != std::string::npos;
+    lies = lies || st.find("stage-1 lies") != std::string::npos;
+  }
+  EXPECT_TRUE(searches) << "the searches are most of such a run";
+  EXPECT_FALSE(lies) << "a stage without items says nothing";
+  // with delta.exact: every profile and its lies
+  test::RandomSpec spec;
+  spec.buyers = 3;
+  spec.signals.assign(3, 2);
+  Reported exact;
+  MechanismOptions with_lies;
+  with_lies.progress = [&](double f, const std::string& stage) {
+    exact.fraction.push_back(f);
+    exact.stage.push_back(stage);
+  };
+  run_mechanism(test::random_instance(spec, 4), {{0, 1, 0}}, with_lies);
+  expect_progress_rises_to_one(exact, "random 3 buyers with delta.exact");
+}
+
+TEST(VcgProgress, ReportsTheSharedSearchesUpToAll) {
+  SpectrumOptions g;
+  g.buyers = 140;
+  g.licences = 280;
+  g.seed = 5;
+  const Instance in = generate_spectrum(g);
+  const AssignmentProblem p =
+      expected_problem(in, std::vector<double>(static_cast<std::size_t>(in.states), 1.0 / in.states));
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.backend = Backend::Cpu;
+  o.bound_iterations = 0;
+  o.threads = 1;  // one thread: every group's report runs
+  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
+  o.progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+  solve_with_vcg(p, o);
+  ASSERT_EQ(calls.size(), 3u) << "140 buyers: groups of 63, 64 and 13 searches";
+  EXPECT_EQ(calls[0], std::make_pair(std::uint64_t{63}, std::uint64_t{140}));
+  EXPECT_EQ(calls.back(), std::make_pair(std::uint64_t{140}, std::uint64_t{140}));
 }
 
 TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {
