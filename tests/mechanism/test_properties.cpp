@@ -196,6 +196,12 @@ TEST(MechanismOptionsCheck, AutoDeltaWithSampledMeasuresIsTheCertifiedScale) {
 struct Reported {
   std::vector<double> fraction;
   std::vector<std::string> stage;
+  ProgressFn recorder() {
+    return [this](double f, const std::string& st) {
+      fraction.push_back(f);
+      stage.push_back(st);
+    };
+  }
 };
 
 void expect_progress_rises_to_one(const Reported& r, const std::string& what) {
@@ -219,10 +225,7 @@ TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
   opt.solver.bound_iterations = 0;
   opt.measures.samples = 200;
   Reported seen;
-  opt.progress = [&](double f, const std::string& stage) {
-    seen.fraction.push_back(f);
-    seen.stage.push_back(stage);
-  };
+  opt.progress = seen.recorder();
   run_mechanism(in, {in.observed}, opt);
   expect_progress_rises_to_one(seen, "spectrum 130 x 300");
   bool searches = false, lies = false;
@@ -238,10 +241,7 @@ TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
   spec.signals.assign(3, 2);
   Reported exact;
   MechanismOptions with_lies;
-  with_lies.progress = [&](double f, const std::string& stage) {
-    exact.fraction.push_back(f);
-    exact.stage.push_back(stage);
-  };
+  with_lies.progress = exact.recorder();
   run_mechanism(test::random_instance(spec, 4), {{0, 1, 0}}, with_lies);
   expect_progress_rises_to_one(exact, "random 3 buyers with delta.exact");
 }

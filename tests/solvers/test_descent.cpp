@@ -253,50 +253,62 @@ TEST(Descent, AutoPicksItBeyondTheTabuSizeLimit) {
 namespace ivassign {
 namespace {
 
+/// Drives two searches alike for 8 rounds: a descent, then a kick of 3 buyers or (every third round) a
+/// minus-i removal, a descent, and every other round a rollback; `same(what)` compares them after each
+/// descent.
+template <class Same>
+void drive_alike(descent::LocalSearch& a, descent::LocalSearch& b, const AssignmentProblem& p, std::uint64_t seed,
+                 std::int64_t& ma, std::int64_t& mb, const Same& same) {
+  const std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  const auto never = std::chrono::steady_clock::time_point::max();
+  SplitMix64 ra{seed}, rb{seed};
+  for (int round = 0; round < 8; ++round) {
+    a.descend(ma, -1, never);
+    b.descend(mb, -1, never);
+    same("round " + std::to_string(round));
+    const std::size_t mark_a = a.mark(), mark_b = b.mark();
+    const int out = static_cast<int>(ra.below(p.buyers));
+    rb.below(p.buyers);
+    std::vector<char> minus = allowed;
+    if (round % 3 == 2) {  // a minus-i search: buyer `out` removed, then restored
+      minus[static_cast<std::size_t>(out)] = 0;
+      a.set_allowed(minus);
+      b.set_allowed(minus);
+      a.relocate(out, -1);
+      b.relocate(out, -1);
+    } else {
+      a.kick(ra, 3);
+      b.kick(rb, 3);
+    }
+    a.descend(ma, -1, never);
+    b.descend(mb, -1, never);
+    same("round " + std::to_string(round) + ", after the change");
+    if (round % 2 == 0) {
+      a.rollback(mark_a);
+      b.rollback(mark_b);
+    }
+    a.set_allowed(allowed);
+    b.set_allowed(allowed);
+  }
+}
+
 /// One search exhaustive (every visited buyer's s + 1 candidates), one with the don't-look marks,
 /// driven alike: descents from a random matching, kicks, rollbacks and minus-i style removals.
 void expect_marks_change_nothing(const AssignmentProblem& p, std::uint64_t seed, const std::string& what) {
   const PlacementCosts costs(p);
   const double tol = descent::move_tolerance(p);
-  std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  const std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
   descent::LocalSearch full(costs, allowed, tol), marked(costs, allowed, tol);
   full.set_exhaustive(true);
   const std::vector<int> start = random_matching(p.buyers, p.sellers, seed);
   full.reset(start);
   marked.reset(start);
-  const auto never = std::chrono::steady_clock::time_point::max();
   std::int64_t mf = 0, mm = 0;
-  SplitMix64 rf{seed}, rm{seed};
-  for (int round = 0; round < 8; ++round) {
-    full.descend(mf, -1, never);
-    marked.descend(mm, -1, never);
-    ASSERT_EQ(full.matching(), marked.matching()) << what << " round " << round;
-    ASSERT_EQ(mf, mm) << what << " round " << round;
-    const std::size_t mark_f = full.mark(), mark_m = marked.mark();
-    const int out = static_cast<int>(rf.below(p.buyers));
-    rm.below(p.buyers);
-    std::vector<char> minus = allowed;
-    if (round % 3 == 2) {  // a minus-i search: buyer `out` removed, then restored
-      minus[static_cast<std::size_t>(out)] = 0;
-      full.set_allowed(minus);
-      marked.set_allowed(minus);
-      full.relocate(out, -1);
-      marked.relocate(out, -1);
-    } else {
-      full.kick(rf, 3);
-      marked.kick(rm, 3);
-    }
-    full.descend(mf, -1, never);
-    marked.descend(mm, -1, never);
-    ASSERT_EQ(full.matching(), marked.matching()) << what << " round " << round;
-    EXPECT_EQ(full.value(), marked.value()) << what << " round " << round;
-    if (round % 2 == 0) {
-      full.rollback(mark_f);
-      marked.rollback(mark_m);
-    }
-    full.set_allowed(allowed);
-    marked.set_allowed(allowed);
-  }
+  drive_alike(full, marked, p, seed, mf, mm, [&](const std::string& when) {
+    ASSERT_EQ(full.matching(), marked.matching()) << what << " " << when;
+    ASSERT_EQ(mf, mm) << what << " " << when;
+    EXPECT_EQ(full.value(), marked.value()) << what << " " << when;
+  });
   EXPECT_EQ(full.evaluations(), marked.evaluations()) << what;  // the nominal count agrees
   EXPECT_LT(marked.scored(), full.scored()) << what;            // and fewer were scored
 }
@@ -370,7 +382,7 @@ void expect_settled_rollbacks_change_nothing(const AssignmentProblem& p, const s
 void expect_implicit_changes_nothing(const AssignmentProblem& p, std::uint64_t seed, const std::string& what) {
   const PlacementCosts costs(p);
   const double tol = descent::move_tolerance(p);
-  std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
+  const std::vector<char> allowed(static_cast<std::size_t>(p.buyers), 1);
   descent::LocalSearch tables(costs, allowed, tol), implicit(costs, allowed, tol);
   tables.set_implicit(false);
   implicit.set_implicit(true);
@@ -378,40 +390,12 @@ void expect_implicit_changes_nothing(const AssignmentProblem& p, std::uint64_t s
   const std::vector<int> start = random_matching(p.buyers, p.sellers, seed);
   tables.reset(start);
   implicit.reset(start);
-  EXPECT_NEAR(implicit.value(), tables.value(), 1e-9 * (1.0 + std::abs(tables.value())));
-  const auto never = std::chrono::steady_clock::time_point::max();
   std::int64_t mt = 0, mi = 0;
-  SplitMix64 rt{seed}, ri{seed};
-  for (int round = 0; round < 6; ++round) {
-    tables.descend(mt, -1, never);
-    implicit.descend(mi, -1, never);
-    ASSERT_EQ(tables.matching(), implicit.matching()) << what << " round " << round;
-    ASSERT_EQ(mt, mi) << what << " round " << round;
+  drive_alike(tables, implicit, p, seed, mt, mi, [&](const std::string& when) {
+    ASSERT_EQ(tables.matching(), implicit.matching()) << what << " " << when;
+    ASSERT_EQ(mt, mi) << what << " " << when;
     EXPECT_NEAR(implicit.value(), p.objective(implicit.matching()), 1e-9 * (1.0 + std::abs(tables.value())));
-    const std::size_t mark_t = tables.mark(), mark_i = implicit.mark();
-    const int out = static_cast<int>(rt.below(p.buyers));
-    ri.below(p.buyers);
-    std::vector<char> minus = allowed;
-    if (round % 2 == 1) {
-      minus[static_cast<std::size_t>(out)] = 0;
-      tables.set_allowed(minus);
-      implicit.set_allowed(minus);
-      tables.relocate(out, -1);
-      implicit.relocate(out, -1);
-    } else {
-      tables.kick(rt, 3);
-      implicit.kick(ri, 3);
-    }
-    tables.descend(mt, -1, never);
-    implicit.descend(mi, -1, never);
-    ASSERT_EQ(tables.matching(), implicit.matching()) << what << " round " << round;
-    if (round % 3 == 0) {
-      tables.rollback(mark_t);
-      implicit.rollback(mark_i);
-    }
-    tables.set_allowed(allowed);
-    implicit.set_allowed(allowed);
-  }
+  });
 }
 
 TEST(Descent, EntriesOnDemandMakeTheMovesOfTheTables) {
