@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <random>
 
+#include "ivassign/generate.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/mechanism.hpp"
 
@@ -106,6 +107,16 @@ inline AssignmentProblem random_expected_problem(std::uint64_t seed, Externaliti
   spec.density = 0.6;
   spec.prior = Prior::Form::PerBuyer;
   return expected_problem(random_instance(spec, seed), {0.35, 0.65});
+}
+
+/// The spectrum generator's market (ivassign generate spectrum) averaged at the uniform posterior.
+inline AssignmentProblem spectrum_problem(int buyers, int licences, std::uint64_t seed) {
+  SpectrumOptions g;
+  g.buyers = buyers;
+  g.licences = licences;
+  g.seed = seed;
+  const Instance inst = generate_spectrum(g);
+  return expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
 }
 
 /// A conditionally independent prior (per-buyer unless `form` says symmetric) of n buyers with K signals

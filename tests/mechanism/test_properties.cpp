@@ -247,13 +247,7 @@ TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
 }
 
 TEST(VcgProgress, ReportsTheSharedSearchesUpToAll) {
-  SpectrumOptions g;
-  g.buyers = 140;
-  g.licences = 280;
-  g.seed = 5;
-  const Instance in = generate_spectrum(g);
-  const AssignmentProblem p =
-      expected_problem(in, std::vector<double>(static_cast<std::size_t>(in.states), 1.0 / in.states));
+  const AssignmentProblem p = test::spectrum_problem(140, 280, 5);
   SolverOptions o;
   o.solver = SolverKind::Descent;
   o.backend = Backend::Cpu;

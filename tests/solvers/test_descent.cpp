@@ -322,13 +322,7 @@ TEST(Descent, DontLookMarksMakeTheMovesOfTheExhaustiveScan) {
                                                std::to_string(seed));
     }
   for (std::uint64_t seed : {7u, 8u}) {  // factored with seller neighbourhoods, the spectrum structure
-    SpectrumOptions g;
-    g.buyers = 40;
-    g.licences = 120;
-    g.seed = seed;
-    const Instance inst = generate_spectrum(g);
-    const AssignmentProblem p =
-        expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+    const AssignmentProblem p = test::spectrum_problem(40, 120, seed);
     expect_marks_change_nothing(p, seed, "spectrum seed " + std::to_string(seed));
   }
 }
@@ -405,13 +399,7 @@ TEST(Descent, EntriesOnDemandMakeTheMovesOfTheTables) {
                                     seed, "factored seed " + std::to_string(seed));
   }
   for (std::uint64_t seed : {7u, 8u}) {  // the spectrum structure: sparse seller neighbourhoods
-    SpectrumOptions g;
-    g.buyers = 40;
-    g.licences = 120;
-    g.seed = seed;
-    const Instance inst = generate_spectrum(g);
-    const AssignmentProblem p =
-        expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+    const AssignmentProblem p = test::spectrum_problem(40, 120, seed);
     expect_implicit_changes_nothing(p, seed, "spectrum seed " + std::to_string(seed));
     // and the don't-look marks on demand: the moves of the exhaustive scan
     const PlacementCosts costs(p);
@@ -450,17 +438,9 @@ TEST(Descent, SettledRollbacksMakeTheMovesOfFreshSearches) {
                                               "form " + std::to_string(static_cast<int>(form)) + " seed " +
                                                   std::to_string(seed));
     }
-  SpectrumOptions g;  // factored with seller neighbourhoods
-  g.buyers = 40;
-  g.licences = 120;
-  g.seed = 9;
-  const Instance inst = generate_spectrum(g);
-  expect_settled_rollbacks_change_nothing(
-      expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states)),
-      "spectrum seed 9", false);
-  expect_settled_rollbacks_change_nothing(
-      expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states)),
-      "spectrum seed 9, H on demand", true);
+  const AssignmentProblem spectrum = test::spectrum_problem(40, 120, 9);  // factored with seller neighbourhoods
+  expect_settled_rollbacks_change_nothing(spectrum, "spectrum seed 9", false);
+  expect_settled_rollbacks_change_nothing(spectrum, "spectrum seed 9, H on demand", true);
 }
 
 TEST(Descent, RollbackSettledNeedsASettledState) {

@@ -26,12 +26,7 @@ namespace ivassign {
 namespace {
 
 AssignmentProblem spectrum(int buyers, int licences, std::uint64_t seed) {
-  SpectrumOptions g;
-  g.buyers = buyers;
-  g.licences = licences;
-  g.seed = seed;
-  const Instance inst = generate_spectrum(g);
-  return expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+  return test::spectrum_problem(buyers, licences, seed);
 }
 
 bool bit_identical_expected() { return device_system() == "omp-device"; }
