@@ -20,9 +20,10 @@ std::vector<double> lap_minus_i_optima(const AssignmentProblem& problem, const A
 /// `full` at the group's start, scored there once (LocalSearch::settle) and rolled back after each
 /// search to that settled state (rollbacks are exact up to rounding, so a search's result depends on
 /// the searches before it in its group only through the table's last bits; where `full` is not a
-/// local optimum, nothing settles and each search rescans what the ones before it marked). Group g holds the allowed buyers whose 1-based rank k among the allowed buyers has
-/// k / 64 == g (the first group 63 searches, then 64 each). Returns the first buyer of each group,
-/// then n; a problem with no allowed buyer has one empty group.
+/// local optimum, nothing settles and each search rescans what the ones before it marked). Group g
+/// holds the allowed buyers whose 1-based rank k among the allowed buyers has k / 64 == g (the first
+/// group 63 searches, then 64 each). Returns the first buyer of each group, then n; a problem with no
+/// allowed buyer has one empty group.
 std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem);
 
 /// The minus-i searches of VCG of the buyers of `groups` (ranges of descent_minus_i_groups's
