@@ -75,7 +75,17 @@ struct ProfileOutcome {
   std::vector<char> minus_i_proven;          ///< per buyer: minus-i optimum proven
   std::vector<double> transfer_error_bound;  ///< per buyer: how much x_i may be too high (0 when proven)
   std::vector<std::array<double, 2>> transfer_interval;  ///< per buyer: [lo, hi] holding the exact x_i
-  bool transfers_certified = true;   ///< every interval a point or narrower than |x_i| (VcgResult)
+  /// The certified outcome (VcgResult; report-format.md, "Certified outcomes"): U >= W*, U - W, U_-i >= W*_-i,
+  /// [W - U_-i, U - L_-i] holding W* - W*_-i, and the bound on each buyer's gain from a stage-2 misreport.
+  double welfare_upper_bound = 0.0;
+  double welfare_gap = 0.0;
+  std::vector<double> minus_i_upper_bound;
+  std::vector<std::array<double, 2>> utility_interval;
+  std::vector<double> stage2_gain_bound;
+  double certified_tolerance = 0.0;  ///< a gap at most this counts as proven (tolerances.hpp)
+  /// delta.used ||P(.|r_i)||_2: buyer i's expected stage-1 reward under truthful reports, given its signal r_i
+  std::vector<double> expected_rewards;
+  bool transfers_certified = true;   ///< welfare gap and every U_-i - L_-i within certified_tolerance
   std::string solver;                ///< algorithm of the full solve
   Backend solver_backend = Backend::Cpu;  ///< where it ran
   double solve_seconds = 0.0;        ///< full solve and the n minus-i solves

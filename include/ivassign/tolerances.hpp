@@ -34,6 +34,15 @@ constexpr double kLapTight = 1e-12;
 constexpr double kExtensionScreen = 1e-9;
 /// VCG's Lagrangian minus-i bound is raised by this (relative) to cover the rounding of its LAPs.
 constexpr double kBoundSlack = 1e-9;
+/// Certified outcomes (VcgResult: welfare_upper_bound, minus_i_upper_bound, the intervals). Scale
+/// A = sum_i max_j |w_ij| + the largest externality cost total of a matching VCG evaluates, so A >= |W|
+/// and A bounds the absolute terms of every sum a value or a bound is made of. Every certified upper
+/// bound is raised by kCertifiedSlack (1 + A): floating-point sums of N <= 1e6 terms err by at most
+/// N 2^-53 A < 1.2e-10 A, and branch and bound prunes within kBranchPrune (1 + |W|) <= kBranchPrune (1 + A).
+constexpr double kCertifiedSlack = 2e-9;
+/// A value is proven (a minus-i optimum, or the welfare `optimal`) when its certified gap U - L is at
+/// most kCertifiedGap (1 + A); its interval [L, U] is then a point to that tolerance.
+constexpr double kCertifiedGap = 1e-8;
 
 // --- Mechanism, incentives and social-model checks (audit, gvcg, epic, check) ---
 

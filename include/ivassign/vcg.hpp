@@ -38,22 +38,39 @@ struct VcgResult {
   std::vector<int> assignment;          ///< the matching charged (the given one, or an improvement)
   std::vector<double> payoffs;          ///< g_i(z*)
   std::vector<double> transfers;        ///< x_i <= 0
-  std::vector<double> minus_i_welfare;  ///< max over Z_-i of sum_{k != i} g_k
-  std::vector<double> minus_i_upper_bound;  ///< proven bound on the minus-i optimum (= value when proven)
-  std::vector<char> proven;             ///< minus-i value proven optimal
-  std::vector<double> transfer_error_bound; ///< 0 when proven; else how much x_i may be too high
-                                            ///< (= hi - lo of transfer_interval)
-  /// [lo, hi] holding the exact VCG transfer of the charged matching: lo = x_i at U_-i
-  /// (minus_i_upper_bound), hi = x_i at L_-i (minus_i_welfare) = transfers[i]; a point when proven.
+  /// L_-i: the exact value (re-evaluated, not a search's tracked value) of the best matching of Z_-i found
+  std::vector<double> minus_i_welfare;
+  /// U_-i >= W*_-i, certified: the smallest of the search's bound, the LAP without externalities and the
+  /// Lagrangian bound, raised by the slack kCertifiedSlack (1 + A) of tolerances.hpp; the bound, never the value
+  std::vector<double> minus_i_upper_bound;
+  std::vector<char> proven;             ///< U_-i - L_-i <= certified_tolerance
+  std::vector<double> transfer_error_bound; ///< U_-i - L_-i: how much x_i may be too high (= hi - lo of
+                                            ///< transfer_interval; at most certified_tolerance when proven)
+  /// [lo, hi] holding the exact VCG transfer of the charged matching, sum_{k != i} g_k(z) - W*_-i:
+  /// lo = x_i at U_-i (minus_i_upper_bound), hi = x_i at L_-i (minus_i_welfare) = transfers[i]; a point to
+  /// the tolerance when proven.
   std::vector<std::array<double, 2>> transfer_interval;
-  /// Every buyer's interval is a point (proven) or narrower than |x_i| (hi - lo < |x_i|): the
-  /// charge is known to within less than itself, its sign (pays something) certain.
+  /// [W - U_-i, U - L_-i] holding the exact VCG utility W* - W*_-i of buyer i.
+  std::vector<std::array<double, 2>> utility_interval;
+  /// Certified bound on what buyer i gains, in true utility, by any misreport of its row of w and of its
+  /// costs c_i under this VCG as implemented (heuristic searches included), docs/certification.md:
+  /// min(max_j w_ij^+ - (W - L_-i), (U - W) + (U_-i - L_-i) where every minus-i value is exact whatever i
+  /// reports) + slack; 0 within the tolerance when the mechanism is exact.
+  std::vector<double> stage2_gain_bound;
+  /// The welfare gap and every minus-i width U_-i - L_-i within certified_tolerance (every interval a point).
   bool transfers_certified = true;
   bool full_improved = false;           ///< a better matching than the given one is charged (a minus-i
                                         ///< extension, the descent from the externality bound's best LAP
                                         ///< maximizer, or without externalities the LAP optimum)
-  double welfare = 0.0;                 ///< sum_i g_i(z*)
-  bool optimal = false;                 ///< full and every minus-i optimum proven
+  double welfare = 0.0;                 ///< W = sum_i g_i(z*)
+  /// U >= W*, certified: the smallest of the solver's bound, the LAP without externalities and the
+  /// Lagrangian bound (when VCG ran it), raised by kCertifiedSlack (1 + A); an error (Error) when below W.
+  double welfare_upper_bound = 0.0;
+  double welfare_gap = 0.0;             ///< U - W >= 0
+  bool welfare_proven = false;          ///< the gap within certified_tolerance
+  /// kCertifiedGap (1 + A) of tolerances.hpp: a gap or width at most this is proven
+  double certified_tolerance = 0.0;
+  bool optimal = false;                 ///< welfare and every minus-i optimum proven
 };
 
 /// VCG transfers for the matching `full` (normally the result of solve_assignment on `problem`).

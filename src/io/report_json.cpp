@@ -71,13 +71,38 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                         {"minus_i_proven", minus_proven(p.minus_i_proven)},
                         {"transfer_error_bound", p.transfer_error_bound},
                         {"solver", {{"name", p.solver}, {"backend", to_string(p.solver_backend)}, {"seconds", p.solve_seconds}}}});
-    // only where a minus-i value is unproven: elsewhere every interval is the point {transfer}
-    if (std::any_of(p.minus_i_proven.begin(), p.minus_i_proven.end(), [](char c) { return c == 0; })) {
-      profiles.back()["transfer_interval"] = p.transfer_interval;
-      profiles.back()["transfers_certified"] = p.transfers_certified;
+  }
+  // report-format.md, "Certified outcomes": in every profile where one profile's matching or a minus-i value
+  // is heuristic (unproven); a report whose every value is proven keeps the plain shape
+  const bool certified_block = std::any_of(r.profiles.begin(), r.profiles.end(), [](const ProfileOutcome& p) {
+    return !p.optimal || std::any_of(p.minus_i_proven.begin(), p.minus_i_proven.end(), [](char c) { return c == 0; });
+  });
+  double gain_max = 0.0, gain_sum = 0.0, gap_max = 0.0;
+  for (std::size_t k = 0; certified_block && k < r.profiles.size(); ++k) {
+    const ProfileOutcome& p = r.profiles[k];
+    json& row = profiles[k];
+    row["welfare_upper_bound"] = number(p.welfare_upper_bound);
+    row["welfare_gap"] = number(p.welfare_gap);
+    row["minus_i_upper_bound"] = p.minus_i_upper_bound;
+    row["transfer_interval"] = p.transfer_interval;
+    row["utility_interval"] = p.utility_interval;
+    row["stage2_gain_bound"] = p.stage2_gain_bound;
+    row["transfers_certified"] = p.transfers_certified;
+    row["expected_rewards"] = p.expected_rewards;
+    row["certified_tolerance"] = p.certified_tolerance;
+    gap_max = std::max(gap_max, p.welfare_gap);
+    for (double g : p.stage2_gain_bound) {
+      gain_max = std::max(gain_max, g);
+      gain_sum += g;
     }
   }
   doc["profiles"] = profiles;
+  if (certified_block)  // the numbers a market designer signs: no bidder gains more than this by lying in stage 2
+    doc["certified"] = {{"welfare_gap_max", number(gap_max)},
+                        {"stage2_gain_bound_max", number(gain_max)},
+                        {"stage2_gain_bound_sum", number(gain_sum)},
+                        {"profiles_optimal", std::count_if(r.profiles.begin(), r.profiles.end(),
+                                                           [](const ProfileOutcome& p) { return p.optimal; })}};
   doc["ranks"] = r.ranks;
   doc["seconds"] = r.seconds;
   return doc.dump(indent);

@@ -56,6 +56,12 @@ void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double sec
   out.minus_i_proven = vcg.proven;
   out.transfer_error_bound = vcg.transfer_error_bound;
   out.transfer_interval = vcg.transfer_interval;
+  out.welfare_upper_bound = vcg.welfare_upper_bound;
+  out.welfare_gap = vcg.welfare_gap;
+  out.minus_i_upper_bound = vcg.minus_i_upper_bound;
+  out.utility_interval = vcg.utility_interval;
+  out.stage2_gain_bound = vcg.stage2_gain_bound;
+  out.certified_tolerance = vcg.certified_tolerance;
   out.transfers_certified = vcg.transfers_certified;
   out.solver = full.solver;
   out.solver_backend = full.backend;
@@ -435,6 +441,10 @@ void profile_rows(const Instance& in, const MechanismPlan& plan, std::vector<Pro
       out.posterior = posterior_of_profile(in, profile);
       out.rewards = stage1_rewards(in, info, profile, report.delta_used);
     }
+    out.expected_rewards.assign(profile.size(), 0.0);  // E[xi_i | r_i] = delta sum P(.|r_i)^2 / ||P(.|r_i)||_2
+    for (std::size_t i = 0; i < profile.size() && i < info.conditional_norm.size(); ++i)
+      if (static_cast<std::size_t>(profile[i]) < info.conditional_norm[i].size())
+        out.expected_rewards[i] = report.delta_used * info.conditional_norm[i][static_cast<std::size_t>(profile[i])];
     steps.step();
   });
 }

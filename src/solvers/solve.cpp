@@ -39,6 +39,18 @@ void validate_solver_options(const SolverOptions& o) {
 
 namespace {
 
+/// Throws InputError naming the first entry of `values` that is negative or not finite.
+void require_nonnegative(const std::vector<double>& values, const char* what, const char* rule) {
+  for (std::size_t k = 0; k < values.size(); ++k)
+    if (!std::isfinite(values[k]))
+      throw InputError(std::string("assignment problem: ") + what + " entry " + std::to_string(k) + " is not finite");
+    else if (values[k] < 0.0)
+      throw InputError(std::string("assignment problem: ") + what + " entry " + std::to_string(k) + ": " +
+                       std::to_string(values[k]) + " is negative; " + rule);
+}
+
+}  // namespace
+
 void validate_problem(const AssignmentProblem& p) {
   const std::size_t n = static_cast<std::size_t>(p.buyers), s = static_cast<std::size_t>(p.sellers);
   if (p.buyers < 0 || p.sellers < 0) throw InputError("assignment problem: sizes must be non-negative");
@@ -55,10 +67,14 @@ void validate_problem(const AssignmentProblem& p) {
   using F = ExternalityCosts::Form;
   if (e.form == F::Dense && e.dense.size() != n * s * n * s)
     throw InputError("assignment problem: dense externalities need n*s*n*s entries");
+  if (e.form == F::Dense) require_nonnegative(e.dense, "externalities.dense", "externality costs must be >= 0");
   if (e.form == F::Factored) {
     const std::size_t t = static_cast<std::size_t>(e.terms);
     if (e.terms < 0 || e.weight.size() != n * t || e.buyer.size() != t * n * n || e.seller.size() != t * s * s)
       throw InputError("assignment problem: factored externalities need weight n*T, buyer T*n*n, seller T*s*s");
+    require_nonnegative(e.weight, "externalities.factored.weight", "externality factors must be >= 0");
+    require_nonnegative(e.buyer, "externalities.factored.buyer", "externality factors must be >= 0");
+    require_nonnegative(e.seller, "externalities.factored.seller", "externality factors must be >= 0");
   }
   if (e.form == F::Sparse) {
     for (std::size_t k = 0; k < e.sparse.size(); ++k) {
@@ -66,6 +82,11 @@ void validate_problem(const AssignmentProblem& p) {
       if (x.i < 0 || x.i >= p.buyers || x.p < 0 || x.p >= p.buyers || x.j < 0 || x.j >= p.sellers || x.q < 0 ||
           x.q >= p.sellers)
         throw InputError("assignment problem: sparse externality " + std::to_string(k) + " has an index out of range");
+      if (!std::isfinite(x.value))
+        throw InputError("assignment problem: sparse externality " + std::to_string(k) + ": value is not finite");
+      if (x.value < 0.0)
+        throw InputError("assignment problem: sparse externality " + std::to_string(k) + ": value " +
+                         std::to_string(x.value) + " is negative; externality costs must be >= 0");
       if (k > 0) {
         const auto& y = e.sparse[k - 1];
         const bool ordered = std::tie(y.i, y.j, y.p, y.q) < std::tie(x.i, x.j, x.p, x.q);
@@ -77,7 +98,6 @@ void validate_problem(const AssignmentProblem& p) {
   }
 }
 
-}  // namespace
 
 SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options) {
   if (options.solver != SolverKind::Auto) return options.solver;

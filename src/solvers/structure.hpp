@@ -14,6 +14,12 @@ bool every_optimum_is_complete(const AssignmentProblem& problem);
 /// (sellers + active buyers): its default budget of max(20000, 200 T) iterations costs O(T^3)..O(T^4).
 constexpr int kUntimedTabuSlots = 140;
 
+/// Throws InputError naming what is wrong with `problem`: sizes, non-finite weights, the externalities'
+/// shapes, sparse keys out of range or unordered, and externality costs (dense, sparse) or factors
+/// (factored) below zero, with the instance reader's messages ("externality costs must be >= 0"): every
+/// bound of the solvers and of VCG assumes c >= 0. O(size of the externality storage).
+void validate_problem(const AssignmentProblem& problem);
+
 /// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
 SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
 

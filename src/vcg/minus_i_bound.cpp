@@ -217,7 +217,7 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   if (stats) {
     stats->iterations = k;
     stats->pairs = static_cast<std::int64_t>(m.pairs.size());
-    stats->full_bound = best_full;
+    stats->full_bound = best_full + tol::kBoundSlack * (1.0 + std::abs(best_full));  // as the minus-i bounds
     stats->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     stats->best_maximizer = std::move(best_maximizer);
     stats->best_maximizer_value = best_value;

@@ -77,9 +77,19 @@ bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
   return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
 }
 
+/// What VCG knows besides the searches: a bound on the full optimum W* (+inf: none) beyond the solver's,
+/// the minus-i bounds beyond the searches' own (empty: none), and whether every minus-i value is exact
+/// whatever buyer i reports (an exact minus-i solver without limits: stage2_gain_bound's second term).
+struct ExtraBounds {
+  double full = std::numeric_limits<double>::infinity();
+  std::vector<double> minus_i;
+  bool minus_i_exact = false;
+};
+
 /// VCG around a given full matching, with the minus-i optima already computed.
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
-                 const std::vector<std::vector<int>>& minus_assignment, const PlacementCosts* costs = nullptr);
+                 const std::vector<std::vector<int>>& minus_assignment, const ExtraBounds& extra,
+                 const PlacementCosts* costs = nullptr);
 
 /// No minus-i value yet: 0, unbounded, unproven, for each of n buyers.
 VcgResult unsolved(int n) {
@@ -111,17 +121,37 @@ VcgResult vcg_by_prices(const AssignmentProblem& problem, const AssignmentResult
     optimum.objective = best;
   }
   optimum.optimal = true;
-  VcgResult out = finish(problem, optimum, std::move(r), minus_assignment);
+  optimum.upper_bound = best;  // the LAP optimum, proven by its duals
+  ExtraBounds exact;
+  exact.minus_i_exact = true;  // the prices give W*_-i whatever buyer i reports
+  VcgResult out = finish(problem, optimum, std::move(r), minus_assignment, exact);
   out.full_improved = improved;  // the charged matching is the proven optimum either way
   return out;
 }
 
 /// Costs c >= 0, so the problem without externalities bounds every minus-i value from above; its
-/// minus-i optima all come from one LAP (smallest prices).
-std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem) {
+/// minus-i optima all come from one LAP (smallest prices), whose value (`full_out`) bounds W*.
+std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem, double* full_out = nullptr) {
   AssignmentProblem relaxed = AssignmentProblem::linear_only(problem.buyers, problem.sellers, problem.linear);
   relaxed.allowed = problem.allowed;
-  return lap_minus_i_optima(relaxed, nullptr, nullptr, nullptr);
+  double best = 0.0;
+  std::vector<double> bounds = lap_minus_i_optima(relaxed, nullptr, nullptr, &best);
+  if (full_out) *full_out = best;
+  return bounds;
+}
+
+/// Whether every minus-i value VCG computes is the exact W*_-i whatever buyer i reports: the minus-i
+/// problem holds none of i's report, and an exact solver without limits returns its optimum.
+bool minus_i_exact(const AssignmentProblem& problem, const SolverOptions& options, bool shared_descent) {
+  if (shared_descent || std::isfinite(options.time_limit) || options.iteration_limit > 0) return false;
+  int active = 0;
+  for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
+  SolverKind kind = options.solver;
+  if (kind == SolverKind::Auto)
+    kind = !problem.has_externalities()                ? SolverKind::Lap
+           : active - 1 <= options.exact_size_limit    ? SolverKind::BranchAndBound
+                                                       : SolverKind::Descent;
+  return kind == SolverKind::Lap || kind == SolverKind::BranchAndBound || kind == SolverKind::Enumerate;
 }
 
 /// Whether VCG runs the externality-aware bound: with externalities and iterations asked for, unless the
@@ -166,7 +196,9 @@ VcgPart unsolved_part(int first, int count) {
 }
 
 /// Copies part's buyers into r and minus_assignment; `next` is the first buyer it must start at.
-void take_part(const VcgPart& part, int n, int& next, VcgResult& r, std::vector<std::vector<int>>& minus_assignment) {
+void take_part(const AssignmentProblem& problem, const VcgPart& part, int& next, VcgResult& r,
+               std::vector<std::vector<int>>& minus_assignment) {
+  const int n = problem.buyers;
   const std::size_t count = part.minus_i_welfare.size();
   if (part.first != next || part.minus_i_upper_bound.size() != count || part.proven.size() != count ||
       part.minus_i_assignment.size() != count || count > static_cast<std::size_t>(n - next))
@@ -175,6 +207,9 @@ void take_part(const VcgPart& part, int n, int& next, VcgResult& r, std::vector<
                      " comes next (the parts must cover every buyer task, in task order)");
   for (std::size_t k = 0; k < count; ++k) {
     const auto i = static_cast<std::size_t>(next) + k;
+    if (part.minus_i_assignment[k].empty() && problem.buyer_allowed(static_cast<int>(i)))
+      throw InputError("VcgPlan::finish: the part holds no matching for buyer " + std::to_string(i) +
+                       " (a minus-i value is taken from its matching, re-evaluated)");
     r.minus_i_welfare[i] = part.minus_i_welfare[k];
     r.minus_i_upper_bound[i] = part.minus_i_upper_bound[k];
     r.proven[i] = part.proven[k];
@@ -202,6 +237,8 @@ struct VcgPlan::Impl {
   /// The shared descent's externality-aware bounds, computed before the searches (every rank alike)
   /// so that the searches start from the Lagrangian heuristic's matching when it is better.
   std::vector<double> lagrangian_bound;
+  double linear_full = std::numeric_limits<double>::infinity();      ///< the LAP without externalities: >= W*
+  double lagrangian_full = std::numeric_limits<double>::infinity();  ///< the Lagrangian bound on W*
   bool full_improved = false;              ///< `full` is that matching, not the one given
   std::vector<int> bounds;                 ///< first buyer of each task, then n
 };
@@ -209,6 +246,7 @@ struct VcgPlan::Impl {
 VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options)
     : impl_(std::make_unique<Impl>(problem, full, options)) {
   validate_solver_options(options);
+  validate_problem(problem);
   check_assignment(problem, full.assignment);
   Impl& m = *impl_;
   m.lap = uses_lap(problem, options);
@@ -217,11 +255,12 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
   m.shared_descent = choose_solver(problem, options) == SolverKind::Descent;
   if (m.shared_descent) {
     m.costs = std::make_unique<PlacementCosts>(problem);
-    m.linear_bound = linear_minus_i_bounds(problem);
+    m.linear_bound = linear_minus_i_bounds(problem, &m.linear_full);
     m.bounds = descent_minus_i_groups(problem);
     if (runs_externality_bound(problem, options)) {  // the Lagrangian bound (src/vcg/minus_i_bound.cpp)
       LagrangianStats stats;
       m.lagrangian_bound = lagrangian_minus_i_bounds(*m.costs, problem.objective(m.full.assignment), options, &stats);
+      m.lagrangian_full = stats.full_bound;
       m.full_improved = improve_from_bound(problem, options, stats, m.full);
     }
   } else {
@@ -252,7 +291,9 @@ VcgPart VcgPlan::minus_i(TaskRange range) const {
   auto record = [&](int i, AssignmentResult minus) {
     const auto k = static_cast<std::size_t>(i - first);
     part.minus_i_welfare[k] = minus.objective;
-    part.minus_i_upper_bound[k] = minus.optimal ? minus.objective : minus.upper_bound;
+    // the solver's bound, never its objective: finish decides what is proven (a descent reaching the
+    // linear bound within its move tolerance is not a proof to the certified tolerance)
+    part.minus_i_upper_bound[k] = minus.optimal && !std::isfinite(minus.upper_bound) ? minus.objective : minus.upper_bound;
     part.proven[k] = minus.optimal ? 1 : 0;
     part.minus_i_assignment[k] = std::move(minus.assignment);
   };
@@ -285,7 +326,7 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   VcgResult r = unsolved(n);
   std::vector<std::vector<int>> minus_assignment(n);
   int next = 0;
-  for (const VcgPart& part : parts) take_part(part, n, next, r, minus_assignment);
+  for (const VcgPart& part : parts) take_part(problem, part, next, r, minus_assignment);
   if (next != n)
     throw InputError("VcgPlan::finish: the parts cover buyers [0, " + std::to_string(next) + ") of " +
                      std::to_string(n) + " (they must cover every buyer task, in task order)");
@@ -296,24 +337,30 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
     own = std::make_unique<PlacementCosts>(problem);
     costs = own.get();
   }
-  // unproven minus-i values get the linear bound (finite error bounds for heuristics), then the Lagrangian one
-  if (!std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; })) {
-    const std::vector<double> linear_bound = m.linear_bound.empty() ? linear_minus_i_bounds(problem) : m.linear_bound;
+  // bounds beyond the searches': the LAP without externalities (W* and every W*_-i, c >= 0), then the
+  // Lagrangian one, where a minus-i value or the full one is not proven by its solver
+  ExtraBounds extra;
+  extra.minus_i_exact = minus_i_exact(problem, m.options, m.shared_descent);
+  extra.full = std::min(m.linear_full, m.lagrangian_full);
+  const bool all_proven = std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
+  if (!all_proven || !m.full.optimal) {
+    double linear_full = m.linear_full;
+    extra.minus_i = m.linear_bound.empty() ? linear_minus_i_bounds(problem, &linear_full) : m.linear_bound;
+    extra.full = std::min(extra.full, linear_full);
     std::vector<double> lagrangian_bound = m.lagrangian_bound;
     if (lagrangian_bound.empty() && runs_externality_bound(problem, m.options)) {
       if (!costs) {
         own = std::make_unique<PlacementCosts>(problem);
         costs = own.get();
       }
-      lagrangian_bound = lagrangian_minus_i_bounds(*costs, problem.objective(m.full.assignment), m.options);
+      LagrangianStats stats;
+      lagrangian_bound = lagrangian_minus_i_bounds(*costs, problem.objective(m.full.assignment), m.options, &stats);
+      extra.full = std::min(extra.full, stats.full_bound);
     }
-    for (int i = 0; i < n; ++i) {
-      if (!problem.buyer_allowed(i) || r.proven[i]) continue;
-      r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], linear_bound[i]);
-      if (!lagrangian_bound.empty()) r.minus_i_upper_bound[i] = std::min(r.minus_i_upper_bound[i], lagrangian_bound[i]);
-    }
+    for (std::size_t i = 0; i < lagrangian_bound.size(); ++i)
+      extra.minus_i[i] = std::min(extra.minus_i[i], lagrangian_bound[i]);
   }
-  VcgResult out = ivassign::finish(problem, m.full, std::move(r), minus_assignment, costs);
+  VcgResult out = ivassign::finish(problem, m.full, std::move(r), minus_assignment, extra, costs);
   out.full_improved = out.full_improved || m.full_improved;
   return out;
 }
@@ -338,8 +385,9 @@ std::vector<int> without(std::vector<int> z, int i) {
   return z;
 }
 
-/// Guarantee 1, one round: every minus-i matching extended by i, and the full matching with a buyer
-/// of negative payoff removed, is a candidate for the full problem. Returns true when one won.
+/// Guarantee 1, one round: every minus-i matching extended by i, and the full matching with any buyer
+/// whose removal raises the welfare (value_without(z, i) > W: i costs the others more than g_i)
+/// removed, is a candidate for the full problem. Returns true when one won.
 bool improve_full(const AssignmentProblem& problem, const std::vector<std::vector<int>>& minus_assignment,
                   const PlacementCosts* costs, VcgResult& r, double& welfare) {
   const int n = problem.buyers;
@@ -360,23 +408,111 @@ bool improve_full(const AssignmentProblem& problem, const std::vector<std::vecto
     if (r.minus_i_welfare[i] + gained < welfare - tol::kExtensionScreen * (1.0 + std::abs(welfare))) continue;
     consider(std::move(z));
   }
-  const std::vector<double> g = problem.payoffs(r.assignment);
-  for (int i = 0; i < n; ++i)  // a buyer who loses by being matched costs the others nothing when removed
-    if (r.assignment[i] >= 0 && g[i] < 0.0 && value_without(problem, r.assignment, g, i) > welfare)
-      consider(without(r.assignment, i));
+  const std::vector<int> z = r.assignment;
+  const std::vector<double> g = problem.payoffs(z);
+  const double current = welfare;
+  for (int i = 0; i < n; ++i)
+    if (z[i] >= 0 && value_without(problem, z, g, i) > current) consider(without(z, i));
   return improved;
 }
 
+/// The certified scale of one VCG (tolerances.hpp): A = sum_i max_j |w_ij| + the largest externality cost
+/// total among the matchings evaluated (`cost_total`).
+double certified_scale(const AssignmentProblem& p, double cost_total) {
+  double a = 0.0;
+  for (int i = 0; i < p.buyers; ++i) {
+    double row = 0.0;
+    for (int j = 0; j < p.sellers; ++j) row = std::max(row, std::abs(p.w(i, j)));
+    a += row;
+  }
+  return a + std::max(0.0, cost_total);
+}
+
+/// sum_i w_{i z_i}: with the value of z, its externality cost total is this minus the value.
+double linear_part(const AssignmentProblem& p, const std::vector<int>& z) {
+  double total = 0.0;
+  for (int i = 0; i < p.buyers; ++i)
+    if (z[i] >= 0) total += p.w(i, z[i]);
+  return total;
+}
+
+/// L_-i re-evaluated: each searched minus-i matching is checked (a partial matching without buyer i)
+/// and valued exactly, never taken at a search's tracked value. Returns the largest cost total seen.
+double evaluate_minus_i(const AssignmentProblem& problem, const std::vector<std::vector<int>>& searched,
+                        const PlacementCosts* costs, VcgResult& r) {
+  double cost_total = 0.0;
+  for (int i = 0; i < problem.buyers; ++i) {
+    const std::vector<int>& z = searched[i];
+    if (z.empty()) continue;
+    if (z.size() != static_cast<std::size_t>(problem.buyers) || z[i] != -1)
+      throw Error("VCG: the minus-i search of buyer " + std::to_string(i) + " returned a matching that holds buyer " +
+                  std::to_string(i) + " or has the wrong size");
+    check_assignment(problem, z);
+    const double v = costs ? costs->objective(z) : problem.objective(z);
+    r.minus_i_welfare[i] = v;
+    cost_total = std::max(cost_total, linear_part(problem, z) - v);
+  }
+  return cost_total;
+}
+
+/// The certified full bound: welfare_upper_bound, welfare_gap, welfare_proven (throws Error when the
+/// bound, slack included, is below the welfare found: a bound is wrong).
+void certify_welfare(const AssignmentResult& full, const ExtraBounds& extra, double slack, VcgResult& r) {
+  const double solver_bound = std::isfinite(full.upper_bound) ? full.upper_bound
+                              : full.optimal                  ? full.objective
+                                                              : std::numeric_limits<double>::infinity();
+  const double bound = std::min(solver_bound, extra.full) + slack;
+  if (bound < r.welfare)
+    throw Error("VCG: the certified bound on the full optimum, " + std::to_string(bound) +
+                ", is below the welfare found, " + std::to_string(r.welfare) + " (a bound or a value is wrong)");
+  r.welfare_upper_bound = bound;
+  r.welfare_gap = bound - r.welfare;
+  r.welfare_proven = r.welfare_gap <= r.certified_tolerance;
+}
+
+/// Buyer i's certified minus-i bound, transfer, intervals and stage-2 gain bound (W, U certified first).
+void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, double slack, int i, VcgResult& r) {
+  const double W = r.welfare, U = r.welfare_upper_bound;
+  double& L = r.minus_i_welfare[i];
+  // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
+  // costs c >= 0), so it is a floor for the minus-i value and x_i <= 0 holds by construction.
+  L = std::max(L, value_without(problem, r.assignment, r.payoffs, i));
+  double bound = r.minus_i_upper_bound[i];
+  if (!extra.minus_i.empty()) bound = std::min(bound, extra.minus_i[i]);
+  bound += slack;
+  if (bound < L)
+    throw Error("VCG: the certified bound on buyer " + std::to_string(i) + "'s minus-i optimum, " +
+                std::to_string(bound) + ", is below the value found, " + std::to_string(L) + " (a bound is wrong)");
+  r.proven[i] = bound - L <= r.certified_tolerance ? 1 : 0;
+  const double Ui = bound;  // the bound, never the value: W*_-i in [L_-i, U_-i] holds, proven or not
+  r.minus_i_upper_bound[i] = Ui;
+  r.transfers[i] = std::min(0.0, (W - r.payoffs[i]) - L);
+  // x_i is too high (too little charged) by at most the gap of the minus-i value
+  r.transfer_error_bound[i] = Ui - L;
+  // exact x_i = (W - g_i) - W*_-i with L_-i <= W*_-i <= U_-i: in [x_i - (U_-i - L_-i), x_i]
+  r.transfer_interval[i] = {r.transfers[i] - r.transfer_error_bound[i], r.transfers[i]};
+  r.utility_interval[i] = {W - Ui, U - L};
+  // stage 2 (docs/certification.md): a misreport's true utility is at most max_j w_ij^+ (x_i <= 0, costs
+  // >= 0), and, where every minus-i value is exact whatever i reports, at most U - W*_-i <= U - L_-i
+  const double utility = r.payoffs[i] + r.transfers[i];
+  double best = 0.0;
+  for (int j = 0; j < problem.sellers; ++j) best = std::max(best, problem.w(i, j));
+  double gain = best - utility;
+  if (extra.minus_i_exact) gain = std::min(gain, (U - L) - utility);
+  r.stage2_gain_bound[i] = std::max(0.0, gain) + slack;
+}
+
 VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full, VcgResult r,
-                 const std::vector<std::vector<int>>& searched, const PlacementCosts* costs) {
+                 const std::vector<std::vector<int>>& searched, const ExtraBounds& extra, const PlacementCosts* costs) {
   const int n = problem.buyers;
   r.assignment = full.assignment;
+  double cost_total = evaluate_minus_i(problem, searched, costs, r);
   // The fixed point of the two guarantees: every matching found (full or minus-i) is a candidate for
-  // the full problem and, without buyer i, for the minus-i problem; repeat until neither improves.
+  // the full problem and, without buyer i, for the minus-i problem; repeat until neither improves (the
+  // welfare rises strictly over finitely many matchings, so it ends; after it W >= every L_-i extended).
   std::vector<std::vector<int>> minus_assignment = searched;
   double welfare = problem.objective(r.assignment);
-  for (int round = 0; round <= n; ++round) {
-    if (!improve_full(problem, minus_assignment, costs, r, welfare)) break;
+  while (improve_full(problem, minus_assignment, costs, r, welfare)) {
     // the new full matching without i is a matching of Z_-i: a candidate minus-i optimum
     const std::vector<double> g = problem.payoffs(r.assignment);
     for (int i = 0; i < n; ++i) {
@@ -391,31 +527,30 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   r.payoffs = problem.payoffs(r.assignment);
   r.welfare = 0.0;
   for (double g : r.payoffs) r.welfare += g;
+  cost_total = std::max(cost_total, linear_part(problem, r.assignment) - r.welfare);
+  const double scale = certified_scale(problem, cost_total);
+  const double slack = tol::kCertifiedSlack * (1.0 + scale);
+  r.certified_tolerance = tol::kCertifiedGap * (1.0 + scale);
+  certify_welfare(full, extra, slack, r);
   r.transfers.assign(n, 0.0);
   r.transfer_error_bound.assign(n, 0.0);
   r.transfer_interval.assign(n, {0.0, 0.0});
+  r.utility_interval.assign(n, {0.0, 0.0});
+  r.stage2_gain_bound.assign(n, 0.0);
   for (int i = 0; i < n; ++i) {
-    if (!problem.buyer_allowed(i)) {
-      r.minus_i_welfare[i] = r.welfare;
-      r.minus_i_upper_bound[i] = r.welfare;
-      r.proven[i] = full.optimal ? 1 : 0;
+    if (problem.buyer_allowed(i)) {
+      certify_buyer(problem, extra, slack, i, r);
       continue;
     }
-    // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
-    // costs c >= 0), so it is a floor for the minus-i value and x_i <= 0 holds by construction.
-    r.minus_i_welfare[i] = std::max(r.minus_i_welfare[i], value_without(problem, r.assignment, r.payoffs, i));
-    r.transfers[i] = std::min(0.0, (r.welfare - r.payoffs[i]) - r.minus_i_welfare[i]);
-    // x_i is too high (too little charged) by at most the gap of the minus-i value
-    r.transfer_error_bound[i] = r.proven[i] ? 0.0 : std::max(0.0, r.minus_i_upper_bound[i] - r.minus_i_welfare[i]);
-    // exact x_i = (W - g_i) - W*_-i with L_-i <= W*_-i <= U_-i: in [x_i - (U_-i - L_-i), x_i]
-    r.transfer_interval[i] = {r.transfers[i] - r.transfer_error_bound[i], r.transfers[i]};
+    r.minus_i_welfare[i] = r.welfare;  // an excluded buyer: W*_-i = W*, nothing to charge, nothing to gain
+    r.minus_i_upper_bound[i] = r.welfare_upper_bound;
+    r.proven[i] = r.welfare_proven ? 1 : 0;
+    r.utility_interval[i] = {r.welfare - r.welfare_upper_bound, r.welfare_upper_bound - r.welfare};
+    r.transfer_error_bound[i] = r.welfare_gap;  // x_i = 0 charged; the exact one is W - W* in [W - U, 0]
+    r.transfer_interval[i] = {-r.welfare_gap, 0.0};
   }
-  r.transfers_certified = true;
-  for (int i = 0; i < n; ++i)
-    if (r.transfer_error_bound[i] > 0.0 && !(r.transfer_error_bound[i] < std::abs(r.transfers[i])))
-      r.transfers_certified = false;
-  r.optimal = full.optimal && !r.full_improved &&
-              std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
+  r.optimal = r.welfare_proven && std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
+  r.transfers_certified = r.optimal;
   return r;
 }
 
