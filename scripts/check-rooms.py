@@ -2,7 +2,9 @@
 """The architecture's two mechanical rules, checked over src/ (run by ctest as `architecture.rooms`).
 
 1. Room order: a file under src/ROOM includes internal headers ("room/x.hpp") only of its own room
-   or of a room below it. kernels/ and the public include/ivassign/ are open to every room.
+   or of a room below it. kernels/ and the public include/ivassign/ are open to every room. io/ sits
+   right above common/: it reads and writes the public types only, so it may include common/ and
+   nothing of mechanism/, social/ or the rooms between; every room above may use it.
 2. Function length: no function body in src/ (nor in the Python binding, python/src/, which is
    outside the rooms: it links the library as any user does) longer than MAX_LINES lines, unless the
    line before its signature holds a comment "long-function: <why>".
@@ -14,8 +16,8 @@ import os
 import re
 import sys
 
-ROOMS = ["common", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "economy", "incentives", "generate",
-         "io", "distributed", "cli"]
+ROOMS = ["common", "io", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "economy", "incentives",
+         "generate", "distributed", "cli"]
 MAX_LINES = 80
 MPI_INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]mpi\.h[>"]')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')
