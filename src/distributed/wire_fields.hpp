@@ -1,7 +1,9 @@
 // src/distributed/wire_fields.hpp — the fields of every struct that travels between ranks, each listed
 // once (wire.hpp's Writer and Reader both walk the list). A field added to one of these structs goes
 // here too, one line; until it does, the static_assert under the struct's list stops the build
-// (wire::complete: as many distinct members listed as the struct has). MPI-free.
+// (wire::complete: as many distinct members listed as the struct has). A field of a struct type of its
+// own needs that struct listed here as well; numbers, enums, strings, vectors, arrays and optionals of
+// anything listed travel as they are (wire.hpp). MPI-free.
 #pragma once
 #include <tuple>
 
