@@ -93,10 +93,11 @@ constexpr std::size_t occurrences(M m, const Tuple& t) {
 }  // namespace detail
 
 /// The number of data members of the aggregate T, counted by brace initialization (how many initializers
-/// T{...} accepts): independent of any description.
+/// T{...} accepts; a public base would count as one): independent of any description, and unlike a
+/// comparison of sizeof it also sees a field that sits in another's padding.
 template <class T, std::size_t N = 0>
 constexpr std::size_t aggregate_field_count() {
-  static_assert(std::is_aggregate_v<T>, "wire: only aggregates (no constructors, bases or private fields) are counted");
+  static_assert(std::is_aggregate_v<T>, "wire: only aggregates (no constructors, no private fields) are counted");
   if constexpr (detail::BraceInitializable<T, std::make_index_sequence<N + 1>>::value)
     return aggregate_field_count<T, N + 1>();
   else
