@@ -1,6 +1,7 @@
 // src/distributed/distributed.hpp — the command line's runs over processes: with IVASSIGN_MPI the
 // independent tasks of the library's plans (MechanismPlan, GvcgPlan) are spread over MPI ranks
-// (mpi.cpp); without it, one process runs them all (serial.cpp). The library itself knows no MPI.
+// (commands.cpp, over runtime.cpp, scheduler.hpp and the wire format of wire.hpp / wire_fields.hpp);
+// without it, one process runs them all (serial.cpp). The library itself knows no MPI.
 #pragma once
 #include <exception>
 #include <string>
