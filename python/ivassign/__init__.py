@@ -206,7 +206,9 @@ def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
 
     Returns a Result: assignment (n,), payoffs g_i (n,), transfers x_i <= 0 (n,; buyer i pays -x_i),
     minus_i_welfare (n,), minus_i_upper_bound (n,), proven (n,) bool, transfer_error_bound (n,),
-    full_improved, welfare, optimal, solver.
+    full_improved, welfare, optimal, solver; the certified outcome (docs/certification.md):
+    welfare_upper_bound, welfare_gap, welfare_proven, certified_tolerance, transfer_interval (n, 2),
+    utility_interval (n, 2), stage2_gain_bound (n,), transfers_certified. Externality costs must be >= 0.
     """
     p = _problem(linear, externalities, sparse, factored, allowed)
     return Result(_ivassign._solve_with_vcg(p, _settings(

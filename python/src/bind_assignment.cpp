@@ -1,6 +1,7 @@
 // python/src/bind_assignment.cpp — AssignmentProblem from numpy arrays, solve_assignment,
 // solve_with_vcg and a scipy-compatible linear_sum_assignment. The GIL is released during solves.
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -111,6 +112,14 @@ nb::dict result_fields(AssignmentResult&& r) {
   return d;
 }
 
+/// [n][2] intervals as an (n, 2) array.
+Array<double> intervals_to_numpy(const std::vector<std::array<double, 2>>& v) {
+  std::vector<double> flat;
+  flat.reserve(2 * v.size());
+  for (const auto& x : v) flat.insert(flat.end(), x.begin(), x.end());
+  return to_numpy(std::move(flat), {v.size(), 2});
+}
+
 nb::dict vcg_fields(VcgResult&& v) {
   nb::dict d;
   d["assignment"] = to_numpy(std::move(v.assignment));
@@ -120,8 +129,16 @@ nb::dict vcg_fields(VcgResult&& v) {
   d["minus_i_upper_bound"] = to_numpy(std::move(v.minus_i_upper_bound));
   d["proven"] = flags_to_numpy(v.proven);
   d["transfer_error_bound"] = to_numpy(std::move(v.transfer_error_bound));
+  d["transfer_interval"] = intervals_to_numpy(v.transfer_interval);
+  d["utility_interval"] = intervals_to_numpy(v.utility_interval);
+  d["stage2_gain_bound"] = to_numpy(std::move(v.stage2_gain_bound));
+  d["transfers_certified"] = v.transfers_certified;
   d["full_improved"] = v.full_improved;
   d["welfare"] = v.welfare;
+  d["welfare_upper_bound"] = v.welfare_upper_bound;
+  d["welfare_gap"] = v.welfare_gap;
+  d["welfare_proven"] = v.welfare_proven;
+  d["certified_tolerance"] = v.certified_tolerance;
   d["optimal"] = v.optimal;
   return d;
 }

@@ -193,3 +193,30 @@ def test_linear_sum_assignment_range_hint_is_checked():
         ivassign._ivassign._linear_sum_assignment(np.array([[1.0, np.nan]]), False, (0.0, 1.0))
     with pytest.raises(ValueError, match="invalid numeric entries"):
         ivassign.linear_sum_assignment([[1.0, np.inf]])
+
+
+def test_vcg_refuses_negative_externality_costs():
+    # buyer 1 would gain when buyer 0 holds seller 0: every bound assumes c >= 0 (docs/certification.md)
+    w = np.array([[1.0, -10.0], [-10.0, 1.0]])
+    c = np.zeros((2, 2, 2, 2))
+    c[1, 1, 0, 0] = -5.0
+    with pytest.raises(ivassign.InputError, match="externality costs must be >= 0"):
+        ivassign.vcg(w, c)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_vcg_certified_outcome_holds_the_brute_force_values_with_a_heuristic(seed):
+    w, c = random_problem(np.random.default_rng(seed), 5, 4)
+    welfare, g, _, minus = brute_vcg(w, c)
+    v = ivassign.vcg(w, c, solver="descent", threads=1)
+    assert v.welfare_upper_bound >= welfare - 1e-9 and v.welfare <= welfare + 1e-9
+    assert v.welfare_gap == pytest.approx(v.welfare_upper_bound - v.welfare)
+    assert v.transfer_interval.shape == (5, 2) and v.utility_interval.shape == (5, 2)
+    exact_transfer = (v.welfare - v.payoffs) - minus
+    assert (v.transfer_interval[:, 0] <= exact_transfer + 1e-9).all()
+    assert (v.transfer_interval[:, 1] >= exact_transfer - 1e-9).all()
+    exact_utility = welfare - minus
+    assert (v.utility_interval[:, 0] <= exact_utility + 1e-9).all()
+    assert (v.utility_interval[:, 1] >= exact_utility - 1e-9).all()
+    assert (v.stage2_gain_bound >= 0).all()
+    assert v.transfers_certified == (v.welfare_proven and v.proven.all())

@@ -16,6 +16,40 @@ json minus_proven(const std::vector<char>& flags) {
   for (char f : flags) a.push_back(f != 0);
   return a;
 }
+/// report-format.md, "Certified outcomes": the keys in every profile once one profile's matching or a
+/// minus-i value is heuristic (unproven), and the `certified` summary; a report whose every value is
+/// proven keeps the plain shape.
+void certified_block(const MechanismReport& r, json& doc) {
+  const bool any = std::any_of(r.profiles.begin(), r.profiles.end(), [](const ProfileOutcome& p) {
+    return !p.optimal || std::any_of(p.minus_i_proven.begin(), p.minus_i_proven.end(), [](char c) { return c == 0; });
+  });
+  if (!any) return;
+  double gain_max = 0.0, gain_sum = 0.0, gap_max = 0.0;
+  for (std::size_t k = 0; k < r.profiles.size(); ++k) {
+    const ProfileOutcome& p = r.profiles[k];
+    json& row = doc["profiles"][k];
+    row["welfare_upper_bound"] = number(p.welfare_upper_bound);
+    row["welfare_gap"] = number(p.welfare_gap);
+    row["minus_i_upper_bound"] = p.minus_i_upper_bound;
+    row["transfer_interval"] = p.transfer_interval;
+    row["utility_interval"] = p.utility_interval;
+    row["stage2_gain_bound"] = p.stage2_gain_bound;
+    row["transfers_certified"] = p.transfers_certified;
+    row["expected_rewards"] = p.expected_rewards;
+    row["certified_tolerance"] = p.certified_tolerance;
+    gap_max = std::max(gap_max, p.welfare_gap);
+    for (double g : p.stage2_gain_bound) {
+      gain_max = std::max(gain_max, g);
+      gain_sum += g;
+    }
+  }
+  // the numbers a market designer signs: no bidder gains more than this by lying in stage 2
+  doc["certified"] = {{"welfare_gap_max", number(gap_max)},
+                      {"stage2_gain_bound_max", number(gain_max)},
+                      {"stage2_gain_bound_sum", number(gain_sum)},
+                      {"profiles_optimal", std::count_if(r.profiles.begin(), r.profiles.end(),
+                                                         [](const ProfileOutcome& p) { return p.optimal; })}};
+}
 }  // namespace
 
 std::string report_to_json(const MechanismReport& r, int indent) {
@@ -72,37 +106,8 @@ std::string report_to_json(const MechanismReport& r, int indent) {
                         {"transfer_error_bound", p.transfer_error_bound},
                         {"solver", {{"name", p.solver}, {"backend", to_string(p.solver_backend)}, {"seconds", p.solve_seconds}}}});
   }
-  // report-format.md, "Certified outcomes": in every profile where one profile's matching or a minus-i value
-  // is heuristic (unproven); a report whose every value is proven keeps the plain shape
-  const bool certified_block = std::any_of(r.profiles.begin(), r.profiles.end(), [](const ProfileOutcome& p) {
-    return !p.optimal || std::any_of(p.minus_i_proven.begin(), p.minus_i_proven.end(), [](char c) { return c == 0; });
-  });
-  double gain_max = 0.0, gain_sum = 0.0, gap_max = 0.0;
-  for (std::size_t k = 0; certified_block && k < r.profiles.size(); ++k) {
-    const ProfileOutcome& p = r.profiles[k];
-    json& row = profiles[k];
-    row["welfare_upper_bound"] = number(p.welfare_upper_bound);
-    row["welfare_gap"] = number(p.welfare_gap);
-    row["minus_i_upper_bound"] = p.minus_i_upper_bound;
-    row["transfer_interval"] = p.transfer_interval;
-    row["utility_interval"] = p.utility_interval;
-    row["stage2_gain_bound"] = p.stage2_gain_bound;
-    row["transfers_certified"] = p.transfers_certified;
-    row["expected_rewards"] = p.expected_rewards;
-    row["certified_tolerance"] = p.certified_tolerance;
-    gap_max = std::max(gap_max, p.welfare_gap);
-    for (double g : p.stage2_gain_bound) {
-      gain_max = std::max(gain_max, g);
-      gain_sum += g;
-    }
-  }
   doc["profiles"] = profiles;
-  if (certified_block)  // the numbers a market designer signs: no bidder gains more than this by lying in stage 2
-    doc["certified"] = {{"welfare_gap_max", number(gap_max)},
-                        {"stage2_gain_bound_max", number(gain_max)},
-                        {"stage2_gain_bound_sum", number(gain_sum)},
-                        {"profiles_optimal", std::count_if(r.profiles.begin(), r.profiles.end(),
-                                                           [](const ProfileOutcome& p) { return p.optimal; })}};
+  certified_block(r, doc);
   doc["ranks"] = r.ranks;
   doc["seconds"] = r.seconds;
   return doc.dump(indent);

@@ -30,8 +30,8 @@ namespace {
 // ---- every field of each struct, independently of its description ------------------------------
 
 auto fields_of(const ProfileOutcome& x) {
-  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p] = x;
-  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p);
+  const auto& [a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w] = x;
+  return std::tie(a, b, c, d, e, f, g, h, i, j, k, l, m, n, o, p, q, r, s, t, u, v, w);
 }
 auto fields_of(const AssignmentResult& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k] = x;
@@ -100,6 +100,13 @@ ProfileOutcome sample_outcome() {
   o.minus_i_proven = {1, 0, 1};
   o.transfer_error_bound = {0.0, 0.125, 0.0};
   o.transfer_interval = {{-1.5, -1.5}, {-0.5, -0.25}, {-kInf, 0.0}};
+  o.welfare_upper_bound = 12.5;
+  o.welfare_gap = 0.2;
+  o.minus_i_upper_bound = {9.5, 8.75, 7.875};
+  o.utility_interval = {{2.8, 3.5}, {3.5, 4.0}, {4.5, 4.75}};
+  o.stage2_gain_bound = {0.25, 0.5, 0.75};
+  o.certified_tolerance = 1.5e-7;
+  o.expected_rewards = {4e-3, 5e-3, 6e-3};
   o.transfers_certified = false;
   o.solver = "descent";
   o.solver_backend = Backend::Device;

@@ -34,7 +34,7 @@ TEST(Vcg, TransfersEqualNaiveMinusIResolves) {
         minus.allowed[i] = 0;
         const double h = solve_by_enumeration(minus).objective;
         EXPECT_NEAR(v.transfers[i], (full.objective - v.payoffs[i]) - h, 1e-9);
-        EXPECT_EQ(v.transfer_error_bound[i], 0.0);
+        EXPECT_LE(v.transfer_error_bound[i], v.certified_tolerance) << "a point to the tolerance";
         EXPECT_TRUE(v.proven[i]);
       }
     }
