@@ -17,10 +17,8 @@
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/measures_detail.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
 #include "kernels/device_system.hpp"
-#endif
 
 namespace ivassign {
 
@@ -214,7 +212,6 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureReques
 
 }  // namespace
 
-#ifdef IVASSIGN_HAVE_DEVICE
 namespace {
 
 /// The device engine (kernels/device_measures.cu) for nu_i, S_i, D_i and Lambda_i; the request's
@@ -232,12 +229,10 @@ bool measures_on_device(const PosteriorTable& t, const MeasureRequest& request, 
 }
 
 }  // namespace
-#endif
 
 InformationMeasures information_measures(const PosteriorTable& t, Backend requested, const MeasureRequest& request) {
   const Backend backend = requested == Backend::Auto ? t.backend : resolve_backend(requested);
   if (backend == Backend::Device) {
-#ifdef IVASSIGN_HAVE_DEVICE
     InformationMeasures info;
     if (measures_on_device(t, request, info)) return info;
     if (requested != Backend::Auto) {  // never a silent fallback when the device was asked for
@@ -250,7 +245,6 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
                           "the device (" + device_description() + ", " + std::to_string(free_b) +
                           " bytes free) allows; use Backend::Cpu");
     }
-#endif
   }
   return measures_on_cpu(t, request);
 }
