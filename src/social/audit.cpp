@@ -111,8 +111,7 @@ void scan_lie(const SocialProblem& p, const PosteriorTable& types, const SocialM
     const double w = pt / pa;
     const std::uint64_t tr = kernels::replace_signal(t, stride, g.type, g.report);
     social::expected_values_of(p, types, g.agent, t, v.data());
-    const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
-    const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
+    const double gain = kernels::lie_gain(v[q[t]], x[t * un + ii], v[q[tr]], x[tr * un + ii]);
     r.margin -= w * gain;
     if (gain > r.best_gain) {
       r.best_gain = gain;
