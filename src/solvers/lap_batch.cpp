@@ -1,6 +1,9 @@
 // solve_lap on many same-shape problems, spread over threads (one problem per thread at a time,
 // taken in order from a shared counter); the first failure stops the others and is rethrown with the
-// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu).
+// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu)
+// by another algorithm, kernels/lap_batch.cuh's shortest augmenting paths (no augmenting row
+// reduction, one column settled per step): the same optimum value, but ties between optimal matchings
+// may break differently from solve_lap's.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
