@@ -18,9 +18,8 @@ namespace ivassign::device {
 
 namespace {
 
-/// The one error of this build's device interface; `what` names the caller (the descent's scorer keeps
-/// SolverOptions' name, which is what LocalSearch::use_device reported before the device code had
-/// this stub).
+/// The one error of this build's device interface; `what` names the caller (the descent's scorer
+/// names SolverOptions::backend, the message LocalSearch::use_device and descend_together give).
 [[noreturn]] void not_built(const std::string& what) {
   throw InputError(what + ": this build has no device path (configure with -DIVASSIGN_DEVICE=CUDA or OMP)");
 }
