@@ -1,9 +1,10 @@
 // The audit's lie scans on the device (social-format.md `audit`; 2013 paper, Definition 4), one Thrust
 // source for CUDA and OpenMP: for each lie (agent i, type t_i, report r_i) one transform-reduce over the
 // others' types t_-i computes gain(t) = [v^_i(q(t_-i, r_i); t) + x_i(t_-i, r_i)] - [v^_i(q(t); t) + x_i(t)]
-// (kernels/social_math.cuh), the sum of P(t_-i | t_i) gain and the largest gain with its first profile,
-// and writes (gain, P(t_-i | t_i)) of the gains above the tolerance; the weak ex post level of those
-// points is device_level.cuh's. Same per-element functions as the CPU audit (src/social/audit.cpp).
+// (kernels::lie_gain, the CPU audit's formula: src/social/audit.cpp), the sum of P(t_-i | t_i) gain
+// and the largest gain with its first profile, and writes (gain, P(t_-i | t_i)) of the gains above the
+// tolerance; the weak ex post level of those points is device_level.cuh's. The values v^_i(c; t) are
+// kernels::expected_value's, entry c of the CPU's kernels::expected_values by the same additions.
 #include <thrust/transform_reduce.h>
 
 #include <cmath>
@@ -64,8 +65,8 @@ struct LieGain {
     const double w = pt / pa;
     const std::uint64_t tr = kernels::replace_signal(t, stride, type, report);
     const std::uint64_t n = static_cast<std::uint64_t>(agents), i = static_cast<std::uint64_t>(agent);
-    const double truth = value(t, outcome[t]) + transfers[t * n + i];  // kernels::report_payoff
-    const double g = value(t, outcome[tr]) + transfers[tr * n + i] - truth;
+    const double g = kernels::lie_gain(value(t, outcome[t]), transfers[t * n + i], value(t, outcome[tr]),
+                                       transfers[tr * n + i]);
     if (g > gain_tol) {
       gain[o] = g;
       mass[o] = w;

@@ -20,6 +20,8 @@
 
 namespace ivassign::device {
 
+bool built() { return true; }
+
 #if THRUST_DEVICE_SYSTEM == THRUST_DEVICE_SYSTEM_CUDA
 
 const char* system_name() { return "cuda"; }

@@ -1,6 +1,7 @@
 // Many same-shape linear assignment problems on the device (solve_lap_batch with Backend::Device):
 // one problem per device thread, a for-each over the problems calling kernels::lap_solve_one (the
-// shortest augmenting paths of kernels/lap_batch.cuh) in its own slice of one workspace, the slices
+// shortest augmenting paths of kernels/lap_batch.cuh, not the CPU batch's solve_lap: ties between
+// optimal matchings may break differently) in its own slice of one workspace, the slices
 // interleaved entry by entry on CUDA (thread k's entry e at e * chunk + k: threads scanning the same
 // column touch neighbouring addresses) and contiguous on the OpenMP system (CPU caches); the
 // interleaved layout is tested on the host (tests/solvers/test_lap_batch_device.cpp). One Thrust

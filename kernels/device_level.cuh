@@ -18,8 +18,8 @@
 
 namespace ivassign::device {
 
-/// Marks a point that cannot exceed any level e >= 0.
-constexpr double kDropped = -1.0;
+/// Marks a point that cannot exceed any level e >= 0 (the CPU's marker too).
+constexpr double kDropped = kernels::kDroppedPoint;
 
 struct IsDropped {
   template <class Tuple>

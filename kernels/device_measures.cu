@@ -2,8 +2,9 @@
 // and pair (b_i, r_i) one transform-reduce computes the terms of S_i, D_i and the variation and
 // writes the distance and mass of every b_-i; the points that cannot exceed a level (distance
 // within the tie of 0, or outside the support) are removed, the rest sorted by distance, and a scan
-// plus a min-reduction of kernels::level_candidate give nu_i's level. Same per-element functions
-// as the CPU engine (src/posterior/measures.cpp).
+// plus a min-reduction of kernels::level_candidate give nu_i's level. The per-element work is the CPU
+// engine's (src/posterior/measures.cpp) by the same functions: kernels::squared_conditional for the
+// conditional norms, kernels::pair_point for each b_-i of a pair (kernels/measures.cuh).
 #include <thrust/transform_reduce.h>
 
 #include <cmath>
@@ -30,28 +31,17 @@ struct AddPairSums {
   }
 };
 
+/// kernels::pair_point of every b_-i: its sums for the reduction, its point written to dist and mass.
 struct PairTerms {
-  const double* posterior;
-  const double* marginal;
-  int states, k;
-  std::uint64_t stride;
-  int bi, ri;
-  double pb, pr, norm_b, norm_r, tie;
-  bool support_only;
+  kernels::PairView view;
   double* dist;
   double* mass;
 
   IVA_HD PairSums operator()(std::uint64_t o) const {
-    const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
-    const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
-    const double p = marginal[b] / pb, q = marginal[r] / pr;
-    // Theta = T (no posterior stored): distinct profiles are point masses 2 apart
-    const double d = states == 0 ? 2.0 : kernels::l1_distance(posterior + b * states, posterior + r * states, states);
-    const bool outside = support_only && (marginal[b] == 0.0 || marginal[r] == 0.0);
-    dist[o] = outside || d <= tie ? kDropped : d;
-    mass[o] = p;
-    return {kernels::spherical_gain_term(p, q, norm_b, norm_r), d * p,
-            kernels::belief_variation_term(p, q, norm_b, norm_r)};
+    const kernels::PairPoint point = kernels::pair_point(view, o);
+    dist[o] = point.distance;
+    mass[o] = point.mass;
+    return {point.score, point.theorem1, point.variation};
   }
 };
 
@@ -60,10 +50,7 @@ struct SquaredConditional {
   std::uint64_t stride;
   int k, bi;
   double pb;
-  IVA_HD double operator()(std::uint64_t o) const {
-    const double p = marginal[kernels::profile_with_signal(o, stride, k, bi)] / pb;
-    return p * p;
-  }
+  IVA_HD double operator()(std::uint64_t o) const { return kernels::squared_conditional(marginal, stride, k, bi, pb, o); }
 };
 
 }  // namespace
@@ -116,9 +103,9 @@ bool table_measures(const PosteriorTable& t, bool support_only, double tie, std:
       for (int pair = 0; pair < k * k; ++pair) {
         const int bi = pair / k, ri = pair % k;
         if (bi == ri) continue;
-        const PairTerms terms{d_post, d_marg, states, k, stride, bi, ri, t.signal_marginal[i][bi],
-                              t.signal_marginal[i][ri], norm[i][bi], norm[i][ri], tie, support_only, raw(dist),
-                              raw(mass)};
+        const kernels::PairView view{d_post, d_marg, states, k, stride, bi, ri, t.signal_marginal[i][bi],
+                                     t.signal_marginal[i][ri], norm[i][bi], norm[i][ri], tie, support_only};
+        const PairTerms terms{view, raw(dist), raw(mass)};
         const PairSums sums = thrust::transform_reduce(thrust::device, first, last, terms, PairSums{0.0, 0.0, 0.0},
                                                        AddPairSums());
         score_gain[i][pair] = sums.score;

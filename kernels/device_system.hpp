@@ -2,8 +2,10 @@
 //
 // The device code (kernels/device_*.cu) is one Thrust source compiled for one of two device
 // systems: CUDA (nvcc, the GPU) or Thrust's OpenMP system (the host compiler, CPU threads, no GPU),
-// chosen by CMake's IVASSIGN_DEVICE. These functions exist only in builds with a device path
-// (IVASSIGN_HAVE_DEVICE); src/common/backend.cpp answers for builds without one.
+// chosen by CMake's IVASSIGN_DEVICE. A build without a device path (IVASSIGN_DEVICE=OFF) compiles
+// kernels/device_off.cpp instead: built() false, count() 0, a description naming the CMake option,
+// and every launcher (kernels/device_launch.hpp) throwing InputError. src/ calls these the same way in
+// every build and never tests the build configuration itself.
 #pragma once
 #include <cstddef>
 #include <cstdint>
@@ -11,9 +13,12 @@
 
 namespace ivassign::device {
 
-/// "cuda" or "omp-device": the device system this build compiled.
+/// True when this build has a device path (CUDA or the OpenMP device system), false for kernels/device_off.cpp.
+bool built();
+/// "cuda" or "omp-device": the device system this build compiled ("" without a device path).
 const char* system_name();
-/// Usable devices: the GPUs for CUDA (0 when the driver or device is missing; never throws), 1 for OpenMP.
+/// Usable devices: the GPUs for CUDA (0 when the driver or device is missing; never throws), 1 for
+/// OpenMP, 0 without a device path.
 int count();
 /// What the device is ("NVIDIA H100 ..., 81559 MiB, sm_90" or "Thrust OpenMP device system, 16 threads").
 std::string description();

@@ -1,6 +1,13 @@
-// kernels/lap_batch.cuh — one exact linear assignment problem, written once for the CPU and the
-// device (one problem per device thread in kernels/device_lap_batch.cu): maximize sum w_ij over
-// partial matchings of an n x s weight matrix, with solve_lap's semantics and duals.
+// kernels/lap_batch.cuh — one exact linear assignment problem per device thread (the device batch,
+// kernels/device_lap_batch.cu): maximize sum w_ij over partial matchings of an n x s weight matrix,
+// with solve_lap's semantics and duals. Only the device batch runs it (and the host test of its
+// interleaved workspaces, tests/solvers/test_lap_batch_device.cpp): the CPU batch
+// (src/solvers/lap_batch.cpp) calls solve_lap, a different implementation: the dense kernel of
+// src/solvers/lap_dense.cpp (LAPJV with augmenting row reduction on square forms, AVX2 row scans,
+// the columns at the minimum distance settled together), src/solvers/lap.cpp's engine where that
+// kernel does not apply. Both return an optimum with a dual certificate, but where several matchings
+// are optimal the two may break the tie differently (another assignment, other duals, the same
+// objective up to rounding).
 //
 // Min-cost form (Jonker & Volgenant 1987; the rectangular shortest augmenting paths of Crouse 2016,
 // "On implementing 2D rectangular assignment algorithms", Algorithm 1 and Section 4):

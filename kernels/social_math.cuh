@@ -85,5 +85,14 @@ IVA_HD double report_payoff(const double* own_values, int outcome, double transf
   return own_values[outcome] + transfer;
 }
 
+/// Agent i's ex post gain from the lie r_i at t = (t_-i, t_i), with tr = (t_-i, r_i): the payoff of
+/// the lie less the truth's, [v^_i(q(tr); t) + x_i(tr)] - [v^_i(q(t); t) + x_i(t)], from his values
+/// v^_i(.; t) at the two outcomes and his transfers at the two profiles. The audit's one formula, on
+/// the CPU (src/social/audit.cpp) and the device (kernels/device_audit.cu).
+IVA_HD double lie_gain(double truth_value, double truth_transfer, double lie_value, double lie_transfer) {
+  const double truth = truth_value + truth_transfer;
+  return lie_value + lie_transfer - truth;
+}
+
 }  // namespace kernels
 }  // namespace ivassign

@@ -6,8 +6,10 @@
    right above common/: it reads and writes the public types only, so it may include common/ and
    nothing of mechanism/, social/ or the rooms between; every room above may use it.
 2. Function length: no function body in src/ (nor in the Python binding, python/src/, which is
-   outside the rooms: it links the library as any user does) longer than MAX_LINES lines, unless the
-   line before its signature holds a comment "long-function: <why>".
+   outside the rooms: it links the library as any user does, nor in kernels/, the per-element math
+   and device code every room may use: .cu, .cuh, .hpp, .h and .cpp alike, __global__ and
+   __host__ __device__ functions included) longer than MAX_LINES lines, unless the line before its
+   signature holds a comment "long-function: <why>".
 3. MPI stays out of the library: only src/distributed/ includes <mpi.h> (the library's task ranges
    serve any scheduler; the command line alone links MPI).
 Exit 0 when both hold; else one line per violation and exit 1.
@@ -56,14 +58,15 @@ def strip_code(text):
     return re.sub(r"'(\\.|[^'\\\n])'", "''", text)
 
 
-LENGTH_CHECKED = ["src", os.path.join("python", "src")]
+LENGTH_CHECKED = ["src", os.path.join("python", "src"), "kernels"]
+LENGTH_CHECKED_FILES = (".cpp", ".hpp", ".cu", ".cuh", ".h")
 
 
 def long_functions(root):
     out = []
     for dirpath, _, files in (w for folder in LENGTH_CHECKED for w in os.walk(os.path.join(root, folder))):
         for name in sorted(files):
-            if not name.endswith((".cpp", ".hpp")):
+            if not name.endswith(LENGTH_CHECKED_FILES):
                 continue
             path = os.path.join(dirpath, name)
             raw = open(path, encoding="utf-8").read().split("\n")
@@ -103,7 +106,7 @@ def main():
     problems = room_violations(root) + long_functions(root)
     for p in problems:
         print(p)
-    print(f"check-rooms: {len(problems)} problem(s) in {root}/src and {root}/python/src")
+    print(f"check-rooms: {len(problems)} problem(s) in {root}/src, {root}/python/src and {root}/kernels")
     return 1 if problems else 0
 
 

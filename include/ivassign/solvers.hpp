@@ -29,18 +29,22 @@
 //   covers every row.
 //
 // solve_lap_batch — max sum w over partial matchings for each of `batch` problems of the same shape
-//   (weights: batch * n * s, problem-major), exact, with solve_lap's duals. On the CPU (Backend::Cpu,
-//   and the int `threads` overload): solve_lap on `threads` threads (0: all cores), one problem per
-//   thread at a time; the same results as one-by-one calls. On the device (LapBatchOptions::backend
-//   Device, or Auto with a usable GPU): one problem per device thread (kernels/lap_batch.cuh, the
-//   CUDA GPU or Thrust's OpenMP device system): shortest augmenting paths with potentials (Jonker &
-//   Volgenant 1987: column reduction first on square problems without private columns, else from
-//   u = v = 0 as in Crouse 2016's rectangular form) with solve_lap's private
-//   "unmatched" columns, O(n^2 (s + n)) per problem, O(n + s) workspace per problem on the device
-//   beside its weights, in chunks of as many problems as device memory holds. The objectives equal
-//   solve_lap's to rounding (a tie may pick another optimum) and the duals pass the same certificate
-//   (so vcg_transfers warm-starts from them). result.backend says where it ran. An InputError names
-//   the problem's index (and the weight); one problem that does not fit on the device: ResourceError.
+//   (weights: batch * n * s, problem-major), exact, with solve_lap's duals. The two backends run two
+//   different algorithms. On the CPU (Backend::Cpu, and the int `threads` overload): solve_lap (on
+//   dense problems Jonker-Volgenant LAPJV with augmenting row reduction and AVX2 row scans) on
+//   `threads` threads (0: all cores), one problem per thread at a time; the same results as one-by-one
+//   calls. On the device (LapBatchOptions::backend Device, or Auto with a usable GPU): one problem per
+//   device thread (kernels/lap_batch.cuh, the CUDA GPU or Thrust's OpenMP device system), a separate
+//   implementation: shortest augmenting paths with potentials (Jonker & Volgenant 1987: column
+//   reduction first on square problems without private columns, else from u = v = 0 as in Crouse
+//   2016's rectangular form; no augmenting row reduction) with solve_lap's private "unmatched"
+//   columns, O(n^2 (s + n)) per problem, O(n + s) workspace per problem on the device beside its
+//   weights, in chunks of as many problems as device memory holds. Both return an optimum: the
+//   objectives equal solve_lap's to rounding, but where several matchings are optimal the backends
+//   may break the tie differently (another assignment and other duals); the duals pass the same
+//   certificate (so vcg_transfers warm-starts from them). result.backend says where it ran. An
+//   InputError names the problem's index (and the weight); one problem that does not fit on the
+//   device: ResourceError.
 //
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over

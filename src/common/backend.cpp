@@ -2,55 +2,27 @@
 #include "ivassign/backend.hpp"
 
 #include "ivassign/error.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
 #include "kernels/device_system.hpp"
-#endif
 
 namespace ivassign {
 
-bool device_compiled() {
-#ifdef IVASSIGN_HAVE_DEVICE
-  return true;
-#else
-  return false;
-#endif
-}
+// The device interface answers for every build: kernels/device_*.cu with a device path,
+// kernels/device_off.cpp without one (no device, the CMake option named).
+bool device_compiled() { return device::built(); }
 
-std::string device_system() {
-#ifdef IVASSIGN_HAVE_DEVICE
-  return device::system_name();
-#else
-  return "";
-#endif
-}
+std::string device_system() { return device::system_name(); }
 
 bool device_available() {
-#ifdef IVASSIGN_HAVE_DEVICE
   static const bool available = device::count() > 0;
   return available;
-#else
-  return false;
-#endif
 }
 
-std::string device_description() {
-#ifdef IVASSIGN_HAVE_DEVICE
-  return device::description();
-#else
-  return "no device path in this build (configure with -DIVASSIGN_DEVICE=CUDA or -DIVASSIGN_DEVICE=OMP)";
-#endif
-}
+std::string device_description() { return device::description(); }
 
 double device_copy_bandwidth(std::size_t bytes, int repeats) {
   resolve_backend(Backend::Device);
-#ifdef IVASSIGN_HAVE_DEVICE
   return device::copy_bandwidth(bytes, repeats);
-#else
-  (void)bytes;
-  (void)repeats;
-  return 0.0;
-#endif
 }
 
 bool cuda_compiled() { return device_system() == "cuda"; }

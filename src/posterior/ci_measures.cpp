@@ -17,16 +17,13 @@
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
 #include "kernels/ci_sample.cuh"
+#include "kernels/device_launch.hpp"
+#include "kernels/device_system.hpp"
 #include "kernels/posterior.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/ci_model.hpp"
 #include "posterior/ci_tilt.hpp"
 #include "posterior/measures_detail.hpp"
-
-#ifdef IVASSIGN_HAVE_DEVICE
-#include "kernels/device_launch.hpp"
-#include "kernels/device_system.hpp"
-#endif
 
 namespace ivassign {
 
@@ -182,7 +179,6 @@ void count_vector_measures(const Instance& in, Backend requested, Backend backen
                                       std::lgamma(static_cast<double>(N) + 1.0)};
   std::vector<double> sums(static_cast<std::size_t>(K) * K, 0.0), levels(sums.size(), 0.0);
   info.backend = Backend::Cpu;
-#ifdef IVASSIGN_HAVE_DEVICE
   if (backend == Backend::Device) {
     const std::uint64_t bytes = device::count_vector_bytes(count, K);
     if (device::count_vector_pairs(view, vectors.data(), count, model.log_signal[0].data(), tol::kDistanceTie, sums,
@@ -194,7 +190,6 @@ void count_vector_measures(const Instance& in, Backend requested, Backend backen
                           std::to_string(device::kDeviceReserveBytes) + " kept free, more than the device (" +
                           device_description() + ") has free; use Backend::Cpu");
   }
-#endif
   if (info.backend == Backend::Cpu) count_vector_pairs_on_cpu(view, vectors, model.log_signal[0], sums, levels);
   for (int i = 0; i < n; ++i) {
     info.theorem1_sum[i] = sums;
@@ -226,7 +221,6 @@ class ProfileSampler {
     const std::uint64_t N = opt.samples, m = static_cast<std::uint64_t>(kernels::ci_pool_width(view_));
     const bool pooled = opt.sample_pool_bytes > 0 && m * N * m <= opt.sample_pool_bytes / sizeof(double);
     if (on_device) {
-#ifdef IVASSIGN_HAVE_DEVICE
       const bool fits = device::CiSampler::fits(view_, log_q_.size(), pooled);
       if (!fits && opt.backend != Backend::Auto)
         throw ResourceError("sampled measures: the prior and its pool of profiles need " +
@@ -238,7 +232,6 @@ class ProfileSampler {
         on_device_ = true;
         return;
       }
-#endif
     }
     if (!pooled) return;
     pool_.assign(m * N * m, 0.0);
@@ -259,9 +252,7 @@ class ProfileSampler {
     const std::vector<double> state_cdf = state_cdf_of(i, a);
     const double log_signal_a = model_.log_signal[i][a];
     if (on_device_) {
-#ifdef IVASSIGN_HAVE_DEVICE
       device_->importance(i, a, state_cdf.data(), log_signal_a, dist.data(), weight.data());
-#endif
       return dist;
     }
 #pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
@@ -278,9 +269,7 @@ class ProfileSampler {
     std::vector<double> dist(N * static_cast<std::uint64_t>(K), 0.0);
     const std::vector<double> state_cdf = state_cdf_of(i, a);
     if (on_device_) {
-#ifdef IVASSIGN_HAVE_DEVICE
       device_->distances(i, a, state_cdf.data(), dist.data());
-#endif
       return dist;
     }
 #pragma omp parallel for schedule(static) num_threads(thread_count(opt_.threads))
@@ -343,9 +332,7 @@ class ProfileSampler {
   std::vector<double> log_q_, cdf_, pool_;
   kernels::CiSampleView view_;
   bool on_device_ = false;
-#ifdef IVASSIGN_HAVE_DEVICE
   std::unique_ptr<device::CiSampler> device_;
-#endif
 };
 
 /// One pair (a, r) of buyer i: D(a, r), its half-width and the level interval of nu(a, r).

@@ -17,10 +17,8 @@
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "posterior/measures_detail.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
 #include "kernels/device_system.hpp"
-#endif
 
 namespace ivassign {
 
@@ -45,18 +43,13 @@ std::vector<double> conditional_norms(const PosteriorTable& t, int i) {
   const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
   std::vector<double> norm(k, 0.0);
   for (int bi = 0; bi < k; ++bi) {
+    const double pb = t.signal_marginal[i][bi];
     const auto sq = blocked_sums<1>(others, [&](std::uint64_t o, double* acc) {
-      const double p = t.conditional(i, kernels::profile_with_signal(o, stride, k, bi), bi);
-      acc[0] += p * p;
+      acc[0] += kernels::squared_conditional(t.marginal.data(), stride, k, bi, pb, o);
     });
     norm[bi] = std::sqrt(sq[0]);
   }
   return norm;
-}
-
-/// ||rho(b) - rho(r)||_1; with Theta = T (states == 0) distinct profiles are point masses 2 apart.
-double posterior_distance(const PosteriorTable& t, std::uint64_t b, std::uint64_t r) {
-  return t.states == 0 ? 2.0 : kernels::l1_distance(t.rho(b), t.rho(r), t.states);
 }
 
 /// One pair (b_i, r_i) of buyer i: S_i, D_i and the variation term summed over b_-i in fixed blocks,
@@ -68,22 +61,20 @@ struct PairResult {
 PairResult pair_measures(const PosteriorTable& t, int i, int bi, int ri, const std::vector<double>& norm,
                          const MeasureRequest& request, std::vector<DistanceMass>& points) {
   const int k = t.signals[i];
-  const std::uint64_t stride = t.strides[i], others = t.profiles / static_cast<std::uint64_t>(k);
-  constexpr double kOutside = -1.0;  // marks a b_-i that cannot exceed any level
+  const std::uint64_t others = t.profiles / static_cast<std::uint64_t>(k);
+  const kernels::PairView view{t.posterior.data(), t.marginal.data(), t.states, k, t.strides[i], bi, ri,
+                               t.signal_marginal[i][bi], t.signal_marginal[i][ri], norm[bi], norm[ri],
+                               tol::kDistanceTie, request.support_only};
   points.resize(others);
   const auto sums = blocked_sums<3>(others, [&](std::uint64_t o, double* acc) {
-    const std::uint64_t b = kernels::profile_with_signal(o, stride, k, bi);
-    const std::uint64_t r = kernels::profile_with_signal(o, stride, k, ri);
-    const double p = t.conditional(i, b, bi), pr = t.conditional(i, r, ri);
-    const double dist = posterior_distance(t, b, r);
-    acc[0] += kernels::spherical_gain_term(p, pr, norm[bi], norm[ri]);
-    acc[1] += dist * p;
-    acc[2] += kernels::belief_variation_term(p, pr, norm[bi], norm[ri]);
-    const bool outside = request.support_only && (t.marginal[b] == 0.0 || t.marginal[r] == 0.0);
-    // a distance within kDistanceTie of 0 is 0: never above any level e >= 0
-    points[o] = {outside || dist <= tol::kDistanceTie ? kOutside : dist, p};
+    const kernels::PairPoint point = kernels::pair_point(view, o);
+    acc[0] += point.score;
+    acc[1] += point.theorem1;
+    acc[2] += point.variation;
+    points[o] = {point.distance, point.mass};
   });
-  points.erase(std::remove_if(points.begin(), points.end(), [](const DistanceMass& d) { return d.distance == kOutside; }),
+  points.erase(std::remove_if(points.begin(), points.end(),
+                              [](const DistanceMass& d) { return d.distance == kernels::kDroppedPoint; }),
                points.end());
   return {sums[0], sums[1], sums[2], smallest_exceedance_level(points, tol::kDistanceTie)};
 }
@@ -214,7 +205,6 @@ InformationMeasures measures_on_cpu(const PosteriorTable& t, const MeasureReques
 
 }  // namespace
 
-#ifdef IVASSIGN_HAVE_DEVICE
 namespace {
 
 /// The device engine (kernels/device_measures.cu) for nu_i, S_i, D_i and Lambda_i; the request's
@@ -232,12 +222,10 @@ bool measures_on_device(const PosteriorTable& t, const MeasureRequest& request, 
 }
 
 }  // namespace
-#endif
 
 InformationMeasures information_measures(const PosteriorTable& t, Backend requested, const MeasureRequest& request) {
   const Backend backend = requested == Backend::Auto ? t.backend : resolve_backend(requested);
   if (backend == Backend::Device) {
-#ifdef IVASSIGN_HAVE_DEVICE
     InformationMeasures info;
     if (measures_on_device(t, request, info)) return info;
     if (requested != Backend::Auto) {  // never a silent fallback when the device was asked for
@@ -250,7 +238,6 @@ InformationMeasures information_measures(const PosteriorTable& t, Backend reques
                           "the device (" + device_description() + ", " + std::to_string(free_b) +
                           " bytes free) allows; use Backend::Cpu");
     }
-#endif
   }
   return measures_on_cpu(t, request);
 }

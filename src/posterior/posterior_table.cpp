@@ -12,9 +12,7 @@
 #include "kernels/profile_index.cuh"
 #include "posterior/table.hpp"
 #include "prior/prior_layout.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign {
 
@@ -94,7 +92,6 @@ void check_host_memory(const Instance& in, const PosteriorTable& t) {
                         "(lambda + q), whose posteriors are computed on demand");
 }
 
-#ifdef IVASSIGN_HAVE_DEVICE
 /// The table on the device (kernels/device_posterior.cu), the same formula the CPU would pick.
 void fill_on_device(const Instance& in, const PriorLayout& layout, PosteriorTable& t, const TableOptions& options) {
   device::TablePrior p;
@@ -116,7 +113,6 @@ void fill_on_device(const Instance& in, const PriorLayout& layout, PosteriorTabl
   p.log_q = layout.log_q.data();
   t.resident = device::posterior_table(p, t, options.device_chunk_profiles, !(options.device_only && ci));
 }
-#endif
 
 /// The table on the CPU: P(theta, b) factored, in log space, or from the joint tensor.
 void fill_on_cpu(const Instance& in, const PriorLayout& layout, PosteriorTable& t) {
@@ -166,9 +162,7 @@ void fill_posterior_table(const Instance& in, PosteriorTable& t, const TableOpti
   t.backend = backend;
   if (backend != Backend::Device) t.resident.reset();  // the device path may reuse its memory
   const bool ci = in.prior.conditionally_independent();
-#ifdef IVASSIGN_HAVE_DEVICE
   if (backend == Backend::Device) fill_on_device(in, layout, t, options);
-#endif
   if (backend == Backend::Cpu) {
     t.marginal.resize(t.profiles);  // every entry is written below
     t.posterior.resize(t.profiles * static_cast<std::uint64_t>(t.states));

@@ -13,9 +13,7 @@
 #include "kernels/social_math.cuh"
 #include "posterior/informational_size.hpp"
 #include "social/model.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign {
 
@@ -113,8 +111,7 @@ void scan_lie(const SocialProblem& p, const PosteriorTable& types, const SocialM
     const double w = pt / pa;
     const std::uint64_t tr = kernels::replace_signal(t, stride, g.type, g.report);
     social::expected_values_of(p, types, g.agent, t, v.data());
-    const double truth = kernels::report_payoff(v.data(), q[t], x[t * un + ii]);
-    const double gain = kernels::report_payoff(v.data(), q[tr], x[tr * un + ii]) - truth;
+    const double gain = kernels::lie_gain(v[q[t]], x[t * un + ii], v[q[tr]], x[tr * un + ii]);
     r.margin -= w * gain;
     if (gain > r.best_gain) {
       r.best_gain = gain;
@@ -220,7 +217,6 @@ void budget(const SocialProblem& p, const PosteriorTable& types, const SocialMec
 /// Every lie's scan on the device; false when the inputs do not fit in device memory.
 bool scan_lies_on_device(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech,
                          const std::vector<LieGroup>& groups, double gain_tol, std::vector<LieResult>& lie) {
-#ifdef IVASSIGN_HAVE_DEVICE
   const device::SocialInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
                                   mech.outcome.data(), mech.transfers.data()};
   std::vector<device::AuditLie> lies(groups.size());
@@ -233,10 +229,6 @@ bool scan_lies_on_device(const SocialProblem& p, const PosteriorTable& types, co
   for (std::size_t k = 0; k < groups.size(); ++k)
     lie[k] = {lies[k].margin, lies[k].best_gain, lies[k].best_profile, lies[k].level};
   return true;
-#else
-  (void)p, (void)types, (void)mech, (void)groups, (void)gain_tol, (void)lie;
-  return false;
-#endif
 }
 
 void scan_lies_on_cpu(const SocialProblem& p, const PosteriorTable& types, const SocialMechanism& mech,

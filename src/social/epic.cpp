@@ -15,9 +15,7 @@
 #include "kernels/epic.cuh"
 #include "kernels/social_math.cuh"
 #include "social/model.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign {
 
@@ -201,23 +199,12 @@ void budget_of(const PosteriorTable& types, std::uint64_t T, std::size_t un, Epi
   res.budget.expected_deficit = expected[0];
 }
 
-#ifdef IVASSIGN_HAVE_DEVICE
-constexpr int kDeviceEpicTypes = device::kMaxEpicTypes;
-#else
-constexpr int kDeviceEpicTypes = 0;
-#endif
-
 /// The groups on the device (transfers and cycle flags); false when they cannot run there.
 bool groups_on_device(const SocialProblem& p, const PosteriorTable& types, const std::vector<int>& rule,
                       double cycle_tol, std::vector<double>& x, std::vector<char>& flagged) {
-#ifdef IVASSIGN_HAVE_DEVICE
   const device::SocialInput input{p.agents, p.outcomes, p.values.data(), p.values.size(), p.value_offset.data(),
                                   rule.data(), nullptr};
   return device::epic_groups(types, input, cycle_tol, x, flagged);
-#else
-  (void)p, (void)types, (void)rule, (void)cycle_tol, (void)x, (void)flagged;
-  return false;
-#endif
 }
 
 }  // namespace
@@ -271,7 +258,7 @@ Backend EpicPlan::Impl::solve(std::size_t first, std::size_t last, std::vector<G
   }
   if (backend == Backend::Device && o.backend != Backend::Auto)
     throw ResourceError("EpicOptions::backend " + requested_name(o.backend) + ": the groups do not run on the "
-                        "device (more than " + std::to_string(kDeviceEpicTypes) +
+                        "device (more than " + std::to_string(device::kMaxEpicTypes) +
                         " types of one agent, or the table, values and rule do not fit in device memory); use "
                         "Backend::Cpu");
 #pragma omp parallel

@@ -12,13 +12,10 @@
 #include "ivassign/error.hpp"
 #include "kernels/descent_move.cuh"
 #include "solvers/local_search.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign::descent {
 
-#ifdef IVASSIGN_HAVE_DEVICE
 namespace {
 
 /// One search's place in the batch: its state (in the scorer's slot of the same number) and job.
@@ -60,11 +57,9 @@ std::vector<device::DescentWindow> next_windows(std::vector<Running>& slot, cons
 }
 
 }  // namespace
-#endif
 
 std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, const std::vector<DescentJob>& jobs,
                                                const SolverOptions& options, double tol, int slots) {
-#ifdef IVASSIGN_HAVE_DEVICE
   const int n = costs.problem().buyers;
   const int count = static_cast<int>(jobs.size());
   slots = std::max(1, std::min(slots, count));
@@ -111,11 +106,6 @@ std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, cons
       if (stopped[w]) finish(slot[windows[w].slot], false);  // the move limit
   }
   return out;
-#else
-  (void)costs, (void)jobs, (void)options, (void)tol, (void)slots;
-  throw InputError("SolverOptions::backend device: this build has no device path (configure with "
-                   "-DIVASSIGN_DEVICE=CUDA or OMP)");
-#endif
 }
 
 }  // namespace ivassign::descent

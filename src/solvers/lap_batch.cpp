@@ -1,6 +1,9 @@
 // solve_lap on many same-shape problems, spread over threads (one problem per thread at a time,
 // taken in order from a shared counter); the first failure stops the others and is rethrown with the
-// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu).
+// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu)
+// by another algorithm, kernels/lap_batch.cuh's shortest augmenting paths (no augmenting row
+// reduction, one column settled per step): the same optimum value, but ties between optimal matchings
+// may break differently from solve_lap's.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -12,10 +15,8 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
 #include "kernels/lap_batch.cuh"
-#endif
 
 namespace ivassign {
 
@@ -85,7 +86,6 @@ void solve_on_threads(const std::vector<double>& weights, int threads, LapBatchR
   if (failure) std::rethrow_exception(failure);
 }
 
-#ifdef IVASSIGN_HAVE_DEVICE
 // The whole batch on the device; the lowest problem with a NaN or +inf weight is named as solve_lap names it.
 void solve_on_device(const std::vector<double>& weights, LapBatchResult& out) {
   std::vector<std::int64_t> status(static_cast<std::size_t>(out.batch), kernels::kLapSolved);
@@ -103,7 +103,6 @@ void solve_on_device(const std::vector<double>& weights, LapBatchResult& out) {
                      " (-infinity marks a forbidden pair)");
   }
 }
-#endif
 
 }  // namespace
 
@@ -112,11 +111,9 @@ LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::ve
   const auto start = std::chrono::steady_clock::now();
   LapBatchResult out = empty_result(batch, buyers, sellers, weights, options.threads);
   out.backend = resolve_backend(options.backend);
-#ifdef IVASSIGN_HAVE_DEVICE
   if (out.backend == Backend::Device)
     solve_on_device(weights, out);
   else
-#endif
     solve_on_threads(weights, options.threads, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return out;

@@ -16,18 +16,14 @@
 #include "ivassign/error.hpp"
 #include "ivassign/tolerances.hpp"
 #include "kernels/descent_move.cuh"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign::descent {
 
 /// The device scorer and what changed on the host since its last sync: H entries (i * s + j),
 /// buyers (z, G(i, z_i)) and sellers (owner); `full` reloads everything instead.
 struct LocalSearch::DeviceMirror {
-#ifdef IVASSIGN_HAVE_DEVICE
   std::shared_ptr<device::DescentScorer> scorer;
-#endif
   int slot = 0;  ///< this search's state in the scorer
   bool full = true;
   int cursor = 0;         ///< the next buyer the descent scores
@@ -72,15 +68,10 @@ void check_device_form(const AssignmentProblem& p) {
 
 void LocalSearch::use_device() {
   check_device_form(p_);
-#ifdef IVASSIGN_HAVE_DEVICE
+  // without a device path the scorer throws InputError (kernels/device_off.cpp)
   use_device(std::make_shared<device::DescentScorer>(device_problem(c_)), 0);
-#else
-  throw InputError("SolverOptions::backend device: this build has no device path (configure with "
-                   "-DIVASSIGN_DEVICE=CUDA or OMP)");
-#endif
 }
 
-#ifdef IVASSIGN_HAVE_DEVICE
 void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
   set_implicit(false);  // the device scores from the tables
   auto mirror = std::make_unique<DeviceMirror>();
@@ -111,7 +102,6 @@ device::DescentProblem device_problem(const PlacementCosts& c) {
   }
   return d;
 }
-#endif
 
 void LocalSearch::set_implicit(bool on) {
   if (on && (device_ || !c_.has_seller_neighbours()))
@@ -437,7 +427,6 @@ void LocalSearch::take_patch(DevicePatch& out) {
 }
 
 void LocalSearch::sync_device(DevicePatch& patch) {
-#ifdef IVASSIGN_HAVE_DEVICE
   DeviceMirror& d = *device_;
   if (d.full) {
     d.scorer->load(d.slot, h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
@@ -446,9 +435,6 @@ void LocalSearch::sync_device(DevicePatch& patch) {
     return;
   }
   take_patch(patch);
-#else
-  (void)patch;
-#endif
 }
 
 void LocalSearch::begin_device_descent() {
@@ -498,7 +484,6 @@ bool LocalSearch::take_device_window(const kernels::DescentMove* best, int count
 // first with an improving move is the one the CPU loop moves next (see the header).
 bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit,
                                     const std::chrono::steady_clock::time_point& deadline) {
-#ifdef IVASSIGN_HAVE_DEVICE
   DeviceMirror& d = *device_;
   const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
   if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
@@ -517,10 +502,6 @@ bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit
     if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     if (!take_device_window(d.best.data(), count, moves, move_limit)) return false;
   }
-#else
-  (void)moves, (void)move_limit, (void)deadline;
-  return false;
-#endif
 }
 
 AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,

@@ -68,7 +68,7 @@ struct DevicePatch {
 
 /// Throws InputError for externalities the device cannot score (dense, sparse).
 void check_device_form(const AssignmentProblem& p);
-/// The problem as the device scorer reads it (pointers into `costs` and its problem; device builds only).
+/// The problem as the device scorer reads it (pointers into `costs` and its problem).
 device::DescentProblem device_problem(const PlacementCosts& costs);
 
 /// A matching with its interaction table H; moves keep H exact (up to rounding).
@@ -84,7 +84,7 @@ class LocalSearch {
   /// InputError for dense or sparse externalities (the device computes factored pair costs only)
   /// and when the build has no device path.
   void use_device();
-  /// The same with a scorer shared by several searches, this one in `slot` (device builds only).
+  /// The same with a scorer shared by several searches, this one in `slot`.
   void use_device(std::shared_ptr<device::DescentScorer> scorer, int slot);
   bool on_device() const { return device_ != nullptr; }
 
@@ -245,7 +245,8 @@ struct DescentJob {
 /// search; the host applies the moves (in parallel over the searches, `options.threads`). Each
 /// search is the device descent of one LocalSearch reset to its start, so it makes the moves of
 /// descent_search from that start on either backend. out[k] is job k's result, as iterated_descent
-/// gives it without a time limit (objective: the tracked value). Device builds only (else throws).
+/// gives it without a time limit (objective: the tracked value). Throws InputError without a device
+/// path (the scorer of kernels/device_off.cpp).
 std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, const std::vector<DescentJob>& jobs,
                                                const SolverOptions& options, double tol, int slots);
 

@@ -6,9 +6,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "kernels/qap_delta.cuh"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign {
 
@@ -41,10 +39,8 @@ SwapScores score_all_swaps(const QapInstance& q, const std::vector<int>& perms, 
   out.backend = resolve_backend(requested);
   out.deltas.resize(static_cast<std::size_t>(batch) * pairs);
   if (out.backend == Backend::Device) {
-#ifdef IVASSIGN_HAVE_DEVICE
     device::qap_swap_deltas(C.data(), A.data(), B.data(), 1, T, perms.data(), batch, out.deltas.data(), &out.seconds);
     return out;
-#endif
   }
   const auto start = std::chrono::steady_clock::now();
   const std::int64_t total = static_cast<std::int64_t>(batch) * pairs;

@@ -18,9 +18,7 @@
 #include "kernels/qap_delta.cuh"
 #include "solvers/lap.hpp"
 #include "solvers/structure.hpp"
-#ifdef IVASSIGN_HAVE_DEVICE
 #include "kernels/device_launch.hpp"
-#endif
 
 namespace ivassign {
 
@@ -204,38 +202,28 @@ Swap choose_swap(const SlotModel& m, const std::vector<int>& pi, const std::vect
 class DeltaTable {
  public:
   DeltaTable(const SlotModel& m, bool on_device) : m_(m) {
-#ifdef IVASSIGN_HAVE_DEVICE
     if (on_device) device_ = std::make_unique<device::TabuDeltas>(m.C.data(), m.A.data(), m.Bm.data(), m.terms, m.T, m.B);
-#else
-    (void)on_device;
-#endif
   }
   void reset(const std::vector<int>& pi) {
-#ifdef IVASSIGN_HAVE_DEVICE
     if (device_) {
       delta.resize(static_cast<std::size_t>(m_.T) * m_.T);
       device_->reset(pi.data(), delta.data());
       return;
     }
-#endif
     delta = swap_deltas(m_, pi);
   }
   void update(const std::vector<int>& pi, int br, int bt) {
-#ifdef IVASSIGN_HAVE_DEVICE
     if (device_) {
       device_->update(pi.data(), br, bt, delta.data());
       return;
     }
-#endif
     update_swap_deltas(m_, pi, br, bt, delta);
   }
   std::vector<double> delta;
 
  private:
   const SlotModel& m_;
-#ifdef IVASSIGN_HAVE_DEVICE
   std::unique_ptr<device::TabuDeltas> device_;
-#endif
 };
 
 /// One robust tabu search from slots pi: random tenures in [0.9 T, 1.1 T] redrawn every 2 T

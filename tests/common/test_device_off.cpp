@@ -1,0 +1,65 @@
+// The device interface of a build without a device path (kernels/device_off.cpp): its queries say
+// "no device" and name the CMake option, and every launcher throws InputError, so src/ calls the
+// device the same way in every build. Checked in an IVASSIGN_DEVICE=OFF build; elsewhere only the
+// query's agreement with the public one.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "ivassign/backend.hpp"
+#include "ivassign/error.hpp"
+#include "kernels/device_launch.hpp"
+#include "kernels/device_system.hpp"
+
+namespace ivassign {
+namespace {
+
+/// The InputError of `run`'s call, "" when it threw none.
+template <class F>
+std::string input_error(F run) {
+  try {
+    run();
+  } catch (const InputError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(DeviceOff, TheInterfaceSaysWhetherThisBuildHasADevicePath) {
+  EXPECT_EQ(device::built(), device_compiled());
+  EXPECT_EQ(std::string(device::system_name()), device_system());
+}
+
+TEST(DeviceOff, QueriesSayNoDeviceAndLaunchersThrowInputError) {
+  if (device_compiled()) GTEST_SKIP() << "built with a device path (" << device_system() << ")";
+  EXPECT_EQ(device::count(), 0);
+  EXPECT_FALSE(device_available());
+  EXPECT_EQ(device_description(),
+            "no device path in this build (configure with -DIVASSIGN_DEVICE=CUDA or -DIVASSIGN_DEVICE=OMP)");
+  const std::string tail = ": this build has no device path (configure with -DIVASSIGN_DEVICE=CUDA or OMP)";
+  // the descent's scorer: the message LocalSearch::use_device gives without a device path
+  EXPECT_EQ(input_error([] { device::DescentScorer scorer(device::DescentProblem{}); }),
+            "SolverOptions::backend device" + tail);
+  const std::vector<double> w(4, 1.0);
+  std::vector<int> z(2);
+  std::vector<double> a(2), b(2), objective(1);
+  std::vector<std::int64_t> status(1);
+  EXPECT_EQ(input_error([&] {
+              device::lap_batch(1, 2, 2, w.data(), z.data(), a.data(), b.data(), objective.data(), status.data());
+            }),
+            "backend device (device::lap_batch)" + tail);
+  PosteriorTable table;
+  std::vector<std::vector<double>> norm, gain, sum, variation;
+  std::vector<double> size;
+  EXPECT_NE(input_error([&] { device::table_measures(table, false, 0.0, norm, gain, sum, variation, size); }).find(tail),
+            std::string::npos);
+  std::vector<device::AuditLie> lies;
+  EXPECT_NE(input_error([&] { device::audit_lies(table, device::SocialInput{}, 0.0, 0.0, lies); }).find(tail),
+            std::string::npos);
+  EXPECT_THROW(device_copy_bandwidth(1024, 1), InputError);  // resolve_backend refuses the device first
+}
+
+}  // namespace
+}  // namespace ivassign
