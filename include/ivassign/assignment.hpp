@@ -128,7 +128,8 @@ void validate_solver_options(const SolverOptions& options);
 /// tables hold). What SolverOptions::backend = Device accepts without an InputError.
 bool device_search_supported(const AssignmentProblem& problem, const SolverOptions& options);
 
-/// Validates options (InputError naming the option and its range) and the problem, then solves.
+/// Validates options (InputError naming the option and its range) and the problem (shapes, finite weights,
+/// externality costs and factors >= 0: every bound assumes c >= 0), then solves.
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options = {});
 
 /// Exhaustive depth-first search over all partial matchings (pruned by the linear bound, which is

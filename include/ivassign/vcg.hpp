@@ -7,18 +7,24 @@
 // VCG prices (Leonard 1983), so max_{Z_-i} = W* - w_{i,sigma(i)} + p_{sigma(i)}, exact; the given
 // full optimum's duals are checked and reused, so VCG costs little more than one solve. With externalities each minus-i search starts from the full matching with
 // i removed (tabu) and runs in parallel over buyers.
-// Guarantees kept whatever the solver (heuristics included):
-//  * the full value is at least every minus-i matching extended by i's best free seller: when the
-//    solver's full matching loses to one, the extension replaces it (`full_improved`);
-//  * the minus-i value is never below the full matching with i removed (a valid matching of Z_-i,
-//    removing i only removes costs c >= 0), so x_i <= 0 and g_i + x_i >= 0 by construction;
-//  * `proven[i]` says whether the minus-i value is a proven optimum, and `transfer_error_bound[i]`
-//    how much too little buyer i may be charged when it is not: U_-i - L_-i, with U_-i the smallest
-//    of the solver's bound, the bound without externalities and (with externalities) a Lagrangian
-//    bound that prices them (src/vcg/minus_i_bound.cpp; budget SolverOptions::bound_iterations,
-//    bound_work_limit and bound_time_limit); `transfer_interval[i]` = [x_i - that, x_i] holds the exact
-//    transfer. With the shared descent (large problems) that bound runs before the minus-i searches,
-//    and the descent from its best LAP maximizer replaces the full matching when it ends higher.
+// Guarantees kept whatever the solver (heuristics included), docs/certification.md:
+//  * the full value is at least every minus-i matching extended by i's best free seller, and no buyer's
+//    removal raises it: when the solver's full matching loses to one, it replaces it (`full_improved`);
+//    the pass repeats until nothing improves;
+//  * the minus-i value L_-i is the exact value of a checked matching of Z_-i, never below the full
+//    matching with i removed (removing i only removes costs c >= 0), so x_i <= 0 and g_i + x_i >= 0;
+//  * certified bounds: `welfare_upper_bound` U >= W* and `minus_i_upper_bound` U_-i >= W*_-i (the smallest
+//    of the solver's bound, the problem without externalities and, with externalities, a Lagrangian bound
+//    that prices them: src/vcg/minus_i_bound.cpp, budget SolverOptions::bound_iterations, bound_work_limit
+//    and bound_time_limit), each raised by the documented rounding slack (tolerances.hpp); a bound below the
+//    value it bounds is an Error, never clamped;
+//  * `transfer_interval[i]` = [x_i - (U_-i - L_-i), x_i] holds the exact transfer of the charged matching,
+//    `utility_interval[i]` = [W - U_-i, U - L_-i] the exact VCG utility W* - W*_-i, `stage2_gain_bound[i]`
+//    bounds buyer i's gain from any misreport under this VCG as implemented; `proven[i]`, `welfare_proven`
+//    and `transfers_certified` say which gaps are within `certified_tolerance`.
+// With the shared descent (large problems) the Lagrangian bound runs before the minus-i searches, and the
+// descent from its best LAP maximizer replaces the full matching when it ends higher. Costs c < 0 are
+// refused (InputError), as the instance reader refuses them.
 //
 //   auto full = ivassign::solve_assignment(problem);
 //   auto vcg  = ivassign::vcg_transfers(problem, full);
