@@ -15,7 +15,7 @@
 //  * `proven[i]` says whether the minus-i value is a proven optimum, and `transfer_error_bound[i]`
 //    how much too little buyer i may be charged when it is not: U_-i - L_-i, with U_-i the smallest
 //    of the solver's bound, the bound without externalities and (with externalities) a Lagrangian
-//    bound that prices them (src/vcg/minus_i_bound.cpp; budget SolverOptions::bound_iterations,
+//    bound that prices them (src/vcg/minus_i_bound.cpp; budget VcgOptions::bound_iterations,
 //    bound_work_limit and bound_time_limit); `transfer_interval[i]` = [x_i - that, x_i] holds the exact
 //    transfer. With the shared descent (large problems) that bound runs before the minus-i searches,
 //    and the descent from its best LAP maximizer replaces the full matching when it ends higher.
@@ -26,13 +26,44 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/progress.hpp"
 #include "ivassign/tasks.hpp"
 
 namespace ivassign {
+
+/// VCG's settings: the search (the full solve of solve_with_vcg and every minus-i search), the budget of the
+/// externality-aware bound on the minus-i optima the searches leave unproven, and progress. Ranges,
+/// defaults and help of the scalars: option_table<VcgOptions>() (ivassign/options.hpp), checked with the
+/// search's by validate(const VcgOptions&) before any work.
+struct VcgOptions {
+  VcgOptions() = default;
+  /// The search's settings with the bound's defaults (a SolverOptions converts: vcg_transfers(p, full, solver)).
+  VcgOptions(SolverOptions search_options) : search(std::move(search_options)) {}  // NOLINT: implicit by design
+
+  SolverOptions search;
+  /// Iterations of the externality-aware Lagrangian bound on the minus-i optima that the searches leave
+  /// unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each; 0 keeps the bound without
+  /// externalities.
+  int bound_iterations = 1000;
+  /// A cap on that bound's work in LAP weights (iterations x n x s), checked after each iteration: the
+  /// default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum 200 x 800); being counted, not
+  /// timed, it keeps reports reproducible. Where it cuts the bound below both bound_iterations and 100
+  /// iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its first tens of steps do not move it, so
+  /// they would only cost time.
+  double bound_work_limit = 1.6e8;
+  /// Seconds for that bound, checked after each iteration (default infinity: none). A clock makes the bound,
+  /// hence transfer_interval, depend on the machine and its load; the work limit does not.
+  double bound_time_limit = std::numeric_limits<double>::infinity();
+  /// With the shared minus-i searches (large problems with externalities): the fraction of the searches done
+  /// and "VCG minus-i searches <done> of <total>", as each group of about 64 ends (ivassign/progress.hpp).
+  ProgressFn progress;
+};
 
 struct VcgResult {
   std::vector<int> assignment;          ///< the matching charged (the given one, or an improvement)
@@ -74,12 +105,12 @@ struct VcgResult {
 };
 
 /// VCG transfers for the matching `full` (normally the result of solve_assignment on `problem`).
-/// The minus-i problems are solved with `options`, in parallel over buyers.
+/// The minus-i problems are solved with `options.search`, in parallel over buyers.
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full,
-                        const SolverOptions& options = {});
+                        const VcgOptions& options = {});
 
 /// The efficient matching and its VCG transfers in one call (`full_out`: the solver's result).
-VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options = {},
+VcgResult solve_with_vcg(const AssignmentProblem& problem, const VcgOptions& options = {},
                          AssignmentResult* full_out = nullptr);
 
 // ---- one VCG in buyer tasks, for a scheduler of the caller's -------------------------------------
@@ -109,7 +140,7 @@ class VcgPlan {
  public:
   /// Validates like vcg_transfers; builds what every search needs (the shared descent's placement
   /// costs and the minus-i bounds without externalities, which are its searches' bounds).
-  VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options = {});
+  VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const VcgOptions& options = {});
   ~VcgPlan();
   VcgPlan(VcgPlan&&) noexcept;
   VcgPlan& operator=(VcgPlan&&) noexcept;
@@ -118,7 +149,7 @@ class VcgPlan {
   std::uint64_t buyer_tasks() const;
   /// The buyers [first, first + count) of tasks `range`.
   TaskRange buyers(TaskRange range) const;
-  /// The minus-i searches of the buyers of tasks `range` (in parallel over its tasks, options.threads).
+  /// The minus-i searches of the buyers of tasks `range` (in parallel over its tasks, options.search.threads).
   VcgPart minus_i(TaskRange range) const;
   /// The transfers from every task's part, in task order (parts may hold several tasks each): the
   /// bounds of the unproven minus-i values (linear, Lagrangian), then vcg_transfers's guarantees.
