@@ -37,6 +37,9 @@ namespace ivassign {
 /// else Theorem1Certified).
 enum class DeltaMode { Exact, Theorem1, Value, Auto, Theorem1Certified };
 
+/// The mechanism's settings. Ranges, defaults and help of the scalars: option_table<MechanismOptions>() (and
+/// VcgOptions', SolverOptions', MeasureOptions' for the nested ones; ivassign/options.hpp), all checked by
+/// validate(const MechanismOptions&) before plan_mechanism builds anything.
 struct MechanismOptions {
   DeltaMode delta_mode = DeltaMode::Auto;
   double delta_value = 0.0;       ///< used when delta_mode == Value; >= 0

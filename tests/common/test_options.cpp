@@ -162,7 +162,9 @@ void expect_cli_agrees(int& rows) {
     const std::string line = help.substr(at, help.find('\n', at) - at);  // "--flag TYPE:RANGE=DEFAULT"
     const T defaults{};
     EXPECT_NE(line.find("=" + row.value_text(defaults)), std::string::npos) << row.flag() << "'s default: " << line;
-    if (row.range.restricts()) EXPECT_NE(line.find(row.range.text()), std::string::npos) << line;
+    if (row.range.restricts()) {
+      EXPECT_NE(line.find(row.range.text()), std::string::npos) << line;
+    }
     const std::optional<double> bad = out_of_range_example(row.range, row.integral(), row.is_unsigned());
     if (!bad) continue;
     ++rows;
