@@ -16,7 +16,6 @@
 //   if (r.optimal) use(r.assignment, r.objective);
 #pragma once
 #include <cstdint>
-#include <functional>
 #include <limits>
 #include <string>
 #include <vector>
@@ -66,6 +65,8 @@ struct AssignmentProblem {
 
 enum class SolverKind { Auto, Enumerate, Lap, BranchAndBound, Tabu, Descent };
 
+/// The search's settings. Ranges, defaults and help of the scalars: option_table<SolverOptions>()
+/// (ivassign/options.hpp), checked by validate(const SolverOptions&). VCG's bound: VcgOptions (vcg.hpp).
 struct SolverOptions {
   SolverKind solver = SolverKind::Auto;
   Backend backend = Backend::Auto;
@@ -85,23 +86,6 @@ struct SolverOptions {
   /// Heuristics start their first search from this matching (empty: none); VCG passes the full
   /// optimum with buyer i removed to the minus-i searches.
   std::vector<int> initial_assignment;
-  /// VCG: iterations of the externality-aware Lagrangian bound on the minus-i optima that the
-  /// searches leave unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each;
-  /// 0 keeps the bound without externalities. Range [0, 100000].
-  int bound_iterations = 1000;
-  /// VCG: a cap on that bound's work in LAP weights (iterations x n x s), checked after each
-  /// iteration (> 0): the default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum
-  /// 200 x 800); being counted, not timed, it keeps reports reproducible. Where it cuts the bound below
-  /// both bound_iterations and 100 iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its
-  /// first tens of steps do not move it, so they would only cost time.
-  double bound_work_limit = 1.6e8;
-  /// VCG: seconds for that bound, checked after each iteration (> 0; default infinity: none). A clock
-  /// makes the bound, hence transfer_interval, depend on the machine and its load; the work limit does not.
-  double bound_time_limit = std::numeric_limits<double>::infinity();
-  /// VCG with the shared minus-i searches (large problems with externalities): called with the searches
-  /// done and their total as each group of about 64 ends, from any thread, never twice at once (a report
-  /// that finds another running is skipped); empty: none. For progress displays; it must not throw.
-  std::function<void(std::uint64_t done, std::uint64_t total)> progress;
 };
 
 enum class SolveStatus { Optimal, Feasible, TimeLimit, IterationLimit };
@@ -120,16 +104,14 @@ struct AssignmentResult {
   std::vector<double> col_duals; ///< LAP only: seller potentials
 };
 
-/// Throws InputError naming an option that is out of its range.
-void validate_solver_options(const SolverOptions& options);
-
 /// True when the solver `options` choose for `problem` can score its moves on the device: the tabu search
 /// or the descent, on a problem without externalities or with factored ones (the forms the device
 /// tables hold). What SolverOptions::backend = Device accepts without an InputError.
 bool device_search_supported(const AssignmentProblem& problem, const SolverOptions& options);
 
-/// Validates options (InputError naming the option and its range) and the problem (shapes, finite weights,
-/// externality costs and factors >= 0: every bound assumes c >= 0), then solves.
+/// Validates options (validate(const SolverOptions&), options.hpp: an InputError naming the option and its
+/// range) and the problem (shapes, finite weights, externality costs and factors >= 0: every bound assumes
+/// c >= 0), then solves.
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options = {});
 
 /// Exhaustive depth-first search over all partial matchings (pruned by the linear bound, which is

@@ -34,8 +34,8 @@
 
 namespace ivassign {
 
-/// Progress callback: fraction done in [0, 1] and what is running.
-
+/// The check's settings. Ranges, defaults and help of the scalars: option_table<CheckOptions>()
+/// (ivassign/options.hpp), checked with the mechanism's by validate(const CheckOptions&).
 struct CheckOptions {
   MechanismOptions mechanism;        ///< delta mode, solver, backend, threads
   int stage2_profiles = 16;          ///< profiles probed in stage 2 (all when there are fewer)
@@ -45,7 +45,7 @@ struct CheckOptions {
   int local_search_steps = 40;       ///< best-response hill-climbing steps per buyer and profile
   int budget_samples = 256;          ///< profiles sampled for the budget when they cannot all be solved
   std::uint64_t seed = 1;
-  ProgressFn progress;               ///< optional
+  ProgressFn progress;               ///< optional (ivassign/progress.hpp)
 };
 
 struct StageOneCheck {
@@ -153,6 +153,8 @@ std::vector<StageTwoProbe> stage_two_probes(const Instance& instance, const Chec
 CheckReport check_from_mechanism(const Instance& instance, const CheckOptions& options,
                                  const MechanismReport& mechanism, const std::vector<StageTwoProbe>& probes);
 
+/// Theorem 2's experiment's settings. Ranges, defaults and help of the scalars: option_table<ReplicaOptions>()
+/// (ivassign/options.hpp); validate(const ReplicaOptions&) also checks the sizes (non-empty, each >= 2).
 struct ReplicaOptions {
   std::vector<int> sizes{4, 8, 16, 32, 64, 128, 256};
   int k = 2;                          ///< rewards of order n^-(k+2) each, total O(n^-(k+1))

@@ -24,11 +24,11 @@
 #include "ivassign/backend.hpp"
 #include "ivassign/instance.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/progress.hpp"
 #include "ivassign/tasks.hpp"
+#include "ivassign/vcg.hpp"
 
 namespace ivassign {
-
-struct VcgResult;
 
 /// The reward scale delta: Exact (the smallest that works; an error when out of reach), Theorem1 (the
 /// paper's sufficient condition; an estimate when the measures are sampled), Theorem1Certified (the
@@ -37,17 +37,18 @@ struct VcgResult;
 /// else Theorem1Certified).
 enum class DeltaMode { Exact, Theorem1, Value, Auto, Theorem1Certified };
 
-/// Progress of a long call: the fraction done in [0, 1] and the stage ("truthful outcomes 812 of
-/// 6561"). Called from one thread at a time, never concurrently; it must not throw.
-using ProgressFn = std::function<void(double fraction, const std::string& stage)>;
-
+/// The mechanism's settings. Ranges, defaults and help of the scalars: option_table<MechanismOptions>() (and
+/// VcgOptions', SolverOptions', MeasureOptions' for the nested ones; ivassign/options.hpp), all checked by
+/// validate(const MechanismOptions&) before plan_mechanism builds anything.
 struct MechanismOptions {
   DeltaMode delta_mode = DeltaMode::Auto;
   double delta_value = 0.0;       ///< used when delta_mode == Value; >= 0
   bool compute_exact_delta = true;  ///< false: delta.exact is reported as null (cannot be used)
-  ProgressFn progress;              ///< optional: stages and counts of the run
+  ProgressFn progress;              ///< optional: stages and counts of the run, the minus-i searches included
   Backend backend = Backend::Auto;
-  SolverOptions solver;           ///< for the efficient matching and the minus-i optima
+  /// The efficient matching's search (vcg.search) and VCG's: the minus-i searches and the bound. vcg.progress
+  /// is not read: `progress` reports the whole run, VCG's minus-i searches included.
+  VcgOptions vcg;
   MeasureOptions measures;        ///< how nu_i, S_i, D_i are computed (tensor, count vectors, sampling)
   int threads = 0;                ///< 0: all cores
   /// delta.exact solves every profile; refused above this many profiles (use theorem1 or a value).
@@ -166,7 +167,7 @@ std::vector<std::vector<double>> stage_one_contributions(const Instance& instanc
                                                          const std::vector<ProfileOutcome>& truthful,
                                                          TaskRange range);
 /// One truthful task split further, for a task too large for one worker (one profile of a large market):
-/// its problem and solver options; solve_assignment(problem, options) is the full matching, a
+/// its problem and VCG options; solve_assignment(problem, options.search) is the full matching, a
 /// VcgPlan(problem, full, options) splits its minus-i searches over buyers (its options' threads may be
 /// raised: the parts do not depend on them), and truthful_outcome(full, plan.finish(parts), seconds)
 /// equals truthful_outcomes's outcome of the task when truthful_outcomes solves it on its own (with
@@ -174,7 +175,7 @@ std::vector<std::vector<double>> stage_one_contributions(const Instance& instanc
 /// whose duals may differ in the last bits, and VCG needs no minus-i searches anyway).
 struct TruthfulProblem {
   AssignmentProblem problem;
-  SolverOptions options;
+  VcgOptions options;  ///< options.search: the full solve's
 };
 TruthfulProblem truthful_problem(const Instance& instance, const MechanismPlan& plan, std::uint64_t task);
 ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds);

@@ -179,6 +179,8 @@ struct MeasureRequest {
 InformationMeasures information_measures(const PosteriorTable& table, Backend backend = Backend::Auto,
                                          const MeasureRequest& request = {});
 
+/// Ranges, defaults and help of the scalars: option_table<MeasureOptions>() (ivassign/options.hpp), checked by
+/// validate(const MeasureOptions&) (prior_measures, plan_mechanism).
 struct MeasureOptions {
   Backend backend = Backend::Auto;
   /// CI priors with at most this many profiles use the exact tensor path; above it, symmetric

@@ -15,7 +15,7 @@
 //    matching with i removed (removing i only removes costs c >= 0), so x_i <= 0 and g_i + x_i >= 0;
 //  * certified bounds: `welfare_upper_bound` U >= W* and `minus_i_upper_bound` U_-i >= W*_-i (the smallest
 //    of the solver's bound, the problem without externalities and, with externalities, a Lagrangian bound
-//    that prices them: src/vcg/minus_i_bound.cpp, budget SolverOptions::bound_iterations, bound_work_limit
+//    that prices them: src/vcg/minus_i_bound.cpp, budget VcgOptions::bound_iterations, bound_work_limit
 //    and bound_time_limit), each raised by the documented rounding slack (tolerances.hpp); a bound below the
 //    value it bounds is an Error, never clamped;
 //  * `transfer_interval[i]` = [x_i - (U_-i - L_-i), x_i] holds the exact transfer of the charged matching,
@@ -32,13 +32,44 @@
 #pragma once
 #include <array>
 #include <cstdint>
+#include <limits>
 #include <memory>
+#include <utility>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/progress.hpp"
 #include "ivassign/tasks.hpp"
 
 namespace ivassign {
+
+/// VCG's settings: the search (the full solve of solve_with_vcg and every minus-i search), the budget of the
+/// externality-aware bound on the minus-i optima the searches leave unproven, and progress. Ranges,
+/// defaults and help of the scalars: option_table<VcgOptions>() (ivassign/options.hpp), checked with the
+/// search's by validate(const VcgOptions&) before any work.
+struct VcgOptions {
+  VcgOptions() = default;
+  /// The search's settings with the bound's defaults (a SolverOptions converts: vcg_transfers(p, full, solver)).
+  VcgOptions(SolverOptions search_options) : search(std::move(search_options)) {}  // NOLINT: implicit by design
+
+  SolverOptions search;
+  /// Iterations of the externality-aware Lagrangian bound on the minus-i optima that the searches leave
+  /// unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each; 0 keeps the bound without
+  /// externalities.
+  int bound_iterations = 1000;
+  /// A cap on that bound's work in LAP weights (iterations x n x s), checked after each iteration: the
+  /// default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum 200 x 800); being counted, not
+  /// timed, it keeps reports reproducible. Where it cuts the bound below both bound_iterations and 100
+  /// iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its first tens of steps do not move it, so
+  /// they would only cost time.
+  double bound_work_limit = 1.6e8;
+  /// Seconds for that bound, checked after each iteration (default infinity: none). A clock makes the bound,
+  /// hence transfer_interval, depend on the machine and its load; the work limit does not.
+  double bound_time_limit = std::numeric_limits<double>::infinity();
+  /// With the shared minus-i searches (large problems with externalities): the fraction of the searches done
+  /// and "VCG minus-i searches <done> of <total>", as each group of about 64 ends (ivassign/progress.hpp).
+  ProgressFn progress;
+};
 
 struct VcgResult {
   std::vector<int> assignment;          ///< the matching charged (the given one, or an improvement)
@@ -80,12 +111,12 @@ struct VcgResult {
 };
 
 /// VCG transfers for the matching `full` (normally the result of solve_assignment on `problem`).
-/// The minus-i problems are solved with `options`, in parallel over buyers.
+/// The minus-i problems are solved with `options.search`, in parallel over buyers.
 VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full,
-                        const SolverOptions& options = {});
+                        const VcgOptions& options = {});
 
 /// The efficient matching and its VCG transfers in one call (`full_out`: the solver's result).
-VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options = {},
+VcgResult solve_with_vcg(const AssignmentProblem& problem, const VcgOptions& options = {},
                          AssignmentResult* full_out = nullptr);
 
 // ---- one VCG in buyer tasks, for a scheduler of the caller's -------------------------------------
@@ -115,7 +146,7 @@ class VcgPlan {
  public:
   /// Validates like vcg_transfers; builds what every search needs (the shared descent's placement
   /// costs and the minus-i bounds without externalities, which are its searches' bounds).
-  VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options = {});
+  VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const VcgOptions& options = {});
   ~VcgPlan();
   VcgPlan(VcgPlan&&) noexcept;
   VcgPlan& operator=(VcgPlan&&) noexcept;
@@ -124,7 +155,7 @@ class VcgPlan {
   std::uint64_t buyer_tasks() const;
   /// The buyers [first, first + count) of tasks `range`.
   TaskRange buyers(TaskRange range) const;
-  /// The minus-i searches of the buyers of tasks `range` (in parallel over its tasks, options.threads).
+  /// The minus-i searches of the buyers of tasks `range` (in parallel over its tasks, options.search.threads).
   VcgPart minus_i(TaskRange range) const;
   /// The transfers from every task's part, in task order (parts may hold several tasks each): the
   /// bounds of the unproven minus-i values (linear, Lagrangian), then vcg_transfers's guarantees.

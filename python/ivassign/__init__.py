@@ -167,15 +167,16 @@ def epic(problem, *, rule: str = "efficient", threads: int = 0, backend: str = "
     return _json.loads(_ivassign._epic(p, rule, int(threads), backend))
 
 
-def replica(instance_or_path, *, sizes: Optional[Sequence[int]] = None, k: int = 2, welfare_samples: int = 4,
-            seed: int = 1, solver: Optional[str] = None, time_limit: Optional[float] = None,
-            threads: Optional[int] = None) -> dict:
+def replica(instance_or_path, *, sizes: Optional[Sequence[int]] = None, k: Optional[int] = None,
+            welfare_samples: Optional[int] = None, seed: Optional[int] = None, solver: Optional[str] = None,
+            time_limit: Optional[float] = None, threads: Optional[int] = None) -> dict:
     """Theorem 2's replica experiment on a symmetric conditionally independent base market (what
-    ``ivassign replica`` prints): the ivassign-replica/1 document, one row per size in `sizes`."""
+    ``ivassign replica`` prints): the ivassign-replica/1 document, one row per size in `sizes`.
+    Settings are ReplicaOptions' fields (None: its default; sizes 4, 8, ..., 256, k 2, welfare_samples 4)."""
     inst = instance(instance_or_path)
-    return _json.loads(_ivassign._replica(inst, None if sizes is None else [int(x) for x in sizes], int(k),
-                                          int(welfare_samples), int(seed),
-                                          _settings(solver=solver, time_limit=time_limit, threads=threads)))
+    return _json.loads(_ivassign._replica(inst, _settings(
+        sizes=None if sizes is None else [int(x) for x in sizes], k=k, welfare_samples=welfare_samples, seed=seed,
+        solver=solver, time_limit=time_limit, threads=threads)))
 
 
 def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
@@ -201,8 +202,10 @@ def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, 
 def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None, solver: str = "auto",
         backend: Optional[str] = None, time_limit: Optional[float] = None, iteration_limit: Optional[int] = None,
         seed: Optional[int] = None, threads: Optional[int] = None, exact_size_limit: Optional[int] = None,
-        tabu_size_limit: Optional[int] = None) -> Result:
-    """The efficient matching and its VCG transfers (solve_with_vcg); arguments as solve_assignment.
+        tabu_size_limit: Optional[int] = None, bound_iterations: Optional[int] = None,
+        bound_work_limit: Optional[float] = None, bound_time_limit: Optional[float] = None) -> Result:
+    """The efficient matching and its VCG transfers (solve_with_vcg); arguments as solve_assignment,
+    and VcgOptions' bound_iterations, bound_work_limit, bound_time_limit (the externality-aware bound).
 
     Returns a Result: assignment (n,), payoffs g_i (n,), transfers x_i <= 0 (n,; buyer i pays -x_i),
     minus_i_welfare (n,), minus_i_upper_bound (n,), proven (n,) bool, transfer_error_bound (n,),
@@ -213,7 +216,8 @@ def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
     p = _problem(linear, externalities, sparse, factored, allowed)
     return Result(_ivassign._solve_with_vcg(p, _settings(
         solver=solver, backend=backend, time_limit=time_limit, iteration_limit=iteration_limit, seed=seed,
-        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit)))
+        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit,
+        bound_iterations=bound_iterations, bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit)))
 
 
 def _profiles(inst: Instance, profiles, all_profiles: bool):
@@ -241,13 +245,15 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
                   tabu_size_limit: Optional[int] = None, max_exact_profiles: Optional[int] = None,
                   max_exact_work: Optional[int] = None, max_tensor_profiles: Optional[int] = None,
                   samples: Optional[int] = None, confidence: Optional[float] = None,
-                  sample_pool_bytes: Optional[int] = None, sampler: Optional[str] = None) -> MechanismReport:
+                  sample_pool_bytes: Optional[int] = None, sampler: Optional[str] = None,
+                  bound_iterations: Optional[int] = None, bound_work_limit: Optional[float] = None,
+                  bound_time_limit: Optional[float] = None) -> MechanismReport:
     """Runs the two-stage mechanism (what ``ivassign mechanism`` does).
 
     instance_or_path: an Instance, a path or a dict (ivassign/1). profiles: one profile (n signals)
     or a list of them; default the instance's ``observed``; all_profiles=True for every profile.
     delta: "auto", "exact", "theorem1" or a number >= 0 (MechanismOptions); backend: "auto", "cpu",
-    "device", "cuda"; the solver settings are SolverOptions' fields, the sampling ones
+    "device", "cuda"; the solver settings are SolverOptions' fields, VCG's bound_* VcgOptions', the sampling ones
     MeasureOptions' (sampler: "auto", "plain" or "importance"). Returns a MechanismReport: numpy arrays (profiles, posteriors, assignments,
     welfare, payoffs, transfers, rewards, ...), the deltas, and to_dict()/to_json() with the
     ivassign-report/1 document.
@@ -258,7 +264,8 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
         time_limit=time_limit, iteration_limit=iteration_limit, seed=seed, exact_size_limit=exact_size_limit,
         tabu_size_limit=tabu_size_limit, max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work,
         max_tensor_profiles=max_tensor_profiles, samples=samples, confidence=confidence,
-        sample_pool_bytes=sample_pool_bytes, sampler=sampler))
+        sample_pool_bytes=sample_pool_bytes, sampler=sampler, bound_iterations=bound_iterations,
+        bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit))
 
 
 def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", backend: Optional[str] = None,
@@ -266,7 +273,9 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
                      seed: Optional[int] = None, max_exact_profiles: Optional[int] = None,
                      max_exact_work: Optional[int] = None, stage2_profiles: Optional[int] = None,
                      stage2_buyers: Optional[int] = None, random_misreports: Optional[int] = None,
-                     local_search_steps: Optional[int] = None, budget_samples: Optional[int] = None) -> dict:
+                     local_search_steps: Optional[int] = None, budget_samples: Optional[int] = None,
+                     bound_iterations: Optional[int] = None, bound_work_limit: Optional[float] = None,
+                     bound_time_limit: Optional[float] = None) -> dict:
     """The incentive, budget and IR checks (what ``ivassign check`` does), as the ivassign-check/1
     document (a dict): stage1 (truthful, min_margin, worst lie, margins), stage2, budget.
     Settings are CheckOptions' fields and its mechanism's (delta, solver, ...)."""
@@ -275,7 +284,8 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
         delta=delta, backend=backend, solver=solver, threads=threads, time_limit=time_limit, seed=seed,
         max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work, stage2_profiles=stage2_profiles,
         stage2_buyers=stage2_buyers, random_misreports=random_misreports, local_search_steps=local_search_steps,
-        budget_samples=budget_samples)))
+        budget_samples=budget_samples, bound_iterations=bound_iterations, bound_work_limit=bound_work_limit,
+        bound_time_limit=bound_time_limit)))
 
 
 def information_measures(instance_or_path, *, backend: Optional[str] = None, threads: Optional[int] = None,

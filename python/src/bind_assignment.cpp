@@ -235,7 +235,7 @@ void bind_assignment(nb::module_& m) {
     return result_fields(std::move(r));
   });
   m.def("_solve_with_vcg", [](const AssignmentProblem& p, const nb::dict& settings) {
-    const SolverOptions o = solver_options(settings);
+    const VcgOptions o = vcg_options(settings);
     VcgResult v;
     AssignmentResult full;
     {

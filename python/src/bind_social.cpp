@@ -106,14 +106,8 @@ Instance spectrum(int buyers, int licences, int states, int signals, double nati
   return generate_spectrum(o);
 }
 
-std::string replica(const Instance& base, std::optional<std::vector<int>> sizes, int k, int welfare_samples,
-                    std::uint64_t seed, const nb::dict& solver) {
-  ReplicaOptions o;
-  if (sizes) o.sizes = std::move(*sizes);
-  o.k = k;
-  o.welfare_samples = welfare_samples;
-  o.seed = seed;
-  o.solver = solver_options(solver);
+std::string replica(const Instance& base, const nb::dict& settings) {
+  const ReplicaOptions o = replica_options(settings);
   nb::gil_scoped_release release;
   return replica_report_to_json(replica_experiment(base, o));
 }
@@ -156,9 +150,7 @@ void bind_social(nb::module_& m) {
   m.def("replicate_market", &replicate_market, nb::arg("base"), nb::arg("buyers"),
         nb::call_guard<nb::gil_scoped_release>(),
         "The n-buyer replica of a symmetric conditionally independent base market (incentives.hpp).");
-  const ReplicaOptions r;
-  m.def("_replica", &replica, nb::arg("base"), nb::arg("sizes").none(), nb::arg("k") = r.k,
-        nb::arg("welfare_samples") = r.welfare_samples, nb::arg("seed") = r.seed, nb::arg("solver"));
+  m.def("_replica", &replica, nb::arg("base"), nb::arg("settings"));
 }
 
 }  // namespace ivassign::py

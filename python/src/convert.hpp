@@ -39,16 +39,24 @@ Array<bool> flags_to_numpy(const std::vector<char>& v);
 /// Solver settings (SolverOptions): solver, backend, time_limit, iteration_limit, seed, threads,
 /// exact_size_limit, tabu_size_limit, target. An unknown key throws InputError.
 SolverOptions solver_options(const nb::dict& settings);
+/// VCG settings (VcgOptions): the solver's, plus bound_iterations, bound_work_limit, bound_time_limit.
+VcgOptions vcg_options(const nb::dict& settings);
 /// Mechanism settings (MechanismOptions): delta ("auto", "exact", "theorem1" or a number >= 0),
-/// compute_exact_delta, backend, threads, max_exact_profiles, max_exact_work, the solver's
-/// (solver, time_limit, iteration_limit, seed, exact_size_limit, tabu_size_limit) and the
-/// measures' (max_tensor_profiles, samples, confidence, sample_pool_bytes).
+/// compute_exact_delta, backend, threads, max_exact_profiles, max_exact_work, VCG's (the solver's:
+/// solver, time_limit, iteration_limit, seed, exact_size_limit, tabu_size_limit, target; the bound's:
+/// bound_iterations, bound_work_limit, bound_time_limit) and the measures' (max_tensor_profiles, samples,
+/// confidence, sample_pool_bytes). Keys other than solver, backend, sampler and delta are read by the
+/// option tables' names (ivassign/options.hpp); every option is validated.
 MechanismOptions mechanism_options(const nb::dict& settings);
 /// Check settings (CheckOptions): the mechanism's, plus stage2_profiles, stage2_buyers,
 /// random_misreports, local_search_steps, budget_samples.
 CheckOptions check_options(const nb::dict& settings);
+/// Replica settings (ReplicaOptions): sizes, k, welfare_samples, seed, and the solver's solver,
+/// time_limit, threads.
+ReplicaOptions replica_options(const nb::dict& settings);
 
 void bind_assignment(nb::module_& m);
+void bind_options(nb::module_& m);
 void bind_mechanism(nb::module_& m);
 void bind_lap(nb::module_& m);
 void bind_social(nb::module_& m);

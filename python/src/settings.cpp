@@ -2,14 +2,20 @@
 // option structs. Each key is the field's name; a key that no field has throws InputError.
 #include <cmath>
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
+#include <variant>
+#include <vector>
+
+#include <nanobind/stl/vector.h>
 
 #include <nanobind/stl/string.h>
 
 #include "convert.hpp"
 #include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/options.hpp"
 
 namespace ivassign::py {
 
@@ -46,16 +52,23 @@ class Reader {
   std::set<std::string> used_;
 };
 
+/// Reads every row of T's option table that Python takes (Option::python), each key the row's name.
+template <class T>
+void read_table(Reader& r, T& o) {
+  for (const Option<T>& row : option_table<T>())
+    if (row.python) std::visit([&](auto member) { r.read(row.name, o.*member); }, row.field);
+}
+
 void read_solver_fields(Reader& r, SolverOptions& o) {
   std::string text;
   if (r.read("solver", text)) o.solver = parse_solver_kind(text);
-  r.read("time_limit", o.time_limit);
-  r.read("iteration_limit", o.iteration_limit);
-  r.read("seed", o.seed);
-  r.read("threads", o.threads);
-  r.read("exact_size_limit", o.exact_size_limit);
-  r.read("tabu_size_limit", o.tabu_size_limit);
-  r.read("target", o.target);
+  read_table(r, o);
+}
+
+/// VCG's settings: the search's and the bound's.
+void read_vcg_fields(Reader& r, VcgOptions& o) {
+  read_solver_fields(r, o.search);
+  read_table(r, o);
 }
 
 void read_delta(Reader& r, MechanismOptions& o) {
@@ -82,15 +95,11 @@ void read_mechanism_fields(Reader& r, MechanismOptions& o) {
   r.read("compute_exact_delta", o.compute_exact_delta);
   std::string backend;
   if (r.read("backend", backend)) o.backend = parse_backend(backend);
-  read_solver_fields(r, o.solver);
-  o.threads = o.solver.threads;
-  o.measures.seed = o.solver.seed;
-  r.read("max_exact_profiles", o.max_exact_profiles);
-  r.read("max_exact_work", o.max_exact_work);
-  r.read("max_tensor_profiles", o.measures.max_tensor_profiles);
-  r.read("samples", o.measures.samples);
-  r.read("confidence", o.measures.confidence);
-  r.read("sample_pool_bytes", o.measures.sample_pool_bytes);
+  read_vcg_fields(r, o.vcg);
+  o.threads = o.vcg.search.threads;
+  o.measures.seed = o.vcg.search.seed;
+  read_table(r, o);
+  read_table(r, o.measures);
   std::string sampler;
   if (r.read("sampler", sampler)) {
     if (sampler == "auto") o.measures.sampler = Sampler::Auto;
@@ -98,7 +107,6 @@ void read_mechanism_fields(Reader& r, MechanismOptions& o) {
     else if (sampler == "importance") o.measures.sampler = Sampler::Importance;
     else throw InputError("sampler: '" + sampler + "' is not auto, plain or importance");
   }
-  if (o.threads < 0) throw InputError("threads: " + std::to_string(o.threads) + " must be >= 1 (0: all cores)");
 }
 
 }  // namespace
@@ -118,7 +126,18 @@ SolverOptions solver_options(const nb::dict& settings) {
   if (r.read("backend", backend)) o.backend = parse_backend(backend);
   read_solver_fields(r, o);
   r.refuse_unknown();
-  validate_solver_options(o);
+  validate(o);
+  return o;
+}
+
+VcgOptions vcg_options(const nb::dict& settings) {
+  Reader r(settings);
+  VcgOptions o;
+  std::string backend;
+  if (r.read("backend", backend)) o.search.backend = parse_backend(backend);
+  read_vcg_fields(r, o);
+  r.refuse_unknown();
+  validate(o);
   return o;
 }
 
@@ -127,6 +146,7 @@ MechanismOptions mechanism_options(const nb::dict& settings) {
   MechanismOptions o;
   read_mechanism_fields(r, o);
   r.refuse_unknown();
+  validate(o);
   return o;
 }
 
@@ -134,14 +154,65 @@ CheckOptions check_options(const nb::dict& settings) {
   Reader r(settings);
   CheckOptions o;
   read_mechanism_fields(r, o.mechanism);
-  o.seed = o.mechanism.solver.seed;
-  r.read("stage2_profiles", o.stage2_profiles);
-  r.read("stage2_buyers", o.stage2_buyers);
-  r.read("random_misreports", o.random_misreports);
-  r.read("local_search_steps", o.local_search_steps);
-  r.read("budget_samples", o.budget_samples);
+  o.seed = o.mechanism.vcg.search.seed;
+  read_table(r, o);
   r.refuse_unknown();
+  validate(o);
   return o;
+}
+
+ReplicaOptions replica_options(const nb::dict& settings) {
+  Reader r(settings);
+  ReplicaOptions o;
+  std::vector<int> sizes;
+  if (r.read("sizes", sizes)) o.sizes = std::move(sizes);
+  read_table(r, o);  // k, welfare_samples, seed
+  std::string solver;  // the welfare solves' solver, time limit and threads (their seed: the solver's default)
+  if (r.read("solver", solver)) o.solver.solver = parse_solver_kind(solver);
+  r.read("time_limit", o.solver.time_limit);
+  r.read("threads", o.solver.threads);
+  r.refuse_unknown();
+  validate(o);
+  return o;
+}
+
+namespace {
+
+/// The rows of T's option table as dicts (python/tests/test_options.py).
+template <class T>
+void add_rows(nb::list& out) {
+  for (const Option<T>& row : option_table<T>()) {
+    nb::dict d;
+    d["struct"] = options_name<T>();
+    d["name"] = row.name;
+    d["default"] = row.default_value;
+    d["integral"] = row.integral();
+    d["range"] = row.range.text();
+    d["python"] = row.python;
+    d["cli"] = row.cli;
+    d["flag"] = row.flag();
+    const std::optional<double> bad = out_of_range_example(row.range, row.integral(), row.is_unsigned());
+    d["out_of_range"] = bad ? nb::cast(*bad) : nb::none();
+    d["message"] = bad ? nb::cast(option_range_message(row.name, option_value_text(*bad, row.integral()), row.range))
+                       : nb::none();
+    out.append(d);
+  }
+}
+
+}  // namespace
+
+void bind_options(nb::module_& m) {
+  m.def("_option_table", [] {
+    nb::list rows;
+    add_rows<SolverOptions>(rows);
+    add_rows<VcgOptions>(rows);
+    add_rows<MeasureOptions>(rows);
+    add_rows<MechanismOptions>(rows);
+    add_rows<CheckOptions>(rows);
+    add_rows<ReplicaOptions>(rows);
+    return rows;
+  }, "Every row of the option tables (ivassign/options.hpp): struct, name, default, range, python, cli, flag, "
+     "an out_of_range value and the message's tail for it (`message` names the option by its bare name).");
 }
 
 }  // namespace ivassign::py

@@ -44,7 +44,7 @@ def test_broken_rule_names_key_and_rule():
     (dict(profiles=[0, 5]), "profile: signal 5 of buyer 1 is out of range [0, 2)"),
     (dict(solver="nope"), "solver 'nope' is not one of auto, exact, heuristic, descent, lap, enumerate"),
     (dict(backend="gpu"), None),
-    (dict(threads=-2), "threads: -2 must be >= 1 (0: all cores)"),
+    (dict(threads=-2), "SolverOptions::threads: -2 is out of range; it must be >= 1 (0: all cores)"),
     (dict(delta="exact", max_exact_profiles=1), None),
 ])
 def test_bad_settings_raise_input_error(kwargs, message):

@@ -92,17 +92,12 @@ struct CheckArgs {
   std::string instance;
   MechanismArgs mech;
   std::string out, plot_dir;
-  int stage2_profiles = 16, stage2_buyers = 16, random_misreports = 12, local_steps = 40, budget_samples = 256;
+  CheckOptions options;  ///< the check's table flags (--stage2-profiles, ...)
 };
 
 void run_check(const CheckArgs& a) {
-  CheckOptions opt;
+  CheckOptions opt = a.options;
   opt.mechanism = mechanism_options(a.mech);
-  opt.stage2_profiles = a.stage2_profiles;
-  opt.stage2_buyers = a.stage2_buyers;
-  opt.random_misreports = a.random_misreports;
-  opt.local_search_steps = a.local_steps;
-  opt.budget_samples = a.budget_samples;
   opt.seed = a.mech.seed;
   opt.progress = progress_printer("check", a.mech.quiet);
   opt.mechanism.threads = distributed::default_threads(opt.mechanism.threads);
@@ -140,21 +135,23 @@ void replica_plots(const ReplicaReport& r, const std::string& dir) {
 }
 
 struct ReplicaArgs {
-  std::string base, sizes = "4,8,16,32,64,128,256", out, plot_dir;
-  int k = 2, welfare_samples = 4;
+  std::string base, sizes, out, plot_dir;  ///< sizes: empty for ReplicaOptions' default
+  ReplicaOptions options;                  ///< the replica's table flags (--k, --welfare-samples)
   MechanismArgs mech;
 };
 
+/// "4,8,16": a --sizes value.
+std::string size_list(const std::vector<int>& sizes) {
+  std::string s;
+  for (int n : sizes) s += (s.empty() ? "" : ",") + std::to_string(n);
+  return s;
+}
+
 void run_replica(const ReplicaArgs& a) {
-  ReplicaOptions opt;
-  const auto sizes = parse_int_list(a.sizes, "--sizes");
-  for (int n : sizes)
-    if (n < 2) throw InputError("--sizes: " + std::to_string(n) + " is below 2 buyers");
-  opt.sizes = sizes;
-  opt.k = a.k;
-  opt.welfare_samples = a.welfare_samples;
+  ReplicaOptions opt = a.options;
+  if (!a.sizes.empty()) opt.sizes = parse_int_list(a.sizes, "--sizes");
   const MechanismOptions mopt = mechanism_options(a.mech);
-  opt.solver = mopt.solver;
+  opt.solver = mopt.vcg.search;
   opt.backend = mopt.backend;
   opt.seed = a.mech.seed;
   opt.progress = progress_printer("replica", a.mech.quiet);
@@ -176,16 +173,7 @@ void add_check_command(CLI::App& app) {
   add_mechanism_options(*cmd, a->mech);
   cmd->add_option("--out", a->out, "Write the report to this file instead of stdout");
   cmd->add_option("--plot", a->plot_dir, "Write SVG figures (stage-1 margins, budget per profile) into this directory");
-  cmd->add_option("--stage2-profiles", a->stage2_profiles, "Profiles probed with stage-2 misreports")->capture_default_str();
-  cmd->add_option("--stage2-buyers", a->stage2_buyers,
-                  "Buyers probed per profile (a seeded sample when the market is larger; 0: all). Each misreport is a solve")
-      ->capture_default_str();
-  cmd->add_option("--random-misreports", a->random_misreports, "Random reports per buyer and profile")->capture_default_str();
-  cmd->add_option("--local-search-steps", a->local_steps, "Best-response search steps per buyer and profile")
-      ->capture_default_str();
-  cmd->add_option("--budget-samples", a->budget_samples,
-                  "Profiles sampled from the prior for the budget when there are too many to solve all")
-      ->capture_default_str();
+  add_table_flags(*cmd, a->options);  // --stage2-profiles, --stage2-buyers, --random-misreports, ...
   cmd->callback([a] { run_check(*a); });
 }
 
@@ -197,10 +185,9 @@ void add_replica_command(CLI::App& app) {
       "report informational size, the total of the cyclic-neighbour rewards n^-(k+2) P(b_{i+1}|b_i)/||P(.|b_i)||,\n"
       "whether they satisfy the incentive condition, and expected welfare (ivassign-replica/1).");
   cmd->add_option("--base", a->base, "Base instance (ivassign/1 with prior lambda + q)")->required();
-  cmd->add_option("--sizes", a->sizes, "Comma-separated numbers of buyers")->capture_default_str();
-  cmd->add_option("--k", a->k, "Reward order: each reward is O(n^-(k+2)), the total O(n^-(k+1))")->capture_default_str();
-  cmd->add_option("--welfare-samples", a->welfare_samples, "Profiles sampled per size for expected welfare")
-      ->capture_default_str();
+  cmd->add_option("--sizes", a->sizes, "Comma-separated numbers of buyers, each >= 2")
+      ->default_str(size_list(ReplicaOptions{}.sizes));
+  add_table_flags(*cmd, a->options);  // --k, --welfare-samples
   add_mechanism_options(*cmd, a->mech);
   cmd->add_option("--out", a->out, "Write the report to this file instead of stdout");
   cmd->add_option("--plot", a->plot_dir, "Write SVG figures (rewards and informational size against n, log scale)");

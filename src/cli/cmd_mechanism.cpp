@@ -25,9 +25,6 @@ struct Args {
   MechanismArgs mech;
   std::string out;
   bool no_exact_delta = false;
-  std::uint64_t samples = MeasureOptions{}.samples;  // the library's defaults
-  double confidence = MeasureOptions{}.confidence;
-  std::uint64_t max_tensor_profiles = MeasureOptions{}.max_tensor_profiles;
   Sampler sampler = MeasureOptions{}.sampler;
 };
 
@@ -39,9 +36,6 @@ void run(const Args& a) {
     opt.compute_exact_delta = false;
   }
   opt.progress = progress_printer("mechanism", a.mech.quiet);
-  opt.measures.samples = a.samples;
-  opt.measures.confidence = a.confidence;
-  opt.measures.max_tensor_profiles = a.max_tensor_profiles;
   opt.measures.sampler = a.sampler;
   opt.threads = distributed::default_threads(opt.threads);
 
@@ -77,12 +71,7 @@ void add_mechanism_command(CLI::App& app) {
   cmd->add_flag("--no-exact-delta", args->no_exact_delta,
                 "Skip delta.exact (reported as null; without it, delta.exact is computed only within the work "
                 "limits); needs --delta theorem1, theorem1_certified or a value");
-  cmd->add_option("--samples", args->samples,
-                  "Per-buyer CI priors with too many profiles: draws per (buyer, signal) for the estimates of "
-                  "nu_i and D_i (the certified bounds need none); 0: 20000 within 1.2e7 draws in all, at least 2000")
-      ->capture_default_str();
-  cmd->add_option("--confidence", args->confidence, "Simultaneous confidence of the sampled bands, in (0, 1)")
-      ->capture_default_str();
+  add_table_flags(*cmd, args->mech.options.measures);  // --max-tensor-profiles, --samples, --confidence
   cmd->add_option("--sampler", args->sampler,
                   "Sampled measures' estimator: importance (tilted mixture, normal-approximation bands; tiny D_i "
                   "get relative widths), plain (distribution-free bands) or auto (importance where plain bands "
@@ -92,9 +81,6 @@ void add_mechanism_command(CLI::App& app) {
                                                                          {"importance", Sampler::Importance}}))
       ->option_text("auto|plain|importance")
       ->default_str("auto");
-  cmd->add_option("--max-tensor-profiles", args->max_tensor_profiles,
-                  "CI priors with more profiles skip the full tensor (count vectors or sampling)")
-      ->capture_default_str();
   cmd->callback([args] { run(*args); });
 }
 

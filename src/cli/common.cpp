@@ -6,10 +6,12 @@
 #include <climits>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "distributed/distributed.hpp"
 #include "ivassign/error.hpp"
@@ -73,12 +75,52 @@ constexpr std::pair<std::string_view, std::string_view> kFlagNames[] = {
     {"generate social public-good: cost =", "generate social public-good: --cost ="},
 };
 
+/// --time-limit: seconds, 0 (its default) for none, where the library's SolverOptions::time_limit is > 0 with
+/// infinity for none.
+OptionRange time_limit_flag_range() {
+  OptionRange r;
+  r.min = 0.0;
+  r.max_open = true;
+  r.unit = "seconds";
+  r.note = "0: none";
+  return r;
+}
+
+/// "X::name" -> its flag for every row of T's table that the command line has.
+template <class T>
+void add_table_names(std::vector<std::pair<std::string, std::string>>& names) {
+  for (const Option<T>& row : option_table<T>())
+    if (row.cli) names.emplace_back(std::string(options_name<T>()) + "::" + row.name, row.flag());
+}
+
+/// The option tables' rows of the command line, then the flags whose library fields are set from another flag.
+const std::vector<std::pair<std::string, std::string>>& option_flag_names() {
+  static const std::vector<std::pair<std::string, std::string>> names = [] {
+    std::vector<std::pair<std::string, std::string>> n;
+    add_table_names<SolverOptions>(n);
+    add_table_names<VcgOptions>(n);
+    add_table_names<MeasureOptions>(n);
+    add_table_names<MechanismOptions>(n);
+    add_table_names<CheckOptions>(n);
+    add_table_names<ReplicaOptions>(n);
+    n.emplace_back("SolverOptions::threads", "--threads");
+    n.emplace_back("SolverOptions::time_limit", "--time-limit");
+    n.emplace_back("ReplicaOptions::sizes", "--sizes");
+    return n;
+  }();
+  return names;
+}
+
+void replace_all(std::string& message, std::string_view library, std::string_view flag) {
+  for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + flag.size()))
+    message.replace(at, library.size(), flag);
+}
+
 }  // namespace
 
 std::string with_flag_names(std::string message) {
-  for (const auto& [library, flag] : kFlagNames)
-    for (std::size_t at = message.find(library); at != std::string::npos; at = message.find(library, at + flag.size()))
-      message.replace(at, library.size(), flag);
+  for (const auto& [library, flag] : kFlagNames) replace_all(message, library, flag);
+  for (const auto& [library, flag] : option_flag_names()) replace_all(message, library, flag);
   return message;
 }
 
@@ -171,6 +213,17 @@ std::function<void(double, const std::string&)> progress_printer(const std::stri
   };
 }
 
+CLI::Validator range_check(const OptionRange& range, bool integral) {
+  return CLI::Validator(
+      [range, integral](std::string& text) -> std::string {
+        char* end = nullptr;
+        const double v = integral ? static_cast<double>(std::strtoll(text.c_str(), &end, 10)) : std::strtod(text.c_str(), &end);
+        if (text.empty() || *end != '\0' || range.contains(v)) return "";  // not a number: the conversion says so
+        return option_range_message("", option_value_text(v, integral), range).substr(2);  // CLI11 prefixes the flag
+      },
+      range.text());
+}
+
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
   cmd.add_option("--delta", a.delta,
                  "Reward scale: auto (exact when within the work limits, else theorem1_certified), exact (the "
@@ -179,25 +232,16 @@ void add_mechanism_options(CLI::App& cmd, MechanismArgs& a) {
       ->capture_default_str();
   cmd.add_option("--solver", a.solver, "Matching solver: auto, exact, heuristic (tabu), descent (large problems), lap, enumerate")->capture_default_str();
   add_backend_option(cmd, a.backend);
-  cmd.add_option("--threads", a.threads, "Worker threads (0: all cores)")->capture_default_str();
-  cmd.add_option("--time-limit", a.time_limit, "Seconds per solve for heuristic solvers");
-  cmd.add_option("--bound-iterations", a.bound_iterations,
-                 "VCG: iterations of the Lagrangian bound that prices externalities in unproven minus-i values "
-                 "(0: the bound without externalities), in [0, 100000]")
-      ->capture_default_str();
-  cmd.add_option("--bound-work-limit", a.bound_work_limit,
-                 "VCG: that bound's work per profile in LAP weights, iterations x buyers x sellers (> 0); counted, "
-                 "not timed, so reports stay reproducible")
-      ->capture_default_str();
-  cmd.add_option("--bound-time-limit", a.bound_time_limit,
-                 "VCG: seconds for that bound per profile (> 0; default none: a clock makes the intervals depend on "
-                 "the machine's load)");
+  add_table_flags(cmd, a.options);         // --threads
+  add_table_flags(cmd, a.options.vcg);     // --bound-iterations, --bound-work-limit, --bound-time-limit
+  cmd.add_option("--time-limit", a.time_limit, "Seconds per solve for heuristic solvers (0: none)")
+      ->check(range_check(time_limit_flag_range(), false));
   cmd.add_option("--seed", a.seed, "Seed of randomized solvers and samplers")->capture_default_str();
   cmd.add_flag("--quiet", a.quiet, "No progress on stderr");
 }
 
 MechanismOptions mechanism_options(const MechanismArgs& a) {
-  MechanismOptions opt;
+  MechanismOptions opt = a.options;
   if (a.delta == "auto") {
     opt.delta_mode = DeltaMode::Auto;
   } else if (a.delta == "exact") {
@@ -219,22 +263,14 @@ MechanismOptions mechanism_options(const MechanismArgs& a) {
     opt.delta_mode = DeltaMode::Value;
     opt.delta_value = v;
   }
-  if (a.threads < 0) throw InputError("--threads: " + std::to_string(a.threads) + " must be >= 1 (0: all cores)");
-  if (a.time_limit < 0.0 || !std::isfinite(a.time_limit)) throw InputError("--time-limit: must be > 0 seconds");
   opt.backend = backend_from_option(a.backend);
-  opt.threads = a.threads;
-  opt.solver.solver = parse_solver_kind(a.solver);
-  opt.solver.seed = a.seed;
-  opt.solver.threads = a.threads;
-  if (a.time_limit > 0.0) opt.solver.time_limit = a.time_limit;
-  opt.solver.bound_iterations = a.bound_iterations;
-  opt.solver.bound_time_limit = a.bound_time_limit;
-  opt.solver.bound_work_limit = a.bound_work_limit;
-  if (a.bound_iterations < 0 || a.bound_iterations > 100000)
-    throw InputError("--bound-iterations: " + std::to_string(a.bound_iterations) + " must be in [0, 100000]");
-  if (!(a.bound_time_limit > 0.0)) throw InputError("--bound-time-limit: must be > 0 seconds");
-  if (!(a.bound_work_limit > 0.0)) throw InputError("--bound-work-limit: must be > 0 LAP weights");
+  SolverOptions& search = opt.vcg.search;
+  search.solver = parse_solver_kind(a.solver);
+  search.seed = a.seed;
+  search.threads = opt.threads;
+  if (a.time_limit > 0.0) search.time_limit = a.time_limit;
   opt.measures.seed = a.seed;
+  validate(opt);  // the flags' checks hold these already; the library's messages name the flags (kFlagNames)
   return opt;
 }
 

@@ -4,11 +4,13 @@
 #include <cstdint>
 #include <functional>
 #include <string>
+#include <variant>
 
 #include <CLI/CLI.hpp>
 
 #include "ivassign/backend.hpp"
 #include "ivassign/mechanism.hpp"
+#include "ivassign/options.hpp"
 
 namespace ivassign::cli {
 
@@ -37,23 +39,41 @@ bool progress_allowed(bool quiet);
 /// two seconds, when progress_allowed(quiet); otherwise a no-op.
 std::function<void(double, const std::string&)> progress_printer(const std::string& command, bool quiet);
 
-/// The options shared by the commands that run the mechanism.
+/// A check of a table row's range (ivassign/options.hpp) on a flag's text: an out-of-range value fails with
+/// the library's message under the flag's name ("--bound-iterations: -1 is out of range; it must be in
+/// [0, 100000] ..."); text that is not a number is left to the flag's conversion.
+CLI::Validator range_check(const OptionRange& range, bool integral);
+
+/// Adds a flag for each row of T's option table marked `cli`, bound to that field of `target`: the row's
+/// flag(), help, range (range_check) and default (the field's value now, the struct's default).
+template <class T>
+void add_table_flags(CLI::App& cmd, T& target) {
+  for (const Option<T>& row : option_table<T>()) {
+    if (!row.cli) continue;
+    std::visit(
+        [&](auto member) {
+          CLI::Option* flag = cmd.add_option(row.flag(), target.*member, row.help)->default_str(row.value_text(target));
+          if (row.range.restricts()) flag->check(range_check(row.range, row.integral()));  // its text: the range
+        },
+        row.field);
+  }
+}
+
+/// The options shared by the commands that run the mechanism. The flags of the option tables (--threads,
+/// --bound-iterations, --bound-work-limit, --bound-time-limit) write into `options`, whose defaults they show.
 struct MechanismArgs {
   std::string delta = "auto";
   std::string solver = "auto";
   std::string backend;
-  int threads = 0;
-  double time_limit = 0.0;
-  int bound_iterations = SolverOptions{}.bound_iterations;
-  double bound_time_limit = SolverOptions{}.bound_time_limit;
-  double bound_work_limit = SolverOptions{}.bound_work_limit;
-  std::uint64_t seed = 1;
+  double time_limit = 0.0;  ///< --time-limit: 0 (the flag's default) is none, the library's infinity
+  std::uint64_t seed = SolverOptions{}.seed;
+  MechanismOptions options;
   bool quiet = false;
 };
 /// Adds --delta, --solver, --backend, --threads, --time-limit, --bound-iterations, --bound-work-limit, --bound-time-limit,
 /// --seed, --quiet.
 void add_mechanism_options(CLI::App& cmd, MechanismArgs& args);
-/// Validates them (InputError naming the option) and fills the library's options.
+/// Fills the library's options from them (InputError naming the flag).
 MechanismOptions mechanism_options(const MechanismArgs& args);
 
 }  // namespace ivassign::cli

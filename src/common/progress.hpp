@@ -1,6 +1,6 @@
-// src/common/progress.hpp — progress of a parallel loop through a ProgressFn (ivassign/mechanism.hpp):
-// any thread counts an item done; whichever thread finds the reporter free reports, so the callback
-// never runs twice at once and no thread waits for it.
+// src/common/progress.hpp — the library's one progress writer: progress of a parallel loop through a
+// ProgressFn (ivassign/progress.hpp). Any thread counts items done; whichever thread finds the reporter
+// free reports (a try-lock), so the callback never runs twice at once and no thread waits for it.
 #pragma once
 #include <algorithm>
 #include <atomic>
@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-#include "ivassign/mechanism.hpp"
+#include "ivassign/progress.hpp"
 
 namespace ivassign {
 
@@ -25,6 +25,13 @@ class StageProgress {
     std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
     const std::uint64_t done = done_;
     if (lock.owns_lock()) report(static_cast<double>(done) + std::clamp(fraction, 0.0, 1.0), done + 1, ": " + what);
+  }
+  /// `items` more items done (thread-safe): always reported, unless another report runs.
+  void advance(std::uint64_t items) {
+    const std::uint64_t done = done_ += items;
+    if (!fn_) return;
+    std::unique_lock<std::mutex> lock(mutex_, std::try_to_lock);
+    if (lock.owns_lock()) report(static_cast<double>(done), done, "");
   }
   /// One item done (thread-safe).
   void step() {

@@ -59,9 +59,9 @@ ProfileOutcome split_truthful(const Instance& in, const MechanismPlan& plan, std
   TruthfulProblem tp;
   agree([&] { tp = truthful_problem(in, plan, task); });
   const auto start = std::chrono::steady_clock::now();
-  const auto full = from_root<AssignmentResult>([&] { return solve_assignment(tp.problem, tp.options); });
-  SolverOptions vcg_options = tp.options;  // the parts do not depend on the threads
-  vcg_options.threads = plan.options.threads;
+  const auto full = from_root<AssignmentResult>([&] { return solve_assignment(tp.problem, tp.options.search); });
+  VcgOptions vcg_options = tp.options;  // the parts do not depend on the threads
+  vcg_options.search.threads = plan.options.threads;
   std::optional<VcgPlan> vcg;
   agree([&] { vcg.emplace(tp.problem, full, vcg_options); });
   std::vector<VcgPart> parts = distribute(vcg->buyer_tasks(), false, [&](TaskRange r) { return vcg->minus_i(r); });
@@ -80,7 +80,7 @@ ProfileOutcome split_truthful(const Instance& in, const MechanismPlan& plan, std
 std::vector<ProfileOutcome> truthful_everywhere(const Instance& in, const MechanismPlan& plan) {
   std::vector<ProfileOutcome> truthful;
   // without externalities and with the LAP, VCG has no minus-i searches (and the truthful LAPs are batched)
-  const SolverKind kind = plan.options.solver.solver;
+  const SolverKind kind = plan.options.vcg.search.solver;
   const bool searches = in.externalities.form != Externalities::Form::None ||
                         (kind != SolverKind::Auto && kind != SolverKind::Lap);
   if (searches && plan.lie_tasks == 0 && plan.truthful_tasks < static_cast<std::uint64_t>(ranks())) {

@@ -8,6 +8,7 @@
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
+#include "ivassign/options.hpp"
 #include "ivassign/tolerances.hpp"
 
 namespace ivassign {
@@ -152,7 +153,7 @@ void probe_searched_misreports(Prober& prober, int i, const std::vector<double>&
 Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, std::uint64_t seed) {
   const int n = in.buyers;
   const double M = in.effective_bound();
-  SolverOptions solver = opt.mechanism.solver;
+  SolverOptions solver = opt.mechanism.vcg.search;
   solver.threads = 1;
   if (solver.backend == Backend::Auto) solver.backend = Backend::Cpu;
   const AssignmentProblem truth = expected_problem(in, rho);
@@ -174,13 +175,6 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
 
 void report_progress(const CheckOptions& opt, double f, const std::string& stage) {
   if (opt.progress) opt.progress(f, stage);
-}
-
-void validate_check_options(const CheckOptions& opt) {
-  if (opt.stage2_profiles < 0 || opt.stage2_buyers < 0 || opt.random_misreports < 0 || opt.local_search_steps < 0 ||
-      opt.budget_samples < 1)
-    throw InputError("check options: stage2_profiles, stage2_buyers, random_misreports, local_search_steps must be "
-                     ">= 0 and budget_samples >= 1");
 }
 
 /// The mechanism options of the check: delta.exact computed exactly when affordable; throws when
@@ -322,7 +316,7 @@ void check_stage_two(const Instance& in, const CheckOptions& opt, const StageTwo
 }  // namespace
 
 CheckRun check_mechanism_run(const Instance& in, const CheckOptions& opt) {
-  validate_check_options(opt);
+  validate(opt);
   CheckRun run;
   run.options = check_mechanism_options(in, opt);
   run.profiles = evaluated_profiles(in, opt, run.options.compute_exact_delta);
@@ -330,7 +324,7 @@ CheckRun check_mechanism_run(const Instance& in, const CheckOptions& opt) {
 }
 
 StageTwoPlan plan_stage_two(const Instance& in, const CheckOptions& opt, const MechanismReport& mech) {
-  validate_check_options(opt);
+  validate(opt);
   const bool exact = check_mechanism_options(in, opt).compute_exact_delta;
   // the most likely profiles (exact: weighted by probability), else the first sampled ones
   std::vector<std::size_t> order(mech.profiles.size());
@@ -374,7 +368,7 @@ CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, co
 
 CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, const MechanismReport& mech,
                                  const std::vector<StageTwoProbe>& probes) {
-  validate_check_options(opt);
+  validate(opt);
   const auto start = std::chrono::steady_clock::now();
   CheckReport rep;
   rep.instance = in.name;

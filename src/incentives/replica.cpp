@@ -8,6 +8,7 @@
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
+#include "ivassign/options.hpp"
 
 namespace ivassign {
 
@@ -203,10 +204,8 @@ ReplicaRow replica_row(const Instance& base, int n, const ReplicaOptions& opt, c
 }  // namespace
 
 std::vector<ReplicaRow> replica_rows(const Instance& base, const ReplicaOptions& opt, TaskRange range) {
+  validate(opt);  // the table's ranges and the sizes (ivassign/options.hpp)
   require_symmetric(base);
-  if (opt.k < 1) throw InputError("replica: k must be >= 1 (rewards of order n^-(k+2))");
-  if (opt.sizes.empty()) throw InputError("replica: ReplicaOptions::sizes is empty");
-  if (opt.welfare_samples < 0) throw InputError("replica: welfare samples must be >= 0");
   const std::uint64_t sizes = opt.sizes.size();
   if (range.first > sizes || range.count > sizes - range.first)
     throw InputError("replica: TaskRange [" + std::to_string(range.first) + ", " +

@@ -10,6 +10,7 @@
 #include "common/progress.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/mechanism.hpp"
+#include "ivassign/options.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
@@ -72,14 +73,14 @@ void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double sec
 // The efficient matching and VCG of one expected problem: the truthful part of a report row. With `optimum`
 // (the problem's LAP optimum from a batch, with its duals) only VCG is computed, warm-started from it. The
 // minus-i searches run on `vcg_threads` threads (their results do not depend on the threads: VcgPlan).
-ProfileOutcome solve_truthful(const AssignmentProblem& problem, const SolverOptions& inner,
+ProfileOutcome solve_truthful(const AssignmentProblem& problem, const VcgOptions& inner,
                               const AssignmentResult* optimum = nullptr, int vcg_threads = 1) {
   const auto start = std::chrono::steady_clock::now();
-  const SolverOptions options = for_problem(problem, inner);
+  VcgOptions vcg_options = inner;
+  vcg_options.search = for_problem(problem, inner.search);
   AssignmentResult full;
-  if (!optimum) full = solve_assignment(problem, options);
-  SolverOptions vcg_options = options;
-  vcg_options.threads = vcg_threads;
+  if (!optimum) full = solve_assignment(problem, vcg_options.search);
+  vcg_options.search.threads = vcg_threads;
   const VcgResult vcg = vcg_transfers(problem, optimum ? *optimum : full, vcg_options);
   const double batch_seconds = optimum ? optimum->seconds : 0.0;
   ProfileOutcome out;
@@ -126,14 +127,6 @@ std::vector<AssignmentResult> lap_optima(const std::vector<AssignmentProblem>& p
     r.seconds = b.backend == Backend::Cpu ? b.problem_seconds[k] : b.seconds / static_cast<double>(problems.size());
   }
   return out;
-}
-
-void validate_options(const MechanismOptions& o) {
-  if (o.delta_mode == DeltaMode::Value && !(o.delta_value >= 0.0 && std::isfinite(o.delta_value)))
-    throw InputError("delta: " + std::to_string(o.delta_value) + " is out of range; it must be a finite number >= 0");
-  if (o.delta_mode == DeltaMode::Exact && !o.compute_exact_delta)
-    throw InputError("delta: exact was requested but compute_exact_delta is false");
-  if (o.threads < 0) throw InputError("threads: " + std::to_string(o.threads) + " must be >= 1 (or 0 for all cores)");
 }
 
 std::vector<double> rho_of(const PosteriorTable& table, std::uint64_t b) {
@@ -205,10 +198,19 @@ void compute_measures(const Instance& in, const MechanismOptions& options, const
 // The per-profile solver options: one thread (parallelism is over profiles); unless the solver's backend is
 // set, the mechanism's: with the device, the searches that have a device path (solve_truthful) run there.
 SolverOptions inner_solver_options(const MechanismOptions& options) {
-  SolverOptions inner = options.solver;
+  SolverOptions inner = options.vcg.search;
   inner.threads = 1;  // parallelism is over profiles
   if (inner.backend == Backend::Auto)
     inner.backend = options.backend == Backend::Cpu ? Backend::Cpu : resolve_backend(options.backend);
+  return inner;
+}
+
+// VCG's options per profile: the bound's as given, the search's inner_solver_options; progress comes from the
+// mechanism's (solve_truthful_range).
+VcgOptions inner_vcg_options(const MechanismOptions& options) {
+  VcgOptions inner = options.vcg;
+  inner.search = inner_solver_options(options);
+  inner.progress = {};
   return inner;
 }
 
@@ -239,22 +241,19 @@ AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, st
 // the batch's duals); otherwise each task builds and solves its own problem. `problem_built`, when given, is
 // called on the path of one searched profile between building its problem and solving it (and not otherwise).
 std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
-                                                 const SolverOptions& inner, int threads,
+                                                 const VcgOptions& inner, int threads,
                                                  const std::function<void()>& problem_built = {}) {
   std::vector<ProfileOutcome> truthful(range.count);
   // the run's spans: measures to 0.1, truthful outcomes to 0.4 (0.9 without the stage-1 lies), lies to 0.9
   StageProgress steps(plan.options.progress, 0.1, plan.options.compute_exact_delta ? 0.4 : 0.9, "truthful outcomes",
                       range.count);
   const bool lap = in.externalities.form == Externalities::Form::None &&
-                   (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap);
+                   (inner.search.solver == SolverKind::Auto || inner.search.solver == SolverKind::Lap);
   if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
     const AssignmentProblem problem = task_problem(in, plan, range.first);
     if (problem_built) problem_built();
-    SolverOptions searched = inner;  // its minus-i searches are most of the time: show them
-    searched.progress = [&](std::uint64_t done, std::uint64_t total) {
-      steps.within(static_cast<double>(done) / static_cast<double>(std::max<std::uint64_t>(total, 1)),
-                   "VCG minus-i searches " + std::to_string(done) + " of " + std::to_string(total));
-    };
+    VcgOptions searched = inner;  // its minus-i searches are most of the time: show them
+    searched.progress = [&](double fraction, const std::string& stage) { steps.within(fraction, stage); };
     truthful[0] = solve_truthful(problem, searched, nullptr, threads);
     steps.step();
     return truthful;
@@ -274,7 +273,8 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
     std::vector<AssignmentProblem> problems(count);
     parallel_tasks(count, threads, [&](std::uint64_t k) { problems[k] = task_problem(in, plan, range.first + first + k); });
     std::vector<AssignmentResult> optima;
-    if (lap_batchable(problems, inner)) optima = lap_optima(problems, lap_batch_of(problems, inner.backend, threads));
+    if (lap_batchable(problems, inner.search))
+      optima = lap_optima(problems, lap_batch_of(problems, inner.search.backend, threads));
     parallel_tasks(count, threads, [&](std::uint64_t k) {
       truthful[first + k] = solve_truthful(problems[k], inner, optima.empty() ? nullptr : &optima[k]);
       steps.step();
@@ -470,7 +470,7 @@ MechanismOptions effective_options(const Instance& in, const MechanismOptions& r
 
 MechanismPlan plan_mechanism(const Instance& in, const std::vector<std::vector<int>>& profiles,
                              const MechanismOptions& requested) {
-  validate_options(requested);
+  validate(requested);  // every nested option, before the table and the measures
   MechanismPlan plan;
   plan.start = std::chrono::steady_clock::now();
   MechanismReport& report = plan.report;
@@ -495,14 +495,15 @@ MechanismPlan plan_mechanism(const Instance& in, const std::vector<std::vector<i
 
 std::vector<ProfileOutcome> truthful_outcomes(const Instance& in, const MechanismPlan& plan, TaskRange range) {
   check_range(range, plan.truthful_tasks, "truthful tasks");
-  return solve_truthful_range(in, plan, range, inner_solver_options(plan.options), thread_count(plan.options.threads));
+  return solve_truthful_range(in, plan, range, inner_vcg_options(plan.options), thread_count(plan.options.threads));
 }
 
 TruthfulProblem truthful_problem(const Instance& in, const MechanismPlan& plan, std::uint64_t task) {
   check_range({task, 1}, plan.truthful_tasks, "truthful tasks");
   TruthfulProblem out;
   out.problem = task_problem(in, plan, task);
-  out.options = for_problem(out.problem, inner_solver_options(plan.options));
+  out.options = inner_vcg_options(plan.options);
+  out.options.search = for_problem(out.problem, out.options.search);
   return out;
 }
 
@@ -542,7 +543,7 @@ namespace {
 // Every task of `plan` in this process, then the report; `problem_built` as solve_truthful_range's.
 MechanismReport run_planned(const Instance& in, MechanismPlan plan, const std::function<void()>& problem_built) {
   std::vector<ProfileOutcome> truthful = solve_truthful_range(
-      in, plan, {0, plan.truthful_tasks}, inner_solver_options(plan.options), thread_count(plan.options.threads),
+      in, plan, {0, plan.truthful_tasks}, inner_vcg_options(plan.options), thread_count(plan.options.threads),
       problem_built);
   const auto contributions = stage_one_contributions(in, plan, truthful, {0, plan.lie_tasks});
   return finish_mechanism(in, std::move(plan), std::move(truthful), contributions);

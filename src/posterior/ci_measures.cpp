@@ -14,6 +14,7 @@
 #include "common/parallel.hpp"
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/options.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
 #include "kernels/ci_sample.cuh"
@@ -471,10 +472,7 @@ std::uint64_t sampled_draws(const Instance& in, const MeasureOptions& opt) {
 
 InformationMeasures prior_measures(const Instance& in, const MeasureOptions& options) {
   MeasureOptions opt = options;
-  if (!(opt.confidence > 0.0 && opt.confidence < 1.0))
-    throw InputError("measure option confidence: " + std::to_string(opt.confidence) + " must be in (0, 1)");
-  if (opt.samples != 0 && opt.samples < 100)
-    throw InputError("measure option samples: " + std::to_string(opt.samples) + " must be >= 100 (or 0: the default budget)");
+  validate(options);  // the table's ranges (ivassign/options.hpp)
   opt.samples = sampled_draws(in, opt);
   if (static_cast<int>(opt.sampler) < 0 || static_cast<int>(opt.sampler) > 2)
     throw InputError("measure option sampler: " + std::to_string(static_cast<int>(opt.sampler)) +

@@ -1,4 +1,4 @@
-// solve_assignment: option validation and the choice of algorithm.
+// solve_assignment: validation (the options' by their table, ivassign/options.hpp) and the choice of algorithm.
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -6,36 +6,11 @@
 
 #include "ivassign/assignment.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/options.hpp"
 #include "ivassign/solvers.hpp"
 #include "solvers/structure.hpp"
 
 namespace ivassign {
-
-void validate_solver_options(const SolverOptions& o) {
-  if (!(o.time_limit > 0.0))
-    throw InputError("solver option time_limit: " + std::to_string(o.time_limit) +
-                     " is out of range; it must be > 0 seconds (infinity for none)");
-  if (o.iteration_limit < -1 || o.iteration_limit == 0)
-    throw InputError("solver option iteration_limit: " + std::to_string(o.iteration_limit) +
-                     " is out of range; it must be >= 1, or -1 for none");
-  if (o.threads < 0)
-    throw InputError("solver option threads: " + std::to_string(o.threads) +
-                     " is out of range; it must be >= 1, or 0 for all cores");
-  if (o.exact_size_limit < 0)
-    throw InputError("solver option exact_size_limit: must be >= 0");
-  if (o.tabu_size_limit < 0)
-    throw InputError("solver option tabu_size_limit: must be >= 0");
-  if (std::isinf(o.target)) throw InputError("solver option target: must be finite (NaN for none)");
-  if (o.bound_iterations < 0 || o.bound_iterations > 100000)
-    throw InputError("solver option bound_iterations: " + std::to_string(o.bound_iterations) +
-                     " is out of range; it must be in [0, 100000]");
-  if (!(o.bound_work_limit > 0.0))
-    throw InputError("solver option bound_work_limit: " + std::to_string(o.bound_work_limit) +
-                     " is out of range; it must be > 0 LAP weights (infinity for none)");
-  if (!(o.bound_time_limit > 0.0))
-    throw InputError("solver option bound_time_limit: " + std::to_string(o.bound_time_limit) +
-                     " is out of range; it must be > 0 seconds (infinity for none)");
-}
 
 namespace {
 
@@ -121,7 +96,7 @@ bool device_search_supported(const AssignmentProblem& problem, const SolverOptio
 }
 
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
-  validate_solver_options(options);
+  validate(options);
   validate_problem(problem);
   const bool device_asked = options.backend == Backend::Device || options.backend == Backend::Cuda;
   if (device_asked) resolve_backend(options.backend);  // a device this build or machine lacks is named first

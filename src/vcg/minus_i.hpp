@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/vcg.hpp"
 #include "solvers/placement_costs.hpp"
 
 namespace ivassign {
@@ -32,15 +33,16 @@ std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem);
 /// result depends only on its group (whatever the threads, the ranges or the processes). On the
 /// device without a time limit every search starts from a fresh table (descend_together) and the
 /// groups only choose the buyers. One entry per buyer; empty outside the groups and for buyers
-/// the problem does not allow. Objectives are the tracked values (exact up to rounding).
+/// the problem does not allow. Objectives are the tracked values (exact up to rounding). The searches run
+/// with options.search; options.progress hears of each group's end (common/progress.hpp).
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
-                                              const SolverOptions& options, const std::vector<double>& linear_bound,
+                                              const VcgOptions& options, const std::vector<double>& linear_bound,
                                               const std::vector<int>& bounds, std::uint64_t first_group,
                                               std::uint64_t group_count);
 
 /// Every minus-i search (all groups of descent_minus_i_groups).
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
-                                              const SolverOptions& options, const std::vector<double>& linear_bound);
+                                              const VcgOptions& options, const std::vector<double>& linear_bound);
 
 /// What the Lagrangian bound did (bench and tests).
 struct LagrangianStats {
@@ -71,7 +73,7 @@ struct LagrangianStats {
 /// steps, options.bound_work_limit LAP weights or options.bound_time_limit seconds.
 /// Per iteration O(LAP) = O(n^2 (s + n)) plus finding the interacting pairs of the maximizer
 /// (PlacementCosts::for_each, O(n T deg) per placement for the factored form) and O(sum_e |lambda_ej| |lambda_eq| T).
-std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const SolverOptions& options,
+std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const VcgOptions& options,
                                               LagrangianStats* stats = nullptr);
 
 }  // namespace ivassign

@@ -159,7 +159,7 @@ bool step(const std::vector<int>& holder, double gap, double theta, PairMultipli
 
 }  // namespace
 
-std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const SolverOptions& options,
+std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const VcgOptions& options,
                                               LagrangianStats* stats) {
   const AssignmentProblem& p = costs.problem();
   const int n = p.buyers;

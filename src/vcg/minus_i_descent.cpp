@@ -7,17 +7,16 @@
 // (src/solvers/local_search.hpp): without a time limit all searches are scored together (one launch
 // per round serves every running search); with one, each thread's search has its own device mirror.
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <utility>
 #include <vector>
 
 #include "common/parallel.hpp"
+#include "common/progress.hpp"
 #include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "solvers/local_search.hpp"
@@ -111,15 +110,16 @@ std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem) {
 }
 
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
-                                              const SolverOptions& options, const std::vector<double>& linear_bound) {
+                                              const VcgOptions& options, const std::vector<double>& linear_bound) {
   const std::vector<int> bounds = descent_minus_i_groups(costs.problem());
   return descent_minus_i(costs, full, options, linear_bound, bounds, 0, bounds.size() - 1);
 }
 
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
-                                              const SolverOptions& options, const std::vector<double>& linear_bound,
+                                              const VcgOptions& vcg, const std::vector<double>& linear_bound,
                                               const std::vector<int>& bounds, std::uint64_t first_group,
                                               std::uint64_t group_count) {
+  const SolverOptions& options = vcg.search;
   const AssignmentProblem& p = costs.problem();
   const int n = p.buyers;
   if (full.size() != static_cast<std::size_t>(n) || linear_bound.size() != static_cast<std::size_t>(n))
@@ -139,9 +139,7 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
     return minus_i_together(costs, full, options, linear_bound, tol, bounds[lo], bounds[hi]);
   FirstException errors;
   const int threads = static_cast<int>(std::min<std::uint64_t>(thread_count(options.threads), group_count));
-  std::atomic<std::uint64_t> searched{0};
-  std::mutex reporting;
-  const auto total = static_cast<std::uint64_t>(bounds[hi] - bounds[lo]);
+  StageProgress searched(vcg.progress, 0.0, 1.0, "VCG minus-i searches", static_cast<std::uint64_t>(bounds[hi] - bounds[lo]));
 #pragma omp parallel num_threads(threads)
   {
     // one search state per thread, serving whole groups
@@ -156,9 +154,7 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
       errors.run([&] {
         search_group(*ls, full, base_allowed, base_active, bounds[g], bounds[g + 1], options, linear_bound, tol, out);
       });
-      const std::uint64_t done = searched += static_cast<std::uint64_t>(bounds[g + 1] - bounds[g]);
-      std::unique_lock<std::mutex> lock(reporting, std::try_to_lock);
-      if (options.progress && lock.owns_lock()) options.progress(done, total);
+      searched.advance(static_cast<std::uint64_t>(bounds[g + 1] - bounds[g]));
     }
   }
   errors.rethrow();

@@ -10,6 +10,7 @@
 
 #include "common/parallel.hpp"
 #include "ivassign/error.hpp"
+#include "ivassign/options.hpp"
 #include "ivassign/tolerances.hpp"
 #include "solvers/placement_costs.hpp"
 #include "solvers/structure.hpp"
@@ -158,7 +159,7 @@ bool minus_i_exact(const AssignmentProblem& problem, const SolverOptions& option
 /// work limit cuts it below both those iterations and kMinimumBoundSteps, where it would only cost time:
 /// its first tens of steps do not move it (spectrum 200 x 800: none of the first 20; 1000 x 4000: none
 /// of 40, at 1.9 s each), while 100 close a fifth of the gap at 500 x 2000 and 160 a third.
-bool runs_externality_bound(const AssignmentProblem& problem, const SolverOptions& options) {
+bool runs_externality_bound(const AssignmentProblem& problem, const VcgOptions& options) {
   constexpr int kMinimumBoundSteps = 100;
   if (!problem.has_externalities() || options.bound_iterations == 0) return false;
   const double affordable = std::floor(options.bound_work_limit / (static_cast<double>(problem.buyers) * problem.sellers));
@@ -225,11 +226,11 @@ void take_part(const AssignmentProblem& problem, const VcgPart& part, int& next,
 /// problem, and the searches' bounds come from the linear LAP; else each search is the chosen solver on
 /// the problem with buyer i masked, warm-started from the full matching without i.
 struct VcgPlan::Impl {
-  Impl(const AssignmentProblem& p, const AssignmentResult& f, const SolverOptions& o)
+  Impl(const AssignmentProblem& p, const AssignmentResult& f, const VcgOptions& o)
       : problem(p), full(f), options(o) {}
   const AssignmentProblem& problem;
   AssignmentResult full;
-  SolverOptions options;
+  VcgOptions options;
   bool lap = false;                        ///< every minus-i optimum from the LAP's prices, in finish
   bool shared_descent = false;
   std::unique_ptr<PlacementCosts> costs;   ///< the shared descent's
@@ -243,16 +244,16 @@ struct VcgPlan::Impl {
   std::vector<int> bounds;                 ///< first buyer of each task, then n
 };
 
-VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options)
+VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full, const VcgOptions& options)
     : impl_(std::make_unique<Impl>(problem, full, options)) {
-  validate_solver_options(options);
+  validate(options);
   validate_problem(problem);
   check_assignment(problem, full.assignment);
   Impl& m = *impl_;
-  m.lap = uses_lap(problem, options);
+  m.lap = uses_lap(problem, options.search);
   m.bounds = {0};
   if (m.lap) return;
-  m.shared_descent = choose_solver(problem, options) == SolverKind::Descent;
+  m.shared_descent = choose_solver(problem, options.search) == SolverKind::Descent;
   if (m.shared_descent) {
     m.costs = std::make_unique<PlacementCosts>(problem);
     m.linear_bound = linear_minus_i_bounds(problem, &m.linear_full);
@@ -261,7 +262,7 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
       LagrangianStats stats;
       m.lagrangian_bound = lagrangian_minus_i_bounds(*m.costs, problem.objective(m.full.assignment), options, &stats);
       m.lagrangian_full = stats.full_bound;
-      m.full_improved = improve_from_bound(problem, options, stats, m.full);
+      m.full_improved = improve_from_bound(problem, options.search, stats, m.full);
     }
   } else {
     for (int i = 1; i <= problem.buyers; ++i) m.bounds.push_back(i);
@@ -304,9 +305,9 @@ VcgPart VcgPlan::minus_i(TaskRange range) const {
       if (m.problem.buyer_allowed(i)) record(i, std::move(minus[i]));
     return part;
   }
-  SolverOptions inner = m.options;
+  SolverOptions inner = m.options.search;
   inner.threads = 1;
-  parallel_tasks(static_cast<std::uint64_t>(count), thread_count(m.options.threads), [&](std::uint64_t k) {
+  parallel_tasks(static_cast<std::uint64_t>(count), thread_count(m.options.search.threads), [&](std::uint64_t k) {
     const int i = first + static_cast<int>(k);
     if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
     // warm start for heuristics: the full matching with buyer i removed
@@ -340,7 +341,7 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   // bounds beyond the searches': the LAP without externalities (W* and every W*_-i, c >= 0), then the
   // Lagrangian one, where a minus-i value or the full one is not proven by its solver
   ExtraBounds extra;
-  extra.minus_i_exact = minus_i_exact(problem, m.options, m.shared_descent);
+  extra.minus_i_exact = minus_i_exact(problem, m.options.search, m.shared_descent);
   extra.full = std::min(m.linear_full, m.lagrangian_full);
   const bool all_proven = std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   if (!all_proven || !m.full.optimal) {
@@ -365,13 +366,14 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   return out;
 }
 
-VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const SolverOptions& options) {
+VcgResult vcg_transfers(const AssignmentProblem& problem, const AssignmentResult& full, const VcgOptions& options) {
   const VcgPlan plan(problem, full, options);
   return plan.finish({plan.minus_i({0, plan.buyer_tasks()})});
 }
 
-VcgResult solve_with_vcg(const AssignmentProblem& problem, const SolverOptions& options, AssignmentResult* full_out) {
-  AssignmentResult full = solve_assignment(problem, options);
+VcgResult solve_with_vcg(const AssignmentProblem& problem, const VcgOptions& options, AssignmentResult* full_out) {
+  validate(options);  // before the full solve: VCG's settings too
+  AssignmentResult full = solve_assignment(problem, options.search);
   VcgResult r = vcg_transfers(problem, full, options);
   if (full_out) *full_out = std::move(full);
   return r;

@@ -108,7 +108,7 @@ TEST(MechanismOptionsCheck, BadOptionsAreRefusedByName) {
   opt.threads = -2;
   EXPECT_THROW(run_mechanism(in, {{0, 0, 0}}, opt), InputError);
   opt = {};
-  opt.solver.time_limit = -1;
+  opt.vcg.search.time_limit = -1;
   EXPECT_THROW(run_mechanism(in, {{0, 0, 0}}, opt), InputError);
   opt = {};
   EXPECT_THROW(run_mechanism(in, {{0, 0, 2}}, opt), InputError);  // signal out of range
@@ -140,7 +140,7 @@ TEST(MechanismOnDevice, SearchesWithADevicePathRunThereWithTheCpuResult) {
   g.seed = 5;
   const Instance in = generate_spectrum(g);
   MechanismOptions opt;
-  opt.solver.solver = SolverKind::Descent;  // the local search has a device path (factored externalities)
+  opt.vcg.search.solver = SolverKind::Descent;  // the local search has a device path (factored externalities)
   opt.compute_exact_delta = false;
   opt.delta_mode = DeltaMode::Theorem1;
   opt.backend = Backend::Cpu;
@@ -154,7 +154,7 @@ TEST(MechanismOnDevice, SearchesWithADevicePathRunThereWithTheCpuResult) {
   for (int i = 0; i < in.buyers; ++i)
     EXPECT_NEAR(dev.profiles[0].transfers[i], cpu.profiles[0].transfers[i], 1e-9) << "buyer " << i;
   // a solver without a device path (branch and bound) runs on the CPU, and the profile says so
-  opt.solver.solver = SolverKind::BranchAndBound;
+  opt.vcg.search.solver = SolverKind::BranchAndBound;
   EXPECT_EQ(run_mechanism(in, {in.observed}, opt).profiles[0].solver_backend, Backend::Cpu);
 }
 
@@ -222,7 +222,7 @@ TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
   MechanismOptions opt;
   opt.compute_exact_delta = false;
   opt.delta_mode = DeltaMode::Theorem1Certified;
-  opt.solver.bound_iterations = 0;
+  opt.vcg.bound_iterations = 0;
   opt.measures.samples = 200;
   Reported seen;
   opt.progress = seen.recorder();
@@ -248,17 +248,20 @@ TEST(MechanismProgress, NeverGoesBackAndShowsTheMinusISearches) {
 
 TEST(VcgProgress, ReportsTheSharedSearchesUpToAll) {
   const AssignmentProblem p = test::spectrum_problem(140, 280, 5);
-  SolverOptions o;
-  o.solver = SolverKind::Descent;
-  o.backend = Backend::Cpu;
+  VcgOptions o;
+  o.search.solver = SolverKind::Descent;
+  o.search.backend = Backend::Cpu;
   o.bound_iterations = 0;
-  o.threads = 1;  // one thread: every group's report runs
-  std::vector<std::pair<std::uint64_t, std::uint64_t>> calls;
-  o.progress = [&](std::uint64_t done, std::uint64_t total) { calls.emplace_back(done, total); };
+  o.search.threads = 1;  // one thread: every group's report runs
+  std::vector<std::pair<double, std::string>> calls;
+  o.progress = [&](double fraction, const std::string& stage) { calls.emplace_back(fraction, stage); };
   solve_with_vcg(p, o);
-  ASSERT_EQ(calls.size(), 3u) << "140 buyers: groups of 63, 64 and 13 searches";
-  EXPECT_EQ(calls[0], std::make_pair(std::uint64_t{63}, std::uint64_t{140}));
-  EXPECT_EQ(calls.back(), std::make_pair(std::uint64_t{140}, std::uint64_t{140}));
+  ASSERT_EQ(calls.size(), 4u) << "140 buyers: the start, then groups of 63, 64 and 13 searches";
+  EXPECT_EQ(calls[0].second, "VCG minus-i searches 0 of 140");
+  EXPECT_EQ(calls[1].second, "VCG minus-i searches 63 of 140");
+  EXPECT_DOUBLE_EQ(calls[1].first, 63.0 / 140.0);
+  EXPECT_EQ(calls.back().second, "VCG minus-i searches 140 of 140");
+  EXPECT_DOUBLE_EQ(calls.back().first, 1.0);
 }
 
 TEST(MechanismOptionsCheck, RefusedDeltaExactAdvisesLibraryOptionsThatWork) {

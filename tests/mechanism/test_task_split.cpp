@@ -100,7 +100,7 @@ MechanismOptions observed_profile_options() {
   MechanismOptions opt;
   opt.delta_mode = DeltaMode::Theorem1;
   opt.compute_exact_delta = false;
-  opt.solver.bound_iterations = 5;
+  opt.vcg.bound_iterations = 5;
   return opt;
 }
 
@@ -113,7 +113,7 @@ TEST(TaskSplit, TruthfulTaskSplitOverBuyersEqualsWhole) {
   ASSERT_EQ(plan.truthful_tasks, 1u);
   const ProfileOutcome whole = truthful_outcomes(inst, plan, {0, 1})[0];
   const TruthfulProblem tp = truthful_problem(inst, plan, 0);
-  const AssignmentResult full = solve_assignment(tp.problem, tp.options);
+  const AssignmentResult full = solve_assignment(tp.problem, tp.options.search);
   const VcgPlan vcg(tp.problem, full, tp.options);
   ASSERT_EQ(vcg.buyer_tasks(), 2u);
   std::vector<VcgPart> parts;

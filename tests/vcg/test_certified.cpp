@@ -25,14 +25,14 @@ SolverOptions enumeration() {
 
 /// The heuristic paths: the shared descent (its own minus-i groups) and the tabu search cut short
 /// (one search per buyer), both with a short Lagrangian bound.
-std::vector<SolverOptions> heuristics() {
-  SolverOptions descent;
-  descent.solver = SolverKind::Descent;
-  descent.threads = 1;
+std::vector<VcgOptions> heuristics() {
+  VcgOptions descent;
+  descent.search.solver = SolverKind::Descent;
+  descent.search.threads = 1;
   descent.bound_iterations = 40;
-  SolverOptions tabu = descent;
-  tabu.solver = SolverKind::Tabu;
-  tabu.iteration_limit = 3;
+  VcgOptions tabu = descent;
+  tabu.search.solver = SolverKind::Tabu;
+  tabu.search.iteration_limit = 3;
   return {descent, tabu};
 }
 
@@ -91,10 +91,10 @@ TEST(CertifiedVcg, BoundsAndIntervalsHoldTheExactValuesWithHeuristicsForced) {
   for (Externalities::Form form : {Externalities::Form::Dense, Externalities::Form::Sparse,
                                    Externalities::Form::Factored})
     for (std::uint64_t seed = 1; seed <= 6; ++seed)
-      for (const SolverOptions& o : heuristics()) {
+      for (const VcgOptions& o : heuristics()) {
         const AssignmentProblem p = test::random_expected_problem(seed, form, 5, 4);
         const VcgResult v = solve_with_vcg(p, o);
-        expect_certified(p, v, to_string(o.solver) + " seed " + std::to_string(seed));
+        expect_certified(p, v, to_string(o.search.solver) + " seed " + std::to_string(seed));
         unproven += static_cast<int>(std::count(v.proven.begin(), v.proven.end(), 0));
         gaps += v.welfare_proven ? 0 : 1;
       }
@@ -226,7 +226,7 @@ TEST(CertifiedVcg, ADescentWithinItsMoveToleranceOfTheBoundKeepsTheBound) {
 TEST(CertifiedVcg, AHeuristicMatchingBelowTheBoundIsNotCertified) {
   int seen = 0;
   for (std::uint64_t seed = 1; seed <= 12; ++seed)
-    for (const SolverOptions& o : heuristics()) {
+    for (const VcgOptions& o : heuristics()) {
       const AssignmentProblem p = test::random_expected_problem(seed, Externalities::Form::Dense, 6, 4);
       const VcgResult v = solve_with_vcg(p, o);
       const double best = solve_assignment(p, enumeration()).objective;
@@ -258,7 +258,7 @@ TEST(CertifiedVcg, NoStageTwoMisreportGainsMoreThanItsBound) {
   int lies = 0;
   double largest_gain = 0.0;
   for (std::uint64_t seed = 1; seed <= 2; ++seed)
-    for (const SolverOptions& o : heuristics()) {
+    for (const VcgOptions& o : heuristics()) {
       const AssignmentProblem truth = test::random_expected_problem(seed, Externalities::Form::Dense, 4, 3);
       const VcgResult honest = solve_with_vcg(truth, o);
       for (int i = 0; i < truth.buyers; ++i) {
@@ -273,7 +273,7 @@ TEST(CertifiedVcg, NoStageTwoMisreportGainsMoreThanItsBound) {
             const VcgResult lie = solve_with_vcg(misreport(truth, i, row, costs), o);
             const double utility = truth.payoffs(lie.assignment)[i] + lie.transfers[i];  // i's true g_i
             EXPECT_LE(utility - truthful, honest.stage2_gain_bound[i] + 1e-9)
-                << to_string(o.solver) << " seed " << seed << " buyer " << i << " code " << code << " costs " << costs;
+                << to_string(o.search.solver) << " seed " << seed << " buyer " << i << " code " << code << " costs " << costs;
             largest_gain = std::max(largest_gain, utility - truthful);
             ++lies;
           }

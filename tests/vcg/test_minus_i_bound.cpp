@@ -52,7 +52,7 @@ TEST(MinusIBound, NeverBelowTheExactMinusIOptimumAndNeverLooserThanTheLinearBoun
       const AssignmentProblem p = test::random_expected_problem(seed, form, n, s);
       ASSERT_TRUE(p.has_externalities());
       const PlacementCosts costs(p);
-      SolverOptions o;
+      VcgOptions o;
       o.bound_iterations = 200;
       const double target = solve_assignment(p, exact_options()).objective;
       LagrangianStats stats;
@@ -75,7 +75,7 @@ TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproduci
   const PlacementCosts costs(p);
   const double target = solve_assignment(p, exact_options()).objective;
   const double weights = static_cast<double>(p.buyers) * p.sellers;
-  SolverOptions o;
+  VcgOptions o;
   o.bound_iterations = 200;
   o.bound_work_limit = 3.0 * weights;  // three LAPs: iterations 0, 1 and 2
   LagrangianStats first, again, unlimited;
@@ -86,7 +86,7 @@ TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproduci
   o.bound_work_limit = std::numeric_limits<double>::infinity();
   lagrangian_minus_i_bounds(costs, target, o, &unlimited);
   EXPECT_GT(unlimited.iterations, 2);
-  EXPECT_FALSE(std::isfinite(SolverOptions{}.bound_time_limit)) << "no clock by default";
+  EXPECT_FALSE(std::isfinite(VcgOptions{}.bound_time_limit)) << "no clock by default";
 }
 
 /// Two buyers who each want their own seller and hurt each other there (C = 8), and a third buyer
@@ -108,15 +108,15 @@ AssignmentProblem rivals() { return three_by_two({10, 0, 0, 10, 0.1, 0.1}, {{0, 
 TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
   const AssignmentProblem p = rivals();
   const PlacementCosts costs(p);
-  SolverOptions o;
+  VcgOptions o;
   const std::vector<double> bound = lagrangian_minus_i_bounds(costs, 12.0, o);
   EXPECT_NEAR(exact_minus_i(p)[2], 12.0, 1e-12);
   EXPECT_NEAR(linear_minus_i(p)[2], 20.0, 1e-12);
   EXPECT_GE(bound[2], 12.0 - 1e-9);
   EXPECT_LE(bound[2], 12.0 + 1e-6) << "the Lagrangian bound is exact here";
   // through VCG: a search that proves nothing (descent) gets the interval from the new bound
-  o.solver = SolverKind::Descent;
-  o.threads = 1;
+  o.search.solver = SolverKind::Descent;
+  o.search.threads = 1;
   const VcgResult with = solve_with_vcg(p, o);
   o.bound_iterations = 0;
   const VcgResult without = solve_with_vcg(p, o);
@@ -130,9 +130,9 @@ TEST(MinusIBound, StrictlyTighterThanTheLinearBoundOnAConstructedCase) {
 
 TEST(MinusIBound, VcgSkipsABoundItsWorkLimitCutsBelowAHundredSteps) {
   const AssignmentProblem p = rivals();
-  SolverOptions o;
-  o.solver = SolverKind::Descent;
-  o.threads = 1;
+  VcgOptions o;
+  o.search.solver = SolverKind::Descent;
+  o.search.threads = 1;
   const double weights = static_cast<double>(p.buyers) * p.sellers;
   o.bound_work_limit = 50 * weights;  // 50 steps of the 1000 asked for: skipped
   const VcgResult skipped = solve_with_vcg(p, o);
@@ -242,7 +242,7 @@ TEST(MinusIBound, ProvenSearchesGivePointIntervalsAndTheBudgetIsValidated) {
   }
   EXPECT_TRUE(v.welfare_proven);
   EXPECT_TRUE(v.transfers_certified);
-  SolverOptions bad;
+  VcgOptions bad;
   bad.bound_iterations = -1;
   try {
     solve_with_vcg(p, bad);
@@ -281,7 +281,7 @@ TEST(MinusIBound, ReportWritesIntervalsOnlyWhereAMinusIValueIsUnproven) {
   opt.delta_value = 1.0;
   opt.compute_exact_delta = false;
   opt.threads = 1;
-  opt.solver.solver = SolverKind::Descent;  // proves no minus-i value
+  opt.vcg.search.solver = SolverKind::Descent;  // proves no minus-i value
   const MechanismReport unproven = run_mechanism(in, {std::vector<int>(5, 0)}, opt);
   const nlohmann::json doc = nlohmann::json::parse(report_to_json(unproven));
   const auto& row = doc["profiles"][0];
@@ -303,7 +303,7 @@ TEST(MinusIBound, ReportWritesIntervalsOnlyWhereAMinusIValueIsUnproven) {
   double gain_max = 0.0;
   for (const auto& g : row["stage2_gain_bound"]) gain_max = std::max(gain_max, g.get<double>());
   EXPECT_EQ(doc["certified"]["stage2_gain_bound_max"].get<double>(), gain_max);
-  opt.solver.solver = SolverKind::Enumerate;  // every minus-i value proven: the report keeps its old keys
+  opt.vcg.search.solver = SolverKind::Enumerate;  // every minus-i value proven: the report keeps its old keys
   const nlohmann::json proven = nlohmann::json::parse(report_to_json(run_mechanism(in, {std::vector<int>(5, 0)}, opt)));
   EXPECT_FALSE(proven["profiles"][0].contains("transfer_interval"));
   EXPECT_FALSE(proven["profiles"][0].contains("transfers_certified"));

@@ -38,16 +38,16 @@ std::vector<std::vector<TaskRange>> splits(std::uint64_t tasks) {
 }
 
 // The split of `p` (each range's part computed on its own plan, as another process would) equals vcg_transfers.
-void expect_split_equals_whole(const AssignmentProblem& p, const SolverOptions& o, std::uint64_t expected_tasks) {
-  const AssignmentResult full = solve_assignment(p, o);
+void expect_split_equals_whole(const AssignmentProblem& p, const VcgOptions& o, std::uint64_t expected_tasks) {
+  const AssignmentResult full = solve_assignment(p, o.search);
   const VcgResult whole = vcg_transfers(p, full, o);
   const VcgPlan plan(p, full, o);
   ASSERT_EQ(plan.buyer_tasks(), expected_tasks);
   for (const auto& split : splits(plan.buyer_tasks())) {
     std::vector<VcgPart> parts;
     for (TaskRange r : split) {
-      SolverOptions elsewhere = o;
-      elsewhere.threads = 2;  // the parts do not depend on the threads
+      VcgOptions elsewhere = o;
+      elsewhere.search.threads = 2;  // the parts do not depend on the threads
       parts.push_back(VcgPlan(p, full, elsewhere).minus_i(r));
       EXPECT_EQ(parts.back().first, static_cast<int>(plan.buyers(r).first));
     }
@@ -60,17 +60,17 @@ TEST(VcgSplit, SharedDescentGroupsEqualWhole) {
   AssignmentProblem p = test::random_expected_problem(21, Externalities::Form::Factored, 140, 160);
   p.allowed.assign(p.buyers, 1);
   p.allowed[3] = p.allowed[90] = 0;
-  SolverOptions o;
-  o.solver = SolverKind::Descent;
-  o.threads = 1;
+  VcgOptions o;
+  o.search.solver = SolverKind::Descent;
+  o.search.threads = 1;
   o.bound_iterations = 5;  // finish's Lagrangian bound: a few steps are enough here
   const std::vector<int> groups = descent_minus_i_groups(p);
   ASSERT_EQ(groups, (std::vector<int>{0, 64, 129, 140}));
   expect_split_equals_whole(p, o, 3);
   // the searches of a group share one table whatever the threads: 2 threads give 1 thread's result
-  const AssignmentResult full = solve_assignment(p, o);
-  SolverOptions two = o;
-  two.threads = 2;
+  const AssignmentResult full = solve_assignment(p, o.search);
+  VcgOptions two = o;
+  two.search.threads = 2;
   expect_same(vcg_transfers(p, full, two), vcg_transfers(p, full, o), "2 threads");
 }
 
@@ -78,12 +78,12 @@ TEST(VcgSplit, DeviceSearchesEqualWhole) {
   // untimed minus-i searches on the device start from fresh tables, scored together per range
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const AssignmentProblem p = test::random_expected_problem(23, Externalities::Form::Factored, 100, 120);
-  SolverOptions o;
-  o.solver = SolverKind::Descent;
-  o.backend = Backend::Device;
-  o.threads = 1;
+  VcgOptions o;
+  o.search.solver = SolverKind::Descent;
+  o.search.backend = Backend::Device;
+  o.search.threads = 1;
   o.bound_iterations = 3;
-  ASSERT_EQ(solve_assignment(p, o).backend, Backend::Device);
+  ASSERT_EQ(solve_assignment(p, o.search).backend, Backend::Device);
   expect_split_equals_whole(p, o, 2);
 }
 
