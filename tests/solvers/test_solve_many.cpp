@@ -44,7 +44,8 @@ std::vector<AssignmentProblem> lap_batch(int count, int n, int s) {
 }
 
 // solve_many against one solve_assignment per problem, each with routed_options.
-void expect_one_by_one(const std::vector<AssignmentProblem>& problems, const SolverOptions& o, const std::string& what) {
+void expect_one_by_one(const std::vector<AssignmentProblem>& problems, const SolverOptions& o,
+                       const std::string& what) {
   const std::vector<AssignmentResult> many = solve_many(problems, o);
   ASSERT_EQ(many.size(), problems.size()) << what;
   for (std::size_t k = 0; k < problems.size(); ++k)
@@ -103,7 +104,8 @@ TEST(SolveMany, OtherBatchesAreSolvedOneByOne) {
   masked[2].allowed = {1, 0, 1, 1, 0};
   expect_one_by_one(masked, o, "a mask");
   std::vector<AssignmentProblem> external;  // externalities: the branch and bound
-  for (int k = 0; k < 3; ++k) external.push_back(test::random_expected_problem(40 + k, Externalities::Form::Dense, 4, 5));
+  for (int k = 0; k < 3; ++k)
+    external.push_back(test::random_expected_problem(40 + k, Externalities::Form::Dense, 4, 5));
   expect_one_by_one(external, o, "externalities");
   EXPECT_EQ(solve_many(external, o)[0].solver, "branch-and-bound");
   SolverOptions tabu = o;  // a solver other than the LAP on LAPs
