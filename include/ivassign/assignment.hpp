@@ -109,6 +109,18 @@ struct AssignmentResult {
 /// tables hold). What SolverOptions::backend = Device accepts without an InputError.
 bool device_search_supported(const AssignmentProblem& problem, const SolverOptions& options);
 
+/// The solver solve_assignment runs for `options` on `problem`: options.solver unless it is Auto; Auto picks
+/// the LAP without externalities, with them the branch and bound while at most exact_size_limit buyers are
+/// allowed, the tabu search while sellers + allowed buyers is at most tabu_size_limit (140 without a time or
+/// iteration limit), the descent beyond. The one place that policy lives (VcgPlan::needs_searches and
+/// solve_many ask it too). O(buyers).
+SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
+
+/// `options` for one problem of a run that asked for the device: Backend::Device becomes Cpu where this
+/// problem's solver has no device path (device_search_supported), so that solve_assignment accepts it;
+/// anything else is returned unchanged. result.backend then says where each problem ran.
+SolverOptions routed_options(const AssignmentProblem& problem, const SolverOptions& options);
+
 /// Validates options (validate(const SolverOptions&), options.hpp: an InputError naming the option and its
 /// range) and the problem (shapes, finite weights, externality costs and factors >= 0: every bound assumes
 /// c >= 0), then solves.

@@ -171,13 +171,17 @@ std::vector<std::vector<double>> stage_one_contributions(const Instance& instanc
 /// VcgPlan(problem, full, options) splits its minus-i searches over buyers (its options' threads may be
 /// raised: the parts do not depend on them), and truthful_outcome(full, plan.finish(parts), seconds)
 /// equals truthful_outcomes's outcome of the task when truthful_outcomes solves it on its own (with
-/// externalities, or a solver other than the LAP; without, a chunk's LAPs are one solve_lap_batch,
-/// whose duals may differ in the last bits, and VCG needs no minus-i searches anyway).
+/// externalities, or a solver other than the LAP: truthful_needs_searches; without, a chunk's LAPs are one
+/// solve_many batch, whose duals may differ in the last bits, and VCG needs no minus-i searches anyway).
 struct TruthfulProblem {
   AssignmentProblem problem;
   VcgOptions options;  ///< options.search: the full solve's
 };
 TruthfulProblem truthful_problem(const Instance& instance, const MechanismPlan& plan, std::uint64_t task);
+/// Whether the VCG of every truthful task runs minus-i searches: VcgPlan::needs_searches of the tasks'
+/// problems with the plan's solver options (false without externalities and with the LAP, where the LAP's
+/// prices give every minus-i optimum and truthful_outcomes batches the tasks' LAPs). O(1).
+bool truthful_needs_searches(const Instance& instance, const MechanismPlan& plan);
 ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds);
 
 /// The report from every task's result, in task order.

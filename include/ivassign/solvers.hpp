@@ -46,6 +46,9 @@
 //   InputError names the problem's index (and the weight); one problem that does not fit on the
 //   device: ResourceError.
 //
+// solve_many — a batch of problems: one solve_lap_batch when they are linear assignment problems of
+//   one shape that solve_assignment would hand to the LAP, else one solve_assignment each (below).
+//
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
 //   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
 //   the free buyers and sellers of Gilmore-Lawler-style optimistic gains (each pair's linear weight
@@ -126,6 +129,17 @@ LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::ve
                                const LapBatchOptions& options);
 /// The CPU batch on `threads` threads (LapBatchOptions{threads, Backend::Cpu}).
 LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights, int threads = 0);
+
+/// Solves a batch of problems, out[k] being problem k's result. When they are LAP-batchable (at least one
+/// problem, all of one shape, none with externalities or an `allowed` mask, and choose_solver picks the LAP)
+/// they are one solve_lap_batch on options.backend with options.threads threads, each result as solve_lap
+/// gives it: the matching, its objective (problems[k].objective, which is the batch's sum of the matched
+/// weights in row order, bit for bit), the batch's duals (vcg_transfers warm-starts from them), optimal,
+/// solver "lap", backend where the batch ran and seconds its share (the problem's own solve on the CPU, the
+/// batch's time over its size on the device). Else one solve_assignment each, in order on this thread, with
+/// routed_options(problem, options) (options' threads per solve). Errors as those calls throw them (the
+/// batch's as solve_lap_batch's, which reads a -inf weight as a forbidden pair where solve_assignment refuses it).
+std::vector<AssignmentResult> solve_many(const std::vector<AssignmentProblem>& problems, const SolverOptions& options);
 
 AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options = {});
 AssignmentResult solve_tabu(const AssignmentProblem& problem, const SolverOptions& options = {});

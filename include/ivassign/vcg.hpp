@@ -151,6 +151,13 @@ class VcgPlan {
   VcgPlan(VcgPlan&&) noexcept;
   VcgPlan& operator=(VcgPlan&&) noexcept;
 
+  /// False where the LAP's prices give every minus-i optimum (no externalities, and choose_solver picks the
+  /// LAP): no buyer tasks, finish computes VCG alone. True where VCG runs minus-i searches.
+  bool needs_searches() const;
+  /// needs_searches() of a plan for `problem` and `options`, without building one (nor validating): it
+  /// reads only whether the problem has externalities and choose_solver(problem, options). The one test
+  /// of that policy (the mechanism's LAP batching, the command line's split of one profile over ranks).
+  static bool needs_searches(const AssignmentProblem& problem, const SolverOptions& options);
   /// Number of buyer tasks (0 when the minus-i optima come from the LAP's prices in finish).
   std::uint64_t buyer_tasks() const;
   /// The buyers [first, first + count) of tasks `range`.

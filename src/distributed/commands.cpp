@@ -80,10 +80,8 @@ ProfileOutcome split_truthful(const Instance& in, const MechanismPlan& plan, std
 std::vector<ProfileOutcome> truthful_everywhere(const Instance& in, const MechanismPlan& plan) {
   std::vector<ProfileOutcome> truthful;
   // without externalities and with the LAP, VCG has no minus-i searches (and the truthful LAPs are batched)
-  const SolverKind kind = plan.options.vcg.search.solver;
-  const bool searches = in.externalities.form != Externalities::Form::None ||
-                        (kind != SolverKind::Auto && kind != SolverKind::Lap);
-  if (searches && plan.lie_tasks == 0 && plan.truthful_tasks < static_cast<std::uint64_t>(ranks())) {
+  if (truthful_needs_searches(in, plan) && plan.lie_tasks == 0 &&
+      plan.truthful_tasks < static_cast<std::uint64_t>(ranks())) {
     for (std::uint64_t task = 0; task < plan.truthful_tasks; ++task) truthful.push_back(split_truthful(in, plan, task));
     return truthful;
   }

@@ -39,14 +39,6 @@ std::vector<std::vector<int>> all_profiles(const Instance& in) {
 
 namespace {
 
-/// The mechanism's solver options for one problem: on the CPU when this problem's solver has no device path
-/// (each profile's solver.backend says where it ran).
-SolverOptions for_problem(const AssignmentProblem& problem, const SolverOptions& inner) {
-  SolverOptions out = inner;
-  if (inner.backend == Backend::Device && !device_search_supported(problem, inner)) out.backend = Backend::Cpu;
-  return out;
-}
-
 // Copies the truthful outcome (matching, VCG, solver) into a report row.
 void fill_outcome(const AssignmentResult& full, const VcgResult& vcg, double seconds, ProfileOutcome& out) {
   out.assignment = vcg.assignment;
@@ -77,7 +69,7 @@ ProfileOutcome solve_truthful(const AssignmentProblem& problem, const VcgOptions
                               const AssignmentResult* optimum = nullptr, int vcg_threads = 1) {
   const auto start = std::chrono::steady_clock::now();
   VcgOptions vcg_options = inner;
-  vcg_options.search = for_problem(problem, inner.search);
+  vcg_options.search = routed_options(problem, inner.search);
   AssignmentResult full;
   if (!optimum) full = solve_assignment(problem, vcg_options.search);
   vcg_options.search.threads = vcg_threads;
@@ -86,46 +78,6 @@ ProfileOutcome solve_truthful(const AssignmentProblem& problem, const VcgOptions
   ProfileOutcome out;
   fill_outcome(optimum ? *optimum : full, vcg,
                batch_seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count(), out);
-  return out;
-}
-
-// True when every problem is one the inner solver hands to solve_lap (no externalities, every buyer allowed),
-// all of one shape: they can be solved as one solve_lap_batch.
-bool lap_batchable(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
-  bool batch = (inner.solver == SolverKind::Auto || inner.solver == SolverKind::Lap) && !problems.empty();
-  for (const AssignmentProblem& q : problems)
-    batch = batch && !q.has_externalities() && q.allowed.empty() && q.buyers == problems[0].buyers &&
-            q.sellers == problems[0].sellers;
-  return batch;
-}
-
-// One solve_lap_batch over the problems (lap_batchable) on `backend` with `threads` CPU threads.
-LapBatchResult lap_batch_of(const std::vector<AssignmentProblem>& problems, Backend backend, int threads) {
-  const int n = problems[0].buyers, s = problems[0].sellers;
-  std::vector<double> weights;
-  weights.reserve(problems.size() * static_cast<std::size_t>(n) * s);
-  for (const AssignmentProblem& q : problems) weights.insert(weights.end(), q.linear.begin(), q.linear.end());
-  return solve_lap_batch(static_cast<int>(problems.size()), n, s, weights, LapBatchOptions{threads, backend});
-}
-
-// The batch's optima as solve_lap's results: the matching, its objective as solve_lap computes it, the
-// batch's duals (vcg_transfers' warm start), solver "lap" and where the batch ran.
-std::vector<AssignmentResult> lap_optima(const std::vector<AssignmentProblem>& problems, const LapBatchResult& b) {
-  const std::size_t n = b.buyers, s = b.sellers;
-  std::vector<AssignmentResult> out(problems.size());
-  for (std::size_t k = 0; k < problems.size(); ++k) {
-    AssignmentResult& r = out[k];
-    r.assignment.assign(b.assignment.begin() + k * n, b.assignment.begin() + (k + 1) * n);
-    r.row_duals.assign(b.row_duals.begin() + k * n, b.row_duals.begin() + (k + 1) * n);
-    r.col_duals.assign(b.col_duals.begin() + k * s, b.col_duals.begin() + (k + 1) * s);
-    r.objective = problems[k].objective(r.assignment);
-    r.optimal = true;
-    r.status = SolveStatus::Optimal;
-    r.upper_bound = r.objective;
-    r.solver = "lap";
-    r.backend = b.backend;
-    r.seconds = b.backend == Backend::Cpu ? b.problem_seconds[k] : b.seconds / static_cast<double>(problems.size());
-  }
   return out;
 }
 
@@ -235,10 +187,26 @@ AssignmentProblem task_problem(const Instance& in, const MechanismPlan& plan, st
                                                                : posterior_of(in, plan, static_cast<std::size_t>(task)));
 }
 
+// What choose_solver and VcgPlan::needs_searches read of every truthful task's problem (expected_problem):
+// its sizes, its externality form, every buyer allowed; no weights, no costs.
+AssignmentProblem problem_shape(const Instance& in) {
+  AssignmentProblem shape;
+  shape.buyers = in.buyers;
+  shape.sellers = in.sellers;
+  switch (in.externalities.form) {
+    case Externalities::Form::None: break;
+    case Externalities::Form::Dense: shape.externalities.form = ExternalityCosts::Form::Dense; break;
+    case Externalities::Form::Sparse: shape.externalities.form = ExternalityCosts::Form::Sparse; break;
+    case Externalities::Form::Factored: shape.externalities.form = ExternalityCosts::Form::Factored; break;
+  }
+  return shape;
+}
+
 // The truthful outcome of tasks [first, first + count): every profile b of the table with delta.exact, else
-// the requested profiles. Without externalities and with the LAP solver, in chunks of profiles: each chunk's
-// full LAPs are one solve_lap_batch on the mechanism's backend, then VCG from each optimum (warm-started from
-// the batch's duals); otherwise each task builds and solves its own problem. `problem_built`, when given, is
+// the requested profiles. Where VCG needs no minus-i searches (VcgPlan::needs_searches: no externalities, the
+// LAP), in chunks of profiles: each chunk's full LAPs are one solve_many batch (one solve_lap_batch on the
+// mechanism's backend and threads), then VCG from each optimum (warm-started from the batch's duals);
+// otherwise each task builds and solves its own problem. `problem_built`, when given, is
 // called on the path of one searched profile between building its problem and solving it (and not otherwise).
 std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const MechanismPlan& plan, TaskRange range,
                                                  const VcgOptions& inner, int threads,
@@ -247,9 +215,8 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
   // the run's spans: measures to 0.1, truthful outcomes to 0.4 (0.9 without the stage-1 lies), lies to 0.9
   StageProgress steps(plan.options.progress, 0.1, plan.options.compute_exact_delta ? 0.4 : 0.9, "truthful outcomes",
                       range.count);
-  const bool lap = in.externalities.form == Externalities::Form::None &&
-                   (inner.search.solver == SolverKind::Auto || inner.search.solver == SolverKind::Lap);
-  if (!lap && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
+  const bool searches = VcgPlan::needs_searches(problem_shape(in), inner.search);
+  if (searches && range.count == 1) {  // one profile (a large market's observed one): its minus-i searches take the threads
     const AssignmentProblem problem = task_problem(in, plan, range.first);
     if (problem_built) problem_built();
     VcgOptions searched = inner;  // its minus-i searches are most of the time: show them
@@ -258,7 +225,7 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
     steps.step();
     return truthful;
   }
-  if (!lap) {
+  if (searches) {
     parallel_tasks(range.count, threads, [&](std::uint64_t k) {
       truthful[k] = solve_truthful(task_problem(in, plan, range.first + k), inner);
       steps.step();
@@ -272,11 +239,11 @@ std::vector<ProfileOutcome> solve_truthful_range(const Instance& in, const Mecha
     const std::uint64_t count = std::min(chunk, range.count - first);
     std::vector<AssignmentProblem> problems(count);
     parallel_tasks(count, threads, [&](std::uint64_t k) { problems[k] = task_problem(in, plan, range.first + first + k); });
-    std::vector<AssignmentResult> optima;
-    if (lap_batchable(problems, inner.search))
-      optima = lap_optima(problems, lap_batch_of(problems, inner.search.backend, threads));
+    SolverOptions batch = inner.search;  // the chunk's LAPs on the mechanism's threads
+    batch.threads = threads;
+    const std::vector<AssignmentResult> optima = solve_many(problems, batch);
     parallel_tasks(count, threads, [&](std::uint64_t k) {
-      truthful[first + k] = solve_truthful(problems[k], inner, optima.empty() ? nullptr : &optima[k]);
+      truthful[first + k] = solve_truthful(problems[k], inner, &optima[k]);
       steps.step();
     });
   }
@@ -291,14 +258,13 @@ std::vector<std::size_t> lie_offsets(const Instance& in) {
   return offset;
 }
 
-// The optimum of each deviation problem (all of one shape): one solve_lap_batch on this thread (on the
-// mechanism's backend) when they are linear assignment problems the inner solver would hand to solve_lap,
-// else one by one.
+// The optimum of each deviation problem (all of one shape): solve_many on this thread (inner.threads is 1),
+// one solve_lap_batch on the mechanism's backend when they are linear assignment problems the inner solver
+// would hand to solve_lap, else one by one.
 std::vector<double> best_values(const std::vector<AssignmentProblem>& problems, const SolverOptions& inner) {
-  if (lap_batchable(problems, inner)) return lap_batch_of(problems, inner.backend, 1).objective;
+  const std::vector<AssignmentResult> optima = solve_many(problems, inner);
   std::vector<double> best(problems.size());
-  for (std::size_t k = 0; k < problems.size(); ++k)
-    best[k] = solve_assignment(problems[k], for_problem(problems[k], inner)).objective;
+  for (std::size_t k = 0; k < problems.size(); ++k) best[k] = optima[k].objective;
   return best;
 }
 
@@ -503,8 +469,12 @@ TruthfulProblem truthful_problem(const Instance& in, const MechanismPlan& plan, 
   TruthfulProblem out;
   out.problem = task_problem(in, plan, task);
   out.options = inner_vcg_options(plan.options);
-  out.options.search = for_problem(out.problem, out.options.search);
+  out.options.search = routed_options(out.problem, out.options.search);
   return out;
+}
+
+bool truthful_needs_searches(const Instance& in, const MechanismPlan& plan) {
+  return VcgPlan::needs_searches(problem_shape(in), inner_solver_options(plan.options));
 }
 
 ProfileOutcome truthful_outcome(const AssignmentResult& full, const VcgResult& vcg, double solve_seconds) {

@@ -1,54 +1,21 @@
 // The local search state of solve_descent: a matching with its interaction table H, best-move
-// descent, random kicks and a move journal that rolls every move back; and iterated local search
-// on top of it (see src/solvers/local_search.hpp).
+// descent, random kicks and a move journal that rolls every move back (see src/solvers/local_search.hpp).
+// The don't-look marks are in local_search_marks.cpp, the device mirror in local_search_device.cpp, the
+// iterated local search on top in descent.cpp.
 #include "solvers/local_search.hpp"
 
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstddef>
-#include <limits>
 #include <memory>
-#include <string>
 #include <utility>
 #include <vector>
 
 #include "ivassign/error.hpp"
-#include "ivassign/tolerances.hpp"
 #include "kernels/descent_move.cuh"
-#include "kernels/device_launch.hpp"
+#include "solvers/local_search_device.hpp"
 
 namespace ivassign::descent {
-
-/// The device scorer and what changed on the host since its last sync: H entries (i * s + j),
-/// buyers (z, G(i, z_i)) and sellers (owner); `full` reloads everything instead.
-struct LocalSearch::DeviceMirror {
-  std::shared_ptr<device::DescentScorer> scorer;
-  int slot = 0;  ///< this search's state in the scorer
-  bool full = true;
-  int cursor = 0;         ///< the next buyer the descent scores
-  bool improved = false;  ///< the current pass moved a buyer
-  DevicePatch patch;      ///< scratch of descend_on_device
-  std::vector<std::int64_t> h_index, ht_index;  ///< (i, j) as i * s + j and as j * n + i
-  std::vector<char> h_noted;  ///< n*s: the entry is in h_index already
-  std::vector<int> buyers, sellers;
-  int window = 1;  ///< buyers scored per launch (see the header)
-  std::vector<kernels::DescentMove> best;
-  void note(int i, int j, int n, int s) {
-    const std::int64_t at = static_cast<std::int64_t>(i) * s + j;
-    if (h_noted[static_cast<std::size_t>(at)]) return;
-    h_noted[static_cast<std::size_t>(at)] = 1;
-    h_index.push_back(at);
-    ht_index.push_back(static_cast<std::int64_t>(j) * n + i);
-  }
-  void clear() {
-    for (std::int64_t at : h_index) h_noted[static_cast<std::size_t>(at)] = 0;
-    h_index.clear();
-    ht_index.clear();
-    buyers.clear();
-    sellers.clear();
-  }
-};
 
 LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed, double tolerance)
     : c_(costs), p_(costs.problem()), n_(p_.buyers), s_(p_.sellers), allowed_(std::move(allowed)), tol_(tolerance),
@@ -57,51 +24,6 @@ LocalSearch::LocalSearch(const PlacementCosts& costs, std::vector<char> allowed,
       log_seen_(static_cast<std::size_t>(n_), 0), seen_seller_(static_cast<std::size_t>(s_), 0) {}
 
 LocalSearch::~LocalSearch() = default;
-
-void check_device_form(const AssignmentProblem& p) {
-  const auto form = p.externalities.form;
-  if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
-    throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
-                     "externalities or with factored ones; this problem's are " +
-                     std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
-}
-
-void LocalSearch::use_device() {
-  check_device_form(p_);
-  // without a device path the scorer throws InputError (kernels/device_off.cpp)
-  use_device(std::make_shared<device::DescentScorer>(device_problem(c_)), 0);
-}
-
-void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
-  set_implicit(false);  // the device scores from the tables
-  auto mirror = std::make_unique<DeviceMirror>();
-  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
-  mirror->scorer = std::move(scorer);
-  mirror->slot = slot;
-  device_ = std::move(mirror);
-}
-
-device::DescentProblem device_problem(const PlacementCosts& c) {
-  const AssignmentProblem& p = c.problem();
-  check_device_form(p);
-  const auto& e = p.externalities;
-  device::DescentProblem d;
-  d.buyers = p.buyers;
-  d.sellers = p.sellers;
-  d.w = p.linear.data();
-  d.wt = c.linear_transposed().data();
-  if (e.form == ExternalityCosts::Form::Factored) {
-    d.terms = e.terms;
-    d.weight = e.weight.data();
-    d.buyer = e.buyer.data();
-    d.seller = e.seller.data();
-  }
-  if (c.has_seller_neighbours()) {
-    d.near_start = c.neighbour_start().data();
-    d.near_index = c.neighbour_index().data();
-  }
-  return d;
-}
 
 void LocalSearch::set_implicit(bool on) {
   if (on && (device_ || !c_.has_seller_neighbours()))
@@ -154,29 +76,6 @@ void LocalSearch::rollback(std::size_t to) {
     relocate(i, old);
     journal_.pop_back();  // the undo itself
   }
-}
-
-bool LocalSearch::settle(std::int64_t& moves) {
-  settled_ = false;
-  const std::int64_t before = moves;
-  descend(moves, 0, std::chrono::steady_clock::time_point::max());
-  if (device_ || moves != before) return false;
-  compact_seller_log();
-  settled_mark_ = journal_.size();
-  settled_dirty_ = dirty_;
-  settled_ = true;
-  return true;
-}
-
-void LocalSearch::rollback_settled() {
-  if (!settled_) throw Error("LocalSearch::rollback_settled: no settled state (call settle first)");
-  quiet_ = true;  // the undo's marks would only be dropped
-  rollback(settled_mark_);
-  quiet_ = false;
-  dirty_ = settled_dirty_;
-  for (auto& m : marked_) m.clear();
-  seller_log_.clear();
-  std::fill(log_seen_.begin(), log_seen_.end(), 0);
 }
 
 bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
@@ -286,42 +185,6 @@ void LocalSearch::place(int p, int q, double sign) {
   }
 }
 
-void LocalSearch::mark_entry(int i, int j) {
-  marked_[static_cast<std::size_t>(i)].push_back(j);  // candidate (i, j) reads H(i, j)
-  if (z_[i] == j) {                                    // G(i, z_i): all of i's candidates, and every
-    dirty_[static_cast<std::size_t>(i)] = 1;           // replace, swap or eject of i
-    mark_seller(j);
-  }
-  const int o = owner_[j];  // the buyer at j swapping with i reads G(i, j) = w - H(i, j)
-  if (o >= 0 && z_[i] >= 0) marked_[static_cast<std::size_t>(o)].push_back(z_[i]);
-}
-
-void LocalSearch::compact_seller_log() {
-  std::size_t read_by_all = seller_log_.size();
-  for (int i = 0; i < n_; ++i) {
-    if (!allowed_[i]) {  // not visited: rescanned whole once allowed again
-      dirty_[i] = 1;
-      marked_[i].clear();
-    }
-    if (!dirty_[i]) read_by_all = std::min(read_by_all, log_seen_[i]);
-  }
-  seller_log_.erase(seller_log_.begin(), seller_log_.begin() + static_cast<std::ptrdiff_t>(read_by_all));
-  for (auto& seen : log_seen_) seen = seen > read_by_all ? seen - read_by_all : 0;
-}
-
-void LocalSearch::marked_candidates(int i, std::vector<int>& out) {
-  out.clear();
-  auto take = [&](int j) {
-    if (seen_seller_[j]) return;
-    seen_seller_[j] = 1;
-    out.push_back(j);
-  };
-  for (int j : marked_[i]) take(j);
-  for (std::size_t k = log_seen_[i]; k < seller_log_.size(); ++k) take(seller_log_[k]);
-  for (int j : out) seen_seller_[j] = 0;
-  std::sort(out.begin(), out.end());
-}
-
 template <class Take>
 kernels::DescentMove LocalSearch::best_candidate(int i, const Take& take, bool whole) {
   const int a = z_[i];
@@ -404,167 +267,6 @@ void LocalSearch::apply(int i, int kind, int target) {
   relocate(k, -1);
   relocate(i, target);
   if (kind == 2) relocate(k, a);
-}
-
-void LocalSearch::take_patch(DevicePatch& out) {
-  DeviceMirror& d = *device_;
-  const std::int64_t table = static_cast<std::int64_t>(d.slot) * n_ * s_;
-  for (std::size_t k = 0; k < d.h_index.size(); ++k) {
-    out.h_index.push_back(table + d.h_index[k]);
-    out.ht_index.push_back(table + d.ht_index[k]);
-    out.h_value.push_back(h_[static_cast<std::size_t>(d.h_index[k])]);
-  }
-  for (int b : d.buyers) {
-    out.buyers.push_back(d.slot * n_ + b);
-    out.z.push_back(z_[b]);
-    out.gown.push_back(gown_[b]);
-  }
-  for (int q : d.sellers) {
-    out.sellers.push_back(d.slot * s_ + q);
-    out.owner.push_back(owner_[q]);
-  }
-  d.clear();
-}
-
-void LocalSearch::sync_device(DevicePatch& patch) {
-  DeviceMirror& d = *device_;
-  if (d.full) {
-    d.scorer->load(d.slot, h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
-    d.full = false;
-    d.clear();
-    return;
-  }
-  take_patch(patch);
-}
-
-void LocalSearch::begin_device_descent() {
-  DeviceMirror& d = *device_;
-  d.cursor = 0;
-  d.improved = false;
-}
-
-bool LocalSearch::next_device_window(int& first, int& count) {
-  DeviceMirror& d = *device_;
-  if (d.cursor >= n_) {
-    if (!d.improved) return false;  // a whole pass without a move: a local optimum
-    d.improved = false;
-    d.cursor = 0;
-  }
-  first = d.cursor;
-  count = std::min(d.window, n_ - d.cursor);
-  return n_ > 0;
-}
-
-bool LocalSearch::take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves,
-                                     std::int64_t move_limit) {
-  DeviceMirror& d = *device_;
-  const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
-  device_evaluations_ += count * candidates;
-  int r = 0;
-  for (; r < count; ++r) {
-    if (!allowed_[d.cursor + r]) continue;
-    evaluations_ += candidates;
-    if (best[r].gain > tol_) break;
-  }
-  if (r == count) {
-    d.cursor += count;
-    d.window = std::min(2 * d.window, std::max(n_, 1));
-    return true;
-  }
-  apply(d.cursor + r, best[r].kind, best[r].target);
-  ++moves;
-  d.improved = true;
-  if (move_limit > 0 && moves >= move_limit) return false;
-  d.window = r + 1;
-  d.cursor += r + 1;
-  return true;
-}
-
-// The buyers in index order, as descend() visits them, a window of them scored per launch: the
-// first with an improving move is the one the CPU loop moves next (see the header).
-bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit,
-                                    const std::chrono::steady_clock::time_point& deadline) {
-  DeviceMirror& d = *device_;
-  const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
-  if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
-  begin_device_descent();
-  int first = 0, count = 0;
-  while (true) {
-    if (std::chrono::steady_clock::now() > deadline) return false;
-    if (!next_device_window(first, count)) return true;
-    const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-    d.patch.clear();
-    sync_device(d.patch);
-    d.scorer->patch(d.patch.h_index, d.patch.ht_index, d.patch.h_value, d.patch.buyers, d.patch.z, d.patch.gown,
-                    d.patch.sellers, d.patch.owner);
-    d.best.resize(static_cast<std::size_t>(count));
-    d.scorer->best_moves({device::DescentWindow{d.slot, first, count}}, d.best.data());
-    if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!take_device_window(d.best.data(), count, moves, move_limit)) return false;
-  }
-}
-
-AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
-                                  int active, double upper, double tol,
-                                  const std::chrono::steady_clock::time_point& start) {
-  const bool timed = std::isfinite(options.time_limit);
-  const auto deadline = timed ? start + std::chrono::duration_cast<std::chrono::steady_clock::duration>(
-                                            std::chrono::duration<double>(options.time_limit))
-                              : std::chrono::steady_clock::time_point::max();
-  const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
-  std::int64_t moves = 0;
-  bool converged = ls.descend(moves, move_limit, deadline);
-  std::vector<int> best = ls.matching();
-  double best_value = ls.value();
-  const bool has_target = !std::isnan(options.target);
-  bool hit_target = has_target && best_value >= options.target;
-  bool proven = best_value >= upper - tol;
-  SplitMix64 rng{options.seed * 0x2545F4914F6CDD1DULL + 17};
-  const int kick_size = std::max(2, active / 50);
-  while (timed && converged && !hit_target && !proven && std::chrono::steady_clock::now() < deadline &&
-         (move_limit < 0 || moves < move_limit)) {
-    const std::size_t mark = ls.mark();
-    ls.kick(rng, kick_size);
-    converged = ls.descend(moves, move_limit, deadline);
-    if (ls.value() > best_value + tol) {
-      best_value = ls.value();
-      best = ls.matching();
-      hit_target = has_target && best_value >= options.target;
-      proven = best_value >= upper - tol;
-    } else {
-      ls.rollback(mark);
-    }
-    if (!converged) break;
-  }
-  return descent_result(std::move(best), best_value, upper, tol, options, converged, moves, start);
-}
-
-AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
-                                const SolverOptions& options, bool converged, std::int64_t moves,
-                                const std::chrono::steady_clock::time_point& start) {
-  const std::int64_t move_limit = options.iteration_limit > 0 ? options.iteration_limit : -1;
-  const bool hit_target = !std::isnan(options.target) && best_value >= options.target;
-  const bool proven = best_value >= upper - tol;
-  AssignmentResult r;
-  r.assignment = std::move(best);
-  r.objective = best_value;
-  r.upper_bound = upper;
-  r.optimal = proven;  // the linear bound is reached: no externality cost is paid by any optimum
-  r.status = proven ? SolveStatus::Optimal
-             : hit_target ? SolveStatus::Feasible
-             : !converged && move_limit > 0 && moves >= move_limit ? SolveStatus::IterationLimit
-             : !converged ? SolveStatus::TimeLimit
-                          : SolveStatus::Feasible;
-  r.iterations = moves;
-  r.solver = "descent";
-  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  return r;
-}
-
-double move_tolerance(const AssignmentProblem& p) {
-  double scale = 0.0;
-  for (double w : p.linear) scale = std::max(scale, std::abs(w));
-  return tol::kDescentGain * (1.0 + scale);
 }
 
 }  // namespace ivassign::descent

@@ -25,6 +25,11 @@
 // starts from a local optimum less one buyer (VCG's minus-i searches) then costs about the moves it
 // makes, not a scan of every buyer's s + 1 candidates; rollback_settled returns to that optimum
 // without the undo's marks.
+//
+// Files: local_search.cpp (the CPU search state: table, moves, journal, best-move scan),
+// local_search_marks.cpp (the don't-look marks and the settled state), local_search_device.cpp with
+// local_search_device.hpp (the device mirror and the device descent), descent.cpp (iterated_descent,
+// descent_result, move_tolerance), descent_batch.cpp (descend_together).
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -183,7 +188,7 @@ class LocalSearch {
   /// Appends the changes since the last sync to `patch` (absolute indices of this search's slot).
   void take_patch(DevicePatch& patch);
 
-  struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search.cpp)
+  struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search_device.hpp)
 
   const PlacementCosts& c_;
   const AssignmentProblem& p_;

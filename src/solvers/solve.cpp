@@ -95,6 +95,12 @@ bool device_search_supported(const AssignmentProblem& problem, const SolverOptio
          (form == ExternalityCosts::Form::None || form == ExternalityCosts::Form::Factored);
 }
 
+SolverOptions routed_options(const AssignmentProblem& problem, const SolverOptions& options) {
+  SolverOptions out = options;
+  if (options.backend == Backend::Device && !device_search_supported(problem, options)) out.backend = Backend::Cpu;
+  return out;
+}
+
 AssignmentResult solve_assignment(const AssignmentProblem& problem, const SolverOptions& options) {
   validate(options);
   validate_problem(problem);

@@ -20,7 +20,4 @@ constexpr int kUntimedTabuSlots = 140;
 /// bound of the solvers and of VCG assumes c >= 0. O(size of the externality storage).
 void validate_problem(const AssignmentProblem& problem);
 
-/// The solver that solve_assignment runs for these options (Auto resolved by the problem's size and form).
-SolverKind choose_solver(const AssignmentProblem& problem, const SolverOptions& options);
-
 }  // namespace ivassign

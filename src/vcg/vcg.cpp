@@ -73,11 +73,6 @@ double value_without(const AssignmentProblem& p, const std::vector<int>& z, cons
   return total;
 }
 
-/// No externalities and the LAP chosen (or left to Auto): the LAP's prices give every minus-i optimum.
-bool uses_lap(const AssignmentProblem& problem, const SolverOptions& options) {
-  return !problem.has_externalities() && (options.solver == SolverKind::Auto || options.solver == SolverKind::Lap);
-}
-
 /// What VCG knows besides the searches: a bound on the full optimum W* (+inf: none) beyond the solver's,
 /// the minus-i bounds beyond the searches' own (empty: none), and whether every minus-i value is exact
 /// whatever buyer i reports (an exact minus-i solver without limits: stage2_gain_bound's second term).
@@ -250,7 +245,7 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
   validate_problem(problem);
   check_assignment(problem, full.assignment);
   Impl& m = *impl_;
-  m.lap = uses_lap(problem, options.search);
+  m.lap = !needs_searches(problem, options.search);
   m.bounds = {0};
   if (m.lap) return;
   m.shared_descent = choose_solver(problem, options.search) == SolverKind::Descent;
@@ -268,6 +263,12 @@ VcgPlan::VcgPlan(const AssignmentProblem& problem, const AssignmentResult& full,
     for (int i = 1; i <= problem.buyers; ++i) m.bounds.push_back(i);
   }
 }
+
+bool VcgPlan::needs_searches(const AssignmentProblem& problem, const SolverOptions& options) {
+  return problem.has_externalities() || choose_solver(problem, options) != SolverKind::Lap;
+}
+
+bool VcgPlan::needs_searches() const { return !impl_->lap; }
 
 VcgPlan::~VcgPlan() = default;
 VcgPlan::VcgPlan(VcgPlan&&) noexcept = default;
