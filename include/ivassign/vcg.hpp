@@ -77,12 +77,13 @@ struct VcgResult {
   std::vector<double> transfers;        ///< x_i <= 0
   /// L_-i: the exact value (re-evaluated, not a search's tracked value) of the best matching of Z_-i found
   std::vector<double> minus_i_welfare;
-  /// U_-i >= W*_-i, certified: the smallest of the search's bound, the LAP without externalities and the
-  /// Lagrangian bound, raised by the slack kCertifiedSlack (1 + A) of tolerances.hpp; the bound, never the value
+  /// U_-i >= W*_-i, certified: L_-i where an exact solver proved it (a point); else the smallest of the
+  /// search's bound, the LAP without externalities and the Lagrangian bound, raised by the slack
+  /// kCertifiedSlack (1 + A) of tolerances.hpp: the bound, never the value found
   std::vector<double> minus_i_upper_bound;
-  std::vector<char> proven;             ///< U_-i - L_-i <= certified_tolerance
+  std::vector<char> proven;             ///< proved by an exact solver, or U_-i - L_-i <= certified_tolerance
   std::vector<double> transfer_error_bound; ///< U_-i - L_-i: how much x_i may be too high (= hi - lo of
-                                            ///< transfer_interval; at most certified_tolerance when proven)
+                                            ///< transfer_interval; 0 where an exact solver proved it)
   /// [lo, hi] holding the exact VCG transfer of the charged matching, sum_{k != i} g_k(z) - W*_-i:
   /// lo = x_i at U_-i (minus_i_upper_bound), hi = x_i at L_-i (minus_i_welfare) = transfers[i]; a point to
   /// the tolerance when proven.
@@ -101,10 +102,11 @@ struct VcgResult {
                                         ///< maximizer, or without externalities the LAP optimum)
   double welfare = 0.0;                 ///< W = sum_i g_i(z*)
   /// U >= W*, certified: the smallest of the solver's bound, the LAP without externalities and the
-  /// Lagrangian bound (when VCG ran it), raised by kCertifiedSlack (1 + A); an error (Error) when below W.
+  /// Lagrangian bound (when VCG ran it), raised by kCertifiedSlack (1 + A); W where an exact solver proved
+  /// the charged matching; an error (Error) when below W.
   double welfare_upper_bound = 0.0;
   double welfare_gap = 0.0;             ///< U - W >= 0
-  bool welfare_proven = false;          ///< the gap within certified_tolerance
+  bool welfare_proven = false;          ///< proved by an exact solver, or the gap within certified_tolerance
   /// kCertifiedGap (1 + A) of tolerances.hpp: a gap or width at most this is proven
   double certified_tolerance = 0.0;
   bool optimal = false;                 ///< welfare and every minus-i optimum proven

@@ -87,6 +87,11 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
                  const std::vector<std::vector<int>>& minus_assignment, const ExtraBounds& extra,
                  const PlacementCosts* costs = nullptr);
 
+/// Whether `r` is an exact solver's proof of optimality: the LAP, enumeration, branch and bound not cut
+/// short. A descent's `optimal` (its linear bound reached within its move tolerance, which grows with
+/// max |w|) is not: its value is then certified through the bound and the slack instead.
+bool exact_proof(const AssignmentResult& r) { return r.optimal && r.solver != "descent"; }
+
 /// No minus-i value yet: 0, unbounded, unproven, for each of n buyers.
 VcgResult unsolved(int n) {
   VcgResult r;
@@ -296,7 +301,7 @@ VcgPart VcgPlan::minus_i(TaskRange range) const {
     // the solver's bound, never its objective: finish decides what is proven (a descent reaching the
     // linear bound within its move tolerance is not a proof to the certified tolerance)
     part.minus_i_upper_bound[k] = minus.optimal && !std::isfinite(minus.upper_bound) ? minus.objective : minus.upper_bound;
-    part.proven[k] = minus.optimal ? 1 : 0;
+    part.proven[k] = exact_proof(minus) ? 1 : 0;
     part.minus_i_assignment[k] = std::move(minus.assignment);
   };
   if (m.shared_descent) {
@@ -459,7 +464,8 @@ double evaluate_minus_i(const AssignmentProblem& problem, const std::vector<std:
 }
 
 /// The certified full bound: welfare_upper_bound, welfare_gap, welfare_proven (throws Error when the
-/// bound, slack included, is below the welfare found: a bound is wrong).
+/// bound, slack included, is below the welfare found: a bound is wrong). A full matching an exact solver
+/// proved (exact_proof) is its own bound: U = W, a point.
 void certify_welfare(const AssignmentResult& full, const ExtraBounds& extra, double slack, VcgResult& r) {
   const double solver_bound = std::isfinite(full.upper_bound) ? full.upper_bound
                               : full.optimal                  ? full.objective
@@ -468,9 +474,10 @@ void certify_welfare(const AssignmentResult& full, const ExtraBounds& extra, dou
   if (bound < r.welfare)
     throw Error("VCG: the certified bound on the full optimum, " + std::to_string(bound) +
                 ", is below the welfare found, " + std::to_string(r.welfare) + " (a bound or a value is wrong)");
-  r.welfare_upper_bound = bound;
-  r.welfare_gap = bound - r.welfare;
-  r.welfare_proven = r.welfare_gap <= r.certified_tolerance;
+  const bool exact = exact_proof(full);
+  r.welfare_upper_bound = exact ? r.welfare : bound;
+  r.welfare_gap = r.welfare_upper_bound - r.welfare;
+  r.welfare_proven = exact || r.welfare_gap <= r.certified_tolerance;
 }
 
 /// Buyer i's certified minus-i bound, transfer, intervals and stage-2 gain bound (W, U certified first).
@@ -486,8 +493,11 @@ void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, d
   if (bound < L)
     throw Error("VCG: the certified bound on buyer " + std::to_string(i) + "'s minus-i optimum, " +
                 std::to_string(bound) + ", is below the value found, " + std::to_string(L) + " (a bound is wrong)");
-  r.proven[i] = bound - L <= r.certified_tolerance ? 1 : 0;
-  const double Ui = bound;  // the bound, never the value: W*_-i in [L_-i, U_-i] holds, proven or not
+  // proven by an exact solver (the parts' flags): a point; else the bound, never the value, so that
+  // W*_-i in [L_-i, U_-i] holds whether or not the gap is within the tolerance
+  const bool exact = r.proven[i] != 0;
+  r.proven[i] = exact || bound - L <= r.certified_tolerance ? 1 : 0;
+  const double Ui = exact ? L : bound;
   r.minus_i_upper_bound[i] = Ui;
   r.transfers[i] = std::min(0.0, (W - r.payoffs[i]) - L);
   // x_i is too high (too little charged) by at most the gap of the minus-i value
