@@ -142,16 +142,21 @@ std::vector<double> linear_minus_i_bounds(const AssignmentProblem& problem, doub
 }
 
 /// Whether every minus-i value VCG computes is the exact W*_-i whatever buyer i reports: the minus-i
-/// problem holds none of i's report, and an exact solver without limits returns its optimum.
+/// problem holds none of i's report, and the solver choose_solver picks for it (one allowed buyer fewer)
+/// is exact and has no limit to stop it.
 bool minus_i_exact(const AssignmentProblem& problem, const SolverOptions& options, bool shared_descent) {
   if (shared_descent || std::isfinite(options.time_limit) || options.iteration_limit > 0) return false;
-  int active = 0;
-  for (int i = 0; i < problem.buyers; ++i) active += problem.buyer_allowed(i) ? 1 : 0;
-  SolverKind kind = options.solver;
-  if (kind == SolverKind::Auto)
-    kind = !problem.has_externalities()                ? SolverKind::Lap
-           : active - 1 <= options.exact_size_limit    ? SolverKind::BranchAndBound
-                                                       : SolverKind::Descent;
+  AssignmentProblem shape;  // what choose_solver reads of a minus-i problem: sizes, form, the allowed buyers
+  shape.buyers = problem.buyers;
+  shape.sellers = problem.sellers;
+  shape.externalities.form = problem.externalities.form;
+  shape.allowed.assign(static_cast<std::size_t>(problem.buyers), 0);
+  bool masked = false;
+  for (int i = 0; i < problem.buyers; ++i) {
+    shape.allowed[static_cast<std::size_t>(i)] = problem.buyer_allowed(i) && masked ? 1 : 0;
+    masked = masked || problem.buyer_allowed(i);
+  }
+  const SolverKind kind = choose_solver(shape, options);
   return kind == SolverKind::Lap || kind == SolverKind::BranchAndBound || kind == SolverKind::Enumerate;
 }
 
