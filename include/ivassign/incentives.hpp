@@ -46,10 +46,11 @@ struct CheckOptions {
   int budget_samples = 256;          ///< profiles sampled for the budget when they cannot all be solved
   /// Counted (not timed, so reports are reproducible) work of the sampled budget profiles and the stage-2
   /// probes, in LAP weights: a stage-2 solve counts n x s, a budget profile (1 + n) n s (its full solve and n
-  /// minus-i searches) plus the solver's bound_work_limit (VCG's Lagrangian bound). Counts left at their
-  /// defaults (budget_samples; stage2_profiles with stage2_buyers) are cut to fit, the budget to at most half;
-  /// counts set otherwise are kept. The report's `work` says what was done and skipped. 0: no limit; >= 0.
-  double work_limit = 8e8;
+  /// minus-i searches). Counts left at their defaults (budget_samples; stage2_profiles with stage2_buyers) are
+  /// cut to fit, the budget to at most half; counts set otherwise are kept. The default runs check with defaults
+  /// on spectrum 200 x 800 in about a minute and 1000 x 4000 in minutes on 2 cores (bench/RESULTS.md) and
+  /// cuts nothing on the bundled examples. The report's `work` says what was done and skipped. 0: no limit.
+  double work_limit = 4e8;
   std::uint64_t seed = 1;
   ProgressFn progress;               ///< optional
 };
@@ -99,7 +100,8 @@ struct CheckWork {
   double limit = 0.0;                ///< LAP weights (0: none)
   double used = 0.0;                 ///< sampled budget profiles and stage-2 solves, counted
   std::uint64_t budget_profiles_skipped = 0;     ///< of budget_samples
-  std::int64_t stage2_misreports_skipped = 0;    ///< of stage2_profiles x stage2_buyers x the misreports per buyer
+  /// of stage2_profiles (of every profile, or of budget_samples draws) x stage2_buyers x the misreports per buyer
+  std::int64_t stage2_misreports_skipped = 0;
 };
 
 struct BudgetCheck {

@@ -191,7 +191,7 @@ void add_check_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--work-limit", a->work_limit,
                   "Counted work of the sampled budget profiles and the stage-2 probes, in LAP weights (a solve counts "
-                  "buyers x sellers, a budget profile 1 + buyers solves plus --bound-work-limit): counts left at "
+                  "buyers x sellers, a budget profile 1 + buyers solves): counts left at "
                   "their defaults are cut to fit, the report's `work` says what was skipped; counted, not timed, so "
                   "reports stay reproducible (0: no limit)")
       ->capture_default_str();

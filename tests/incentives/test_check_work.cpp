@@ -28,48 +28,56 @@ Instance large_market() {
   return test::random_instance(spec, 4);
 }
 
-/// Options whose counts are the defaults; a budget profile counts 19 x 54 + 1000 = 2026 LAP weights, a solve 54.
+/// Options whose counts are the defaults; a budget profile counts 19 x 54 = 1026 LAP weights, a solve 54.
 CheckOptions cheap_options() {
   CheckOptions opt;
   opt.mechanism.delta_mode = DeltaMode::Theorem1;
   opt.mechanism.max_exact_profiles = 1000;
-  opt.mechanism.solver.bound_work_limit = 1000;
   return opt;
 }
 
 TEST(CheckWork, CutsTheDefaultCountsToTheLimitAndReportsWhatItSkipped) {
   const Instance in = large_market();
   CheckOptions opt = cheap_options();
-  opt.work_limit = 2e4;  // the budget: 1e4 / 2026 = 4 profiles; stage 2: (2e4 - 8104) / 54 = 220 solves
+  opt.work_limit = 1e4;  // the budget: 5e3 / 1026 = 4 profiles; stage 2: (1e4 - 4104) / 54 = 109 solves
   const CheckReport r = check_incentives(in, opt);
   EXPECT_EQ(r.budget.method, "sampled");
   EXPECT_EQ(r.budget.profiles, 4u);
   EXPECT_EQ(r.work.budget_profiles_skipped, 252u);
-  // 220 solves: one profile (its truthful solve), 3 of its buyers with 9 + 3 + 12 + 40 = 64 misreports each
+  // 109 solves: one profile (its truthful solve), 1 of its buyers with 9 + 3 + 12 + 40 = 64 misreports each
   EXPECT_EQ(r.stage2.profiles_probed, 1);
-  EXPECT_EQ(r.stage2.buyers_per_profile, 3);
-  EXPECT_EQ(r.stage2.misreports_tried, 3 * 64);
-  EXPECT_EQ(r.work.stage2_misreports_skipped, 4 * 16 * 64 - 3 * 64) << "of 4 profiles x 16 buyers x 64";
-  EXPECT_DOUBLE_EQ(r.work.limit, 2e4);
-  EXPECT_DOUBLE_EQ(r.work.used, 4 * 2026.0 + (3 * 64 + 1) * 54.0);
+  EXPECT_EQ(r.stage2.buyers_per_profile, 1);
+  EXPECT_EQ(r.stage2.misreports_tried, 64);
+  EXPECT_EQ(r.work.stage2_misreports_skipped, 16 * 16 * 64 - 64) << "of 16 profiles x 16 buyers x 64";
+  EXPECT_DOUBLE_EQ(r.work.limit, 1e4);
+  EXPECT_DOUBLE_EQ(r.work.used, 4 * 1026.0 + (64 + 1) * 54.0);
   EXPECT_LE(r.work.used, r.work.limit);
   const auto doc = nlohmann::json::parse(check_report_to_json(r));
   EXPECT_EQ(doc["work"]["budget_profiles_skipped"], 252);
-  EXPECT_EQ(doc["work"]["stage2_misreports_skipped"], 4 * 16 * 64 - 3 * 64);
-  EXPECT_EQ(doc["stage2"]["misreports_tried"], 3 * 64) << "the existing keys stay";
+  EXPECT_EQ(doc["work"]["stage2_misreports_skipped"], 16 * 16 * 64 - 64);
+  EXPECT_EQ(doc["stage2"]["misreports_tried"], 64) << "the existing keys stay";
+
+  // more: 14 profiles in the budget ((3e4 / 2) / 1026, of 256), stage 2 (3e4 - 14364) / 54 = 289 solves,
+  // one profile with 4 buyers
+  opt.work_limit = 3e4;
+  const CheckReport more = check_incentives(in, opt);
+  EXPECT_EQ(more.budget.profiles, 14u);
+  EXPECT_EQ(more.stage2.profiles_probed, 1);
+  EXPECT_EQ(more.stage2.buyers_per_profile, 4);
+  EXPECT_EQ(more.stage2.misreports_tried, 4 * 64);
 
   // fewer solves than a buyer's misreports: one buyer, its first misreports only; below 2 solves, no probe
-  opt.work_limit = 2 * 2026 + 30 * 54;  // the budget: 1 profile; stage 2: (6052 - 2026) / 54 = 74 solves
+  opt.work_limit = 2 * 1026 + 30 * 54;  // the budget: 1 profile; stage 2: (3672 - 1026) / 54 = 49 solves
   const CheckReport few = check_incentives(in, opt);
   EXPECT_EQ(few.budget.profiles, 1u);
   EXPECT_EQ(few.stage2.buyers_per_profile, 1);
-  EXPECT_EQ(few.stage2.misreports_tried, 64);
+  EXPECT_EQ(few.stage2.misreports_tried, 48) << "the truthful solve and the first 48 misreports";
   opt.work_limit = 1;
   const CheckReport none = check_incentives(in, opt);
   EXPECT_EQ(none.budget.profiles, 1u) << "the budget needs one profile";
   EXPECT_EQ(none.stage2.profiles_probed, 0);
   EXPECT_EQ(none.stage2.misreports_tried, 0);
-  EXPECT_EQ(none.work.stage2_misreports_skipped, 16 * 64);
+  EXPECT_EQ(none.work.stage2_misreports_skipped, 16 * 16 * 64);
 }
 
 TEST(CheckWork, ExplicitCountsWin) {
@@ -175,7 +183,7 @@ TEST(CheckBounds, NoProbedGainAboveItsCertifiedBoundWithHeuristicSolvers) {
 TEST(CheckProgress, ReportsTheMechanismsStagesAndTheStageTwoMisreports) {
   const Instance in = large_market();
   CheckOptions opt = cheap_options();
-  opt.work_limit = 2e4;
+  opt.work_limit = 1e4;
   std::vector<std::string> stages;
   double last = -1.0;
   bool monotone = true;
@@ -192,7 +200,7 @@ TEST(CheckProgress, ReportsTheMechanismsStagesAndTheStageTwoMisreports) {
   };
   EXPECT_TRUE(seen("mechanism: measures"));
   EXPECT_TRUE(seen("mechanism: truthful outcomes"));
-  EXPECT_TRUE(seen("stage-2 misreports 192 of 192"));
+  EXPECT_TRUE(seen("stage-2 misreports 64 of 64"));
   EXPECT_TRUE(monotone);
   EXPECT_DOUBLE_EQ(last, 1.0);
 }
