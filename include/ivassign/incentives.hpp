@@ -82,15 +82,19 @@ struct StageTwoCheck {
   } worst;
   /// The certified bound beside the probed gains: per probed profile and buyer, the largest probed gain and
   /// the mechanism's stage2_gain_bound + transfer_error_bound (the probe holds the minus-i value fixed, so
-  /// its gain may exceed the stage-2 bound by that buyer's minus-i width) + certified_tolerance.
+  /// its gain may exceed the stage-2 bound by that buyer's minus-i width) + certified_tolerance. A probe's
+  /// gain is against its own truthful solve; under the mechanism the truthful outcome is the mechanism's
+  /// matching, so the gain compared with the bound is W_true(z') - W (the outcome's welfare).
   struct Pair {
     int profile = -1;                ///< index into the probed profiles (task order)
     int buyer = -1;
-    double max_gain = 0.0, bound = 0.0;
+    double max_gain = 0.0;           ///< W_true(z') - W_true(z*), z* the probe's own truthful solve
+    double mechanism_gain = 0.0;     ///< W_true(z') - W, W the mechanism's welfare at the profile
+    double bound = 0.0;
   };
   std::vector<std::vector<int>> probed_profiles;
   std::vector<Pair> pairs;
-  std::vector<Pair> violations;      ///< the pairs with max_gain > bound: a bug in the bound or the mechanism
+  std::vector<Pair> violations;      ///< the pairs with mechanism_gain > bound: a bug in the bound or the mechanism
   double certified_gain_bound_max = 0.0;  ///< the largest bound over the pairs
   bool bounds_hold = true;           ///< no violation
 };
@@ -175,6 +179,7 @@ struct StageTwoProbe {
   bool exact = true;  ///< every solve behind the probe proven optimal
   int worst_buyer = -1;
   std::string worst_kind;
+  double truthful_welfare = 0.0;       ///< W_true(z*) of the probe's truthful solve
   std::vector<int> buyers;             ///< the probed buyers, sorted
   std::vector<double> buyer_max_gain;  ///< per probed buyer: the largest gain of its misreports
 };

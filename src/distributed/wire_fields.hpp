@@ -99,6 +99,7 @@ struct Fields<StageTwoProbe> {
       &T::exact,
       &T::worst_buyer,
       &T::worst_kind,
+      &T::truthful_welfare,
       &T::buyers,
       &T::buyer_max_gain);
 };

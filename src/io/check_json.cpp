@@ -15,7 +15,11 @@ json numbers(const std::vector<double>& v) {
   return a;
 }
 json pair_json(const StageTwoCheck::Pair& p) {
-  return {{"profile", p.profile}, {"buyer", p.buyer}, {"max_gain", number(p.max_gain)}, {"certified_bound", number(p.bound)}};
+  return {{"profile", p.profile},
+          {"buyer", p.buyer},
+          {"max_gain", number(p.max_gain)},
+          {"gain_over_mechanism", number(p.mechanism_gain)},
+          {"certified_bound", number(p.bound)}};
 }
 
 /// Stage 2's certified bounds beside the probed gains (keys added to ivassign-check/1's stage2).

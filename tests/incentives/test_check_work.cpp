@@ -165,7 +165,7 @@ TEST(CheckBounds, NoProbedGainAboveItsCertifiedBoundWithHeuristicSolvers) {
       EXPECT_EQ(r.stage2.probed_profiles.size(), 4u);
       double largest = 0.0;
       for (const auto& p : r.stage2.pairs) {
-        EXPECT_LE(p.max_gain, p.bound) << "buyer " << p.buyer << " profile " << p.profile;
+        EXPECT_LE(p.mechanism_gain, p.bound) << "buyer " << p.buyer << " profile " << p.profile;
         EXPECT_GE(p.bound, 0.0);
         largest = std::max(largest, p.bound);
       }
