@@ -205,5 +205,23 @@ TEST(CheckProgress, ReportsTheMechanismsStagesAndTheStageTwoMisreports) {
   EXPECT_DOUBLE_EQ(last, 1.0);
 }
 
+TEST(CheckWorkCli, TheFlagSetsTheLimitAndBadValuesAreRefused) {
+  const std::string toy = test::examples_dir() + "/toy-2x2.json";
+  auto r = test::run_cli("check '" + toy + "' --quiet --work-limit 0");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["work"]["limit"], 0.0);
+  EXPECT_EQ(doc["work"]["stage2_misreports_skipped"], 0);
+  EXPECT_EQ(doc["stage2"]["bounds_hold"], true);
+  r = test::run_cli("check '" + toy + "' --quiet");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["work"]["limit"], CheckOptions{}.work_limit);
+  for (const char* bad : {"-1", "inf", "nan"}) {
+    r = test::run_cli("check '" + toy + "' --quiet --work-limit " + bad);
+    EXPECT_EQ(r.exit_code, 2) << bad;
+    EXPECT_NE(r.err.find("--work-limit"), std::string::npos) << bad << ": " << r.err;
+  }
+}
+
 }  // namespace
 }  // namespace ivassign
