@@ -44,6 +44,13 @@ struct CheckOptions {
   int random_misreports = 12;        ///< random reports per buyer and profile
   int local_search_steps = 40;       ///< best-response hill-climbing steps per buyer and profile
   int budget_samples = 256;          ///< profiles sampled for the budget when they cannot all be solved
+  /// Counted (not timed, so reports are reproducible) work of the sampled budget profiles and the stage-2
+  /// probes, in LAP weights: a stage-2 solve counts n x s, a budget profile (1 + n) n s (its full solve and n
+  /// minus-i searches). Counts left at their defaults (budget_samples; stage2_profiles with stage2_buyers) are
+  /// cut to fit, the budget to at most half; counts set otherwise are kept. The default runs check with defaults
+  /// on spectrum 200 x 800 in about a minute and 1000 x 4000 in minutes on 2 cores (bench/RESULTS.md) and
+  /// cuts nothing on the bundled examples. The report's `work` says what was done and skipped. 0: no limit.
+  double work_limit = 4e8;
   std::uint64_t seed = 1;
   ProgressFn progress;               ///< optional (ivassign/progress.hpp)
 };
@@ -73,6 +80,32 @@ struct StageTwoCheck {
     std::string misreport;
     double gain = 0.0;
   } worst;
+  /// The certified bound beside the probed gains: per probed profile and buyer, the largest probed gain and
+  /// the mechanism's stage2_gain_bound + transfer_error_bound (the probe holds the minus-i value fixed, so
+  /// its gain may exceed the stage-2 bound by that buyer's minus-i width) + certified_tolerance. A probe's
+  /// gain is against its own truthful solve; under the mechanism the truthful outcome is the mechanism's
+  /// matching, so the gain compared with the bound is W_true(z') - W (the outcome's welfare).
+  struct Pair {
+    int profile = -1;                ///< index into the probed profiles (task order)
+    int buyer = -1;
+    double max_gain = 0.0;           ///< W_true(z') - W_true(z*), z* the probe's own truthful solve
+    double mechanism_gain = 0.0;     ///< W_true(z') - W, W the mechanism's welfare at the profile
+    double bound = 0.0;
+  };
+  std::vector<std::vector<int>> probed_profiles;
+  std::vector<Pair> pairs;
+  std::vector<Pair> violations;      ///< the pairs with mechanism_gain > bound: a bug in the bound or the mechanism
+  double certified_gain_bound_max = 0.0;  ///< the largest bound over the pairs
+  bool bounds_hold = true;           ///< no violation
+};
+
+/// The counted work of the check (CheckOptions::work_limit) and what it cut.
+struct CheckWork {
+  double limit = 0.0;                ///< LAP weights (0: none)
+  double used = 0.0;                 ///< sampled budget profiles and stage-2 solves, counted
+  std::uint64_t budget_profiles_skipped = 0;     ///< of budget_samples
+  /// of stage2_profiles (of every profile, or of budget_samples draws) x stage2_buyers x the misreports per buyer
+  std::int64_t stage2_misreports_skipped = 0;
 };
 
 struct BudgetCheck {
@@ -106,6 +139,7 @@ struct CheckReport {
   StageOneCheck stage1;
   StageTwoCheck stage2;
   BudgetCheck budget;
+  CheckWork work;
   std::vector<ProfileBudget> rows;
   std::vector<double> informational_size;
   Backend backend = Backend::Cpu;    ///< where the mechanism's table and measures ran
@@ -145,6 +179,9 @@ struct StageTwoProbe {
   bool exact = true;  ///< every solve behind the probe proven optimal
   int worst_buyer = -1;
   std::string worst_kind;
+  double truthful_welfare = 0.0;       ///< W_true(z*) of the probe's truthful solve
+  std::vector<int> buyers;             ///< the probed buyers, sorted
+  std::vector<double> buyer_max_gain;  ///< per probed buyer: the largest gain of its misreports
 };
 StageTwoPlan plan_stage_two(const Instance& instance, const CheckOptions& options, const MechanismReport& mechanism);
 std::vector<StageTwoProbe> stage_two_probes(const Instance& instance, const CheckOptions& options,

@@ -275,9 +275,10 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
                      stage2_buyers: Optional[int] = None, random_misreports: Optional[int] = None,
                      local_search_steps: Optional[int] = None, budget_samples: Optional[int] = None,
                      bound_iterations: Optional[int] = None, bound_work_limit: Optional[float] = None,
-                     bound_time_limit: Optional[float] = None) -> dict:
+                     bound_time_limit: Optional[float] = None, work_limit: Optional[float] = None) -> dict:
     """The incentive, budget and IR checks (what ``ivassign check`` does), as the ivassign-check/1
-    document (a dict): stage1 (truthful, min_margin, worst lie, margins), stage2, budget.
+    document (a dict): stage1 (truthful, min_margin, worst lie, margins), stage2 (with each probed gain
+    beside its certified bound), budget, work (what the counted work limit probed and skipped).
     Settings are CheckOptions' fields and its mechanism's (delta, solver, ...)."""
     inst = instance(instance_or_path)
     return _json.loads(_ivassign._check_incentives(inst, _settings(
@@ -285,7 +286,7 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
         max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work, stage2_profiles=stage2_profiles,
         stage2_buyers=stage2_buyers, random_misreports=random_misreports, local_search_steps=local_search_steps,
         budget_samples=budget_samples, bound_iterations=bound_iterations, bound_work_limit=bound_work_limit,
-        bound_time_limit=bound_time_limit)))
+        bound_time_limit=bound_time_limit, work_limit=work_limit)))
 
 
 def information_measures(instance_or_path, *, backend: Optional[str] = None, threads: Optional[int] = None,

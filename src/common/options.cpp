@@ -41,6 +41,12 @@ constexpr OptionRange at_least_or(double min, double special, const char* note) 
   r.special = special;
   return r;
 }
+/// [min, inf): a finite number at least min.
+constexpr OptionRange finite_at_least(double min, const char* unit, const char* note) {
+  OptionRange r = closed(min, kInf, unit, note);
+  r.max_open = true;
+  return r;
+}
 /// Every value (no check).
 constexpr OptionRange any() { return OptionRange{}; }
 
@@ -226,6 +232,11 @@ const std::vector<Option<CheckOptions>>& option_table<CheckOptions>() {
        true, true},
       {"budget_samples", &O::budget_samples, 256, closed(1),
        "Profiles sampled from the prior for the budget when there are too many to solve all", true, true},
+      {"work_limit", &O::work_limit, 4e8, finite_at_least(0.0, "LAP weights", "0: no limit"),
+       "Counted work of the sampled budget profiles and the stage-2 probes, in LAP weights (a solve counts buyers x "
+       "sellers, a budget profile 1 + buyers solves): counts left at their defaults are cut to fit, the report's "
+       "`work` says what was skipped; counted, not timed, so reports stay reproducible",
+       true, true},
       {"seed", &O::seed, 1, any(), "Seed of the sampled profiles and misreports", false, false},
   };
   return table;

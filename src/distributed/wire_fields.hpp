@@ -98,7 +98,10 @@ struct Fields<StageTwoProbe> {
       &T::tried,
       &T::exact,
       &T::worst_buyer,
-      &T::worst_kind);
+      &T::worst_kind,
+      &T::truthful_welfare,
+      &T::buyers,
+      &T::buyer_max_gain);
 };
 static_assert(complete<StageTwoProbe>(), "a field of StageTwoProbe is missing from Fields<StageTwoProbe>");
 

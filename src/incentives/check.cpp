@@ -2,9 +2,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <functional>
 #include <numeric>
 
 #include "common/parallel.hpp"
+#include "common/progress.hpp"
 #include "common/random.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/incentives.hpp"
@@ -18,6 +20,56 @@ namespace {
 /// Buyers probed per stage-2 profile: all, or stage2_buyers of them when that is positive and smaller.
 int stage2_buyer_count(int buyers, const CheckOptions& opt) {
   return opt.stage2_buyers > 0 ? std::min(buyers, opt.stage2_buyers) : buyers;
+}
+
+// ---- the counted work (CheckOptions::work_limit, in LAP weights) ------------------------------------
+
+/// Misreports per probed buyer: 4 scaled, 2 externality, 3 permuted, min(s, 8) targeted, random, local steps.
+std::int64_t misreports_per_buyer(const Instance& in, const CheckOptions& opt) {
+  return 9 + std::min(in.sellers, 8) + opt.random_misreports + opt.local_search_steps;
+}
+double solve_work(const Instance& in) { return static_cast<double>(in.buyers) * static_cast<double>(in.sellers); }
+/// A budget profile: the full solve and n minus-i searches (VCG's Lagrangian bound, with its own counted budget,
+/// is left out: it would count 1000 solves at 50 x 200, where a profile takes 0.05 s).
+double profile_work(const Instance& in) { return (1.0 + in.buyers) * solve_work(in); }
+
+/// The budget's profiles when sampled: budget_samples, cut to half of the limit when left at its default.
+int budget_profile_count(const Instance& in, const CheckOptions& opt) {
+  if (!(opt.work_limit > 0) || opt.budget_samples != CheckOptions{}.budget_samples) return opt.budget_samples;
+  const double affordable = std::floor(opt.work_limit / 2 / profile_work(in));
+  return static_cast<int>(std::clamp(affordable, 1.0, static_cast<double>(opt.budget_samples)));
+}
+double budget_work(const Instance& in, const CheckOptions& opt, bool exact) {
+  return exact ? 0.0 : budget_profile_count(in, opt) * profile_work(in);
+}
+
+/// How stage 2 probes: profiles, buyers per profile, misreports per buyer (at most).
+struct StageTwoShape {
+  std::size_t profiles = 0;
+  int buyers = 0;
+  std::int64_t misreports = 0;
+};
+
+/// Stage 2's shape for `available` profiles: the options' counts when they fit the solves the limit leaves
+/// (at least half of it), else fewer profiles, then fewer buyers, then fewer misreports; nothing below 2 solves.
+/// Counts set otherwise than their defaults are kept. Depends on `available` only through the profile count,
+/// so a worker knowing only the plan's profiles gets the same shape (stage_two_probes).
+StageTwoShape stage_two_shape(const Instance& in, const CheckOptions& opt, bool exact, std::size_t available) {
+  const CheckOptions defaults;
+  const int buyers = stage2_buyer_count(in.buyers, opt);
+  const std::int64_t m = misreports_per_buyer(in, opt);
+  const std::size_t profiles = std::min(available, static_cast<std::size_t>(opt.stage2_profiles));
+  const double per_profile = 1.0 + static_cast<double>(buyers) * static_cast<double>(m);
+  if (!(opt.work_limit > 0) || opt.stage2_profiles != defaults.stage2_profiles || opt.stage2_buyers != defaults.stage2_buyers)
+    return {profiles, buyers, m};
+  const double rest = opt.work_limit - std::min(budget_work(in, opt, exact), opt.work_limit / 2);
+  const double solves = std::floor(rest / solve_work(in));
+  if (static_cast<double>(profiles) * per_profile <= solves) return {profiles, buyers, m};
+  if (solves < 2 || profiles == 0) return {0, 0, 0};
+  const auto cut = static_cast<std::size_t>(std::clamp(std::floor(solves / per_profile), 1.0, static_cast<double>(profiles)));
+  const double each = std::floor(solves / static_cast<double>(cut)) - 1;  // misreports per profile
+  const int b = static_cast<int>(std::clamp(std::floor(each / static_cast<double>(m)), 1.0, static_cast<double>(buyers)));
+  return {cut, b, b > 1 ? m : std::min<std::int64_t>(m, static_cast<std::int64_t>(each))};
 }
 
 /// Multiplies buyer i's externality costs (his row c_i..^..) by `factor`.
@@ -58,14 +110,20 @@ void expected_rows(const Instance& in, const std::vector<double>& rho, int i, st
 }
 
 /// Solves the truthful problem with buyer i's report swapped in and records the true-welfare gain.
+/// At most `cap` misreports per buyer (CheckOptions::work_limit); `done` is called after each.
 struct Prober {
   const AssignmentProblem& truth;
   const SolverOptions& solver;
   double w_star;
   Probe& probe;
+  std::int64_t cap;
+  const std::function<void()>& done;
+  std::int64_t buyer_tried = 0;
 
   double evaluate(int i, const std::vector<double>& u_report, const std::vector<double>& v, double ext_factor,
                   const std::string& kind) {
+    if (buyer_tried >= cap) return -std::numeric_limits<double>::infinity();
+    ++buyer_tried;
     const int s = truth.sellers;
     AssignmentProblem reported = truth;
     for (int j = 0; j < s; ++j) reported.linear[static_cast<std::size_t>(i) * s + j] = u_report[j] - v[j];
@@ -74,6 +132,8 @@ struct Prober {
     probe.exact = probe.exact && r.optimal;
     const double gain = truth.objective(r.assignment) - w_star;
     ++probe.tried;
+    probe.buyer_max_gain.back() = std::max(probe.buyer_max_gain.back(), gain);
+    if (done) done();
     if (gain > probe.max_gain) {
       probe.max_gain = gain;
       probe.worst_buyer = i;
@@ -83,11 +143,10 @@ struct Prober {
   }
 };
 
-/// The buyers probed: all, or a seeded sample of stage2_buyers of them (partial Fisher-Yates), sorted.
-std::vector<int> probed_buyers(int n, const CheckOptions& opt, CounterStream& rng) {
+/// The buyers probed: all, or a seeded sample of `probed` of them (partial Fisher-Yates), sorted.
+std::vector<int> probed_buyers(int n, int probed, CounterStream& rng) {
   std::vector<int> buyers(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) buyers[static_cast<std::size_t>(i)] = i;
-  const int probed = stage2_buyer_count(n, opt);
   for (int k = 0; k < probed && probed < n; ++k) std::swap(buyers[static_cast<std::size_t>(k)], buyers[static_cast<std::size_t>(k + rng.below(n - k))]);
   buyers.resize(static_cast<std::size_t>(probed));
   std::sort(buyers.begin(), buyers.end());
@@ -150,7 +209,8 @@ void probe_searched_misreports(Prober& prober, int i, const std::vector<double>&
   }
 }
 
-Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, std::uint64_t seed) {
+Probe probe_profile(const Instance& in, const std::vector<double>& rho, const CheckOptions& opt, const StageTwoShape& shape,
+                    std::uint64_t seed, const std::function<void()>& done) {
   const int n = in.buyers;
   const double M = in.effective_bound();
   SolverOptions solver = opt.mechanism.vcg.search;
@@ -161,11 +221,14 @@ Probe probe_profile(const Instance& in, const std::vector<double>& rho, const Ch
   const double w_star = truth.objective(best.assignment);
   Probe probe;
   probe.exact = best.optimal;
+  probe.truthful_welfare = w_star;
   CounterStream rng{mix64(seed)};
-  Prober prober{truth, solver, w_star, probe};
-  const std::vector<int> buyers = probed_buyers(n, opt, rng);
+  Prober prober{truth, solver, w_star, probe, shape.misreports, done};
+  probe.buyers = probed_buyers(n, shape.buyers, rng);
   std::vector<double> u, v;
-  for (int i : buyers) {
+  for (int i : probe.buyers) {
+    prober.buyer_tried = 0;
+    probe.buyer_max_gain.push_back(-std::numeric_limits<double>::infinity());
     expected_rows(in, rho, i, u, v);
     probe_fixed_misreports(prober, i, u, v, M, rng);
     probe_searched_misreports(prober, i, u, v, M, opt, rng);
@@ -190,13 +253,14 @@ MechanismOptions check_mechanism_options(const Instance& in, const CheckOptions&
   return mopt;
 }
 
-/// The profiles the mechanism is run on: all of them (exact), else budget_samples seeded samples.
+/// The profiles the mechanism is run on: all of them (exact), else budget_samples seeded samples (cut to the limit).
 std::vector<std::vector<int>> evaluated_profiles(const Instance& in, const CheckOptions& opt, bool exact) {
   std::vector<std::vector<int>> evaluated;
   if (exact) {
     evaluated = all_profiles(in);
   } else {
-    for (int k = 0; k < opt.budget_samples; ++k) evaluated.push_back(sample_profile(in, opt.seed * 1000003ULL + k));
+    const int count = budget_profile_count(in, opt);
+    for (int k = 0; k < count; ++k) evaluated.push_back(sample_profile(in, opt.seed * 1000003ULL + k));
   }
   return evaluated;
 }
@@ -292,25 +356,80 @@ void check_budget(const Instance& in, const MechanismReport& mech, bool exact, C
   }
 }
 
-/// Stage 2's figures from every probe (task k probed plan.profiles[k]).
-void check_stage_two(const Instance& in, const CheckOptions& opt, const StageTwoPlan& plan,
-                     const std::vector<Probe>& results, CheckReport& rep) {
-  const std::size_t probes = plan.profiles.size();
+/// The mechanism report's profiles probed in stage 2, in task order: the most likely ones (exact: weighted
+/// by probability), else the first sampled ones; as many as stage_two_shape allows.
+std::vector<std::size_t> probe_order(const Instance& in, const CheckOptions& opt, const MechanismReport& mech, bool exact) {
+  std::vector<std::size_t> order(mech.profiles.size());
+  std::iota(order.begin(), order.end(), 0);
+  if (exact) {
+    std::vector<double> probability(mech.profiles.size());
+    for (std::size_t k = 0; k < probability.size(); ++k) probability[k] = profile_probability(in, mech.profiles[k].profile);
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return probability[a] > probability[b]; });
+  }
+  order.resize(stage_two_shape(in, opt, exact, order.size()).profiles);
+  return order;
+}
+
+/// Each probed buyer's largest gain beside its certified bound (stage2_gain_bound + transfer_error_bound +
+/// certified_tolerance of the mechanism's outcome at that profile), the gain taken against the mechanism's
+/// matching (its welfare W), not the probe's own truthful solve, which a heuristic may end elsewhere.
+void compare_with_bounds(const MechanismReport& mech, const std::vector<std::size_t>& order,
+                         const std::vector<Probe>& results, StageTwoCheck& s2) {
+  s2.certified_gain_bound_max = 0.0;
+  for (std::size_t k = 0; k < results.size(); ++k) {
+    const ProfileOutcome& p = mech.profiles[order[k]];
+    s2.probed_profiles.push_back(p.profile);
+    for (std::size_t b = 0; b < results[k].buyers.size(); ++b) {
+      const auto i = static_cast<std::size_t>(results[k].buyers[b]);
+      const double gain_bound = i < p.stage2_gain_bound.size() ? p.stage2_gain_bound[i] : 0.0;
+      const double width = i < p.transfer_error_bound.size() ? p.transfer_error_bound[i] : 0.0;
+      const double gain = results[k].buyer_max_gain[b];
+      const StageTwoCheck::Pair pair{static_cast<int>(k), static_cast<int>(i), gain,
+                                     gain + results[k].truthful_welfare - p.welfare,
+                                     gain_bound + width + p.certified_tolerance};
+      s2.certified_gain_bound_max = std::max(s2.certified_gain_bound_max, pair.bound);
+      s2.pairs.push_back(pair);
+      if (pair.mechanism_gain > pair.bound) s2.violations.push_back(pair);
+    }
+  }
+  s2.bounds_hold = s2.violations.empty();
+}
+
+/// Stage 2's figures from every probe (task k probed mechanism profile order[k]).
+void check_stage_two(const Instance& in, const CheckOptions& opt, const MechanismReport& mech, bool exact,
+                     const std::vector<std::size_t>& order, const std::vector<Probe>& results, CheckReport& rep) {
+  const std::size_t probes = order.size();
   if (results.size() != probes)
     throw InputError("check_from_mechanism: " + std::to_string(results.size()) + " stage-2 probes, expected " +
                      std::to_string(probes) + " (every task of plan_stage_two, in order)");
   auto& s2 = rep.stage2;
   s2.profiles_probed = static_cast<int>(probes);
-  s2.buyers_per_profile = stage2_buyer_count(in.buyers, opt);
+  s2.buyers_per_profile = probes ? stage_two_shape(in, opt, exact, probes).buyers
+                                 : stage2_buyer_count(in.buyers, opt);
   s2.max_gain = probes ? -std::numeric_limits<double>::infinity() : 0.0;
   for (std::size_t k = 0; k < probes; ++k) {
     s2.misreports_tried += results[k].tried;
     s2.solver_exact = s2.solver_exact && results[k].exact;
     if (results[k].max_gain > s2.max_gain) {
       s2.max_gain = results[k].max_gain;
-      s2.worst = {results[k].worst_buyer, plan.profiles[k], results[k].worst_kind, results[k].max_gain};
+      s2.worst = {results[k].worst_buyer, mech.profiles[order[k]].profile, results[k].worst_kind, results[k].max_gain};
     }
   }
+  compare_with_bounds(mech, order, results, s2);
+}
+
+/// The work counted and what the limit cut (report's `work`).
+void count_work(const Instance& in, const CheckOptions& opt, const MechanismReport& mech, bool exact, CheckReport& rep) {
+  auto& w = rep.work;
+  w.limit = opt.work_limit;
+  const double probe_solves = static_cast<double>(rep.stage2.misreports_tried + rep.stage2.profiles_probed);
+  w.used = budget_work(in, opt, exact) + probe_solves * solve_work(in);
+  if (!exact) w.budget_profiles_skipped = static_cast<std::uint64_t>(opt.budget_samples) - mech.profiles.size();
+  // of the probes without the limit: stage2_profiles of every profile (exact) or of budget_samples draws
+  const std::size_t available = exact ? mech.profiles.size() : static_cast<std::size_t>(opt.budget_samples);
+  const std::size_t planned = std::min(available, static_cast<std::size_t>(opt.stage2_profiles));
+  w.stage2_misreports_skipped = static_cast<std::int64_t>(planned) * stage2_buyer_count(in.buyers, opt) *
+                                    misreports_per_buyer(in, opt) - rep.stage2.misreports_tried;
 }
 
 }  // namespace
@@ -320,25 +439,20 @@ CheckRun check_mechanism_run(const Instance& in, const CheckOptions& opt) {
   CheckRun run;
   run.options = check_mechanism_options(in, opt);
   run.profiles = evaluated_profiles(in, opt, run.options.compute_exact_delta);
+  if (opt.progress)  // the mechanism's stages (measures, budget profiles k of K) in the check's first 60 %
+    run.options.progress = [progress = opt.progress](double f, const std::string& stage) {
+      progress(0.6 * f, "mechanism: " + stage);
+    };
   return run;
 }
 
 StageTwoPlan plan_stage_two(const Instance& in, const CheckOptions& opt, const MechanismReport& mech) {
   validate(opt);
   const bool exact = check_mechanism_options(in, opt).compute_exact_delta;
-  // the most likely profiles (exact: weighted by probability), else the first sampled ones
-  std::vector<std::size_t> order(mech.profiles.size());
-  std::iota(order.begin(), order.end(), 0);
-  if (exact) {
-    std::vector<double> probability(mech.profiles.size());
-    for (std::size_t k = 0; k < probability.size(); ++k) probability[k] = profile_probability(in, mech.profiles[k].profile);
-    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return probability[a] > probability[b]; });
-  }
-  const std::size_t probes = std::min<std::size_t>(order.size(), static_cast<std::size_t>(opt.stage2_profiles));
   StageTwoPlan plan;
-  for (std::size_t k = 0; k < probes; ++k) {
-    plan.profiles.push_back(mech.profiles[order[k]].profile);
-    plan.posteriors.push_back(mech.profiles[order[k]].posterior);
+  for (std::size_t k : probe_order(in, opt, mech, exact)) {
+    plan.profiles.push_back(mech.profiles[k].profile);
+    plan.posteriors.push_back(mech.profiles[k].posterior);
   }
   return plan;
 }
@@ -349,13 +463,18 @@ std::vector<StageTwoProbe> stage_two_probes(const Instance& in, const CheckOptio
   if (range.first > tasks || range.count > tasks - range.first || plan.posteriors.size() != tasks)
     throw InputError("TaskRange: [" + std::to_string(range.first) + ", " + std::to_string(range.first + range.count) +
                      ") is outside the " + std::to_string(tasks) + " stage-2 probes of this StageTwoPlan");
+  const StageTwoShape shape = stage_two_shape(in, opt, check_mechanism_options(in, opt).compute_exact_delta, tasks);
   std::vector<Probe> results(static_cast<std::size_t>(range.count));
+  // progress per misreport: they are the unit of work (a solve each)
+  StageProgress steps(opt.progress, 0.6, 0.95, "stage-2 misreports", range.count * static_cast<std::uint64_t>(shape.buyers) *
+                                                                         static_cast<std::uint64_t>(shape.misreports));
+  const std::function<void()> done = [&] { steps.step(); };
   FirstException errors;
 #pragma omp parallel for schedule(dynamic) num_threads(thread_count(opt.mechanism.threads))
   for (std::int64_t k = 0; k < static_cast<std::int64_t>(range.count); ++k)
     errors.run([&] {
       const std::uint64_t task = range.first + static_cast<std::uint64_t>(k);
-      results[static_cast<std::size_t>(k)] = probe_profile(in, plan.posteriors[task], opt, opt.seed + 7919ULL * task);
+      results[static_cast<std::size_t>(k)] = probe_profile(in, plan.posteriors[task], opt, shape, opt.seed + 7919ULL * task, done);
     });
   errors.rethrow();
   return results;
@@ -381,11 +500,11 @@ CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, co
   rep.delta_theorem1 = mech.delta_theorem1;
   rep.informational_size = mech.informational_size;
   rep.backend = mech.backend;
-  report_progress(opt, 0.4, "stage 1");
+  report_progress(opt, 0.95, "stage 1 and budget");
   check_stage_one(in, mech, exact, rep);
   check_budget(in, mech, exact, rep);
-  report_progress(opt, 0.6, "stage 2 probing");
-  check_stage_two(in, opt, plan_stage_two(in, opt, mech), probes, rep);
+  check_stage_two(in, opt, mech, exact, probe_order(in, opt, mech, exact), probes, rep);
+  count_work(in, opt, mech, exact, rep);
   report_progress(opt, 1.0, "done");
   rep.seconds = mech.seconds + std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return rep;
@@ -393,7 +512,6 @@ CheckReport check_from_mechanism(const Instance& in, const CheckOptions& opt, co
 
 CheckReport check_incentives(const Instance& in, const CheckOptions& opt) {
   const CheckRun run = check_mechanism_run(in, opt);
-  report_progress(opt, 0.0, "mechanism on every profile");
   return check_from_mechanism(in, opt, run_mechanism(in, run.profiles, run.options));
 }
 

@@ -14,6 +14,26 @@ json numbers(const std::vector<double>& v) {
   for (double x : v) a.push_back(number(x));
   return a;
 }
+json pair_json(const StageTwoCheck::Pair& p) {
+  return {{"profile", p.profile},
+          {"buyer", p.buyer},
+          {"max_gain", number(p.max_gain)},
+          {"gain_over_mechanism", number(p.mechanism_gain)},
+          {"certified_bound", number(p.bound)}};
+}
+
+/// Stage 2's certified bounds beside the probed gains (keys added to ivassign-check/1's stage2).
+void stage_two_bounds(const StageTwoCheck& s2, json& out) {
+  out["certified_gain_bound_max"] = number(s2.certified_gain_bound_max);
+  out["bound_violations"] = s2.violations.size();
+  out["bounds_hold"] = s2.bounds_hold;
+  json violations = json::array(), pairs = json::array();
+  for (const auto& v : s2.violations) violations.push_back(pair_json(v));
+  for (const auto& p : s2.pairs) pairs.push_back(pair_json(p));
+  out["violations"] = violations;
+  out["probed"] = pairs;  // "profile": an index into probed_profiles
+  out["probed_profiles"] = s2.probed_profiles;
+}
 }  // namespace
 
 std::string check_report_to_json(const CheckReport& r, int indent) {
@@ -53,6 +73,7 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
                      {"profile", s2.worst.profile},
                      {"misreport", s2.worst.misreport},
                      {"gain", number(s2.worst.gain)}}}};
+  stage_two_bounds(s2, doc["stage2"]);
   if (!s2.solver_exact)
     doc["stage2"]["note"] = "the solver did not prove every matching optimal: positive gains measure its suboptimality";
   const auto& b = r.budget;
@@ -70,6 +91,10 @@ std::string check_report_to_json(const CheckReport& r, int indent) {
     doc["budget"]["standard_error_rewards"] = number(b.standard_error_rewards);
     doc["budget"]["standard_error_revenue"] = number(b.standard_error_revenue);
   }
+  doc["work"] = {{"limit", r.work.limit},
+                 {"used", r.work.used},
+                 {"budget_profiles_skipped", r.work.budget_profiles_skipped},
+                 {"stage2_misreports_skipped", r.work.stage2_misreports_skipped}};
   doc["informational_size"] = numbers(r.informational_size);
   doc["backend"] = to_string(r.backend);  // what ran: "cpu", "cuda" or "omp-device"
   doc["ranks"] = r.ranks;

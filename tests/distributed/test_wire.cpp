@@ -46,8 +46,8 @@ auto fields_of(const StageTwoPlan& x) {
   return std::tie(a, b);
 }
 auto fields_of(const StageTwoProbe& x) {
-  const auto& [a, b, c, d, e] = x;
-  return std::tie(a, b, c, d, e);
+  const auto& [a, b, c, d, e, f, g, h] = x;
+  return std::tie(a, b, c, d, e, f, g, h);
 }
 auto fields_of(const ReplicaRow& x) {
   const auto& [a, b, c, d, e, f, g, h, i, j, k, l] = x;
@@ -155,6 +155,9 @@ StageTwoProbe sample_probe() {
   p.exact = false;
   p.worst_buyer = 3;
   p.worst_kind = "stage-2 report";
+  p.truthful_welfare = 12.75;
+  p.buyers = {1, 3, 7};
+  p.buyer_max_gain = {-kInf, 0.0625, 1e-3};
   return p;
 }
 
