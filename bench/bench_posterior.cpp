@@ -203,17 +203,18 @@ int main(int argc, char** argv) {
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();
+  // the ratios on stderr: stdout is the benchmark's report (--benchmark_format=json must stay one document)
   if (g_rates.count("copy") && g_rates.count("tensor_cpu"))
-    std::cout << "tensor CPU / host copy bandwidth: " << g_rates["tensor_cpu"] / g_rates["copy"] << "\n";
+    std::cerr << "tensor CPU / host copy bandwidth: " << g_rates["tensor_cpu"] / g_rates["copy"] << "\n";
   if (g_rates.count("tensor_device") && g_rates.count("device_copy"))
-    std::cout << "tensor device (" << device_system() << ") / device copy bandwidth: "
+    std::cerr << "tensor device (" << device_system() << ") / device copy bandwidth: "
               << g_rates["tensor_device"] / g_rates["device_copy"] << "\n";
   if (g_rates.count("tensor_device") && g_rates.count("tensor_cpu"))
-    std::cout << "tensor device / tensor CPU: " << g_rates["tensor_device"] / g_rates["tensor_cpu"] << "\n";
+    std::cerr << "tensor device / tensor CPU: " << g_rates["tensor_device"] / g_rates["tensor_cpu"] << "\n";
   if (g_rates.count("measures_device_s") && g_rates.count("measures_cpu_s"))
-    std::cout << "measures CPU time / device time: " << g_rates["measures_cpu_s"] / g_rates["measures_device_s"] << "\n";
+    std::cerr << "measures CPU time / device time: " << g_rates["measures_cpu_s"] / g_rates["measures_device_s"] << "\n";
   if (g_rates.count("sampled_device_s") && g_rates.count("sampled_cpu_s"))
-    std::cout << "sampled measures CPU time / device time: " << g_rates["sampled_cpu_s"] / g_rates["sampled_device_s"]
+    std::cerr << "sampled measures CPU time / device time: " << g_rates["sampled_cpu_s"] / g_rates["sampled_device_s"]
               << "\n";
   return 0;
 }

@@ -251,16 +251,24 @@ def qaplib_rows(args, table):
                       f"mean gap {100 * sum(gaps) / len(gaps):.3f}%", rss_max)
 
 
-def posterior_rows(args, table):
-    exe = os.path.join(BUILD, "bench", "bench_posterior")
+def posterior_benchmarks(exe, full, *extra):
+    """bench_posterior's benchmarks from its --benchmark_format=json report (stdout: one JSON document; its
+    bandwidth ratios go to stderr). Returns (benchmarks, None), or (None, the error's last words)."""
     env = dict(os.environ)
-    if not args.full:
+    if not full:
         env["IVASSIGN_BENCH_SMALL"] = "1"
-    p = subprocess.run([exe, "--benchmark_format=json"], capture_output=True, text=True, env=env)
+    p = subprocess.run([exe, "--benchmark_format=json", *extra], capture_output=True, text=True, env=env)
     if p.returncode != 0:
-        table.add("posterior", "bench_posterior", None, None, p.stderr.strip()[-200:], None)
+        return None, p.stderr.strip()[-200:]
+    return json.loads(p.stdout)["benchmarks"], None
+
+
+def posterior_rows(args, table):
+    benchmarks, error = posterior_benchmarks(os.path.join(BUILD, "bench", "bench_posterior"), args.full)
+    if error is not None:
+        table.add("posterior", "bench_posterior", None, None, error, None)
         return
-    for b in json.loads(p.stdout)["benchmarks"]:
+    for b in benchmarks:
         if b.get("error_occurred"):
             table.add("posterior", b["name"], None, None, b.get("error_message", "skipped"), None)
             continue
