@@ -97,6 +97,18 @@ inline Instance random_instance(const RandomSpec& spec, std::uint64_t seed) {
 
 /// An assignment problem with `form` externalities: a seeded random instance (2 states, per-buyer
 /// prior, density 0.6) averaged at the posterior (0.35, 0.65).
+/// 18 buyers with 3 signals each, 3 sellers, a symmetric prior, no externalities: 3^18 profiles, too many for
+/// delta.exact by default, so `check` samples its budget (the incentives tests' large market).
+inline Instance large_symmetric_market() {
+  RandomSpec spec;
+  spec.prior = Prior::Form::Symmetric;
+  spec.buyers = 18;
+  spec.sellers = 3;
+  spec.signals.assign(18, 3);
+  spec.externalities = Externalities::Form::None;
+  return random_instance(spec, 4);
+}
+
 inline AssignmentProblem random_expected_problem(std::uint64_t seed, Externalities::Form form, int n, int s) {
   RandomSpec spec;
   spec.buyers = n;

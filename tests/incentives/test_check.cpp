@@ -84,13 +84,7 @@ TEST(CheckBudget, ExpectationsMatchTheReportAndIrHolds) {
 }
 
 TEST(CheckLargeMarket, UsesTheTheoremOneConditionAndSampledBudget) {
-  test::RandomSpec spec;
-  spec.prior = Prior::Form::Symmetric;
-  spec.buyers = 18;
-  spec.sellers = 3;
-  spec.signals.assign(18, 3);
-  spec.externalities = Externalities::Form::None;
-  const Instance in = test::random_instance(spec, 4);
+  const Instance in = test::large_symmetric_market();
   CheckOptions opt;
   opt.budget_samples = 8;
   opt.stage2_profiles = 1;

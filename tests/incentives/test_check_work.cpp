@@ -17,17 +17,6 @@
 namespace ivassign {
 namespace {
 
-/// 18 buyers, 3 sellers, no externalities: too many profiles for delta.exact, so the budget is sampled.
-Instance large_market() {
-  test::RandomSpec spec;
-  spec.prior = Prior::Form::Symmetric;
-  spec.buyers = 18;
-  spec.sellers = 3;
-  spec.signals.assign(18, 3);
-  spec.externalities = Externalities::Form::None;
-  return test::random_instance(spec, 4);
-}
-
 /// Options whose counts are the defaults; a budget profile counts 19 x 54 = 1026 LAP weights, a solve 54.
 CheckOptions cheap_options() {
   CheckOptions opt;
@@ -37,7 +26,7 @@ CheckOptions cheap_options() {
 }
 
 TEST(CheckWork, CutsTheDefaultCountsToTheLimitAndReportsWhatItSkipped) {
-  const Instance in = large_market();
+  const Instance in = test::large_symmetric_market();
   CheckOptions opt = cheap_options();
   opt.work_limit = 1e4;  // the budget: 5e3 / 1026 = 4 profiles; stage 2: (1e4 - 4104) / 54 = 109 solves
   const CheckReport r = check_incentives(in, opt);
@@ -81,7 +70,7 @@ TEST(CheckWork, CutsTheDefaultCountsToTheLimitAndReportsWhatItSkipped) {
 }
 
 TEST(CheckWork, ExplicitCountsWin) {
-  const Instance in = large_market();
+  const Instance in = test::large_symmetric_market();
   CheckOptions opt = cheap_options();
   opt.work_limit = 1;
   opt.budget_samples = 8;
@@ -111,7 +100,7 @@ TEST(CheckWork, ExplicitCountsWin) {
 }
 
 TEST(CheckWork, InvalidLimitsAreRefused) {
-  const Instance in = large_market();
+  const Instance in = test::large_symmetric_market();
   CheckOptions opt = cheap_options();
   for (double bad : {-1.0, std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN()}) {
     opt.work_limit = bad;
@@ -181,7 +170,7 @@ TEST(CheckBounds, NoProbedGainAboveItsCertifiedBoundWithHeuristicSolvers) {
 }
 
 TEST(CheckProgress, ReportsTheMechanismsStagesAndTheStageTwoMisreports) {
-  const Instance in = large_market();
+  const Instance in = test::large_symmetric_market();
   CheckOptions opt = cheap_options();
   opt.work_limit = 1e4;
   std::vector<std::string> stages;
