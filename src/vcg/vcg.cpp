@@ -429,16 +429,24 @@ bool improve_full(const AssignmentProblem& problem, const std::vector<std::vecto
   return improved;
 }
 
-/// The certified scale of one VCG (tolerances.hpp): A = sum_i max_j |w_ij| + the largest externality cost
-/// total among the matchings evaluated (`cost_total`).
-double certified_scale(const AssignmentProblem& p, double cost_total) {
-  double a = 0.0;
+/// What certify reads of each buyer's row of w, from one pass: sum_i max_j |w_ij| (the scale A of
+/// tolerances.hpp, less the externality costs) and max_j w_ij^+ (stage2_gain_bound's stand-alone value).
+struct RowMaxima {
+  double abs_sum = 0.0;
+  std::vector<double> best;
+};
+RowMaxima row_maxima(const AssignmentProblem& p) {
+  RowMaxima m;
+  m.best.assign(static_cast<std::size_t>(p.buyers), 0.0);
   for (int i = 0; i < p.buyers; ++i) {
     double row = 0.0;
-    for (int j = 0; j < p.sellers; ++j) row = std::max(row, std::abs(p.w(i, j)));
-    a += row;
+    for (int j = 0; j < p.sellers; ++j) {
+      row = std::max(row, std::abs(p.w(i, j)));
+      m.best[static_cast<std::size_t>(i)] = std::max(m.best[static_cast<std::size_t>(i)], p.w(i, j));
+    }
+    m.abs_sum += row;
   }
-  return a + std::max(0.0, cost_total);
+  return m;
 }
 
 /// sum_i w_{i z_i}: with the value of z, its externality cost total is this minus the value.
@@ -485,8 +493,10 @@ void certify_welfare(const AssignmentResult& full, const ExtraBounds& extra, dou
   r.welfare_proven = exact || r.welfare_gap <= r.certified_tolerance;
 }
 
-/// Buyer i's certified minus-i bound, transfer, intervals and stage-2 gain bound (W, U certified first).
-void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, double slack, int i, VcgResult& r) {
+/// Buyer i's certified minus-i bound, transfer, intervals and stage-2 gain bound (W, U certified first);
+/// `best` = max_j w_ij^+.
+void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, double slack, double best, int i,
+                   VcgResult& r) {
   const double W = r.welfare, U = r.welfare_upper_bound;
   double& L = r.minus_i_welfare[i];
   // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
@@ -513,8 +523,6 @@ void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, d
   // stage 2 (docs/certification.md): a misreport's true utility is at most max_j w_ij^+ (x_i <= 0, costs
   // >= 0), and, where every minus-i value is exact whatever i reports, at most U - W*_-i <= U - L_-i
   const double utility = r.payoffs[i] + r.transfers[i];
-  double best = 0.0;
-  for (int j = 0; j < problem.sellers; ++j) best = std::max(best, problem.w(i, j));
   double gain = best - utility;
   if (extra.minus_i_exact) gain = std::min(gain, (U - L) - utility);
   r.stage2_gain_bound[i] = std::max(0.0, gain) + slack;
@@ -546,7 +554,8 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   r.welfare = 0.0;
   for (double g : r.payoffs) r.welfare += g;
   cost_total = std::max(cost_total, linear_part(problem, r.assignment) - r.welfare);
-  const double scale = certified_scale(problem, cost_total);
+  const RowMaxima rows = row_maxima(problem);
+  const double scale = rows.abs_sum + std::max(0.0, cost_total);  // A of tolerances.hpp
   const double slack = tol::kCertifiedSlack * (1.0 + scale);
   r.certified_tolerance = tol::kCertifiedGap * (1.0 + scale);
   certify_welfare(full, extra, slack, r);
@@ -557,7 +566,7 @@ VcgResult finish(const AssignmentProblem& problem, const AssignmentResult& full,
   r.stage2_gain_bound.assign(n, 0.0);
   for (int i = 0; i < n; ++i) {
     if (problem.buyer_allowed(i)) {
-      certify_buyer(problem, extra, slack, i, r);
+      certify_buyer(problem, extra, slack, rows.best[static_cast<std::size_t>(i)], i, r);
       continue;
     }
     r.minus_i_welfare[i] = r.welfare;  // an excluded buyer: W*_-i = W*, nothing to charge, nothing to gain
