@@ -1,7 +1,8 @@
 // The device interface of a build without a device path (kernels/device_off.cpp): its queries say
 // "no device" and name the CMake option, and every launcher throws InputError, so src/ calls the
-// device the same way in every build. Checked in an IVASSIGN_DEVICE=OFF build; elsewhere only the
-// query's agreement with the public one.
+// device the same way in every build. Compiled only into a build without a device system
+// (tests/CMakeLists.txt); the query's agreement with the public one is checked in every build
+// (PosteriorBackends.TheDeviceInterfaceSaysWhetherThisBuildHasADevicePath).
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -27,13 +28,8 @@ std::string input_error(F run) {
   return "";
 }
 
-TEST(DeviceOff, TheInterfaceSaysWhetherThisBuildHasADevicePath) {
-  EXPECT_EQ(device::built(), device_compiled());
-  EXPECT_EQ(std::string(device::system_name()), device_system());
-}
-
 TEST(DeviceOff, QueriesSayNoDeviceAndLaunchersThrowInputError) {
-  if (device_compiled()) GTEST_SKIP() << "built with a device path (" << device_system() << ")";
+  ASSERT_FALSE(device_compiled()) << "tests/CMakeLists.txt compiles this file only without a device path";
   EXPECT_EQ(device::count(), 0);
   EXPECT_FALSE(device_available());
   EXPECT_EQ(device_description(),

@@ -9,6 +9,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/posterior.hpp"
 #include "ivassign/tolerances.hpp"
+#include "kernels/device_system.hpp"
 #include "oracle.hpp"
 #include "posterior/informational_size.hpp"
 #include "random_instance.hpp"
@@ -217,6 +218,13 @@ TEST(PosteriorBackends, AnUnavailableBackendIsAClearError) {
     }
   }
   EXPECT_EQ(build_posterior_table(in, Backend::Auto).backend, cuda_available() ? Backend::Device : Backend::Cpu);
+}
+
+// kernels/device_system.hpp's query (device_info.cu, or device_off.cpp without a device path) agrees with the
+// public one in every build
+TEST(PosteriorBackends, TheDeviceInterfaceSaysWhetherThisBuildHasADevicePath) {
+  EXPECT_EQ(device::built(), device_compiled());
+  EXPECT_EQ(std::string(device::system_name()), device_system());
 }
 
 TEST(PosteriorBackends, NamesSayWhatRan) {
