@@ -9,6 +9,7 @@
 #include "ivassign/generate.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/posterior.hpp"
+#include "ivassign/prior.hpp"
 #include "ivassign/report_io.hpp"
 #include "ivassign/vcg.hpp"
 #include "oracle.hpp"
@@ -96,6 +97,35 @@ INSTANTIATE_TEST_SUITE_P(
                       Case{Prior::Form::PerBuyer, Externalities::Form::Sparse, 2},
                       Case{Prior::Form::PerBuyer, Externalities::Form::Dense, 4},
                       Case{Prior::Form::Symmetric, Externalities::Form::Sparse, 3}));
+
+// expected_rewards[i] = delta ||P(.|r_i)||_2, against its definition by enumeration: E[xi_i | r_i] =
+// sum over b_-i of P(b_-i | r_i) xi_i(b_-i, r_i), with xi_i read from the report's every profile.
+TEST(MechanismProperties, ExpectedRewardsAreTheRewardsExpectedUnderTruthfulReports) {
+  for (Prior::Form form : {Prior::Form::Joint, Prior::Form::PerBuyer}) {
+    test::RandomSpec spec;
+    spec.prior = form;
+    spec.buyers = 3;
+    spec.signals = {2, 3, 2};
+    const Instance in = test::random_instance(spec, 29);
+    MechanismOptions opt;
+    opt.delta_mode = DeltaMode::Value;
+    opt.delta_value = 2.5;
+    const std::vector<std::vector<int>> profiles = all_profiles(in);
+    const MechanismReport r = run_mechanism(in, profiles, opt);
+    for (const ProfileOutcome& row : r.profiles)
+      for (int i = 0; i < in.buyers; ++i) {
+        double mass = 0.0, expected = 0.0;  // P(r_i) and sum_{b_-i} P(b_-i, r_i) xi_i(b_-i, r_i)
+        for (const ProfileOutcome& other : r.profiles) {
+          if (other.profile[i] != row.profile[i]) continue;
+          const double p = profile_probability(in, other.profile);
+          mass += p;
+          expected += p * other.rewards[i];
+        }
+        EXPECT_NEAR(row.expected_rewards[i], expected / mass, 1e-12 * (1.0 + expected / mass))
+            << "buyer " << i << ", form " << static_cast<int>(form);
+      }
+  }
+}
 
 TEST(MechanismOptionsCheck, BadOptionsAreRefusedByName) {
   test::RandomSpec spec;
