@@ -68,8 +68,8 @@ struct LagrangianStats {
 /// multiplier per pair of placements, the linearization x_a x_b >= x_a + x_b - 1, pays a sum over them).
 /// One multiplier vector serves all n problems; the n LAP values come from one LAP optimum and its
 /// smallest prices, the E_e^{-i} from recomputing only the pairs whose maximizing labels name i. The
-/// multipliers follow deflected subgradient steps on the full bound (Polyak steps toward `target`, the
-/// full value found); every iterate's B_-i is kept at its minimum, and its maximizer's welfare in stats. Stops after options.bound_iterations
+/// multipliers follow deflected subgradient steps on the full bound (Polyak steps toward the best
+/// welfare known: `target`, the full value found, or an iterate's maximizer's); every iterate's B_-i is kept at its minimum, and its maximizer's welfare in stats. Stops after options.bound_iterations
 /// steps, options.bound_work_limit LAP weights or options.bound_time_limit seconds.
 /// Per iteration O(LAP) = O(n^2 (s + n)) plus finding the interacting pairs of the maximizer
 /// (PlacementCosts::for_each, O(n T deg) per placement for the factored form) and O(sum_e |lambda_ej| |lambda_eq| T).
