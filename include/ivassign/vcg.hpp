@@ -66,6 +66,12 @@ struct VcgOptions {
   /// Seconds for that bound, checked after each iteration (default infinity: none). A clock makes the bound,
   /// hence transfer_interval, depend on the machine and its load; the work limit does not.
   double bound_time_limit = std::numeric_limits<double>::infinity();
+  /// A cap on the report-independent minus-i searches, in n x n x s (n searches of the n x s problem): where
+  /// the minus-i searches are heuristic, each buyer's minus-i problem is also searched from scratch with that
+  /// buyer's report erased, and L_-i is at least its value F_i, whatever the buyer reports; that makes
+  /// stage2_gain_bound at most U - F_i - u_i (docs/certification.md). Default 2.5e8 (spectrum 200 x 800:
+  /// 3.2e7); above it, or at 0, none run.
+  double floor_work_limit = 2.5e8;
   /// With the shared minus-i searches (large problems with externalities): the fraction of the searches done
   /// and "VCG minus-i searches <done> of <total>", as each group of about 64 ends (ivassign/progress.hpp).
   ProgressFn progress;
@@ -141,6 +147,9 @@ struct VcgPart {
   std::vector<double> minus_i_upper_bound;
   std::vector<char> proven;
   std::vector<std::vector<int>> minus_i_assignment;
+  /// F_i: the value of buyer i's report-independent minus-i search (VcgOptions::floor_work_limit); empty
+  /// where none ran.
+  std::vector<double> minus_i_floor;
 };
 
 /// One VCG split into buyer tasks. Holds references to `problem` (keep it alive) and a copy of `full`.

@@ -166,6 +166,10 @@ const std::vector<Option<VcgOptions>>& option_table<VcgOptions>() {
       {"bound_time_limit", &O::bound_time_limit, kInf, positive("seconds"),
        "VCG: seconds for that bound per profile (a clock makes the intervals depend on the machine's load)", true,
        true},
+      {"floor_work_limit", &O::floor_work_limit, 2.5e8, closed(0, kInf, "", "0: none"),
+       "VCG: work of the report-independent minus-i searches that tighten stage2_gain_bound, in buyers x buyers x "
+       "sellers; above it none run",
+       true, true},
   };
   return table;
 }

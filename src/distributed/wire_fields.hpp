@@ -75,7 +75,8 @@ struct Fields<VcgPart> {
       &T::minus_i_welfare,
       &T::minus_i_upper_bound,
       &T::proven,
-      &T::minus_i_assignment);
+      &T::minus_i_assignment,
+      &T::minus_i_floor);
 };
 static_assert(complete<VcgPart>(), "a field of VcgPart is missing from Fields<VcgPart>");
 

@@ -44,6 +44,21 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,
                                               const VcgOptions& options, const std::vector<double>& linear_bound);
 
+/// Buyer i's minus-i problem with i's report erased: i masked, and its row of w and the costs it bears
+/// (dense c_i.^.., sparse entries of i, factored weight[i][t] and buyer[t][i][.]) zeroed, so that nothing
+/// a search reads depends on what i reports. The same minus-i problem: a masked buyer holds nothing.
+AssignmentProblem without_report(const AssignmentProblem& problem, int i);
+
+/// Whether VCG runs the report-independent minus-i searches (src/vcg/minus_i_floor.cpp): externalities,
+/// and n * n * s within options.floor_work_limit. Reads sizes, form and options, never a value, so that
+/// a buyer's report cannot switch them off. VCG runs them only where its minus-i values are heuristic.
+bool runs_floor_searches(const AssignmentProblem& problem, const VcgOptions& options);
+
+/// Buyer i's report-independent minus-i search: solve_assignment on without_report(problem, i), from
+/// scratch (no warm start from the full matching, which reads i's report), on one thread. Its value F_i,
+/// taken on `problem` (i is unmatched: the others' reports only), floors L_-i whatever i reports.
+AssignmentResult floor_search(const AssignmentProblem& problem, int i, const SolverOptions& options);
+
 /// What the Lagrangian bound did (bench and tests).
 struct LagrangianStats {
   int iterations = 0;          ///< subgradient steps taken

@@ -80,6 +80,8 @@ struct ExtraBounds {
   double full = std::numeric_limits<double>::infinity();
   std::vector<double> minus_i;
   bool minus_i_exact = false;
+  /// F_i of the report-independent minus-i searches (-inf where none ran; empty: none ran at all)
+  std::vector<double> floor;
 };
 
 /// VCG around a given full matching, with the minus-i optima already computed.
@@ -203,11 +205,12 @@ VcgPart unsolved_part(int first, int count) {
 
 /// Copies part's buyers into r and minus_assignment; `next` is the first buyer it must start at.
 void take_part(const AssignmentProblem& problem, const VcgPart& part, int& next, VcgResult& r,
-               std::vector<std::vector<int>>& minus_assignment) {
+               std::vector<std::vector<int>>& minus_assignment, std::vector<double>& floor) {
   const int n = problem.buyers;
   const std::size_t count = part.minus_i_welfare.size();
   if (part.first != next || part.minus_i_upper_bound.size() != count || part.proven.size() != count ||
-      part.minus_i_assignment.size() != count || count > static_cast<std::size_t>(n - next))
+      part.minus_i_assignment.size() != count || count > static_cast<std::size_t>(n - next) ||
+      (!part.minus_i_floor.empty() && part.minus_i_floor.size() != count))
     throw InputError("VcgPlan::finish: a part of buyers [" + std::to_string(part.first) + ", " +
                      std::to_string(part.first + static_cast<int>(count)) + ") where buyer " + std::to_string(next) +
                      " comes next (the parts must cover every buyer task, in task order)");
@@ -220,8 +223,30 @@ void take_part(const AssignmentProblem& problem, const VcgPart& part, int& next,
     r.minus_i_upper_bound[i] = part.minus_i_upper_bound[k];
     r.proven[i] = part.proven[k];
     minus_assignment[i] = part.minus_i_assignment[k];
+    if (!part.minus_i_floor.empty()) floor[i] = part.minus_i_floor[k];
   }
   next += static_cast<int>(count);
+}
+
+/// The report-independent minus-i searches of the part's buyers (src/vcg/minus_i_floor.cpp): F_i, and the
+/// search's matching, bound and proof where they beat the part's own.
+void add_floor_searches(const AssignmentProblem& problem, const SolverOptions& options, VcgPart& part) {
+  const std::size_t count = part.minus_i_welfare.size();
+  part.minus_i_floor.assign(count, -std::numeric_limits<double>::infinity());
+  parallel_tasks(count, thread_count(options.threads), [&](std::uint64_t k) {
+    const int i = part.first + static_cast<int>(k);
+    if (!problem.buyer_allowed(i)) return;
+    AssignmentResult found = floor_search(problem, i, options);
+    const double value = problem.objective(found.assignment);  // i unmatched: the others' reports only
+    part.minus_i_floor[k] = value;
+    const double bound = found.optimal && !std::isfinite(found.upper_bound) ? value : found.upper_bound;
+    part.minus_i_upper_bound[k] = std::min(part.minus_i_upper_bound[k], bound);
+    if (exact_proof(found)) part.proven[k] = 1;
+    if (value > part.minus_i_welfare[k]) {
+      part.minus_i_welfare[k] = value;
+      part.minus_i_assignment[k] = std::move(found.assignment);
+    }
+  });
 }
 
 }  // namespace
@@ -314,19 +339,21 @@ VcgPart VcgPlan::minus_i(TaskRange range) const {
         descent_minus_i(*m.costs, m.full.assignment, m.options, m.linear_bound, m.bounds, range.first, range.count);
     for (int i = first; i < first + count; ++i)
       if (m.problem.buyer_allowed(i)) record(i, std::move(minus[i]));
-    return part;
+  } else {
+    SolverOptions inner = m.options.search;
+    inner.threads = 1;
+    parallel_tasks(static_cast<std::uint64_t>(count), thread_count(m.options.search.threads), [&](std::uint64_t k) {
+      const int i = first + static_cast<int>(k);
+      if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
+      // warm start for heuristics: the full matching with buyer i removed
+      SolverOptions warm = inner;
+      warm.initial_assignment = m.full.assignment;
+      warm.initial_assignment[i] = -1;
+      record(i, solve_without_buyer(m.problem, i, warm));
+    });
   }
-  SolverOptions inner = m.options.search;
-  inner.threads = 1;
-  parallel_tasks(static_cast<std::uint64_t>(count), thread_count(m.options.search.threads), [&](std::uint64_t k) {
-    const int i = first + static_cast<int>(k);
-    if (!m.problem.buyer_allowed(i)) return;  // buyer already absent: nothing to charge
-    // warm start for heuristics: the full matching with buyer i removed
-    SolverOptions warm = inner;
-    warm.initial_assignment = m.full.assignment;
-    warm.initial_assignment[i] = -1;
-    record(i, solve_without_buyer(m.problem, i, warm));
-  });
+  if (runs_floor_searches(m.problem, m.options) && !minus_i_exact(m.problem, m.options.search, m.shared_descent))
+    add_floor_searches(m.problem, m.options.search, part);
   return part;
 }
 
@@ -337,8 +364,9 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   const int n = problem.buyers;
   VcgResult r = unsolved(n);
   std::vector<std::vector<int>> minus_assignment(n);
+  std::vector<double> floors(static_cast<std::size_t>(n), -std::numeric_limits<double>::infinity());
   int next = 0;
-  for (const VcgPart& part : parts) take_part(problem, part, next, r, minus_assignment);
+  for (const VcgPart& part : parts) take_part(problem, part, next, r, minus_assignment, floors);
   if (next != n)
     throw InputError("VcgPlan::finish: the parts cover buyers [0, " + std::to_string(next) + ") of " +
                      std::to_string(n) + " (they must cover every buyer task, in task order)");
@@ -353,6 +381,7 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   // Lagrangian one, where a minus-i value or the full one is not proven by its solver
   ExtraBounds extra;
   extra.minus_i_exact = minus_i_exact(problem, m.options.search, m.shared_descent);
+  if (std::any_of(floors.begin(), floors.end(), [](double f) { return std::isfinite(f); })) extra.floor = std::move(floors);
   extra.full = std::min(m.linear_full, m.lagrangian_full);
   const bool all_proven = std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   if (!all_proven || !m.full.optimal) {
@@ -502,6 +531,8 @@ void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, d
   // Guarantee 2: the full matching with i removed is a matching of Z_-i (removing i removes only
   // costs c >= 0), so it is a floor for the minus-i value and x_i <= 0 holds by construction.
   L = std::max(L, value_without(problem, r.assignment, r.payoffs, i));
+  const double F = extra.floor.empty() ? -std::numeric_limits<double>::infinity() : extra.floor[i];
+  L = std::max(L, F);  // F_i: a matching's exact value, whatever i reports (minus_i_floor.cpp)
   double bound = r.minus_i_upper_bound[i];
   if (!extra.minus_i.empty()) bound = std::min(bound, extra.minus_i[i]);
   bound += slack;
@@ -525,6 +556,8 @@ void certify_buyer(const AssignmentProblem& problem, const ExtraBounds& extra, d
   const double utility = r.payoffs[i] + r.transfers[i];
   double gain = best - utility;
   if (extra.minus_i_exact) gain = std::min(gain, (U - L) - utility);
+  // and, where L_-i >= F_i whatever i reports, at most U - F_i
+  if (std::isfinite(F)) gain = std::min(gain, (U - F) - utility);
   r.stage2_gain_bound[i] = std::max(0.0, gain) + slack;
 }
 

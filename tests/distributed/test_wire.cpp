@@ -38,8 +38,8 @@ auto fields_of(const AssignmentResult& x) {
   return std::tie(a, b, c, d, e, f, g, h, i, j, k);
 }
 auto fields_of(const VcgPart& x) {
-  const auto& [a, b, c, d, e] = x;
-  return std::tie(a, b, c, d, e);
+  const auto& [a, b, c, d, e, f] = x;
+  return std::tie(a, b, c, d, e, f);
 }
 auto fields_of(const StageTwoPlan& x) {
   const auto& [a, b] = x;
@@ -138,6 +138,7 @@ VcgPart sample_part() {
   p.minus_i_upper_bound = {kInf, 5.0, 2.0};
   p.proven = {0, 1, 1};
   p.minus_i_assignment = {{1, 0}, {}, {-1, 2}};  // an empty one: a buyer the problem does not allow
+  p.minus_i_floor = {4.25, -kInf, 1.5};
   return p;
 }
 

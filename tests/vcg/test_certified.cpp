@@ -6,12 +6,15 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <limits>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "ivassign/error.hpp"
 #include "ivassign/vcg.hpp"
 #include "random_instance.hpp"
+#include "vcg/minus_i.hpp"
 
 namespace ivassign {
 namespace {
@@ -255,7 +258,7 @@ AssignmentProblem misreport(const AssignmentProblem& truth, int i, const std::ve
 // it bears 0, true or 4 x) gains more, in true utility, under the mechanism as implemented (heuristics
 // forced, the same options for the truth and the lie).
 TEST(CertifiedVcg, NoStageTwoMisreportGainsMoreThanItsBound) {
-  int lies = 0;
+  int lies = 0, floor_binds = 0;
   double largest_gain = 0.0;
   for (std::uint64_t seed = 1; seed <= 2; ++seed)
     for (const VcgOptions& o : heuristics()) {
@@ -263,6 +266,9 @@ TEST(CertifiedVcg, NoStageTwoMisreportGainsMoreThanItsBound) {
       const VcgResult honest = solve_with_vcg(truth, o);
       for (int i = 0; i < truth.buyers; ++i) {
         const double truthful = honest.payoffs[i] + honest.transfers[i];
+        double stand_alone = 0.0;  // bound 1 of docs/certification.md: max_j w_ij^+ - u_i
+        for (int j = 0; j < truth.sellers; ++j) stand_alone = std::max(stand_alone, truth.w(i, j));
+        if (honest.stage2_gain_bound[i] < stand_alone - truthful - 1e-9) ++floor_binds;
         std::vector<double> row(truth.sellers);
         for (int code = 0; code < 27; ++code) {
           for (int j = 0, c = code; j < truth.sellers; ++j, c /= 3) {
@@ -281,7 +287,107 @@ TEST(CertifiedVcg, NoStageTwoMisreportGainsMoreThanItsBound) {
       }
     }
   EXPECT_EQ(lies, 2 * 2 * 4 * 27 * 3);
+  EXPECT_GT(floor_binds, 0) << "the report-independent floor (U - F_i - u_i) never tightened a bound: untested";
   RecordProperty("largest_gain", std::to_string(largest_gain));
+  RecordProperty("floor_binds", floor_binds);
+}
+
+// The same on larger problems, where the cut-short searches miss optima and lies do gain: random misreports
+// (each entry of i's row uniform in [0, 2 max|w| + 1], the borne costs scaled by 0, 1 or 4), 8 x 6 problems.
+TEST(CertifiedVcg, SampledStageTwoMisreportsOnLargerProblemsStayWithinTheBound) {
+  int lies = 0, gains = 0;
+  double largest_gain = 0.0, tightest = std::numeric_limits<double>::infinity(), floor_tightest = tightest;
+  std::mt19937_64 rng(17);
+  for (std::uint64_t seed = 1; seed <= 3; ++seed)
+    for (VcgOptions o : heuristics()) {
+      o.search.iteration_limit = 1;
+      const AssignmentProblem truth = test::random_expected_problem(seed, Externalities::Form::Dense, 8, 6);
+      const VcgResult honest = solve_with_vcg(truth, o);
+      double scale = 0.0;
+      for (double w : truth.linear) scale = std::max(scale, std::abs(w));
+      std::uniform_real_distribution<double> entry(0.0, 2.0 * scale + 1.0);
+      for (int i = 0; i < truth.buyers; ++i) {
+        const double truthful = honest.payoffs[i] + honest.transfers[i];
+        double stand_alone = 0.0;  // bound 1: max_j w_ij^+ - u_i
+        for (int j = 0; j < truth.sellers; ++j) stand_alone = std::max(stand_alone, truth.w(i, j));
+        const bool floor_binds = honest.stage2_gain_bound[i] < stand_alone - truthful - 1e-9;
+        std::vector<double> row(static_cast<std::size_t>(truth.sellers));
+        for (int k = 0; k < 40; ++k) {
+          for (double& w : row) w = entry(rng);
+          const VcgResult lie = solve_with_vcg(misreport(truth, i, row, k % 3 == 0 ? 0.0 : k % 3 == 1 ? 1.0 : 4.0), o);
+          const double gain = truth.payoffs(lie.assignment)[i] + lie.transfers[i] - truthful;
+          EXPECT_LE(gain, honest.stage2_gain_bound[i] + 1e-9) << "seed " << seed << " buyer " << i << " lie " << k;
+          largest_gain = std::max(largest_gain, gain);
+          if (gain > 1e-9) {
+            ++gains;
+            tightest = std::min(tightest, honest.stage2_gain_bound[i] - gain);
+            if (floor_binds) floor_tightest = std::min(floor_tightest, honest.stage2_gain_bound[i] - gain);
+          }
+          ++lies;
+        }
+      }
+    }
+  EXPECT_EQ(lies, 3 * 2 * 8 * 40);
+  EXPECT_GT(gains, 0) << "no lie gained: the bound was not put to the test";
+  RecordProperty("largest_gain", std::to_string(largest_gain));
+  RecordProperty("gains", gains);
+  RecordProperty("tightest_margin", std::to_string(tightest));
+  RecordProperty("tightest_margin_under_the_floor", std::to_string(floor_tightest));
+}
+
+// The report-independent minus-i search reads nothing of buyer i's report: any misreport of i (its row of
+// w, the costs it bears) gives the same matching, of the same value.
+TEST(CertifiedVcg, FloorSearchIgnoresTheBuyersReport) {
+  for (std::uint64_t seed = 1; seed <= 3; ++seed)
+    for (const VcgOptions& o : heuristics()) {
+      const AssignmentProblem truth = test::random_expected_problem(seed, Externalities::Form::Dense, 5, 4);
+      for (int i = 0; i < truth.buyers; ++i) {
+        const AssignmentResult honest = floor_search(truth, i, o.search);
+        EXPECT_EQ(honest.assignment[static_cast<std::size_t>(i)], -1);
+        for (double costs : {0.0, 3.0}) {
+          std::vector<double> row(static_cast<std::size_t>(truth.sellers), 5.0 + costs);
+          const AssignmentProblem lie = misreport(truth, i, row, costs);
+          const AssignmentResult found = floor_search(lie, i, o.search);
+          EXPECT_EQ(found.assignment, honest.assignment) << "seed " << seed << " buyer " << i;
+          EXPECT_DOUBLE_EQ(lie.objective(found.assignment), truth.objective(honest.assignment));
+        }
+      }
+    }
+}
+
+// without_report erases what buyer i reports in every externality form, and nothing else.
+TEST(CertifiedVcg, WithoutReportErasesOnlyTheBuyersReport) {
+  for (auto form : {Externalities::Form::Dense, Externalities::Form::Factored, Externalities::Form::Sparse}) {
+    const AssignmentProblem p = test::random_expected_problem(4, form, 4, 3);
+    const int i = 1;
+    const AssignmentProblem erased = without_report(p, i);
+    EXPECT_FALSE(erased.buyer_allowed(i));
+    for (int a = 0; a < p.buyers; ++a)
+      for (int j = 0; j < p.sellers; ++j) {
+        EXPECT_EQ(erased.w(a, j), a == i ? 0.0 : p.w(a, j));
+        for (int b = 0; b < p.buyers; ++b)
+          for (int q = 0; q < p.sellers; ++q)
+            EXPECT_EQ(erased.pair_cost(a, j, b, q), a == i ? 0.0 : p.pair_cost(a, j, b, q))
+                << "form " << static_cast<int>(form) << " c_" << a << j << "^" << b << q;
+      }
+  }
+}
+
+// floor_work_limit = 0 runs no report-independent search: the stage-2 bound is then the stand-alone one
+// wherever the minus-i values are heuristic.
+TEST(CertifiedVcg, NoFloorWithoutItsWork) {
+  for (VcgOptions o : heuristics()) {
+    o.floor_work_limit = 0;
+    const AssignmentProblem p = test::random_expected_problem(2, Externalities::Form::Dense, 4, 3);
+    EXPECT_FALSE(runs_floor_searches(p, o));
+    const VcgResult v = solve_with_vcg(p, o);
+    for (int i = 0; i < p.buyers; ++i) {
+      double stand_alone = 0.0;
+      for (int j = 0; j < p.sellers; ++j) stand_alone = std::max(stand_alone, p.w(i, j));
+      const double utility = v.payoffs[i] + v.transfers[i];
+      EXPECT_NEAR(v.stage2_gain_bound[i], std::max(0.0, stand_alone - utility), 1e-6) << "buyer " << i;
+    }
+  }
 }
 
 }  // namespace
