@@ -2,7 +2,9 @@
 
 Every exception the library raises derives from :class:`Error`; the message is the C++ one.
 :class:`InputError` is also a :class:`ValueError`, :class:`ResourceError` also a
-:class:`MemoryError`, so code that does not know ivassign still catches them naturally.
+:class:`MemoryError`, so code that does not know ivassign still catches them naturally;
+:class:`InputTypeError` (an input of the wrong type, where numpy or scipy raise TypeError) is both
+an InputError and a :class:`TypeError`.
 """
 
 
@@ -14,6 +16,11 @@ class InputError(Error, ValueError):
     """The input (a file, a setting, an argument) breaks a documented rule; nothing was computed."""
 
 
+class InputTypeError(InputError, TypeError):
+    """An argument of the wrong type (a string matrix where numbers are needed): an InputError that
+    is also the TypeError numpy and scipy raise for it. Raised by the Python package itself."""
+
+
 class ResourceError(Error, MemoryError):
     """Memory (host or device) ran out, or a limit was hit before any feasible answer."""
 
@@ -22,4 +29,4 @@ class CudaError(Error):
     """A CUDA runtime call failed; the message names the call and the CUDA error."""
 
 
-__all__ = ["Error", "InputError", "ResourceError", "CudaError"]
+__all__ = ["Error", "InputError", "InputTypeError", "ResourceError", "CudaError"]
