@@ -23,9 +23,12 @@ from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_ava
                         device_description, expected_problem, generate_spectrum, load_social_problem,
                         parse_instance, parse_social_problem, posterior, posterior_table, delta_theorem1,
                         replicate_market, SocialProblem)
-from .errors import CudaError, Error, InputError, InputTypeError, ResourceError
+from .errors import CudaError, Error, InputError, InputTypeError, MissingDependencyError, ResourceError
+from . import tables as _tables
 
 __version__ = "0.1.0"
+
+MechanismReport.buyers = _tables.buyers  # the per-buyer table as a pandas DataFrame (tables.py)
 
 
 class Result(dict):
@@ -308,7 +311,8 @@ def information_measures(instance_or_path, *, backend: Optional[str] = None, thr
 
 
 __all__ = [
-    "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "InputTypeError", "MechanismReport", "ResourceError",
+    "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "InputTypeError", "MechanismReport",
+    "MissingDependencyError", "ResourceError",
     "Result", "check_incentives", "delta_theorem1", "device_available", "device_compiled", "device_description",
     "expected_problem", "information_measures", "instance", "linear_sum_assignment", "load_instance",
     "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",

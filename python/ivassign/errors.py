@@ -4,7 +4,8 @@ Every exception the library raises derives from :class:`Error`; the message is t
 :class:`InputError` is also a :class:`ValueError`, :class:`ResourceError` also a
 :class:`MemoryError`, so code that does not know ivassign still catches them naturally;
 :class:`InputTypeError` (an input of the wrong type, where numpy or scipy raise TypeError) is both
-an InputError and a :class:`TypeError`.
+an InputError and a :class:`TypeError`; :class:`MissingDependencyError` (an optional package such as
+pandas is not installed) is an :class:`ImportError`.
 """
 
 
@@ -21,6 +22,11 @@ class InputTypeError(InputError, TypeError):
     is also the TypeError numpy and scipy raise for it. Raised by the Python package itself."""
 
 
+class MissingDependencyError(Error, ImportError):
+    """An optional dependency is not installed (pandas for MechanismReport.buyers()); ``name`` is the
+    missing package and the message says what to pip install."""
+
+
 class ResourceError(Error, MemoryError):
     """Memory (host or device) ran out, or a limit was hit before any feasible answer."""
 
@@ -29,4 +35,4 @@ class CudaError(Error):
     """A CUDA runtime call failed; the message names the call and the CUDA error."""
 
 
-__all__ = ["Error", "InputError", "InputTypeError", "ResourceError", "CudaError"]
+__all__ = ["Error", "InputError", "InputTypeError", "MissingDependencyError", "ResourceError", "CudaError"]
