@@ -164,9 +164,11 @@ std::string index_set(std::vector<int> v) {
 
 /// scipy's "cost matrix is infeasible", with the rows and columns that break Hall's condition.
 std::string infeasible_text(const InfeasibleMatching& e) {
-  const std::string r = e.transposed ? "columns " : "rows ", c = e.transposed ? "rows " : "columns ";
-  return "cost matrix is infeasible: the " + std::to_string(e.rows.size()) + " " + r + index_set(e.rows) +
-         " have finite costs only in the " + std::to_string(e.cols.size()) + " " + c + index_set(e.cols) +
+  auto count = [](std::size_t k, bool columns) {
+    return std::to_string(k) + (columns ? " column" : " row") + (k == 1 ? " " : "s ");
+  };
+  return "cost matrix is infeasible: the " + count(e.rows.size(), e.transposed) + index_set(e.rows) +
+         " have finite costs only in the " + count(e.cols.size(), !e.transposed) + index_set(e.cols) +
          ", so no full matching avoids the forbidden (infinite) pairs";
 }
 

@@ -222,9 +222,9 @@ def test_linear_sum_assignment_infeasible_message_names_the_hall_violators():
     cost = np.ones((4, 5))
     cost[1:3, :] = np.inf
     cost[1:3, 3] = 2.0  # rows 1 and 2 can only use column 3
-    with pytest.raises(ValueError, match=r"the 2 rows \{1, 2\} have finite costs only in the 1 columns \{3\}"):
+    with pytest.raises(ValueError, match=r"the 2 rows \{1, 2\} have finite costs only in the 1 column \{3\}"):
         ivassign.linear_sum_assignment(cost)
-    with pytest.raises(ValueError, match=r"the 2 columns \{1, 2\} have finite costs only in the 1 rows \{3\}"):
+    with pytest.raises(ValueError, match=r"the 2 columns \{1, 2\} have finite costs only in the 1 row \{3\}"):
         ivassign.linear_sum_assignment(cost.T)
 
 
