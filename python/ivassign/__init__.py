@@ -93,10 +93,19 @@ def linear_sum_assignment(cost, maximize: bool = False):
     As scipy: +inf entries (maximize: -inf) are forbidden pairs, never matched, and ValueError
     ("cost matrix is infeasible", naming rows and columns that break Hall's condition) when no
     full matching avoids them; NaN and -inf (maximize: +inf) are invalid entries (ValueError);
-    an array numpy cannot cast safely to float64 (strings, complex, objects) is a TypeError; a
+    an array numpy cannot cast safely to float64 (strings, complex, objects) is a TypeError, and a
+    list or tuple converts entry by entry as numpy's float64 conversion does (None is NaN); a
     constant matrix gives the identity. The errors are ivassign's InputError (a ValueError) and
     ivassign.errors.InputTypeError (an InputError and a TypeError)."""
-    a = _np.asarray(cost)
+    if isinstance(cost, (list, tuple)):  # numbers from Python objects, as numpy (and scipy) convert them
+        try:
+            a = _np.asarray(cost, dtype=_np.float64)
+        except TypeError as e:
+            raise InputTypeError(f"cost matrix: {e}") from e
+        except ValueError as e:
+            raise InputError(f"cost matrix: {e}") from e
+    else:
+        a = _np.asarray(cost)
     if not _np.can_cast(a.dtype, _np.float64, casting="safe"):
         raise InputTypeError(f"Cannot cast array data from {a.dtype!r} to dtype('float64') according to the "
                              "rule 'safe': the cost matrix must hold numbers (bool, int or float)")

@@ -1,6 +1,7 @@
 """solve_assignment, vcg and linear_sum_assignment against brute force in Python: every partial
 matching of small problems, with dense, sparse and factored externalities."""
 import itertools
+from fractions import Fraction
 import threading
 
 import numpy as np
@@ -238,6 +239,15 @@ def test_linear_sum_assignment_invalid_entries_and_types():
             ivassign.linear_sum_assignment(bad)
         with pytest.raises(ivassign.InputError):
             ivassign.linear_sum_assignment(bad)
+    # lists convert entry by entry, as scipy's: strings of numbers and fractions are numbers, None is NaN
+    assert [list(x) for x in ivassign.linear_sum_assignment([["1", "2"], ["0", "5"]])] == [[0, 1], [1, 0]]
+    assert [list(x) for x in ivassign.linear_sum_assignment([[Fraction(1, 2), 1]])] == [[0], [0]]
+    with pytest.raises(ValueError, match="invalid numeric entries"):
+        ivassign.linear_sum_assignment([[1.0, 2.0], [3.0, None]])
+    with pytest.raises(ivassign.InputError, match="could not convert string"):
+        ivassign.linear_sum_assignment([["a", "b"]])
+    with pytest.raises(TypeError):
+        ivassign.linear_sum_assignment([[1 + 2j, 1]])
     as_bool = ivassign.linear_sum_assignment(np.identity(3).astype(bool))  # bool casts safely
     np.testing.assert_array_equal(as_bool, ivassign.linear_sum_assignment(np.identity(3)))
 
