@@ -168,7 +168,7 @@ std::string infeasible_text(const InfeasibleMatching& e) {
     return std::to_string(k) + (columns ? " column" : " row") + (k == 1 ? " " : "s ");
   };
   return "cost matrix is infeasible: the " + count(e.rows.size(), e.transposed) + index_set(e.rows) +
-         " have finite costs only in the " + count(e.cols.size(), !e.transposed) + index_set(e.cols) +
+         (e.rows.size() == 1 ? " has" : " have") + " finite costs only in the " + count(e.cols.size(), !e.transposed) + index_set(e.cols) +
          ", so no full matching avoids the forbidden (infinite) pairs";
 }
 

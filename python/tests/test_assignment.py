@@ -227,6 +227,9 @@ def test_linear_sum_assignment_infeasible_message_names_the_hall_violators():
         ivassign.linear_sum_assignment(cost)
     with pytest.raises(ValueError, match=r"the 2 columns \{1, 2\} have finite costs only in the 1 row \{3\}"):
         ivassign.linear_sum_assignment(cost.T)
+    cost[2, 3] = np.inf  # row 2 has no finite entry left
+    with pytest.raises(ValueError, match=r"the 1 row \{2\} has finite costs only in the 0 columns \{\}"):
+        ivassign.linear_sum_assignment(cost)
 
 
 def test_linear_sum_assignment_invalid_entries_and_types():

@@ -36,7 +36,8 @@ std::string index_set(const std::vector<int>& v) {
 std::string infeasible_message(const std::vector<int>& rows, const std::vector<int>& cols, bool transposed) {
   const std::string r = transposed ? "seller" : "buyer", c = transposed ? "buyer" : "seller";
   return "LAP solver: no complete matching avoids the forbidden (-inf) pairs: the " + std::to_string(rows.size()) +
-         " " + r + (rows.size() == 1 ? "" : "s") + " " + index_set(rows) + " have finite weights only with the " +
+         " " + r + (rows.size() == 1 ? "" : "s") + " " + index_set(rows) +
+         (rows.size() == 1 ? " has" : " have") + " finite weights only with the " +
          std::to_string(cols.size()) + " " + c + (cols.size() == 1 ? "" : "s") + " " + index_set(cols) +
          " (Hall's condition fails)";
 }
