@@ -248,7 +248,9 @@ TEST(LapComplete, ForbiddenPairsAndInfeasibilityMatchEnumeration) {
             for (int r : e.rows)
               for (int c = 0; c < (e.transposed ? n : s); ++c) {
                 const double x = e.transposed ? p.w(c, r) : p.w(r, c);
-                if (x > forbid) EXPECT_NE(std::find(e.cols.begin(), e.cols.end(), c), e.cols.end()) << e.what();
+                if (x > forbid) {
+                  EXPECT_NE(std::find(e.cols.begin(), e.cols.end(), c), e.cols.end()) << e.what();
+                }
               }
           }
           continue;
