@@ -13,7 +13,7 @@ if [[ ! -x "$venv/bin/python" ]]; then
 fi
 py="$venv/bin/python"
 "$py" -m pip install --quiet --disable-pip-version-check \
-  "scikit-build-core>=0.10" "nanobind>=2.0" numpy scipy pytest
+  "scikit-build-core>=0.10" "nanobind>=2.0" numpy "scipy>=1.17" pandas pytest
 config=(-Cbuild-dir="${IVASSIGN_PYTHON_BUILD_DIR:-build-python}" -Ccmake.define.IVASSIGN_DEVICE="${IVASSIGN_PYTHON_DEVICE:-OFF}")
 if command -v ccache >/dev/null 2>&1; then
   export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"

@@ -16,7 +16,21 @@
 //   columns. -inf weights are forbidden pairs; NaN or +inf: InputError naming (buyer, seller). Duals:
 //   w_ij <= row_duals[i] + col_duals[j] for every pair, with equality on matched pairs; col_duals >= 0
 //   and 0 on unmatched sellers; for partial problems (a w_ij <= 0, or n > s) row_duals >= 0 and 0 on
-//   unmatched buyers.
+//   unmatched buyers. Ties: the column reduction gives the columns, in increasing order, each to the
+//   lowest-index free row among its cheapest, and a search ends at the lowest-index free column among
+//   the closest, so a constant matrix is matched by the identity (as scipy's linear_sum_assignment).
+//
+// solve_lap_complete — max sum w over the matchings of min(n, s) pairs: every buyer matched when
+//   n <= s, every seller when n > s (scipy.optimize.linear_sum_assignment with costs -w, maximize =
+//   false). -inf weights are forbidden pairs and never matched; NaN or +inf: InputError naming
+//   (buyer, seller). When no such matching avoids the forbidden pairs, lap::Infeasible (an
+//   InputError) names the witness of Hall's condition failing: k buyers (sellers when n > s) whose
+//   finite weights lie in k - 1 sellers. It is found by the solve itself, no separate check: a
+//   shortest augmenting path search from an unmatched row that reaches no free column through finite
+//   pairs has scanned k rows whose finite pairs all end in the k - 1 matched columns it reached (the
+//   Hungarian tree), so no matching covers every row. The same engine as solve_lap (LAPJV, dense,
+//   n > s transposed); the duals hold on the finite pairs (w_ij <= row_duals[i] + col_duals[j],
+//   equality on matched pairs); `allowed` and externalities are refused.
 //
 // solve_lap_sparse — linear assignment on the allowed pairs only (CSR by row), exact: maximize
 //   sum w over matchings that match every row (rows <= cols; scipy's min_weight_full_bipartite_matching
@@ -94,10 +108,21 @@
 
 #include "ivassign/assignment.hpp"
 #include "ivassign/backend.hpp"
+#include "ivassign/error.hpp"
 
 namespace ivassign {
 
 AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions& options = {});
+AssignmentResult solve_lap_complete(const AssignmentProblem& problem, const SolverOptions& options = {});
+/// solve_lap_complete's InputError when no complete matching avoids the forbidden pairs: the rows
+/// (buyers; sellers when `transposed`, n > s) whose finite weights lie only in the columns `cols`,
+/// fewer than the rows (Hall's condition fails). The message names both sets (at most 8 of each).
+class InfeasibleMatching : public InputError {
+ public:
+  InfeasibleMatching(std::vector<int> rows, std::vector<int> cols, bool transposed = false);
+  std::vector<int> rows, cols;
+  bool transposed = false;
+};
 /// A LAP on the allowed pairs (CSR by row): row i's pairs are col_index[k], weight[k] for k in
 /// [row_start[i], row_start[i + 1]).
 struct SparseLapProblem {

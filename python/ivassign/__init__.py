@@ -23,9 +23,12 @@ from ._ivassign import (AssignmentProblem, Instance, MechanismReport, device_ava
                         device_description, expected_problem, generate_spectrum, load_social_problem,
                         parse_instance, parse_social_problem, posterior, posterior_table, delta_theorem1,
                         replicate_market, SocialProblem)
-from .errors import CudaError, Error, InputError, ResourceError
+from .errors import CudaError, Error, InputError, InputTypeError, MissingDependencyError, ResourceError
+from . import tables as _tables
 
 __version__ = "0.1.0"
+
+MechanismReport.buyers = _tables.buyers  # the per-buyer table as a pandas DataFrame (tables.py)
 
 
 class Result(dict):
@@ -84,17 +87,32 @@ def _problem(linear, externalities=None, sparse=None, factored=None, allowed=Non
 
 
 def linear_sum_assignment(cost, maximize: bool = False):
-    """Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind), int64 arrays of the
-    min(n, m) pairs of a full matching of least (maximize=True: most) total cost. cost: (n, m)
-    array-like of finite numbers (ValueError otherwise)."""
-    a = _np.asarray(cost)
+    """Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind), intp arrays of the
+    min(n, m) pairs of a full matching of least (maximize=True: most) total cost, row_ind sorted.
+
+    As scipy: +inf entries (maximize: -inf) are forbidden pairs, never matched, and ValueError
+    ("cost matrix is infeasible", naming rows and columns that break Hall's condition) when no
+    full matching avoids them; NaN and -inf (maximize: +inf) are invalid entries (ValueError);
+    an array numpy cannot cast safely to float64 (strings, complex, objects) is a TypeError, and a
+    list or tuple converts entry by entry as numpy's float64 conversion does (None is NaN); a
+    constant matrix gives the identity. The errors are ivassign's InputError (a ValueError) and
+    ivassign.errors.InputTypeError (an InputError and a TypeError)."""
+    if isinstance(cost, (list, tuple)):  # numbers from Python objects, as numpy (and scipy) convert them
+        try:
+            a = _np.asarray(cost, dtype=_np.float64)
+        except TypeError as e:
+            raise InputTypeError(f"cost matrix: {e}") from e
+        except ValueError as e:
+            raise InputError(f"cost matrix: {e}") from e
+    else:
+        a = _np.asarray(cost)
+    if not _np.can_cast(a.dtype, _np.float64, casting="safe"):
+        raise InputTypeError(f"Cannot cast array data from {a.dtype!r} to dtype('float64') according to the "
+                             "rule 'safe': the cost matrix must hold numbers (bool, int or float)")
     if a.ndim != 2:
-        raise InputError(f"expected a matrix (2-d array), got a {a.ndim}-d array")
-    if a.dtype.kind not in "biuf":
-        raise InputError(f"cost matrix: dtype {a.dtype} is not numeric")
+        raise InputError(f"expected a matrix (2-D array), got a {a.ndim}-D array")
     a = _np.ascontiguousarray(a, dtype=_np.float64)
-    rng = (float(a.min()), float(a.max())) if a.size else None  # numpy's vectorized scans, checked in C++
-    rows, cols, _ = _ivassign._linear_sum_assignment(a, bool(maximize), rng)
+    rows, cols, _ = _ivassign._linear_sum_assignment(a, bool(maximize))
     if _np.dtype(_np.intp).itemsize == 8:  # int64 shown as numpy's own intp (scipy's dtype)
         return rows.view(_np.intp), cols.view(_np.intp)
     return rows.astype(_np.intp), cols.astype(_np.intp)
@@ -302,7 +320,8 @@ def information_measures(instance_or_path, *, backend: Optional[str] = None, thr
 
 
 __all__ = [
-    "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "MechanismReport", "ResourceError",
+    "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "InputTypeError", "MechanismReport",
+    "MissingDependencyError", "ResourceError",
     "Result", "check_incentives", "delta_theorem1", "device_available", "device_compiled", "device_description",
     "expected_problem", "information_measures", "instance", "linear_sum_assignment", "load_instance",
     "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",

@@ -143,58 +143,64 @@ nb::dict vcg_fields(VcgResult&& v) {
   return d;
 }
 
-/// scipy.optimize.linear_sum_assignment: a full matching of min(n, m) pairs of least (or most)
-/// total cost, as a maximum-weight partial matching of positive weights (every maximal matching is
-/// then full, and shifting all weights by one constant keeps the order of full matchings).
-/// The third value is the library's solve time in seconds (0 for an empty matrix), for the benchmark.
-/// `range`: (min, max) of the entries when the caller has them (the package computes them with
-/// numpy's vectorized reductions); a wrong range or a non-finite entry shows up as a weight that is
-/// not positive and finite, and then the matrix is scanned here, as without a range.
-std::tuple<Array<std::int64_t>, Array<std::int64_t>, double> linear_sum_assignment(
-    In<double, 2> cost, bool maximize, std::optional<std::tuple<double, double>> range) {
+/// The first entry of `cost` that is NaN or the invalid infinity (-inf; +inf when maximizing) as
+/// scipy's ValueError text, with the entry named.
+[[noreturn]] void throw_invalid_entry(const double* c, std::size_t n, std::size_t m, bool maximize) {
+  const double bad = maximize ? std::numeric_limits<double>::infinity() : -std::numeric_limits<double>::infinity();
+  std::size_t k = 0;
+  while (k + 1 < n * m && !(std::isnan(c[k]) || c[k] == bad)) ++k;
+  throw InputError("cost matrix contains invalid numeric entries: entry (" + std::to_string(k / m) + ", " +
+                   std::to_string(k % m) + ") is " + (std::isnan(c[k]) ? "NaN" : maximize ? "+inf" : "-inf") +
+                   " (" + (maximize ? "-inf" : "+inf") + " marks a forbidden pair)");
+}
+
+/// "{a, b, ...}" of at most 8 sorted indices.
+std::string index_set(std::vector<int> v) {
+  std::sort(v.begin(), v.end());
+  std::string s = "{";
+  for (std::size_t k = 0; k < v.size() && k < 8; ++k) s += (k ? ", " : "") + std::to_string(v[k]);
+  return s + (v.size() > 8 ? ", ... " + std::to_string(v.size() - 8) + " more}" : "}");
+}
+
+/// scipy's "cost matrix is infeasible", with the rows and columns that break Hall's condition.
+std::string infeasible_text(const InfeasibleMatching& e) {
+  auto count = [](std::size_t k, bool columns) {
+    return std::to_string(k) + (columns ? " column" : " row") + (k == 1 ? " " : "s ");
+  };
+  return "cost matrix is infeasible: the " + count(e.rows.size(), e.transposed) + index_set(e.rows) +
+         (e.rows.size() == 1 ? " has" : " have") + " finite costs only in the " + count(e.cols.size(), !e.transposed) + index_set(e.cols) +
+         ", so no full matching avoids the forbidden (infinite) pairs";
+}
+
+/// scipy.optimize.linear_sum_assignment: the min(n, m) pairs of least (or most) total cost, as
+/// solve_lap_complete on w = -cost (maximize: w = cost). +inf costs (maximize: -inf) become -inf
+/// weights, forbidden pairs; NaN and the other infinity are invalid (ValueError, as scipy). No
+/// complete matching without forbidden pairs: ValueError "cost matrix is infeasible: ..." naming the
+/// rows and columns that break Hall's condition. The third value is the library's solve time in
+/// seconds (0 for an empty matrix), for the benchmark.
+std::tuple<Array<std::int64_t>, Array<std::int64_t>, double> linear_sum_assignment(In<double, 2> cost,
+                                                                                    bool maximize) {
   const std::size_t n = cost.shape(0), m = cost.shape(1), count = n * m;
   const double* c = cost.data();
   std::vector<double> w(count);
-  // w = (c - lo) + spread (maximize) or (hi - c) + spread: positive, so every maximal matching is full
-  auto fill = [&](double lo, double hi) {
-    const double shift = hi - lo > 0.0 ? hi - lo : 1.0, inf = std::numeric_limits<double>::infinity();
-    int ok = 1;  // branch-free, so the loops vectorize
-    double* out = w.data();
-    if (maximize) {
-      for (std::size_t k = 0; k < count; ++k) {
-        const double x = (c[k] - lo) + shift;
-        out[k] = x;
-        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
-      }
-    } else {
-      for (std::size_t k = 0; k < count; ++k) {
-        const double x = (hi - c[k]) + shift;
-        out[k] = x;
-        ok &= static_cast<int>(x > 0.0) & static_cast<int>(x < inf);
-      }
-    }
-    return ok != 0;
-  };
-  if (!range || !fill(std::get<0>(*range), std::get<1>(*range))) {
-    double lo = std::numeric_limits<double>::infinity(), hi = -lo;
-    bool finite = true;
-    for (std::size_t k = 0; k < count; ++k) {
-      finite &= std::isfinite(c[k]);
-      lo = std::min(lo, c[k]);
-      hi = std::max(hi, c[k]);
-    }
-    if (!finite) throw InputError("cost matrix contains invalid numeric entries (NaN or infinite)");
-    if (count > 0 && !fill(lo, hi)) throw InputError("cost matrix: the range of its entries overflows");
+  const double sign = maximize ? 1.0 : -1.0, inf = std::numeric_limits<double>::infinity();
+  int ok = 1;  // branch-free, so the loop vectorizes: every w < +inf (NaN fails too)
+  double* out = w.data();
+  for (std::size_t k = 0; k < count; ++k) {
+    const double x = sign * c[k];
+    out[k] = x;
+    ok &= static_cast<int>(x < inf);
   }
+  if (!ok) throw_invalid_entry(c, n, m, maximize);
   std::vector<std::int64_t> rows, cols;
   double seconds = 0.0;
   if (n > 0 && m > 0) {
     AssignmentResult r;
-    {
-      // the LAP directly: the entries are checked above, so solve_assignment's validation would
-      // only read the matrix once more
+    try {
       nb::gil_scoped_release release;
-      r = solve_lap(AssignmentProblem::linear_only(static_cast<int>(n), static_cast<int>(m), std::move(w)));
+      r = solve_lap_complete(AssignmentProblem::linear_only(static_cast<int>(n), static_cast<int>(m), std::move(w)));
+    } catch (const InfeasibleMatching& e) {
+      throw InputError(infeasible_text(e));
     }
     seconds = r.seconds;
     for (std::size_t i = 0; i < n; ++i)
@@ -247,10 +253,9 @@ void bind_assignment(nb::module_& m) {
     return d;
   });
   m.def("_linear_sum_assignment", &linear_sum_assignment, nb::arg("cost"), nb::arg("maximize") = false,
-        nb::arg("range") = nb::none(),
         "Drop-in for scipy.optimize.linear_sum_assignment: (row_ind, col_ind) of a full matching of "
-        "min(n, m) pairs with the least (maximize=True: the most) total cost; cost: (n, m) array; "
-        "third: the library's solve time in seconds.");
+        "min(n, m) pairs with the least (maximize=True: the most) total cost, +inf (maximize: -inf) "
+        "entries forbidden; cost: (n, m) array; third: the library's solve time in seconds.");
 }
 
 }  // namespace ivassign::py

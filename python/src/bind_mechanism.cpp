@@ -4,7 +4,9 @@
 #include <cmath>
 #include <cstdint>
 #include <optional>
+#include <array>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <nanobind/stl/optional.h>
@@ -32,6 +34,36 @@ Array<T> stack(const MechanismReport& r, Field field, std::size_t width) {
     out.insert(out.end(), v.begin(), v.end());
   }
   return to_numpy(std::move(out), {r.profiles.size(), width});
+}
+
+/// A per-profile per-buyer field that some reports leave empty (expected_rewards, the certified
+/// intervals), stacked into a (profiles, n) array, or (profiles, n, 2) for intervals; None when every
+/// profile has it empty.
+template <class Field>
+nb::object stack_optional(const MechanismReport& r, Field field) {
+  std::size_t filled = 0;
+  for (const ProfileOutcome& p : r.profiles) filled += (p.*field).empty() ? 0 : 1;
+  if (filled == 0) return nb::none();
+  const std::size_t n = r.profiles[0].profile.size();
+  using Elem = typename std::decay_t<decltype(r.profiles[0].*field)>::value_type;
+  constexpr std::size_t k = std::is_same_v<Elem, std::array<double, 2>> ? 2 : 1;
+  std::vector<double> out;
+  out.reserve(r.profiles.size() * n * k);
+  for (const ProfileOutcome& p : r.profiles) {
+    const auto& v = p.*field;
+    if (v.size() != n)
+      throw Error("report: a profile's field has " + std::to_string(v.size()) + " entries, not " + std::to_string(n));
+    for (const auto& x : v) {
+      if constexpr (k == 2) {
+        out.push_back(x[0]);
+        out.push_back(x[1]);
+      } else {
+        out.push_back(x);
+      }
+    }
+  }
+  if constexpr (k == 2) return nb::cast(to_numpy(std::move(out), {r.profiles.size(), n, 2}), nb::rv_policy::move);
+  return nb::cast(to_numpy(std::move(out), {r.profiles.size(), n}), nb::rv_policy::move);
 }
 
 std::size_t width_of(const MechanismReport& r, bool states) {
@@ -87,6 +119,18 @@ void bind_report(nb::module_& m) {
       .def_prop_ro("payoffs", [](const R& r) { return stack<double>(r, &ProfileOutcome::payoffs, width_of(r, false)); }, "g_i, (P, n)", nb::rv_policy::move)
       .def_prop_ro("transfers", [](const R& r) { return stack<double>(r, &ProfileOutcome::transfers, width_of(r, false)); }, "VCG x_i <= 0, (P, n)", nb::rv_policy::move)
       .def_prop_ro("rewards", [](const R& r) { return stack<double>(r, &ProfileOutcome::rewards, width_of(r, false)); }, "stage-1 xi_i, (P, n)", nb::rv_policy::move)
+      .def_prop_ro("transfer_interval", [](const R& r) { return stack_optional(r, &ProfileOutcome::transfer_interval); }, "[lo, hi] holding the exact x_i, (P, n, 2); None when not reported")
+      .def_prop_ro("utility_interval", [](const R& r) { return stack_optional(r, &ProfileOutcome::utility_interval); }, "[lo, hi] holding W* - W*_-i, (P, n, 2); None when not reported")
+      .def_prop_ro("stage2_gain_bound", [](const R& r) { return stack_optional(r, &ProfileOutcome::stage2_gain_bound); }, "bound on a stage-2 misreport's gain, (P, n); None when not reported")
+      .def_prop_ro("expected_rewards", [](const R& r) { return stack_optional(r, &ProfileOutcome::expected_rewards); }, "E[xi_i | r_i] under truthful reports, (P, n); None when not reported")
+      .def_prop_ro("minus_i_proven", [](const R& r) -> nb::object {
+        std::vector<char> all;
+        for (const auto& p : r.profiles) {
+          if (p.minus_i_proven.size() != p.profile.size()) return nb::none();
+          all.insert(all.end(), p.minus_i_proven.begin(), p.minus_i_proven.end());
+        }
+        return nb::cast(flags_to_numpy(all)).attr("reshape")(r.profiles.size(), width_of(r, false));
+      }, "True where buyer i's minus-i optimum is proven, (P, n); None when not reported")
       .def_prop_ro("minus_i_welfare", [](const R& r) { return stack<double>(r, &ProfileOutcome::minus_i_welfare, width_of(r, false)); }, "(P, n)", nb::rv_policy::move)
       .def_prop_ro("welfare", [](const R& r) {
         std::vector<double> w;

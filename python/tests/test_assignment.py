@@ -1,6 +1,7 @@
 """solve_assignment, vcg and linear_sum_assignment against brute force in Python: every partial
 matching of small problems, with dense, sparse and factored externalities."""
 import itertools
+from fractions import Fraction
 import threading
 
 import numpy as np
@@ -182,17 +183,114 @@ def test_linear_sum_assignment_against_scipy_when_installed(shape, maximize, int
     assert rows.dtype == want_rows.dtype
 
 
-def test_linear_sum_assignment_range_hint_is_checked():
-    """The package passes numpy's (min, max) to the native call; a wrong hint is caught there."""
-    cost = np.random.default_rng(11).normal(size=(7, 9))
-    want = ivassign.linear_sum_assignment(cost)
-    for hint in [None, (0.0, 0.0), (-100.0, 100.0), (float(cost.min()), float(cost.max()))]:
-        rows, cols, _ = ivassign._ivassign._linear_sum_assignment(cost, False, hint)
-        assert cost[rows, cols].sum() == pytest.approx(cost[want].sum(), abs=1e-12)
+def brute_lsa_forbidden(cost, maximize):
+    """The least (maximize: largest) total over full matchings without a forbidden (infinite) pair,
+    None when there is none."""
+    n, m = cost.shape
+    forbidden = np.inf if not maximize else -np.inf
+    pairs = ([(i, j) for i, j in enumerate(p)] for p in itertools.permutations(range(m), n)) if n <= m else \
+        ([(i, j) for j, i in enumerate(p)] for p in itertools.permutations(range(n), m))
+    totals = [sum(cost[i, j] for i, j in ps) for ps in pairs if all(cost[i, j] != forbidden for i, j in ps)]
+    if not totals:
+        return None
+    return max(totals) if maximize else min(totals)
+
+
+@pytest.mark.parametrize("shape", [(4, 4), (3, 5), (5, 3), (6, 6), (2, 6)])
+@pytest.mark.parametrize("maximize", [False, True])
+def test_linear_sum_assignment_forbidden_pairs_match_brute_force(shape, maximize):
+    """+inf (maximize: -inf) entries are never matched; ValueError exactly when no full matching avoids them."""
+    rng = np.random.default_rng(sum(shape) * 7 + maximize)
+    outcomes = set()
+    for trial in range(40):
+        cost = rng.integers(-5, 10, shape).astype(float)
+        cost[rng.random(shape) < 0.2 + 0.5 * (trial % 3) / 2] = -np.inf if maximize else np.inf
+        want = brute_lsa_forbidden(cost, maximize)
+        if want is None:
+            with pytest.raises(ivassign.InputError, match="cost matrix is infeasible"):
+                ivassign.linear_sum_assignment(cost, maximize=maximize)
+            outcomes.add("infeasible")
+            continue
+        rows, cols = ivassign.linear_sum_assignment(cost, maximize=maximize)
+        assert len(rows) == min(shape) and list(rows) == sorted(rows) and len(set(cols)) == min(shape)
+        assert np.all(np.isfinite(cost[rows, cols]))
+        assert cost[rows, cols].sum() == want
+        outcomes.add("feasible")
+    assert outcomes == {"feasible", "infeasible"}  # both kinds were drawn
+
+
+def test_linear_sum_assignment_infeasible_message_names_the_hall_violators():
+    cost = np.ones((4, 5))
+    cost[1:3, :] = np.inf
+    cost[1:3, 3] = 2.0  # rows 1 and 2 can only use column 3
+    with pytest.raises(ValueError, match=r"the 2 rows \{1, 2\} have finite costs only in the 1 column \{3\}"):
+        ivassign.linear_sum_assignment(cost)
+    with pytest.raises(ValueError, match=r"the 2 columns \{1, 2\} have finite costs only in the 1 row \{3\}"):
+        ivassign.linear_sum_assignment(cost.T)
+    cost[2, 3] = np.inf  # row 2 has no finite entry left
+    with pytest.raises(ValueError, match=r"the 1 row \{2\} has finite costs only in the 0 columns \{\}"):
+        ivassign.linear_sum_assignment(cost)
+
+
+def test_linear_sum_assignment_invalid_entries_and_types():
+    for cost, maximize in [([[1.0, np.nan]], False), ([[1.0, -np.inf]], False), ([[1.0, np.inf]], True),
+                           ([[np.nan, 1.0]], True)]:
+        with pytest.raises(ivassign.InputError, match="invalid numeric entries: entry \\(0, [01]\\)"):
+            ivassign.linear_sum_assignment(cost, maximize=maximize)
+    for bad in [np.identity(3).astype(str), np.identity(2) * 1j, np.array([[1, None]], dtype=object)]:
+        with pytest.raises(TypeError, match="Cannot cast array data"):
+            ivassign.linear_sum_assignment(bad)
+        with pytest.raises(ivassign.InputError):
+            ivassign.linear_sum_assignment(bad)
+    # lists convert entry by entry, as scipy's: strings of numbers and fractions are numbers, None is NaN
+    assert [list(x) for x in ivassign.linear_sum_assignment([["1", "2"], ["0", "5"]])] == [[0, 1], [1, 0]]
+    assert [list(x) for x in ivassign.linear_sum_assignment([[Fraction(1, 2), 1]])] == [[0], [0]]
     with pytest.raises(ValueError, match="invalid numeric entries"):
-        ivassign._ivassign._linear_sum_assignment(np.array([[1.0, np.nan]]), False, (0.0, 1.0))
-    with pytest.raises(ValueError, match="invalid numeric entries"):
-        ivassign.linear_sum_assignment([[1.0, np.inf]])
+        ivassign.linear_sum_assignment([[1.0, 2.0], [3.0, None]])
+    with pytest.raises(ivassign.InputError, match="could not convert string"):
+        ivassign.linear_sum_assignment([["a", "b"]])
+    with pytest.raises(TypeError):
+        ivassign.linear_sum_assignment([[1 + 2j, 1]])
+    as_bool = ivassign.linear_sum_assignment(np.identity(3).astype(bool))  # bool casts safely
+    np.testing.assert_array_equal(as_bool, ivassign.linear_sum_assignment(np.identity(3)))
+
+
+@pytest.mark.parametrize("shape", [(8, 8), (3, 7), (7, 3), (1, 5), (50, 50)])
+def test_linear_sum_assignment_constant_matrix_gives_the_identity(shape):
+    """Ties break toward the lowest column index, as scipy's: a constant matrix is matched by the identity."""
+    k = min(shape)
+    for value in [1.0, 0.0, -3.5]:
+        for maximize in [False, True]:
+            rows, cols = ivassign.linear_sum_assignment(np.full(shape, value), maximize=maximize)
+            np.testing.assert_array_equal(rows, np.arange(k))
+            np.testing.assert_array_equal(cols, np.arange(k))
+
+
+@pytest.mark.parametrize("density", [0.04, 0.06, 0.2])
+def test_linear_sum_assignment_with_infinities_agrees_with_scipy(density):
+    """Sparse matrices padded with +inf: feasible or not as scipy's linear_sum_assignment and
+    min_weight_full_bipartite_matching, with the same least total."""
+    optimize = pytest.importorskip("scipy.optimize")
+    csgraph = pytest.importorskip("scipy.sparse.csgraph")
+    sparse = pytest.importorskip("scipy.sparse")
+    rng = np.random.default_rng(int(density * 1000))
+    raised = set()
+    for shape in [(100, 100), (70, 110), (110, 70)] * 4:
+        cost = np.full(shape, np.inf)
+        mask = rng.random(shape) < density
+        cost[mask] = rng.integers(1, 100, mask.sum())
+        outcomes = []
+        for solve in (ivassign.linear_sum_assignment, optimize.linear_sum_assignment,
+                      lambda c: csgraph.min_weight_full_bipartite_matching(sparse.csr_array(np.where(np.isinf(c), 0, c)))):
+            try:
+                r, c = solve(cost)
+                outcomes.append(cost[r, c].sum())
+            except ValueError:
+                outcomes.append(None)
+        assert outcomes[0] == outcomes[1] == outcomes[2]
+        raised.add(outcomes[0] is None)
+    if density < 0.05:
+        assert raised == {True, False}  # both kinds were drawn (the seeds give 6 of 12 infeasible)
 
 
 def test_vcg_refuses_negative_externality_costs():

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <string>
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
@@ -19,7 +20,28 @@ namespace ivassign::lap {
 
 namespace {
 constexpr double kInf = std::numeric_limits<double>::infinity();
+
+// "{a, b, c}" of the first 8 indices, "and k more" after them.
+std::string index_set(const std::vector<int>& v) {
+  std::vector<int> sorted(v);
+  std::sort(sorted.begin(), sorted.end());
+  std::string s = "{";
+  for (std::size_t k = 0; k < sorted.size() && k < 8; ++k) s += (k ? ", " : "") + std::to_string(sorted[k]);
+  if (sorted.size() > 8) s += ", ... " + std::to_string(sorted.size() - 8) + " more";
+  return s + "}";
 }
+
+}  // namespace
+
+std::string infeasible_message(const std::vector<int>& rows, const std::vector<int>& cols, bool transposed) {
+  const std::string r = transposed ? "seller" : "buyer", c = transposed ? "buyer" : "seller";
+  return "LAP solver: no complete matching avoids the forbidden (-inf) pairs: the " + std::to_string(rows.size()) +
+         " " + r + (rows.size() == 1 ? "" : "s") + " " + index_set(rows) +
+         (rows.size() == 1 ? " has" : " have") + " finite weights only with the " +
+         std::to_string(cols.size()) + " " + c + (cols.size() == 1 ? "" : "s") + " " + index_set(cols) +
+         " (Hall's condition fails)";
+}
+
 
 Engine::Engine(const AssignmentProblem& p, bool complete)
     : p_(p), n_(p.buyers), s_(p.sellers), complete_(complete) {
@@ -103,6 +125,12 @@ void Engine::augment(int cur) {
         index = static_cast<int>(k);
       }
     }
+    if ((index < 0 || lowest == kInf) && complete_) {  // Hall's condition fails on the rows scanned
+      std::vector<int> cols;
+      for (int k = 0; k < cols_; ++k)
+        if (sc_[k]) cols.push_back(k);
+      throw Infeasible(scanned_rows, cols);
+    }
     if (index < 0 || lowest == kInf)
       throw Error("LAP solver: no augmenting path (the problem has no feasible completion); this is a bug for partial "
                   "matchings, please report it");
@@ -147,7 +175,7 @@ void Engine::solve(bool dense) {
   }
   int rows = 0;
   for (int i = 0; i < n_; ++i) rows += active_[i];
-  if (fresh && !dummies_ && rows == s_ && rows == n_) {
+  if (fresh && !dummies_ && rows == s_ && rows == n_ && range_.min > -kInf) {  // no forbidden pair
     std::vector<double> colmin(s_, kInf);
     std::vector<int> argmin(s_, -1);
     for (int i = 0; i < n_; ++i) {  // row-major pass over the weights
@@ -389,6 +417,73 @@ AssignmentResult solve_lap(const AssignmentProblem& problem, const SolverOptions
   r.solver = "lap";
   r.row_duals = engine.row_duals();
   r.col_duals = engine.col_duals();
+  r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return r;
+}
+
+namespace {
+
+// The n x s weights as s x n.
+AssignmentProblem transposed(const AssignmentProblem& p) {
+  std::vector<double> t(p.linear.size());
+  for (int i = 0; i < p.buyers; ++i)
+    for (int j = 0; j < p.sellers; ++j)
+      t[static_cast<std::size_t>(j) * p.buyers + i] = p.linear[static_cast<std::size_t>(i) * p.sellers + j];
+  return AssignmentProblem::linear_only(p.sellers, p.buyers, std::move(t));
+}
+
+}  // namespace
+
+InfeasibleMatching::InfeasibleMatching(std::vector<int> r, std::vector<int> c, bool t)
+    : InputError(lap::infeasible_message(r, c, t)), rows(std::move(r)), cols(std::move(c)), transposed(t) {}
+
+AssignmentResult solve_lap_complete(const AssignmentProblem& problem, const SolverOptions&) {
+  const auto start = std::chrono::steady_clock::now();
+  if (problem.has_externalities() || !problem.allowed.empty())
+    throw InputError("LAP solver (complete): the problem must be linear, without externalities or allowed buyers");
+  if (problem.linear.size() != static_cast<std::size_t>(problem.buyers) * problem.sellers)
+    throw InputError("LAP solver: " + std::to_string(problem.linear.size()) + " weights for " +
+                     std::to_string(problem.buyers) + " x " + std::to_string(problem.sellers) + " pairs");
+  const bool tall = problem.buyers > problem.sellers;  // match every seller: solve the transpose
+  AssignmentProblem t;
+  if (tall) t = transposed(problem);
+  const AssignmentProblem& q = tall ? t : problem;
+  AssignmentResult r;
+  if (q.buyers > 0) {
+    lap::Engine engine(q, true);
+    if (engine.range().nan || engine.range().max == kInf) {  // name the first bad weight
+      const std::size_t k = lap::first_invalid_weight(problem.linear);
+      throw InputError("LAP solver: weight (" + std::to_string(k / problem.sellers) + ", " +
+                       std::to_string(k % problem.sellers) + ") is " +
+                       (std::isnan(problem.linear[k]) ? "NaN" : "+infinite") + " (-infinity marks a forbidden pair)");
+    }
+    try {
+      engine.solve();
+    } catch (const lap::Infeasible& e) {
+      if (!tall) throw;
+      throw lap::Infeasible(e.rows, e.cols, true);
+    }
+    r.assignment = engine.assignment();
+    r.row_duals = engine.row_duals();
+    r.col_duals = engine.col_duals();
+    r.iterations = engine.augmentations();
+  }
+  if (tall) {  // back to buyers: the seller each buyer got
+    std::vector<int> a(problem.buyers, -1);
+    for (int j = 0; j < problem.sellers; ++j) a[r.assignment[j]] = j;
+    r.assignment = std::move(a);
+    std::swap(r.row_duals, r.col_duals);
+  }
+  if (problem.buyers == 0 || problem.sellers == 0) {
+    r.assignment.assign(problem.buyers, -1);
+    r.row_duals.assign(problem.buyers, 0.0);
+    r.col_duals.assign(problem.sellers, 0.0);
+  }
+  r.objective = problem.objective(r.assignment);
+  r.optimal = true;
+  r.status = SolveStatus::Optimal;
+  r.upper_bound = r.objective;
+  r.solver = "lap";
   r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return r;
 }

@@ -4,11 +4,20 @@
 #pragma once
 #include <cstdint>
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "ivassign/assignment.hpp"
+#include "ivassign/error.hpp"
+#include "ivassign/solvers.hpp"
 
 namespace ivassign::lap {
+
+/// A complete matching (every row matched) was asked for and none avoids the forbidden pairs
+/// (solvers.hpp); the engines throw it with the rows of their own problem.
+using Infeasible = InfeasibleMatching;
+/// Its message: "... the k buyers {..} have finite weights only with the k - 1 sellers {..} ...".
+std::string infeasible_message(const std::vector<int>& rows, const std::vector<int>& cols, bool transposed);
 
 /// Square dense LAP, maximizing sum profit[i * n + x_i] over permutations x (lap_dense.cpp):
 /// Jonker-Volgenant (column reduction, augmenting row reduction, shortest augmenting paths that
@@ -37,8 +46,11 @@ struct DenseSolution {
 /// The problem as one square JV solve: partial matchings become complete ones on max(w, 0) (pairs
 /// of value <= 0 read back as unmatched), more rows than columns are transposed, missing rows are
 /// zero rows; the square, all-positive case runs on the weights in place. -inf weights are
-/// forbidden pairs. false (nothing solved) for NaN or +inf weights, and for -inf or more rows than
-/// columns when `complete`.
+/// forbidden pairs, never matched. false (nothing solved) for NaN or +inf weights, and for more rows
+/// than columns when `complete`; Infeasible when `complete` and no matching of every row avoids
+/// the forbidden pairs. Ties: the column reduction hands the columns in increasing order each to the
+/// lowest-index free row among its cheapest (a constant matrix gives the identity), and a search
+/// ends at the lowest-index free column among the closest.
 bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, const WeightRange& range, bool complete,
                  DenseSolution& out);
 

@@ -72,26 +72,35 @@ void two_smallest_plain(const double* p, const double* v, int n, int& j1, double
   }
 }
 
-// Column reduction of one row: v_j = min(v_j, c_ij), a_j = i where it drops.
-void column_min_plain(const double* p, double* v, double* a, int n, double row) {
-  for (int j = 0; j < n; ++j)
-    if (-p[j] < v[j]) {
-      v[j] = -p[j];
+// Column reduction of one row: v_j = min(v_j, c_ij), a_j = i where it drops; t_j = 1 where c_ij
+// equals the minimum so far (a tie: another row is as cheap), 0 where it drops.
+void column_min_plain(const double* p, double* v, double* a, double* t, int n, double row) {
+  for (int j = 0; j < n; ++j) {
+    const double c = -p[j];
+    if (c < v[j]) {
+      v[j] = c;
       a[j] = row;
+      t[j] = 0.0;
+    } else if (c == v[j]) {
+      t[j] = 1.0;
     }
+  }
 }
 
 #if IVASSIGN_LAP_AVX2
-__attribute__((target("avx2"))) void column_min_avx2(const double* p, double* v, double* a, int n, double row) {
-  const __m256d zero = _mm256_setzero_pd(), r = _mm256_set1_pd(row);
+__attribute__((target("avx2"))) void column_min_avx2(const double* p, double* v, double* a, double* t, int n,
+                                                     double row) {
+  const __m256d zero = _mm256_setzero_pd(), one = _mm256_set1_pd(1.0), r = _mm256_set1_pd(row);
   int j = 0;
   for (; j + 4 <= n; j += 4) {
     const __m256d c = _mm256_sub_pd(zero, _mm256_loadu_pd(p + j)), vj = _mm256_loadu_pd(v + j);
-    const __m256d lower = _mm256_cmp_pd(c, vj, _CMP_LT_OQ);
+    const __m256d lower = _mm256_cmp_pd(c, vj, _CMP_LT_OQ), equal = _mm256_cmp_pd(c, vj, _CMP_EQ_OQ);
     _mm256_storeu_pd(v + j, _mm256_blendv_pd(vj, c, lower));
     _mm256_storeu_pd(a + j, _mm256_blendv_pd(_mm256_loadu_pd(a + j), r, lower));
+    const __m256d tj = _mm256_blendv_pd(_mm256_loadu_pd(t + j), one, equal);
+    _mm256_storeu_pd(t + j, _mm256_blendv_pd(tj, zero, lower));
   }
-  column_min_plain(p + j, v + j, a + j, n - j, row);
+  column_min_plain(p + j, v + j, a + j, t + j, n - j, row);
 }
 
 // scan_row with AVX2: four columns per step; pred is blended bitwise as doubles.
@@ -228,7 +237,7 @@ __attribute__((target("avx2"))) void row_range_avx2(const double* w, int n, Weig
 
 using ScanFn = double (*)(const double*, const double*, double*, std::int64_t*, int, double, std::int64_t);
 using TwoFn = void (*)(const double*, const double*, int, int&, double&, int&, double&);
-using ColFn = void (*)(const double*, double*, double*, int, double);
+using ColFn = void (*)(const double*, double*, double*, double*, int, double);
 
 // The AVX2 kernels where the CPU has AVX2 (checked at run time), the plain loops elsewhere.
 bool use_avx2() {
@@ -289,7 +298,7 @@ class Jv {
       int j1, j2;
       double v1, v2;
       two_(row(i), v_.data(), m_, j1, v1, j2, v2);
-      if (y_[j1] < 0) {
+      if (v1 < kInf && y_[j1] < 0) {  // v1 = +inf: every pair of the row is forbidden
         x_[i] = j1;
         y_[j1] = i;
       } else {
@@ -311,6 +320,8 @@ class Jv {
     zero_ = z;
     augment(z);
   }
+  /// The problem's index of each row (for Infeasible's message); rows are their own names without.
+  void set_names(const std::vector<int>* names) { names_ = names; }
   const std::vector<int>& x() const { return x_; }
   std::int64_t searches() const { return searches_; }
   const std::vector<double>& v() const { return v_; }
@@ -323,6 +334,10 @@ class Jv {
   std::vector<int> row_reduction(const std::vector<int>& free_rows);
   void augment(int f);
   bool settle(double mind, int& sink);
+  int free_row_at(int j, double c) const;
+  int row_name(int r) const { return names_ ? (*names_)[r] : r; }
+  [[noreturn]] void throw_infeasible(int f) const;
+  [[noreturn]] void throw_infeasible_column(int j) const;
 
   const double* p_;
   int n_, m_;  // rows, columns
@@ -335,25 +350,30 @@ class Jv {
   std::vector<int> settled_, queue_;
   std::vector<double> settled_d_;
   std::int64_t searches_ = 0;
+  const std::vector<int>* names_ = nullptr;  // the problem's row of each of ours (set_names)
   ScanFn scan_ = scan_row_fn();
   TwoFn two_ = two_smallest_fn();
   NextFn next_ = next_at_most_fn();
 };
 
-// v_j = min_i c_ij, each column's cheapest row takes it when still free; then reduction transfer:
-// a row that holds a single column lowers that column's v by its second best reduced cost.
+// v_j = min_i c_ij; the columns in increasing order each go to their cheapest row when it is still
+// free, else (on a tie) to the lowest-index free row as cheap; then reduction transfer: a row that
+// holds a single column lowers that column's v by its second best reduced cost.
 std::vector<int> Jv::column_reduction() {
-  std::vector<double> arg(n_, 0.0);  // row indices as doubles (one vector type)
+  std::vector<double> arg(n_, 0.0), tie(n_, 0.0);  // row indices and tie flags as doubles (one vector type)
   const ColFn column_min = column_min_fn();
-  for (int i = 0; i < n_; ++i) column_min(row(i), v_.data(), arg.data(), n_, i);
+  for (int i = 0; i < n_; ++i) column_min(row(i), v_.data(), arg.data(), tie.data(), n_, i);
   std::vector<char> unique(n_, 1);
-  for (int j = n_ - 1; j >= 0; --j) {
-    const int i = static_cast<int>(arg[j]);
-    if (x_[i] < 0) {
+  for (int j = 0; j < n_; ++j) {
+    if (!(v_[j] < kInf)) throw_infeasible_column(j);
+    int i = static_cast<int>(arg[j]);
+    if (x_[i] >= 0) {
+      unique[i] = 0;
+      i = tie[j] != 0.0 ? free_row_at(j, v_[j]) : -1;
+    }
+    if (i >= 0) {
       x_[i] = j;
       y_[j] = i;
-    } else {
-      unique[i] = 0;
     }
   }
   std::vector<int> free_rows;
@@ -385,6 +405,8 @@ std::vector<int> Jv::row_reduction(const std::vector<int>& free_in) {
     int j1, j2;
     double v1, v2;
     two_(row(f), v_.data(), n_, j1, v1, j2, v2);
+    if (!(v1 < kInf)) throw Infeasible({row_name(f)}, {});  // every pair of row f is forbidden
+    if (!(v2 < kInf)) j2 = -1;                               // its only finite pair is j1
     int i0 = y_[j1];
     const double v1_new = v_[j1] - (v2 - v1);
     const bool lowers = v2 < kInf && v1_new < v_[j1];
@@ -414,6 +436,33 @@ std::vector<int> Jv::row_reduction(const std::vector<int>& free_in) {
   }
   free_rows.resize(kept);
   return free_rows;
+}
+
+// The lowest-index free row whose cost in column j is c (the column's minimum), -1 when none.
+int Jv::free_row_at(int j, double c) const {
+  for (int r = 0; r < n_; ++r)
+    if (x_[r] < 0 && -row(r)[j] == c) return r;
+  return -1;
+}
+
+// No free column is reachable from free row f through finite pairs: the search's rows (f and the
+// rows of the columns it settled) have finite pairs only in those columns, one fewer (Hall).
+void Jv::throw_infeasible(int f) const {
+  std::vector<int> rows{row_name(f)}, cols;
+  for (int j : settled_) {
+    rows.push_back(row_name(y_[j]));
+    cols.push_back(j);
+  }
+  throw Infeasible(std::move(rows), std::move(cols));
+}
+
+// Column j has no finite pair: all rows (square) share the other n - 1 columns.
+void Jv::throw_infeasible_column(int j) const {
+  std::vector<int> rows, cols;
+  for (int r = 0; r < n_; ++r) rows.push_back(row_name(r));
+  for (int k = 0; k < m_; ++k)
+    if (k != j) cols.push_back(k);
+  throw Infeasible(std::move(rows), std::move(cols));
 }
 
 // scan_ over row i's stored columns, then the zero column (cost 0) when extend() added it.
@@ -459,8 +508,7 @@ void Jv::augment(int f) {
   while (sink < 0) {
     if (head == queue_.size()) {
       if (!low_known) low = *std::min_element(d_.begin(), d_.begin() + m_);
-      if (!(low < kInf))
-        throw Error("LAP solver: no augmenting path (every remaining pair is forbidden)");
+      if (!(low < kInf)) throw_infeasible(f);
       mind = low;
       if (settle(mind, sink)) break;
       low_known = false;
@@ -586,7 +634,7 @@ bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, co
   const int nr = static_cast<int>(f.rows.size()), s = p.sellers;
   const double min_w = range.min;
   if (range.nan || range.max == kInf) return false;
-  if (complete && (nr > s || min_w == -kInf)) return false;
+  if (complete && nr > s) return false;
   f.clamp = !complete && !(min_w > 0.0);
   f.transpose = !complete && nr > s;
   f.R = f.transpose ? s : nr;
@@ -603,6 +651,7 @@ bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, co
     P = m.get();
   }
   Jv jv(P, f.R, f.C, f.ld);
+  if (!f.transpose) jv.set_names(&f.rows);  // complete problems are never transposed
   if (f.R == f.C && f.R > 0) jv.run_square();
   if (f.R < f.C) jv.run_rectangular();
   if (f.extra) jv.extend();

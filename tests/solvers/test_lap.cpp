@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <limits>
 #include <string>
 #include <random>
@@ -200,6 +201,131 @@ TEST(LapSolver, BadWeightsNameTheIndex) {
   EXPECT_THROW(solve_lap(p), InputError);
   p.linear.pop_back();
   EXPECT_THROW(solve_lap(p), InputError);
+}
+
+// The best total of the matchings of min(n, s) pairs without a -inf pair (enumeration); -inf when none.
+double best_complete(const AssignmentProblem& p) {
+  const bool tall = p.buyers > p.sellers;
+  const int rows = tall ? p.sellers : p.buyers, cols = tall ? p.buyers : p.sellers;
+  auto w = [&](int r, int c) { return tall ? p.w(c, r) : p.w(r, c); };
+  double best = -std::numeric_limits<double>::infinity();
+  std::vector<char> used(cols, 0);
+  std::function<void(int, double)> go = [&](int r, double total) {
+    if (r == rows) {
+      best = std::max(best, total);
+      return;
+    }
+    for (int c = 0; c < cols; ++c)
+      if (!used[c] && w(r, c) > -std::numeric_limits<double>::infinity()) {
+        used[c] = 1;
+        go(r + 1, total + w(r, c));
+        used[c] = 0;
+      }
+  };
+  go(0, 0.0);
+  return best;
+}
+
+TEST(LapComplete, ForbiddenPairsAndInfeasibilityMatchEnumeration) {
+  const double forbid = -std::numeric_limits<double>::infinity();
+  int feasible = 0, infeasible = 0;
+  for (int n = 1; n <= 6; ++n)
+    for (int s = 1; s <= 6; ++s)
+      for (std::uint64_t seed = 1; seed <= 8; ++seed) {
+        AssignmentProblem p = random_lap(n, s, seed * 131 + n * 7 + s, -4, 9, seed % 2 == 0);
+        std::mt19937_64 rng(seed + 17 * n + s);
+        std::bernoulli_distribution drop(0.15 + 0.15 * static_cast<double>(seed % 4));
+        for (double& x : p.linear)
+          if (drop(rng)) x = forbid;
+        const double want = best_complete(p);
+        if (want == forbid) {
+          ++infeasible;
+          try {
+            solve_lap_complete(p);
+            ADD_FAILURE() << "infeasible problem solved, n " << n << " s " << s << " seed " << seed;
+          } catch (const InfeasibleMatching& e) {  // a witness of Hall's condition failing
+            ASSERT_EQ(e.rows.size(), e.cols.size() + 1) << e.what();
+            for (int r : e.rows)
+              for (int c = 0; c < (e.transposed ? n : s); ++c) {
+                const double x = e.transposed ? p.w(c, r) : p.w(r, c);
+                if (x > forbid) {
+                  EXPECT_NE(std::find(e.cols.begin(), e.cols.end(), c), e.cols.end()) << e.what();
+                }
+              }
+          }
+          continue;
+        }
+        ++feasible;
+        const AssignmentResult r = solve_lap_complete(p);
+        ASSERT_NEAR(r.objective, want, 1e-9) << "n " << n << " s " << s << " seed " << seed;
+        int matched = 0;
+        for (int i = 0; i < n; ++i)
+          if (r.assignment[i] >= 0) {
+            ++matched;
+            EXPECT_GT(p.w(i, r.assignment[i]), forbid) << "a forbidden pair is matched";
+          }
+        EXPECT_EQ(matched, std::min(n, s));
+        EXPECT_NEAR(check_assignment(p, r.assignment), r.objective, 1e-9);
+      }
+  EXPECT_GT(feasible, 100);
+  EXPECT_GT(infeasible, 30);
+}
+
+TEST(LapComplete, DenseKernelSolvesWithForbiddenPairsAndItsCertificateHolds) {
+  const double forbid = -std::numeric_limits<double>::infinity();
+  for (const auto& [n, s] : std::vector<std::pair<int, int>>{{80, 80}, {60, 90}, {150, 150}})
+    for (std::uint64_t seed = 1; seed <= 3; ++seed) {
+      AssignmentProblem p = random_lap(n, s, seed * 7 + n, -5, 20, seed == 2);
+      std::mt19937_64 rng(seed);
+      std::bernoulli_distribution drop(0.5);
+      for (int i = 0; i < n; ++i)
+        for (int j = 0; j < s; ++j)
+          if (j != i && drop(rng)) p.linear[static_cast<std::size_t>(i) * s + j] = forbid;  // (i, i) stays
+      const std::vector<char> active(n, 1);
+      lap::DenseSolution d;
+      ASSERT_TRUE(lap::solve_dense(p, active, lap::weight_range(p, active), /*complete=*/true, d));
+      lap::Engine check(p, true), paths(p, true);
+      EXPECT_TRUE(check.warm_start(d.assignment, d.row_duals, d.col_duals)) << "n " << n << " seed " << seed;
+      paths.solve(/*dense=*/false);
+      const AssignmentResult r = solve_lap_complete(p);
+      EXPECT_NEAR(r.objective, paths.objective(), 1e-9 * std::abs(r.objective));
+      for (int i = 0; i < n; ++i) {
+        ASSERT_GE(r.assignment[i], 0);
+        EXPECT_GT(p.w(i, r.assignment[i]), forbid);
+      }
+    }
+}
+
+TEST(LapComplete, InfeasibleNamesTheRowsAndColumnsOfTheWitness) {
+  const double forbid = -std::numeric_limits<double>::infinity();
+  AssignmentProblem p = random_lap(4, 5, 3, 1, 2);
+  for (int i = 1; i <= 2; ++i)
+    for (int j = 0; j < 5; ++j)
+      if (j != 3) p.linear[static_cast<std::size_t>(i) * 5 + j] = forbid;  // buyers 1 and 2 share seller 3
+  try {
+    solve_lap_complete(p);
+    ADD_FAILURE() << "infeasible problem solved";
+  } catch (const InfeasibleMatching& e) {
+    EXPECT_NE(std::string(e.what()).find("the 2 buyers {1, 2} have finite weights only with the 1 seller {3}"),
+              std::string::npos)
+        << e.what();
+  }
+  p.linear[4] = std::numeric_limits<double>::quiet_NaN();
+  EXPECT_THROW(solve_lap_complete(p), InputError);
+}
+
+TEST(LapComplete, ConstantMatricesAreMatchedByTheIdentity) {
+  // ties: columns in increasing order go to the lowest free row among their cheapest (scipy's choice)
+  for (const auto& [n, s] : std::vector<std::pair<int, int>>{{8, 8}, {3, 7}, {7, 3}, {1, 5}, {64, 64}, {33, 40}})
+    for (double value : {1.0, 0.0, -2.5}) {
+      const AssignmentProblem p = AssignmentProblem::linear_only(n, s, std::vector<double>(n * s, value));
+      const AssignmentResult r = solve_lap_complete(p);
+      for (int i = 0; i < n; ++i) EXPECT_EQ(r.assignment[i], i < s ? i : -1) << n << " x " << s << " at " << value;
+      if (value > 0 && n <= s) {  // solve_lap: every pair is worth matching, the same tie rule
+        const AssignmentResult q = solve_lap(p);
+        for (int i = 0; i < n; ++i) EXPECT_EQ(q.assignment[i], i) << n << " x " << s;
+      }
+    }
 }
 
 TEST(LapSolver, RefusesQuadraticProblems) {
