@@ -7,8 +7,8 @@ output. Stdlib only (the GPU machine may lack numpy).
     python3 bench/gpu_compare.py --gpu "NVIDIA H200" REPORT.json [REPORT.json ...]
 
 --gpu takes nvidia-smi's name: the model's column whose "match" it contains (H100, H200), else H100's with a
-note. Rows whose benchmark did not run print "not run"; rows with no benchmark, "model only". Exit 0 unless a
-report cannot be read (exit 2).
+note. Rows whose benchmark did not run print "not run"; rows with no benchmark, "model only". A missing report,
+or one cut short by a crash, is noted under the table (its complete rows are used). Exit 0.
 """
 import argparse
 import json
@@ -27,17 +27,43 @@ def base_name(name):
     return "/".join(parts)
 
 
-def load_reports(paths):
-    """{base name: benchmark entry} of every report; a later report's entry replaces an earlier one."""
+def salvage(text):
+    """The complete entries of a report cut short (a benchmark program that died mid-run leaves its
+    --benchmark_out file unterminated)."""
+    start = text.find('"benchmarks"')
+    start = text.find("[", start) + 1 if start >= 0 else 0
+    decoder, entries = json.JSONDecoder(), []
+    while start > 0:
+        while start < len(text) and text[start] in " \t\r\n,":
+            start += 1
+        try:
+            entry, start = decoder.raw_decode(text, start)
+        except ValueError:
+            break
+        entries.append(entry)
+    return entries
+
+
+def load_reports(paths, notes=None):
+    """{base name: benchmark entry} of every report; a later report's entry replaces an earlier one. A
+    missing report or one cut short is noted in `notes` (what could be read is kept)."""
     found = {}
     for path in paths:
         try:
             with open(path) as f:
-                doc = json.load(f)
-        except (OSError, ValueError) as e:
-            raise SystemExit(f"gpu_compare: cannot read the report {path}: {e}")
-        for b in doc.get("benchmarks", []):
-            if b.get("run_type", "iteration") == "iteration":
+                text = f.read()
+        except OSError as e:
+            if notes is not None:
+                notes.append(f"{path}: not read ({e.strerror})")
+            continue
+        try:
+            benchmarks = json.loads(text).get("benchmarks", [])
+        except ValueError:
+            benchmarks = salvage(text)
+            if notes is not None:
+                notes.append(f"{path}: cut short, {len(benchmarks)} complete rows read")
+        for b in benchmarks:
+            if isinstance(b, dict) and "name" in b and b.get("run_type", "iteration") == "iteration":
                 found[base_name(b["name"])] = b
     return found
 
@@ -74,7 +100,7 @@ def pick_gpu(model, name):
     return "H100", f"no column for '{name}': H100's predictions"
 
 
-def table(model, found, gpu_name):
+def table(model, found, gpu_name, notes=()):
     key, note = pick_gpu(model, gpu_name)
     lines = [f"Measured against bench/gpu_model.json ({model['gpus'][key]['name']} column"
              + (f"; {note}" if note else "") + "): ratio = measured / predicted.", "",
@@ -90,6 +116,8 @@ def table(model, found, gpu_name):
             ratio = value / pred
             cells = [f"{pred:.4g} {unit}", f"{value:.4g} {unit}", f"{ratio:.3g}", reading(row, ratio)]
         lines.append(f"| {row['id']} | {row['status']} | {row.get('bench') or '—'} | " + " | ".join(cells) + " |")
+    if notes:
+        lines += [""] + [f"Report {n}." for n in notes]
     return "\n".join(lines)
 
 
@@ -101,7 +129,9 @@ def main(argv=None):
     args = ap.parse_args(argv)
     with open(args.model) as f:
         model = json.load(f)
-    print(table(model, load_reports(args.reports), args.gpu))
+    notes = []
+    found = load_reports(args.reports, notes)
+    print(table(model, found, args.gpu, notes))
     return 0
 
 

@@ -3,7 +3,8 @@
 run, checked without a GPU:
   1. on a report made from the model itself (every benchmark of an "in the tree" row at twice the predicted time
      or half the predicted rate, one row skipped, one missing): each such row must print 2 or 0.5 and
-     "slower than the model by 2.0 x", the skipped one "skipped: ...", the missing one "not run";
+     "slower than the model by 2.0 x", the skipped one "skipped: ...", the missing one "not run"; the same
+     report cut short keeps its complete rows and is noted;
   2. on bench_posterior's real report (argv[1]; small sizes, the copy and tensor rows: measured on the OpenMP
      device system, skipped without a device path): the copy and tensor rows must print a ratio or the skip.
 """
@@ -67,7 +68,19 @@ def synthetic():
         sys.exit(f"row {missing['id']}: 'not run' was not printed:\n{text}")
     for r in MODEL["rows"]:
         cells(text, r["id"])
-    print(f"synthetic report: {len(expect)} ratios, a skip and a missing row printed as expected")
+    # the same report cut short inside its second entry (a benchmark program that died): the first is kept
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "cut.json")
+        whole = json.dumps({"context": {}, "benchmarks": benchmarks}, indent=2)
+        second = whole.index('"name"', whole.index('"name"') + 1)
+        with open(path, "w") as f:
+            f.write(whole[:second + 20])
+        notes = []
+        found = gpu_compare.load_reports([path, os.path.join(d, "absent.json")], notes)
+    if list(found) != [gpu_compare.base_name(benchmarks[0]["name"])] or len(notes) != 2 \
+            or "cut short, 1 complete rows read" not in notes[0] or "not read" not in notes[1]:
+        sys.exit(f"a report cut short: read {list(found)}, noted {notes}")
+    print(f"synthetic report: {len(expect)} ratios, a skip, a missing row and a cut report handled as expected")
 
 
 def real(exe):

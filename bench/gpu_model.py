@@ -117,6 +117,7 @@ def measures_row(g):
 CANDIDATE_BYTES = 32  # w and H of (i, j) (16 B, coalesced) + a quarter of the candidates swap: G(k, a) sectors
 TERMS = 1             # the spectrum market's externality terms (one shared seller factor)
 CPU_ENTRY_S = 4e-9    # the CPU's cost of one H entry of a move (two scattered read-modify-writes: H and H^T)
+IMPLICIT_ENTRIES = 1 << 20  # n s from which the CPU descent runs without tables (PlacementCosts::kImplicitEntries)
 
 
 def descent_inputs(n, start):
@@ -128,8 +129,18 @@ def descent_inputs(n, start):
     evals = d["real_s"] / (1 / d["cpu_evals_per_s"] + 1 / d["device_evals_per_s"])
     t_cpu = evals / d["cpu_evals_per_s"]
     t_scoring = evals / d["cpu_scoring_per_s"]
+    if n * s < IMPLICIT_ENTRIES:
+        # the CPU keeps the tables (as the device path does): its time outside scoring is the H upkeep
+        t_host = max(t_cpu - t_scoring, 0.0)
+        entries = t_host / max(d["moves"], 1) / CPU_ENTRY_S
+    else:
+        # the CPU runs without tables here (H on demand) but the device path keeps them: the H entries of a
+        # move scale with the buyers (the 200-buyer market's per move, x n / 200; the same licence degree)
+        small = descent_inputs(200, start)
+        entries = small["entries"] * n / 200
+        t_host = d["moves"] * entries * CPU_ENTRY_S
     rounds = 2 * d["moves"] + math.log2(n) + 1  # a move per round, about one doubling round before each
-    return {"s": s, "evals": evals, "t_cpu": t_cpu, "t_host": max(t_cpu - t_scoring, 0.0), "rounds": rounds,
+    return {"s": s, "evals": evals, "t_cpu": t_cpu, "t_host": t_host, "rounds": rounds, "entries": entries,
             "scored": evals * d["scored_over_needed"], "moves": d["moves"]}
 
 
@@ -146,10 +157,9 @@ def descent_row(n, start, resident):
                  "host_bytes": upload, "host_s": x["t_host"]}
         else:
             # device-resident (issue 32 item 1): the move's 2T scatters, the window's scoring, its reduction
-            # and the arg-max on the device, one 16-byte download per round; entries per move from the
-            # host's upkeep time at CPU_ENTRY_S each
-            entries = x["t_host"] / max(x["moves"], 1) / CPU_ENTRY_S
-            w = {"bytes": x["scored"] * CANDIDATE_BYTES + x["moves"] * entries * 2 * 32,
+            # and the arg-max on the device, one 16-byte download per round; each H entry of a move is read and
+            # written in H and H^T (32 B each)
+            w = {"bytes": x["scored"] * CANDIDATE_BYTES + x["moves"] * x["entries"] * 2 * 32,
                  "launches": (3 + 2 * TERMS) * x["rounds"], "copies": x["rounds"], "host_bytes": upload}
         return w, x["evals"] / seconds(w, g)
     return f
