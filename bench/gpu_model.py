@@ -47,9 +47,9 @@ C = {
 # The descent's counts (evaluations, moves, device_scored_over_needed) are the model's inputs as well: the device
 # makes the same moves (same_matching=1).
 CPU = {
-    "host_copy_gbs": None,          # BM_HostCopyBandwidth GB/s
-    "tensor_gbs": None,             # BM_PosteriorTensorCpu GB/s
-    "measures_s": None,             # BM_InformationalSizeCpu, s
+    "host_copy_gbs": 2.15683,       # BM_HostCopyBandwidth GB/s (12.8 on 2026-11-24, a quieter machine)
+    "tensor_gbs": 3.6984,           # BM_PosteriorTensorCpu GB/s (19.1 on 2026-11-24)
+    "measures_s": 298.4,            # BM_InformationalSizeCpu, s (wall; 39.6 s of its main thread; 39.0 s on 2026-11-24)
     "swap_evals_per_s": 1.44501e6,  # BM_SwapScoringCpu/64
     "tabu_swap_evals_per_s": 14.9976e6,  # BM_TabuSwapEvaluations (one thread, n = 100, 2000 iterations)
     "lap_batch_s": {"10000/50": 0.864, "1000/200": 0.797},  # BM_LapBatchCpu/<batch>/<n>, s (2 threads)
@@ -65,7 +65,6 @@ CPU = {
         "1000/1": {"real_s": 43.133, "cpu_evals_per_s": 18.5106e6, "cpu_scoring_per_s": 28.2232e6,
                    "device_evals_per_s": 1.59093e6, "moves": 3120, "scored_over_needed": 1.44344},
     },
-    "vcg200_cpu_s": None,           # BM_VcgDescentBackends/200 cpu_s
 }
 # Entries of kernels/lap_batch.cuh's work per problem over n^2 and its Dijkstra steps and augmentations, counted
 # by bench/lap_steps.py (uniform weights, 5 problems each).
@@ -262,8 +261,9 @@ def rows():
     add("tabu-table", "tabu delta table on the device, n 100 (qap --backend device)", tree, None,
         "iterations_per_s", "iterations/s", "rate", tabu_table_row, tabu_cpu,
         "n^2 O(1) updates an iteration; 1 launch, 2 copies, 80 KB down", "BM_TabuSwapEvaluations / 4950 (1 thread)")
-    add("multistart-tabu", "multistart robust tabu, n 100: one start per block, deltas in shared memory",
-        "lands concurrently (item 2)", None, "iterations_per_s", "iterations/s (all starts)", "rate",
+    add("multistart-tabu", "multistart robust tabu, n 100: one start per block, deltas in shared memory "
+        "(GPU: all starts together; CPU: one thread)",
+        "lands concurrently (item 2)", None, "iterations_per_s", "iterations/s", "rate",
         multistart_row, tabu_cpu, "4950 x 8 L1 loads + a block arg-min an iteration; no launch per iteration",
         "BM_TabuSwapEvaluations / 4950 (1 thread)")
     for batch, n in ((10000, 50), (1000, 200), (10000, 100)):
@@ -309,7 +309,7 @@ def fmt(x):
 
 
 def table(m):
-    lines = ["| row | status | per unit of work | CPU here | H100 | H200 | H200 / CPU |",
+    lines = ["| row | status | per unit of work | CPU here | H100 predicted | H200 predicted | H200 / CPU |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
     for r in m["rows"]:
         cpu, h200 = r["cpu"], r["predicted"]["H200"]
@@ -318,7 +318,7 @@ def table(m):
             speed = cpu / h200 if r["kind"] == "time" else h200 / cpu
         unit = r["unit"]
         lines.append(f"| {r['path']} | {r['status']} | {r['per_unit']} | {fmt(cpu)} {unit} | "
-                     f"{fmt(r['predicted']['H100'])} | {fmt(h200)} | {fmt(speed)} |")
+                     f"{fmt(r['predicted']['H100'])} {unit} | {fmt(h200)} {unit} | {fmt(speed)} |")
     return "\n".join(lines)
 
 
