@@ -2,11 +2,12 @@
 """The GPU model of docs/gpu-model.md, written before any GPU run: for each device path, the bytes it moves,
 its arithmetic, its launches and copies per unit of work, and the time predicted on an H100 SXM and an H200 by
 
-    t = max(bytes / (eta * BW), flops / FP64) + launches * t_launch + copies * t_copy
-        + host_bytes / host_link + latency_chain + host_seconds
+    t = max(bytes / (eta * BW), flops / FP64, l1_s, chain_s) + launches * t_launch + copies * t_copy
+        + host_bytes / host_link + host_s
 
-(latency_chain: the dependent memory steps of the slowest thread or block where the work is too narrow to fill
-the GPU; host_seconds: work the path leaves on the host, taken from the CPU measured here). The rows name the
+(l1_s: what L1 sector throughput allows where the data stays on chip; chain_s: the dependent memory steps of
+the slowest thread or block where the work is too narrow to fill the GPU; host_s: work the path leaves on the
+host, taken from the CPU measured here). The rows name the
 benchmark (and counter) that measures them; scripts/gpu-check.sh hands the GPU run's reports to
 bench/gpu_compare.py, which prints measured against predicted.
 
