@@ -93,8 +93,9 @@ def copy_row(g):
 
 def tensor_row(g):
     # per profile: m posteriors + 1 marginal written (136 B), ~3m flops (outer x inner, the sum, m divisions);
-    # per fill: the prior's upload (9 small copies) and the two factor tables (2 launches) + the fill (1)
-    w = {"bytes": TABLE_BYTES, "flops": 3 * M_STATES * PROFILES, "launches": 3, "copies": 9}
+    # per fill (the factored form): the prior's upload (5 small copies: offsets, strides, signals, lambda, q),
+    # the two factor tables (2 launches) and the fill (1)
+    w = {"bytes": TABLE_BYTES, "flops": 3 * M_STATES * PROFILES, "launches": 3, "copies": 5}
     return w, TABLE_BYTES / seconds(w, g) / 1e9
 
 
@@ -236,7 +237,7 @@ def rows():
     add("copy", "device copy of the table's size (calibrates eta)", tree, "BM_DeviceCopyBandwidth", "GB/s", "GB/s",
         "rate", copy_row, CPU["host_copy_gbs"], "2 x 2.28 GB moved, 1 launch", "host memcpy, BM_HostCopyBandwidth")
     add("tensor", "posterior tensor, resident (m 16, n 12, K 4)", tree, "BM_PosteriorTensorDevice", "GB/s", "GB/s",
-        "rate", tensor_row, CPU["tensor_gbs"], "136 B written, 48 flops a profile; 3 launches, 9 copies",
+        "rate", tensor_row, CPU["tensor_gbs"], "136 B written, 48 flops a profile; 3 launches, 5 copies",
         "BM_PosteriorTensorCpu")
     add("measures", "nu_i, S_i, D_i, Lambda_i of every buyer (same table)", tree, "BM_InformationalSizeDevice",
         "real_time", "s", "time", measures_row, CPU["measures_s"],
