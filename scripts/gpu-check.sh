@@ -2,7 +2,9 @@
 # One-shot GPU check: on a machine with an NVIDIA GPU, build the CUDA device path for that GPU (or
 # use the binaries that scripts/gpu-carry.sh prepared in device-carry/), run every device test,
 # run compute-sanitizer (memcheck, racecheck, synccheck) over them, then the GPU-against-CPU
-# benchmark rows in the same run, and write one markdown table to OUT.md (default gpu-check.md).
+# benchmark rows in the same run, and write one markdown table to OUT.md (default gpu-check.md), then
+# each benchmark measured against the GPU model's prediction (bench/gpu_model.json, docs/gpu-model.md;
+# bench/gpu_compare.py: measured / predicted per row, so the first GPU run shows where the model was wrong).
 # Without a GPU it prints "no GPU: nothing to check" and exits 0.
 #   bash scripts/gpu-check.sh [OUT.md]
 set -uo pipefail
@@ -44,14 +46,17 @@ if command -v compute-sanitizer >/dev/null 2>&1; then
 else
   row "compute-sanitizer" "missing" "not on PATH"
 fi
-"$bin/bench_posterior" --benchmark_filter='Copy|Tensor|InformationalSize' > gpu-bench-posterior.log 2>&1
+# each bench writes its JSON report (the model comparison reads it) and its console table to the log; the
+# bandwidth ratios of bench_posterior are on its stderr, in the log too
+json() { echo "--benchmark_out=gpu-bench-$1.json --benchmark_out_format=json"; }
+"$bin/bench_posterior" --benchmark_filter='Copy|Tensor|InformationalSize' $(json posterior) > gpu-bench-posterior.log 2>&1
 # the descent's candidate evaluations per second, CPU loop vs device scoring, same run (spectrum
 # 200 x 800 and 1000 x 4000, seed 7; from the LAP start and from the empty matching), and VCG with
 # the descent at 200 x 800, its minus-i searches scored together on the device
-"$bin/bench_solvers" --benchmark_filter='SwapScoring|LapBatch|DescentEvaluations|VcgDescentBackends/200/' > gpu-bench-solvers.log 2>&1
+"$bin/bench_solvers" --benchmark_filter='SwapScoring|LapBatch|DescentEvaluations|VcgDescentBackends/200/' $(json solvers) > gpu-bench-solvers.log 2>&1
 # gvcg --stages 1 (its measures), the audit's lie scans and epic's groups on the 8-agent, 6-type bench
 # problem: /0 the CPU, /1 the device, same run
-"$bin/bench_social" --benchmark_filter='Backend' > gpu-bench-social.log 2>&1
+"$bin/bench_social" --benchmark_filter='Backend' $(json social) > gpu-bench-social.log 2>&1
 while IFS= read -r line; do row "bench_posterior" "ratio" "$line"; done < <(grep -E '/ ' gpu-bench-posterior.log)
 while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; done < <(grep -E '^BM_' gpu-bench-posterior.log gpu-bench-solvers.log gpu-bench-social.log | cut -d: -f2-)
 {
@@ -60,6 +65,15 @@ while IFS= read -r line; do row "bench" "figure" "$(echo "$line" | tr -s ' ')"; 
   echo "| check | result | detail |"
   echo "| --- | --- | --- |"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "#### Measured against the GPU model ([docs/gpu-model.md](docs/gpu-model.md))"
+  echo
+  if command -v python3 >/dev/null 2>&1; then
+    python3 bench/gpu_compare.py --gpu "$gpu" gpu-bench-posterior.json gpu-bench-solvers.json gpu-bench-social.json \
+      || echo "(bench/gpu_compare.py failed: see above)"
+  else
+    echo "python3 missing: run python3 bench/gpu_compare.py --gpu \"$gpu\" gpu-bench-*.json elsewhere"
+  fi
 } > "$out"
 cat "$out"
 exit $status
