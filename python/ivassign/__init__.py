@@ -221,9 +221,11 @@ def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
         backend: Optional[str] = None, time_limit: Optional[float] = None, iteration_limit: Optional[int] = None,
         seed: Optional[int] = None, threads: Optional[int] = None, exact_size_limit: Optional[int] = None,
         tabu_size_limit: Optional[int] = None, bound_iterations: Optional[int] = None,
-        bound_work_limit: Optional[float] = None, bound_time_limit: Optional[float] = None) -> Result:
+        bound_work_limit: Optional[float] = None, bound_time_limit: Optional[float] = None,
+        floor_work_limit: Optional[float] = None) -> Result:
     """The efficient matching and its VCG transfers (solve_with_vcg); arguments as solve_assignment,
-    and VcgOptions' bound_iterations, bound_work_limit, bound_time_limit (the externality-aware bound).
+    and VcgOptions' bound_iterations, bound_work_limit, bound_time_limit (the externality-aware bound) and
+    floor_work_limit (the report-independent minus-i searches behind stage2_gain_bound).
 
     Returns a Result: assignment (n,), payoffs g_i (n,), transfers x_i <= 0 (n,; buyer i pays -x_i),
     minus_i_welfare (n,), minus_i_upper_bound (n,), proven (n,) bool, transfer_error_bound (n,),
@@ -235,7 +237,8 @@ def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None,
     return Result(_ivassign._solve_with_vcg(p, _settings(
         solver=solver, backend=backend, time_limit=time_limit, iteration_limit=iteration_limit, seed=seed,
         threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit,
-        bound_iterations=bound_iterations, bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit)))
+        bound_iterations=bound_iterations, bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit,
+        floor_work_limit=floor_work_limit)))
 
 
 def _profiles(inst: Instance, profiles, all_profiles: bool):
@@ -265,13 +268,13 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
                   samples: Optional[int] = None, confidence: Optional[float] = None,
                   sample_pool_bytes: Optional[int] = None, sampler: Optional[str] = None,
                   bound_iterations: Optional[int] = None, bound_work_limit: Optional[float] = None,
-                  bound_time_limit: Optional[float] = None) -> MechanismReport:
+                  bound_time_limit: Optional[float] = None, floor_work_limit: Optional[float] = None) -> MechanismReport:
     """Runs the two-stage mechanism (what ``ivassign mechanism`` does).
 
     instance_or_path: an Instance, a path or a dict (ivassign/1). profiles: one profile (n signals)
     or a list of them; default the instance's ``observed``; all_profiles=True for every profile.
     delta: "auto", "exact", "theorem1" or a number >= 0 (MechanismOptions); backend: "auto", "cpu",
-    "device", "cuda"; the solver settings are SolverOptions' fields, VCG's bound_* VcgOptions', the sampling ones
+    "device", "cuda"; the solver settings are SolverOptions' fields, VCG's bound_* and floor_work_limit VcgOptions', the sampling ones
     MeasureOptions' (sampler: "auto", "plain" or "importance"). Returns a MechanismReport: numpy arrays (profiles, posteriors, assignments,
     welfare, payoffs, transfers, rewards, ...), the deltas, and to_dict()/to_json() with the
     ivassign-report/1 document.
@@ -283,7 +286,7 @@ def run_mechanism(instance_or_path, profiles=None, *, all_profiles: bool = False
         tabu_size_limit=tabu_size_limit, max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work,
         max_tensor_profiles=max_tensor_profiles, samples=samples, confidence=confidence,
         sample_pool_bytes=sample_pool_bytes, sampler=sampler, bound_iterations=bound_iterations,
-        bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit))
+        bound_work_limit=bound_work_limit, bound_time_limit=bound_time_limit, floor_work_limit=floor_work_limit))
 
 
 def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", backend: Optional[str] = None,
@@ -293,7 +296,8 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
                      stage2_buyers: Optional[int] = None, random_misreports: Optional[int] = None,
                      local_search_steps: Optional[int] = None, budget_samples: Optional[int] = None,
                      bound_iterations: Optional[int] = None, bound_work_limit: Optional[float] = None,
-                     bound_time_limit: Optional[float] = None, work_limit: Optional[float] = None) -> dict:
+                     bound_time_limit: Optional[float] = None, floor_work_limit: Optional[float] = None,
+                     work_limit: Optional[float] = None) -> dict:
     """The incentive, budget and IR checks (what ``ivassign check`` does), as the ivassign-check/1
     document (a dict): stage1 (truthful, min_margin, worst lie, margins), stage2 (with each probed gain
     beside its certified bound), budget, work (what the counted work limit probed and skipped).
@@ -304,7 +308,7 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
         max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work, stage2_profiles=stage2_profiles,
         stage2_buyers=stage2_buyers, random_misreports=random_misreports, local_search_steps=local_search_steps,
         budget_samples=budget_samples, bound_iterations=bound_iterations, bound_work_limit=bound_work_limit,
-        bound_time_limit=bound_time_limit, work_limit=work_limit)))
+        bound_time_limit=bound_time_limit, floor_work_limit=floor_work_limit, work_limit=work_limit)))
 
 
 def information_measures(instance_or_path, *, backend: Optional[str] = None, threads: Optional[int] = None,
