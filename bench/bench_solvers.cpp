@@ -261,7 +261,7 @@ BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisec
 /// upload included) and descend. Evaluations are counted as the CPU loop counts them ((s + 1) per
 /// visited buyer), the same number on both backends; device_scored also counts the speculative ones.
 /// *_evals_per_s: over the whole descent (the host's moves and H updates included, the same on both);
-/// *_scoring_per_s: over the scoring alone (CPU: the scan; device: patch, launches, download).
+/// *_scoring_per_s: over the scoring alone (CPU: the scan; device: the scoring and choice launches, the download).
 /// The CPU loop skips the candidates its don't-look marks clear (src/solvers/local_search.hpp), so its
 /// nominal rate is the search's effective rate; cpu_scored_per_s counts the candidates it scored.
 void BM_DescentEvaluations(benchmark::State& state) {
@@ -318,8 +318,8 @@ BENCHMARK(BM_DescentEvaluations)
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 /// VCG with the descent (all n minus-i searches), CPU against the device in the same run: on the
-/// device the untimed minus-i searches are scored together (descent::descend_together, one launch
-/// per round for up to 64 searches). Same market as BM_DescentEvaluations (seed 7).
+/// device each thread's search state lives there and rolls back to the settled full matching as the
+/// CPU's does (src/vcg/minus_i_descent.cpp). Same market as BM_DescentEvaluations (seed 7).
 void BM_VcgDescentBackends(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const AssignmentProblem p = spectrum_problem(n, 7);

@@ -15,7 +15,7 @@ bool LocalSearch::settle(std::int64_t& moves) {
   settled_ = false;
   const std::int64_t before = moves;
   descend(moves, 0, std::chrono::steady_clock::time_point::max());
-  if (device_ || moves != before) return false;
+  if (moves != before) return false;
   compact_seller_log();
   settled_mark_ = journal_.size();
   settled_dirty_ = dirty_;
