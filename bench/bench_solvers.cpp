@@ -345,6 +345,31 @@ void BM_VcgDescentBackends(benchmark::State& state) {
   state.SetLabel(device_available() ? device_system() : "cpu only");
 }
 BENCHMARK(BM_VcgDescentBackends)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// One backend alone, for profilers (`perf record`, `valgrind --tool=callgrind`; bench/RESULTS.md):
+/// arg 1 picks the backend (0 CPU, 1 device), arg 2 the work: 0 the descent (solve_assignment with
+/// SolverKind::Descent, no time limit: the LAP start, then the search), 1 VCG with it (the full
+/// descent and every minus-i search). The market of BM_DescentEvaluations (seed 7).
+void BM_DescentProfile(benchmark::State& state) {
+  const AssignmentProblem p = spectrum_problem(static_cast<int>(state.range(0)), 7);
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.backend = state.range(1) == 1 ? Backend::Device : Backend::Cpu;
+  if (o.backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path in this build");
+    return;
+  }
+  for (auto _ : state) {
+    if (state.range(2) == 0) {
+      state.counters["welfare"] = solve_assignment(p, o).objective;
+    } else {
+      double revenue = 0;
+      for (double x : solve_with_vcg(p, o).transfers) revenue += x;
+      state.counters["revenue"] = revenue;
+    }
+  }
+}
+BENCHMARK(BM_DescentProfile)->ArgsProduct({{200, 1000}, {0, 1}, {0, 1}})->Unit(benchmark::kMillisecond)->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();

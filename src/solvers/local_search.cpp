@@ -1,6 +1,6 @@
 // The local search state of solve_descent: a matching with its interaction table H, best-move
 // descent, random kicks and a move journal that rolls every move back (see src/solvers/local_search.hpp).
-// The don't-look marks are in local_search_marks.cpp, the device mirror in local_search_device.cpp, the
+// The don't-look marks are in local_search_marks.cpp, the device state in local_search_device.cpp, the
 // iterated local search on top in descent.cpp.
 #include "solvers/local_search.hpp"
 

@@ -87,7 +87,7 @@ TEST(DescentOnDevice, MoveLimitStopsBothAtTheSameMove) {
   }
 }
 
-/// Kicks and rollbacks patch the device mirror move by move: both states stay equal through them.
+/// Kicks and rollbacks run move by move on the device's state: both searches stay equal through them.
 TEST(DescentOnDevice, KicksAndRollbacksKeepTheMirrorExact) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const AssignmentProblem p = spectrum(30, 90, 11);
