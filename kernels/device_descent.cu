@@ -55,17 +55,41 @@ struct FactoredPair {
   }
 };
 
-/// The best move among candidates [c * kChunk, (c + 1) * kChunk) of buyer first + index / chunks.
+/// The don't-look marks (LocalSearch's, src/solvers/local_search.hpp): candidate (i, j) marked,
+/// buyer i to rescan whole, the move count when seller j was last logged and when buyer i last
+/// scanned. Flags are only ever set to 1 by a move (idempotent writes) and cleared by a scan.
+struct Marks {
+  char *marked, *dirty;
+  std::int64_t *stamp, *seen;
+  std::int64_t s;
+  /// Whether clean buyer i's candidate toward seller j (>= 0) may have started to improve.
+  IVA_HD bool candidate(int i, int j) const { return marked[i * s + j] != 0 || stamp[j] > seen[i]; }
+  /// LocalSearch::mark_entry: after a change of H(i, j) that may have raised a gain.
+  IVA_HD void entry(int i, int j, const int* z, const int* owner, std::int64_t clock) const {
+    marked[i * s + j] = 1;
+    if (z[i] == j) {
+      dirty[i] = 1;
+      stamp[j] = clock;
+    }
+    const int o = owner[j];
+    if (o >= 0 && z[i] >= 0) marked[o * s + z[i]] = 1;
+  }
+};
+
+/// The best move among candidates [c * kChunk, (c + 1) * kChunk) of buyer first + index / chunks:
+/// all of them when the buyer is to be rescanned whole, else its marked ones (the CPU loop's).
 struct ChunkBest {
   const double *w, *wt, *h, *ht, *gown;
   const int *owner, *z;
   const std::uint64_t* near_start;
   const int* near_index;
   FactoredPair pair;
+  Marks marks;
   int first, n, s, chunks;
   kernels::DescentMove* partial;
   IVA_HD void operator()(std::uint64_t index) const {
     const int i = first + static_cast<int>(index / static_cast<std::uint64_t>(chunks));
+    const bool whole = marks.dirty[i] != 0;
     const int c = static_cast<int>(index % static_cast<std::uint64_t>(chunks));
     const int a = z[i];
     const std::int64_t row = static_cast<std::int64_t>(i) * s, col = static_cast<std::int64_t>(a) * n;
@@ -78,6 +102,7 @@ struct ChunkBest {
     kernels::DescentMove best{-HUGE_VAL, 0, s};
     const int end = (c + 1) * kChunk < s + 1 ? (c + 1) * kChunk : s + 1;
     for (int x = c * kChunk; x < end; ++x) {
+      if (!whole && (x == 0 || !marks.candidate(i, x - 1))) continue;  // leaving: only a change of G(i, a)
       const kernels::DescentMove m = kernels::descent_move(view, x - 1, near, pair);
       if (m.gain > best.gain) best = m;
     }
@@ -114,10 +139,26 @@ struct Choose {
   }
 };
 
+/// The allowed buyers of the window up to the mover, as the CPU loop visits them: scanned at `clock`.
+struct Visit {
+  const char* allowed;
+  Marks marks;
+  int first;
+  std::int64_t clock;
+  IVA_HD void operator()(std::uint64_t r) const {
+    const int i = first + static_cast<int>(r);
+    if (allowed[i] == 0) return;
+    marks.dirty[i] = 0;
+    marks.seen[i] = clock;
+    for (std::int64_t j = 0; j < marks.s; ++j) marks.marked[i * marks.s + j] = 0;
+  }
+};
+
 /// One block of a placement (PlacementCosts::for_each): H(i, j) += sign * buyer value * seller value
 /// for every (i, j) of a buyer list and a seller list, H^T with it, and G(i, z_i) when j = z_i
-/// (gown null: left alone). The lists hold distinct buyers and distinct sellers, so each index
-/// writes its own entries.
+/// (gown null: left alone); with `mark`, the marks of LocalSearch::place (a fall of H(i, j), j != z_i,
+/// or a rise of H(i, z_i)). The lists hold distinct buyers and distinct sellers, so each index
+/// writes its own table entries (marks are flags set to 1).
 struct PlaceBlock {
   const int *buyers, *sellers;
   const double *buyer_value, *seller_value;
@@ -125,7 +166,10 @@ struct PlaceBlock {
   double sign;
   std::int64_t n, s;
   double *h, *ht, *gown;
-  const int* z;
+  const int *z, *owner;
+  bool mark;
+  Marks marks;
+  std::int64_t clock;
   IVA_HD void operator()(std::uint64_t k) const {
     const std::uint64_t a = k / seller_count, b = k % seller_count;
     const int i = buyers[a], j = sellers[b];
@@ -134,6 +178,7 @@ struct PlaceBlock {
     h[i * s + j] += delta;
     ht[j * n + i] += delta;
     if (gown != nullptr && z[i] == j) gown[i] -= delta;
+    if (mark && (z[i] == j ? delta > 0.0 : delta < 0.0)) marks.entry(i, j, z, owner, clock);
   }
 };
 
@@ -146,8 +191,16 @@ struct MoveBuyer {
   int *z, *owner;
   int i, from, to;
   std::int64_t s;
+  bool mark;  ///< i rescanned whole, both sellers logged
+  Marks marks;
+  std::int64_t clock;
   IVA_HD void operator()(std::uint64_t) const {
     const std::int64_t row = static_cast<std::int64_t>(i) * s;
+    if (mark) {
+      marks.dirty[i] = 1;
+      if (from >= 0) marks.stamp[from] = clock;
+      if (to >= 0) marks.stamp[to] = clock;
+    }
     if (from >= 0) {
       *value -= w[row + from] - h[row + from];
       owner[from] = -1;
@@ -158,6 +211,15 @@ struct MoveBuyer {
       gown[i] = w[row + to] - h[row + to];
       *value += gown[i];
     }
+  }
+};
+
+/// A buyer not allowed is rescanned whole once allowed again (LocalSearch::compact_seller_log).
+struct Unallowed {
+  const char* allowed;
+  char* dirty;
+  IVA_HD void operator()(std::uint64_t i) const {
+    if (allowed[i] == 0) dirty[i] = 1;
   }
 };
 
@@ -203,15 +265,19 @@ struct DescentState::State {
   DeviceArray<double> w, wt, weight, buyer, seller, h, ht, gown, value;
   DeviceArray<int> z, owner, near_index, list_buyer, list_seller;
   DeviceArray<double> list_buyer_value, list_seller_value;
-  DeviceArray<char> allowed;
+  DeviceArray<char> allowed, marked, dirty, settled_dirty;
+  DeviceArray<std::int64_t> stamp, seen;
+  std::int64_t clock = 0;  ///< relocations since the reset: the marks' time
   DeviceArray<std::uint64_t> near_start;
   DeviceArray<kernels::DescentMove> partial, best;
   DeviceArray<kernels::DescentChoice> choice;
   std::vector<std::size_t> buyer_start, seller_start;  ///< host copies: the sizes of each placement's blocks
   int n = 0, s = 0, terms = 0, blocks = 0;
 
+  Marks marks() const { return Marks{raw(marked), raw(dirty), raw(stamp), raw(seen), s}; }
+
   /// Places buyer p at seller q with `sign` (PlacementCosts::for_each's blocks in order).
-  void place(int p, int q, double sign, bool own_payoffs) {
+  void place(int p, int q, double sign, bool own_payoffs, bool mark) {
     const std::size_t nn = static_cast<std::size_t>(n) + 1, sn = static_cast<std::size_t>(s) + 1;
     for (int b = 0; b < blocks; ++b) {
       const std::size_t a0 = buyer_start[b * nn + p], a1 = buyer_start[b * nn + p + 1];
@@ -220,7 +286,7 @@ struct DescentState::State {
       for_each_index((a1 - a0) * (s1 - s0),
                      PlaceBlock{raw(list_buyer) + a0, raw(list_seller) + s0, raw(list_buyer_value) + a0,
                                 raw(list_seller_value) + s0, s1 - s0, sign, n, s, raw(h), raw(ht),
-                                own_payoffs ? raw(gown) : nullptr, raw(z)},
+                                own_payoffs ? raw(gown) : nullptr, raw(z), raw(owner), mark, marks(), clock},
                      kParallelEntries);
     }
   }
@@ -263,6 +329,11 @@ DescentState::DescentState(const DescentProblem& p) : state_(std::make_unique<St
     st.z = allocate<int>(n, "matching");
     st.owner = allocate<int>(s, "seller owners");
     st.allowed = allocate<char>(n, "allowed buyers");
+    st.marked = allocate<char>(n * s, "don't-look marks");
+    st.dirty = allocate<char>(n, "don't-look marks");
+    st.settled_dirty = allocate<char>(n, "don't-look marks");
+    st.stamp = allocate<std::int64_t>(s, "don't-look marks");
+    st.seen = allocate<std::int64_t>(n, "don't-look marks");
     st.choice = allocate<kernels::DescentChoice>(1, "move choice");
     thrust::fill(st.allowed.begin(), st.allowed.end(), char(1));
   });
@@ -281,22 +352,52 @@ void DescentState::reset(const int* z) {
     thrust::fill(st.owner.begin(), st.owner.end(), -1);
     for_each_index(n, Owners{raw(st.z), raw(st.owner)}, kParallelEntries);
     for (int p = 0; p < st.n; ++p)
-      if (host[p] >= 0) st.place(p, host[p], 1.0, false);
+      if (host[p] >= 0) st.place(p, host[p], 1.0, false, false);
+    // nothing scored at this matching yet
+    st.clock = 0;
+    thrust::fill(st.marked.begin(), st.marked.end(), char(0));
+    thrust::fill(st.dirty.begin(), st.dirty.end(), char(1));
+    thrust::fill(st.stamp.begin(), st.stamp.end(), std::int64_t(0));
+    thrust::fill(st.seen.begin(), st.seen.end(), std::int64_t(0));
     for_each_index(n, OwnPayoffs{raw(st.w), raw(st.h), raw(st.z), st.s, raw(st.gown)}, kParallelEntries);
     for_each_index(1, Welfare{raw(st.w), raw(st.h), raw(st.z), st.n, st.s, raw(st.value)}, 2);
   });
 }
 
 void DescentState::set_allowed(const char* allowed) {
-  guarded("the descent's device state", [&] { copy_in(allowed, static_cast<std::size_t>(state_->n), state_->allowed); });
-}
-
-void DescentState::relocate(int i, int from, int to) {
   guarded("the descent's device state", [&] {
     State& st = *state_;
-    for_each_index(1, MoveBuyer{raw(st.w), raw(st.h), raw(st.gown), raw(st.value), raw(st.z), raw(st.owner), i, from, to, st.s}, 2);
-    if (from >= 0) st.place(i, from, -1.0, true);
-    if (to >= 0) st.place(i, to, 1.0, true);
+    copy_in(allowed, static_cast<std::size_t>(st.n), st.allowed);
+    for_each_index(static_cast<std::uint64_t>(st.n), Unallowed{raw(st.allowed), raw(st.dirty)}, kParallelEntries);
+  });
+}
+
+void DescentState::relocate(int i, int from, int to, bool marks) {
+  guarded("the descent's device state", [&] {
+    State& st = *state_;
+    ++st.clock;
+    for_each_index(1,
+                   MoveBuyer{raw(st.w), raw(st.h), raw(st.gown), raw(st.value), raw(st.z), raw(st.owner), i, from, to, st.s,
+                             marks, st.marks(), st.clock},
+                   2);
+    if (from >= 0) st.place(i, from, -1.0, true, marks);
+    if (to >= 0) st.place(i, to, 1.0, true, marks);
+  });
+}
+
+void DescentState::settle() {
+  guarded("the descent's device state", [&] {
+    State& st = *state_;
+    thrust::copy(st.dirty.begin(), st.dirty.end(), st.settled_dirty.begin());
+  });
+}
+
+void DescentState::restore_settled() {
+  guarded("the descent's device state", [&] {
+    State& st = *state_;
+    thrust::copy(st.settled_dirty.begin(), st.settled_dirty.end(), st.dirty.begin());
+    thrust::fill(st.marked.begin(), st.marked.end(), char(0));
+    thrust::fill(st.seen.begin(), st.seen.end(), st.clock);  // the sellers' log read by every buyer
   });
 }
 
@@ -320,12 +421,16 @@ kernels::DescentChoice DescentState::best_move(int first, int count, double tol)
     const FactoredPair pair{raw(st.weight), raw(st.buyer), raw(st.seller), st.terms, st.n, st.s};
     const std::uint64_t* near_start = st.near_start.size() > 0 ? raw(st.near_start) : nullptr;
     for_each_index(items, ChunkBest{raw(st.w), raw(st.wt), raw(st.h), raw(st.ht), raw(st.gown), raw(st.owner), raw(st.z),
-                                    near_start, raw(st.near_index), pair, first, st.n, st.s, chunks, raw(st.partial)},
+                                    near_start, raw(st.near_index), pair, st.marks(), first, st.n, st.s, chunks,
+                                    raw(st.partial)},
                    kParallelChunks);
     for_each_index(static_cast<std::uint64_t>(count), BuyerBest{raw(st.partial), chunks, raw(st.best)},
                    kParallelEntries / static_cast<std::uint64_t>(chunks));
     for_each_index(1, Choose{raw(st.best), raw(st.allowed), first, count, tol, raw(st.choice)}, 2);
     device::download(st.choice, 0, 1, &out);
+    const int visited = out.offset + 1 < count ? out.offset + 1 : count;
+    for_each_index(static_cast<std::uint64_t>(visited), Visit{raw(st.allowed), st.marks(), first, st.clock},
+                   kParallelEntries / static_cast<std::uint64_t>(st.s + 1));
   });
   return out;
 }

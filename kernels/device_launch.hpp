@@ -80,14 +80,17 @@ struct DescentProblem {
 };
 
 /// One descent's whole search state on the device: the interaction table H and its transpose,
-/// G(i, z_i), the matching and the owners, the welfare, the allowed buyers, the candidate scores
-/// and the move choice. A placement's H updates are device for-eaches over the placement lists, one
+/// G(i, z_i), the matching and the owners, the welfare, the allowed buyers, the don't-look marks
+/// (src/solvers/local_search.hpp: a flag per candidate, a flag per buyer to rescan whole, and the
+/// sellers' log as a stamp per seller against each buyer's last scan), the candidate scores and
+/// the move choice. A placement's H updates are device for-eaches over the placement lists, one
 /// per block in PlacementCosts::for_each's order (each block touches an (i, j) once: conflict-free),
 /// so every entry gets the CPU's additions in the CPU's order; best_move scores every candidate of a
 /// window of buyers (a for-each over (buyer, chunk of candidates) calling kernels::descent_move, one
 /// over the buyers reducing their chunks in kernels::descent_better's order) and picks the first
-/// allowed buyer with an improving move on the device. The host sends moves and reads one choice
-/// per window; nothing else crosses the bus during a search.
+/// allowed buyer with an improving move on the device; a clean buyer scores only its marked
+/// candidates, as the CPU loop does. The host sends moves and reads one choice per window; nothing
+/// else crosses the bus during a search.
 class DescentState {
  public:
   explicit DescentState(const DescentProblem& problem);
@@ -97,13 +100,20 @@ class DescentState {
   /// Starts over at matching z (n entries): H built placement by placement in buyer order (the
   /// order of PlacementCosts::fill_table), the owners, G(i, z_i) and the welfare (LocalSearch::reset's sums).
   void reset(const int* z);
-  /// allowed[i] != 0: buyer i is visited by best_move (n entries).
+  /// allowed[i] != 0: buyer i is visited by best_move (n entries); the others are marked to be
+  /// rescanned whole once allowed again.
   void set_allowed(const char* allowed);
-  /// Buyer i from seller `from` to seller `to` (either -1: unmatched), as LocalSearch::relocate does it.
-  void relocate(int i, int from, int to);
-  /// Scores buyers first .. first + count - 1 and chooses the first allowed one whose best move gains
-  /// more than `tol` (kernels::DescentChoice).
+  /// Buyer i from seller `from` to seller `to` (either -1: unmatched), as LocalSearch::relocate does
+  /// it; with `marks`, marking what the move may have improved (LocalSearch::place's rules).
+  void relocate(int i, int from, int to, bool marks);
+  /// Scores buyers first .. first + count - 1 (a clean buyer: its marked candidates only), chooses
+  /// the first allowed one whose best move gains more than `tol` (kernels::DescentChoice), and clears
+  /// the marks of the allowed buyers up to it (the ones the CPU loop visits).
   kernels::DescentChoice best_move(int first, int count, double tol);
+  /// Keeps the buyers' rescan flags as they are now (LocalSearch::settle) ...
+  void settle();
+  /// ... and restores them, every other mark cleared (LocalSearch::rollback_settled).
+  void restore_settled();
   /// The welfare, kept move by move (one value over the bus).
   double value() const;
   /// H and G(i, z_i) copied to the host (n*s and n entries; tests).

@@ -59,7 +59,9 @@ DescentState::DescentState(const DescentProblem&) { not_built("SolverOptions::ba
 DescentState::~DescentState() = default;
 void DescentState::reset(const int*) { not_built("SolverOptions::backend device"); }
 void DescentState::set_allowed(const char*) { not_built("SolverOptions::backend device"); }
-void DescentState::relocate(int, int, int) { not_built("SolverOptions::backend device"); }
+void DescentState::relocate(int, int, int, bool) { not_built("SolverOptions::backend device"); }
+void DescentState::settle() { not_built("SolverOptions::backend device"); }
+void DescentState::restore_settled() { not_built("SolverOptions::backend device"); }
 kernels::DescentChoice DescentState::best_move(int, int, double) { not_built("SolverOptions::backend device"); }
 double DescentState::value() const { not_built("SolverOptions::backend device"); }
 void DescentState::download(double*, double*) const { not_built("SolverOptions::backend device"); }

@@ -104,7 +104,7 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
   if (device_) {  // the same steps on the device's state; the host keeps the indices
-    device_->state->relocate(i, z_[i], j);
+    device_->state->relocate(i, z_[i], j, !quiet_);
     if (z_[i] >= 0) owner_[z_[i]] = -1;
     z_[i] = j;
     if (j >= 0) owner_[j] = i;
