@@ -6,7 +6,7 @@
 //
 // Device path (use_device): the search state lives on the device (device::DescentState,
 // kernels/device_descent.cu): H and its transpose, G(i, z_i), the matching and the owners, the
-// welfare, the candidate scores and the move choice. The search visits the buyers in index order and
+// welfare, the don't-look marks (below), the candidate scores and the move choice. The search visits the buyers in index order and
 // applies each one's best move, so with the state unchanged the best moves of the next W buyers can
 // be scored together (W*(s+1) candidates); the device picks the first of them with a move, the buyer
 // the CPU loop would move next, with the same move (the same kernels/descent_move.cuh gain, the same
@@ -15,10 +15,14 @@
 // to the distance to the last mover, so the late passes (few moves) are a few launches and the early
 // ones waste little. The host keeps only the matching's indices (z, the owners, the journal) and
 // decides when to stop. The CPU and the device search are the same search: bit for bit on the
-// OpenMP device system, whose arithmetic is the host compiler's. The device scores whole windows
-// (no don't-look marks), so a search from a settled state scans every buyer once more at its end.
+// OpenMP device system, whose arithmetic is the host compiler's. The device keeps the marks below
+// with the same rules (a flag per candidate, a rescan flag per buyer, the seller log as a stamp per
+// seller against each buyer's last scan); a placement's owners are updated on the device before its
+// table updates, which can only add marks, so a clean buyer scores a superset of the CPU's candidates
+// and finds the same best move. A window still walks every candidate of its buyers, scoring the
+// marked ones.
 //
-// CPU path: don't-look marks. A buyer whose candidates were all scored without an improving move
+// Don't-look marks. A buyer whose candidates were all scored without an improving move
 // is clean; a move marks what it may have improved: the candidates (i, j) whose H(i, j) fell, the
 // candidates toward seller z_k of the buyer at seller a when H(k, a) fell (its swaps read G(k, a)),
 // every buyer's candidate toward a seller whose owner changed or whose owner's G fell (a log), and
@@ -72,8 +76,8 @@ class LocalSearch {
   void use_device();
   bool on_device() const { return device_ != nullptr; }
   /// Candidate moves the search has scored since construction, as the CPU loop counts them ((s + 1)
-  /// per visited buyer, on either backend); device_evaluations: what the device scored in its
-  /// windows (the speculative ones included).
+  /// per visited buyer, on either backend); device_evaluations: the candidates of the device's
+  /// windows (the speculative ones included; a clean buyer's unmarked ones are skipped there).
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t device_evaluations() const { return device_evaluations_; }
   /// Candidates actually scored on the CPU (the don't-look marks skip the unchanged ones).
@@ -181,7 +185,7 @@ class LocalSearch {
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
   std::unique_ptr<DeviceMirror> device_;
   std::int64_t evaluations_ = 0, device_evaluations_ = 0, scored_ = 0;
-  // don't-look marks (CPU path): buyers to rescan whole, candidates per buyer, the seller log and
+  // don't-look marks (CPU path; the device keeps its own): buyers to rescan whole, candidates per buyer, the seller log and
   // how far each buyer has read it
   bool exhaustive_ = false;
   std::vector<char> dirty_;
