@@ -429,8 +429,9 @@ kernels::DescentChoice DescentState::best_move(int first, int count, double tol)
     for_each_index(1, Choose{raw(st.best), raw(st.allowed), first, count, tol, raw(st.choice)}, 2);
     device::download(st.choice, 0, 1, &out);
     const int visited = out.offset + 1 < count ? out.offset + 1 : count;
+    // each visited buyer clears its s flags: parallel past about a million of them
     for_each_index(static_cast<std::uint64_t>(visited), Visit{raw(st.allowed), st.marks(), first, st.clock},
-                   kParallelEntries / static_cast<std::uint64_t>(st.s + 1));
+                   std::max<std::uint64_t>(2, (std::uint64_t(1) << 20) / static_cast<std::uint64_t>(st.s + 1)));
   });
   return out;
 }
