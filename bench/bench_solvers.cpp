@@ -261,7 +261,7 @@ BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisec
 /// upload included) and descend. Evaluations are counted as the CPU loop counts them ((s + 1) per
 /// visited buyer), the same number on both backends; device_scored also counts the speculative ones.
 /// *_evals_per_s: over the whole descent (the host's moves and H updates included, the same on both);
-/// *_scoring_per_s: over the scoring alone (CPU: the scan; device: patch, launches, download).
+/// *_scoring_per_s: over the scoring alone (CPU: the scan; device: the scoring and choice launches, the download).
 /// The CPU loop skips the candidates its don't-look marks clear (src/solvers/local_search.hpp), so its
 /// nominal rate is the search's effective rate; cpu_scored_per_s counts the candidates it scored.
 void BM_DescentEvaluations(benchmark::State& state) {
@@ -318,8 +318,8 @@ BENCHMARK(BM_DescentEvaluations)
     ->Unit(benchmark::kMillisecond)->Iterations(1);
 
 /// VCG with the descent (all n minus-i searches), CPU against the device in the same run: on the
-/// device the untimed minus-i searches are scored together (descent::descend_together, one launch
-/// per round for up to 64 searches). Same market as BM_DescentEvaluations (seed 7).
+/// device each thread's search state lives there and rolls back to the settled full matching as the
+/// CPU's does (src/vcg/minus_i_descent.cpp). Same market as BM_DescentEvaluations (seed 7).
 void BM_VcgDescentBackends(benchmark::State& state) {
   const int n = static_cast<int>(state.range(0));
   const AssignmentProblem p = spectrum_problem(n, 7);
@@ -345,6 +345,31 @@ void BM_VcgDescentBackends(benchmark::State& state) {
   state.SetLabel(device_available() ? device_system() : "cpu only");
 }
 BENCHMARK(BM_VcgDescentBackends)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// One backend alone, for profilers (`perf record`, `valgrind --tool=callgrind`; bench/RESULTS.md):
+/// arg 1 picks the backend (0 CPU, 1 device), arg 2 the work: 0 the descent (solve_assignment with
+/// SolverKind::Descent, no time limit: the LAP start, then the search), 1 VCG with it (the full
+/// descent and every minus-i search). The market of BM_DescentEvaluations (seed 7).
+void BM_DescentProfile(benchmark::State& state) {
+  const AssignmentProblem p = spectrum_problem(static_cast<int>(state.range(0)), 7);
+  SolverOptions o;
+  o.solver = SolverKind::Descent;
+  o.backend = state.range(1) == 1 ? Backend::Device : Backend::Cpu;
+  if (o.backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path in this build");
+    return;
+  }
+  for (auto _ : state) {
+    if (state.range(2) == 0) {
+      state.counters["welfare"] = solve_assignment(p, o).objective;
+    } else {
+      double revenue = 0;
+      for (double x : solve_with_vcg(p, o).transfers) revenue += x;
+      state.counters["revenue"] = revenue;
+    }
+  }
+}
+BENCHMARK(BM_DescentProfile)->ArgsProduct({{200, 1000}, {0, 1}, {0, 1}})->Unit(benchmark::kMillisecond)->Iterations(1);
 }  // namespace
 
 BENCHMARK_MAIN();

@@ -22,6 +22,15 @@ struct DescentMove {
   int target;
 };
 
+/// What the device's move choice (device::DescentState::best_move) found in a window of buyers:
+/// the offset of the first allowed buyer whose best move gains more than the tolerance (the buyer
+/// the CPU loop moves next) with that move, or offset = the window's length and kind 0 when none.
+struct DescentChoice {
+  int offset;
+  int kind;
+  int target;
+};
+
 /// What buyer i's candidates read: its seller a (-1 when unmatched), G(i, a) (0 when unmatched),
 /// row i of w and H, column a of w and H (entry k at w_col[k * col_stride]: the CPU reads rows of
 /// the transposes, stride 1; the device reads the columns in place, stride s; null when a < 0),

@@ -2,6 +2,7 @@
 // plain host data in, results out; the only device object that crosses it is the opaque resident
 // copy of a profile table. No Thrust or CUDA types here.
 #pragma once
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <vector>
@@ -59,51 +60,64 @@ class TabuDeltas {
   std::unique_ptr<State> state_;
 };
 
-/// The descent's candidate moves scored on the device (src/solvers/local_search.hpp, kernels/descent_move.cuh).
+/// The descent's search state on the device (src/solvers/local_search.hpp, kernels/descent_move.cuh).
 /// The problem: w (n*s) and its transpose, the factored externalities (weight n*T, buyer T*n*n,
-/// seller T*s*s; terms 0 without externalities) and, for the factored form, the sellers near each
-/// seller (CSR over sellers, sorted within a row; near_start null: every seller is near).
+/// seller T*s*s; terms 0 without externalities), for the factored form the sellers near each seller
+/// (CSR over sellers, sorted within a row; near_start null: every seller is near), and the placement
+/// lists of PlacementCosts::placement_lists (`blocks` pairs of a buyer list and a seller list, CSR
+/// with absolute starts: blocks * (n + 1) and blocks * (s + 1) of them; 0 blocks without
+/// externalities).
 struct DescentProblem {
   int buyers = 0, sellers = 0, terms = 0;
   const double *w = nullptr, *wt = nullptr;
   const double *weight = nullptr, *buyer = nullptr, *seller = nullptr;
   const std::size_t* near_start = nullptr;
   const int* near_index = nullptr;
+  int blocks = 0;
+  const std::size_t *buyer_start = nullptr, *seller_start = nullptr;
+  const int *buyer_index = nullptr, *seller_index = nullptr;
+  const double *buyer_value = nullptr, *seller_value = nullptr;
 };
 
-/// A device mirror of one descent's search state (H and its transpose, G(i, z_i), z, the owners),
-/// kept equal to the host's by copying the entries each accepted move changed, and the batched
-/// scoring of every candidate move of a window of buyers: one for-each over (buyer, chunk of
-/// candidates) calling kernels::descent_move, then one over the buyers reducing their chunks in
-/// candidate order (kernels::descent_better). The host keeps the acceptance.
-/// One window of buyers to score: buyers first .. first + count - 1 of the search in `slot`.
-struct DescentWindow {
-  int slot, first, count;
-};
-
-/// Several searches share one scorer (VCG's minus-i searches, src/solvers/descent_batch.cpp): each
-/// has its slot (its own H, G, z and owners on the device); one best_moves call scores the windows
-/// of every search in one launch. Patch indices are absolute: slot * n * s + i * s + j for H (and
-/// slot * n * s + j * n + i for its transpose), slot * n + i for buyers, slot * s + j for sellers.
-class DescentScorer {
+/// One descent's whole search state on the device: the interaction table H and its transpose,
+/// G(i, z_i), the matching and the owners, the welfare, the allowed buyers, the don't-look marks
+/// (src/solvers/local_search.hpp: a flag per candidate, a flag per buyer to rescan whole, and the
+/// sellers' log as a stamp per seller against each buyer's last scan), the candidate scores and
+/// the move choice. A placement's H updates are device for-eaches over the placement lists, one
+/// per block in PlacementCosts::for_each's order (each block touches an (i, j) once: conflict-free),
+/// so every entry gets the CPU's additions in the CPU's order; best_move scores every candidate of a
+/// window of buyers (a for-each over (buyer, chunk of candidates) calling kernels::descent_move, one
+/// over the buyers reducing their chunks in kernels::descent_better's order) and picks the first
+/// allowed buyer with an improving move on the device; a clean buyer scores only its marked
+/// candidates, as the CPU loop does. The host sends moves and reads one choice per window; nothing
+/// else crosses the bus during a search.
+class DescentState {
  public:
-  explicit DescentScorer(const DescentProblem& problem, int slots = 1);
-  ~DescentScorer();
-  DescentScorer(const DescentScorer&) = delete;
-  DescentScorer& operator=(const DescentScorer&) = delete;
-  /// The whole state of one slot: h and ht (n*s each), gown and z (n), owner (s).
-  void load(int slot, const double* h, const double* ht, const double* gown, const int* z, const int* owner);
-  /// Changed entries only: H at h_index (i*s + j) and its transpose at ht_index (j*n + i), buyers
-  /// (z, gown), sellers (owner).
-  void patch(const std::vector<std::int64_t>& h_index, const std::vector<std::int64_t>& ht_index,
-             const std::vector<double>& h_value,
-             const std::vector<int>& buyers, const std::vector<int>& z, const std::vector<double>& gown,
-             const std::vector<int>& sellers, const std::vector<int>& owner);
-  /// best[r] = the best move of buyer first + r, r < count, over its candidates in the order of
-  /// kernels::descent_better (gain -inf, kind 0 when it has none; NaN gains count as -inf).
-  void best_moves(int first, int count, kernels::DescentMove* best);
-  /// The same for many windows (of any slots) in one launch: best holds their buyers in order.
-  void best_moves(const std::vector<DescentWindow>& windows, kernels::DescentMove* best);
+  explicit DescentState(const DescentProblem& problem);
+  ~DescentState();
+  DescentState(const DescentState&) = delete;
+  DescentState& operator=(const DescentState&) = delete;
+  /// Starts over at matching z (n entries): H built placement by placement in buyer order (the
+  /// order of PlacementCosts::fill_table), the owners, G(i, z_i) and the welfare (LocalSearch::reset's sums).
+  void reset(const int* z);
+  /// allowed[i] != 0: buyer i is visited by best_move (n entries); the others are marked to be
+  /// rescanned whole once allowed again.
+  void set_allowed(const char* allowed);
+  /// Buyer i from seller `from` to seller `to` (either -1: unmatched), as LocalSearch::relocate does
+  /// it; with `marks`, marking what the move may have improved (LocalSearch::place's rules).
+  void relocate(int i, int from, int to, bool marks);
+  /// Scores buyers first .. first + count - 1 (a clean buyer: its marked candidates only), chooses
+  /// the first allowed one whose best move gains more than `tol` (kernels::DescentChoice), and clears
+  /// the marks of the allowed buyers up to it (the ones the CPU loop visits).
+  kernels::DescentChoice best_move(int first, int count, double tol);
+  /// Keeps the buyers' rescan flags as they are now (LocalSearch::settle) ...
+  void settle();
+  /// ... and restores them, every other mark cleared (LocalSearch::rollback_settled).
+  void restore_settled();
+  /// The welfare, kept move by move (one value over the bus).
+  double value() const;
+  /// H and G(i, z_i) copied to the host (n*s and n entries; tests).
+  void download(double* h, double* gown) const;
   struct State;  ///< the device arrays (kernels/device_descent.cu)
 
  private:

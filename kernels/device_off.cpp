@@ -18,8 +18,8 @@ namespace ivassign::device {
 
 namespace {
 
-/// The one error of this build's device interface; `what` names the caller (the descent's scorer
-/// names SolverOptions::backend, the message LocalSearch::use_device and descend_together give).
+/// The one error of this build's device interface; `what` names the caller (the descent's device
+/// state names SolverOptions::backend, the message LocalSearch::use_device gives).
 [[noreturn]] void not_built(const std::string& what) {
   throw InputError(what + ": this build has no device path (configure with -DIVASSIGN_DEVICE=CUDA or OMP)");
 }
@@ -54,21 +54,17 @@ TabuDeltas::~TabuDeltas() = default;
 void TabuDeltas::reset(const int*, double*) { not_built("backend device (device::TabuDeltas)"); }
 void TabuDeltas::update(const int*, int, int, double*) { not_built("backend device (device::TabuDeltas)"); }
 
-struct DescentScorer::State {};
-DescentScorer::DescentScorer(const DescentProblem&, int) { not_built("SolverOptions::backend device"); }
-DescentScorer::~DescentScorer() = default;
-void DescentScorer::load(int, const double*, const double*, const double*, const int*, const int*) {
-  not_built("SolverOptions::backend device");
-}
-void DescentScorer::patch(const std::vector<std::int64_t>&, const std::vector<std::int64_t>&, const std::vector<double>&,
-                          const std::vector<int>&, const std::vector<int>&, const std::vector<double>&,
-                          const std::vector<int>&, const std::vector<int>&) {
-  not_built("SolverOptions::backend device");
-}
-void DescentScorer::best_moves(int, int, kernels::DescentMove*) { not_built("SolverOptions::backend device"); }
-void DescentScorer::best_moves(const std::vector<DescentWindow>&, kernels::DescentMove*) {
-  not_built("SolverOptions::backend device");
-}
+struct DescentState::State {};
+DescentState::DescentState(const DescentProblem&) { not_built("SolverOptions::backend device"); }
+DescentState::~DescentState() = default;
+void DescentState::reset(const int*) { not_built("SolverOptions::backend device"); }
+void DescentState::set_allowed(const char*) { not_built("SolverOptions::backend device"); }
+void DescentState::relocate(int, int, int, bool) { not_built("SolverOptions::backend device"); }
+void DescentState::settle() { not_built("SolverOptions::backend device"); }
+void DescentState::restore_settled() { not_built("SolverOptions::backend device"); }
+kernels::DescentChoice DescentState::best_move(int, int, double) { not_built("SolverOptions::backend device"); }
+double DescentState::value() const { not_built("SolverOptions::backend device"); }
+void DescentState::download(double*, double*) const { not_built("SolverOptions::backend device"); }
 
 struct CiSampler::State {};
 CiSampler::CiSampler(const kernels::CiSampleView&, std::uint64_t, bool) {

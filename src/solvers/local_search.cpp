@@ -1,6 +1,6 @@
 // The local search state of solve_descent: a matching with its interaction table H, best-move
 // descent, random kicks and a move journal that rolls every move back (see src/solvers/local_search.hpp).
-// The don't-look marks are in local_search_marks.cpp, the device mirror in local_search_device.cpp, the
+// The don't-look marks are in local_search_marks.cpp, the device state in local_search_device.cpp, the
 // iterated local search on top in descent.cpp.
 #include "solvers/local_search.hpp"
 
@@ -38,6 +38,15 @@ void LocalSearch::reset(const std::vector<int>& z) {
   owner_.assign(s_, -1);
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) owner_[z_[i]] = i;
+  journal_.clear();
+  settled_ = false;
+  if (device_) {  // the tables, G(i, z_i) and the welfare live on the device
+    h_ = {};
+    ht_ = {};
+    gown_ = {};
+    device_->state->reset(z_.data());
+    return;
+  }
   if (implicit_) {  // H on demand: no tables, two scratch lines for best_candidate
     h_ = {};
     ht_ = {};
@@ -53,12 +62,6 @@ void LocalSearch::reset(const std::vector<int>& z) {
   gown_.assign(n_, 0.0);
   for (int i = 0; i < n_; ++i)
     if (z_[i] >= 0) gown_[i] = G(i, z_[i]);
-  journal_.clear();
-  settled_ = false;
-  if (device_) {
-    device_->full = true;
-    device_->clear();
-  }
   std::fill(dirty_.begin(), dirty_.end(), 1);  // nothing scored at this matching yet
   for (auto& m : marked_) m.clear();
   seller_log_.clear();
@@ -100,15 +103,17 @@ bool LocalSearch::descend(std::int64_t& moves, std::int64_t move_limit,
 
 void LocalSearch::relocate(int i, int j) {
   journal_.emplace_back(i, z_[i]);
-  if (!device_ && !quiet_) {  // i's own seller and G change, and the owners of both sellers
+  if (device_) {  // the same steps on the device's state; the host keeps the indices
+    device_->state->relocate(i, z_[i], j, !quiet_);
+    if (z_[i] >= 0) owner_[z_[i]] = -1;
+    z_[i] = j;
+    if (j >= 0) owner_[j] = i;
+    return;
+  }
+  if (!quiet_) {  // i's own seller and G change, and the owners of both sellers
     dirty_[i] = 1;
     if (z_[i] >= 0) mark_seller(z_[i]);
     if (j >= 0) mark_seller(j);
-  }
-  if (device_ && !device_->full) {
-    device_->buyers.push_back(i);
-    if (z_[i] >= 0) device_->sellers.push_back(z_[i]);
-    if (j >= 0) device_->sellers.push_back(j);
   }
   if (z_[i] >= 0) {
     value_ -= G(i, z_[i]);
@@ -145,11 +150,10 @@ void LocalSearch::kick(SplitMix64& rng, int count) {
   }
 }
 
-/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step
-/// (and, on the device path, the entries it changes noted for the next sync).
+/// H(i, .) += sign * (what placing p at q adds), with H transposed and G(i, z_i) kept in step (the
+/// CPU path; device::DescentState::relocate does the same on the device).
 void LocalSearch::place(int p, int q, double sign) {
-  DeviceMirror* mirror = device_ && !device_->full ? device_.get() : nullptr;
-  const bool marks = !device_ && !quiet_;
+  const bool marks = !quiet_;
   if (implicit_ && (!marks || (sign > 0.0 && c_.nonnegative()))) {
     // no table: only G(k, z_k) of the owners next to q changes, and with costs >= 0 a placement
     // marks only them (H(k, j) rises everywhere else)
@@ -173,16 +177,7 @@ void LocalSearch::place(int p, int q, double sign) {
     // G(i, z_i) with - (i's own moves, the others' moves onto z_i): only a fall of H(i, j), j != z_i,
     // or a rise of H(i, z_i) can make one improve (rounding is monotone too)
     if (marks && (z_[i] == j ? delta > 0.0 : delta < 0.0)) mark_entry(i, j);
-    if (mirror) {
-      mirror->note(i, j, n_, s_);
-      if (z_[i] == j) mirror->buyers.push_back(i);
-    }
   });
-  // past a quarter of the table, one full copy is cheaper than the patch
-  if (mirror && mirror->h_index.size() > static_cast<std::size_t>(n_) * s_ / 4) {
-    mirror->full = true;
-    mirror->clear();
-  }
 }
 
 template <class Take>

@@ -4,17 +4,25 @@
 // entry by entry on demand (set_implicit), with a journal that rolls moves back, and iterated local
 // search over it.
 //
-// Device path (use_device): the candidate moves are scored on the device in batches, the
-// acceptance stays on the host. The search visits the buyers in index order and applies each one's
-// best move, so with the state unchanged the best moves of the next W buyers can be scored together
-// (one launch, W*(s+1) candidates, kernels/device_descent.cu); the first of them with a move is the
-// buyer the CPU loop would move next, with the same move (the same kernels/descent_move.cuh gain,
-// the same tie-breaking). The host applies it, patches the device mirror with the entries it
-// changed, and scores again from the next buyer. W adapts: it doubles while windows hold no move
-// and shrinks to twice the distance to the last mover, so the late passes (few moves) are a few
-// launches and the early ones waste little. The CPU and the device search are the same search.
+// Device path (use_device): the search state lives on the device (device::DescentState,
+// kernels/device_descent.cu): H and its transpose, G(i, z_i), the matching and the owners, the
+// welfare, the don't-look marks (below), the candidate scores and the move choice. The search visits the buyers in index order and
+// applies each one's best move, so with the state unchanged the best moves of the next W buyers can
+// be scored together (W*(s+1) candidates); the device picks the first of them with a move, the buyer
+// the CPU loop would move next, with the same move (the same kernels/descent_move.cuh gain, the same
+// tie-breaking), and the host reads that one choice and sends the move back, whose H updates are
+// device for-eaches in the CPU's order. W adapts: it doubles while windows hold no move and shrinks
+// to the distance to the last mover, so the late passes (few moves) are a few launches and the early
+// ones waste little. The host keeps only the matching's indices (z, the owners, the journal) and
+// decides when to stop. The CPU and the device search are the same search: bit for bit on the
+// OpenMP device system, whose arithmetic is the host compiler's. The device keeps the marks below
+// with the same rules (a flag per candidate, a rescan flag per buyer, the seller log as a stamp per
+// seller against each buyer's last scan); a placement's owners are updated on the device before its
+// table updates, which can only add marks, so a clean buyer scores a superset of the CPU's candidates
+// and finds the same best move. A window still walks every candidate of its buyers, scoring the
+// marked ones.
 //
-// CPU path: don't-look marks. A buyer whose candidates were all scored without an improving move
+// Don't-look marks. A buyer whose candidates were all scored without an improving move
 // is clean; a move marks what it may have improved: the candidates (i, j) whose H(i, j) fell, the
 // candidates toward seller z_k of the buyer at seller a when H(k, a) fell (its swaps read G(k, a)),
 // every buyer's candidate toward a seller whose owner changed or whose owner's G fell (a log), and
@@ -28,8 +36,8 @@
 //
 // Files: local_search.cpp (the CPU search state: table, moves, journal, best-move scan),
 // local_search_marks.cpp (the don't-look marks and the settled state), local_search_device.cpp with
-// local_search_device.hpp (the device mirror and the device descent), descent.cpp (iterated_descent,
-// descent_result, move_tolerance), descent_batch.cpp (descend_together).
+// local_search_device.hpp (the device state and the device descent), descent.cpp (iterated_descent,
+// descent_result, move_tolerance).
 #pragma once
 #include <chrono>
 #include <cstddef>
@@ -43,38 +51,15 @@
 #include "ivassign/assignment.hpp"
 #include "solvers/placement_costs.hpp"
 
-namespace ivassign::device {
-class DescentScorer;     // kernels/device_launch.hpp
-struct DescentProblem;
-}  // namespace ivassign::device
 namespace ivassign::kernels {
 struct DescentMove;  // kernels/descent_move.cuh
+struct DescentChoice;
 }  // namespace ivassign::kernels
 
 namespace ivassign::descent {
 
-/// The changes of one or more searches not yet on the device (absolute indices, see
-/// device::DescentScorer), gathered for one patch.
-struct DevicePatch {
-  std::vector<std::int64_t> h_index, ht_index;
-  std::vector<double> h_value, gown;
-  std::vector<int> buyers, z, sellers, owner;
-  void clear() {
-    h_index.clear();
-    ht_index.clear();
-    h_value.clear();
-    gown.clear();
-    buyers.clear();
-    z.clear();
-    sellers.clear();
-    owner.clear();
-  }
-};
-
 /// Throws InputError for externalities the device cannot score (dense, sparse).
 void check_device_form(const AssignmentProblem& p);
-/// The problem as the device scorer reads it (pointers into `costs` and its problem).
-device::DescentProblem device_problem(const PlacementCosts& costs);
 
 /// A matching with its interaction table H; moves keep H exact (up to rounding).
 class LocalSearch {
@@ -85,26 +70,14 @@ class LocalSearch {
   LocalSearch(const LocalSearch&) = delete;
   LocalSearch& operator=(const LocalSearch&) = delete;
 
-  /// Scores the candidate moves on the device from now on (see the top of this header). Throws
-  /// InputError for dense or sparse externalities (the device computes factored pair costs only)
-  /// and when the build has no device path.
+  /// Keeps the search state on the device from now on (see the top of this header; the current
+  /// matching, if any, is reloaded there). Throws InputError for dense or sparse externalities (the
+  /// device computes factored pair costs only) and when the build has no device path.
   void use_device();
-  /// The same with a scorer shared by several searches, this one in `slot`.
-  void use_device(std::shared_ptr<device::DescentScorer> scorer, int slot);
   bool on_device() const { return device_ != nullptr; }
-
-  /// The device descent in steps, for drivers that score many searches in one launch
-  /// (descend_together): begin, then while next_device_window gives a window: sync_device into a
-  /// patch, score the window, take_device_window (false: the move limit stopped it). descend() on
-  /// the device is exactly this loop with one search.
-  void begin_device_descent();
-  bool next_device_window(int& first, int& count);
-  /// Reloads this search's whole state when it must, else appends its changes to `patch`.
-  void sync_device(DevicePatch& patch);
-  bool take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves, std::int64_t move_limit);
   /// Candidate moves the search has scored since construction, as the CPU loop counts them ((s + 1)
-  /// per visited buyer, on either backend); device_evaluations: what the device scored in its
-  /// windows (the speculative ones included).
+  /// per visited buyer, on either backend); device_evaluations: the candidates of the device's
+  /// windows (the speculative ones included; a clean buyer's unmarked ones are skipped there).
   std::int64_t evaluations() const { return evaluations_; }
   std::int64_t device_evaluations() const { return device_evaluations_; }
   /// Candidates actually scored on the CPU (the don't-look marks skip the unchanged ones).
@@ -113,7 +86,7 @@ class LocalSearch {
   /// scoring rate).
   void set_exhaustive(bool on) { exhaustive_ = on; }
   /// With timing on, scoring_seconds() sums the time spent scoring candidates: the CPU loop's scan,
-  /// or the device's patch and launches with the download of the best moves (benchmarks only).
+  /// or the device's scoring and move choice with the download of the choice (benchmarks only).
   void set_timing(bool on) { timing_ = on; }
   double scoring_seconds() const { return scoring_seconds_; }
 
@@ -128,21 +101,27 @@ class LocalSearch {
   /// Starts over at matching z: H, G(i, z_i) and the welfare rebuilt, the journal emptied.
   void reset(const std::vector<int>& z);
   const std::vector<int>& matching() const { return z_; }
-  /// Welfare of the current matching, kept up to date move by move (exact up to rounding).
-  double value() const { return value_; }
-  void set_allowed(std::vector<char> allowed) { allowed_ = std::move(allowed); }
+  /// Welfare of the current matching, kept up to date move by move (exact up to rounding; on the
+  /// device, read from there).
+  double value() const;
+  void set_allowed(std::vector<char> allowed);
+
+  /// H (n*s, row-major) and G(i, z_i) (n) as they stand, from the device on the device path (tests:
+  /// the backends' tables compared bit for bit). h is empty with H on demand.
+  void state(std::vector<double>& h, std::vector<double>& gown) const;
 
   /// Every relocation since reset() is journaled; rollback(mark) undoes those after `mark`.
   std::size_t mark() const { return journal_.size(); }
   void rollback(std::size_t to);
 
-  /// Descends from the current state (allowed_ as set) and, when no buyer moved on the CPU path,
-  /// records it as the settled state: every allowed buyer's candidates scored without an improving
-  /// move. False (nothing recorded) when a buyer moved or the search scores on the device.
+  /// Descends from the current state (allowed_ as set) and, when no buyer moved, records it as the
+  /// settled state: every allowed buyer's candidates scored without an improving move. False
+  /// (nothing recorded) when a buyer moved.
   bool settle(std::int64_t& moves);
   /// rollback() to the settled state, then its don't-look marks instead of the undo's: the table is
   /// the settled one up to rounding, so nothing needs rescoring (the next search from it costs about
-  /// its own moves). Throws Error without a settled state.
+  /// its own moves on the CPU). On the device the same undo, move by move on the device's table.
+  /// Throws Error without a settled state.
   void rollback_settled();
 
   /// Best-move descent until no move gains more than the tolerance, or the clock/iteration budget
@@ -185,10 +164,10 @@ class LocalSearch {
   /// descend() with the candidates scored on the device.
   bool descend_on_device(std::int64_t& moves, std::int64_t move_limit,
                          const std::chrono::steady_clock::time_point& deadline);
-  /// Appends the changes since the last sync to `patch` (absolute indices of this search's slot).
-  void take_patch(DevicePatch& patch);
+  /// The device's next window after `count` buyers from the cursor without a move, or a move at offset r.
+  bool take_device_choice(const kernels::DescentChoice& choice, int count, std::int64_t& moves, std::int64_t move_limit);
 
-  struct DeviceMirror;  ///< the device scorer and the changes not yet sent to it (local_search_device.hpp)
+  struct DeviceMirror;  ///< the device state and the window of the device descent (local_search_device.hpp)
 
   const PlacementCosts& c_;
   const AssignmentProblem& p_;
@@ -206,7 +185,7 @@ class LocalSearch {
   std::vector<std::pair<int, int>> journal_;  // (buyer, seller before the move)
   std::unique_ptr<DeviceMirror> device_;
   std::int64_t evaluations_ = 0, device_evaluations_ = 0, scored_ = 0;
-  // don't-look marks (CPU path): buyers to rescan whole, candidates per buyer, the seller log and
+  // don't-look marks (CPU path; the device keeps its own): buyers to rescan whole, candidates per buyer, the seller log and
   // how far each buyer has read it
   bool exhaustive_ = false;
   std::vector<char> dirty_;
@@ -236,24 +215,6 @@ AssignmentResult iterated_descent(LocalSearch& ls, const SolverOptions& options,
 AssignmentResult descent_result(std::vector<int> best, double best_value, double upper, double tol,
                                 const SolverOptions& options, bool converged, std::int64_t moves,
                                 const std::chrono::steady_clock::time_point& start);
-
-/// One search of descend_together: the buyers it may match, its start, its bound.
-struct DescentJob {
-  std::vector<char> allowed;
-  std::vector<int> start;
-  double upper = 0.0;
-};
-
-/// The untimed descents of many searches (VCG's minus-i searches) on the device, their candidate
-/// moves scored together: up to `slots` searches run at once, each in its slot of one shared
-/// device::DescentScorer, and every round one launch scores the next window of every running
-/// search; the host applies the moves (in parallel over the searches, `options.threads`). Each
-/// search is the device descent of one LocalSearch reset to its start, so it makes the moves of
-/// descent_search from that start on either backend. out[k] is job k's result, as iterated_descent
-/// gives it without a time limit (objective: the tracked value). Throws InputError without a device
-/// path (the scorer of kernels/device_off.cpp).
-std::vector<AssignmentResult> descend_together(const PlacementCosts& costs, const std::vector<DescentJob>& jobs,
-                                               const SolverOptions& options, double tol, int slots);
 
 /// The gain a move or a kick must exceed: tol::kDescentGain * (1 + max |w_ij|).
 double move_tolerance(const AssignmentProblem& p);

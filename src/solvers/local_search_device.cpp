@@ -1,8 +1,9 @@
-// The local search's device path (src/solvers/local_search.hpp): the scorer it uses, the problem as the
-// device reads it, the patches of the host's changes, and the descent whose candidate moves are scored
-// on the device in windows of buyers.
+// The local search's device path (src/solvers/local_search.hpp): the problem as the device reads it,
+// the device state it keeps, and the descent whose candidate moves are scored and chosen on the
+// device in windows of buyers, the host sending back each chosen move.
 #include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -16,32 +17,11 @@
 
 namespace ivassign::descent {
 
-void check_device_form(const AssignmentProblem& p) {
-  const auto form = p.externalities.form;
-  if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
-    throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
-                     "externalities or with factored ones; this problem's are " +
-                     std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
-}
+namespace {
 
-void LocalSearch::use_device() {
-  check_device_form(p_);
-  // without a device path the scorer throws InputError (kernels/device_off.cpp)
-  use_device(std::make_shared<device::DescentScorer>(device_problem(c_)), 0);
-}
-
-void LocalSearch::use_device(std::shared_ptr<device::DescentScorer> scorer, int slot) {
-  set_implicit(false);  // the device scores from the tables
-  auto mirror = std::make_unique<DeviceMirror>();
-  mirror->h_noted.assign(static_cast<std::size_t>(n_) * s_, 0);
-  mirror->scorer = std::move(scorer);
-  mirror->slot = slot;
-  device_ = std::move(mirror);
-}
-
-device::DescentProblem device_problem(const PlacementCosts& c) {
+/// The problem as the device reads it (pointers into `c`, its problem and `lists`).
+device::DescentProblem device_problem(const PlacementCosts& c, const PlacementCosts::PlacementLists& lists) {
   const AssignmentProblem& p = c.problem();
-  check_device_form(p);
   const auto& e = p.externalities;
   device::DescentProblem d;
   d.buyers = p.buyers;
@@ -58,80 +38,75 @@ device::DescentProblem device_problem(const PlacementCosts& c) {
     d.near_start = c.neighbour_start().data();
     d.near_index = c.neighbour_index().data();
   }
+  d.blocks = lists.blocks;
+  d.buyer_start = lists.buyer_start.data();
+  d.seller_start = lists.seller_start.data();
+  d.buyer_index = lists.buyer_index.data();
+  d.seller_index = lists.seller_index.data();
+  d.buyer_value = lists.buyer_value.data();
+  d.seller_value = lists.seller_value.data();
   return d;
 }
 
-void LocalSearch::take_patch(DevicePatch& out) {
-  DeviceMirror& d = *device_;
-  const std::int64_t table = static_cast<std::int64_t>(d.slot) * n_ * s_;
-  for (std::size_t k = 0; k < d.h_index.size(); ++k) {
-    out.h_index.push_back(table + d.h_index[k]);
-    out.ht_index.push_back(table + d.ht_index[k]);
-    out.h_value.push_back(h_[static_cast<std::size_t>(d.h_index[k])]);
-  }
-  for (int b : d.buyers) {
-    out.buyers.push_back(d.slot * n_ + b);
-    out.z.push_back(z_[b]);
-    out.gown.push_back(gown_[b]);
-  }
-  for (int q : d.sellers) {
-    out.sellers.push_back(d.slot * s_ + q);
-    out.owner.push_back(owner_[q]);
-  }
-  d.clear();
+}  // namespace
+
+void check_device_form(const AssignmentProblem& p) {
+  const auto form = p.externalities.form;
+  if (form == ExternalityCosts::Form::Dense || form == ExternalityCosts::Form::Sparse)
+    throw InputError("SolverOptions::backend device: the descent scores its moves on the device for problems without "
+                     "externalities or with factored ones; this problem's are " +
+                     std::string(form == ExternalityCosts::Form::Dense ? "dense" : "sparse") + " (use Backend::Cpu)");
 }
 
-void LocalSearch::sync_device(DevicePatch& patch) {
-  DeviceMirror& d = *device_;
-  if (d.full) {
-    d.scorer->load(d.slot, h_.data(), ht_.data(), gown_.data(), z_.data(), owner_.data());
-    d.full = false;
-    d.clear();
+void LocalSearch::use_device() {
+  check_device_form(p_);
+  set_implicit(false);  // the device keeps the tables
+  auto mirror = std::make_unique<DeviceMirror>();
+  // without a device path this throws InputError (kernels/device_off.cpp)
+  const PlacementCosts::PlacementLists lists = c_.placement_lists();
+  mirror->state = std::make_unique<device::DescentState>(device_problem(c_, lists));
+  device_ = std::move(mirror);
+  device_->state->set_allowed(allowed_.data());
+  if (!z_.empty()) reset(z_);
+}
+
+double LocalSearch::value() const { return device_ ? device_->state->value() : value_; }
+
+void LocalSearch::state(std::vector<double>& h, std::vector<double>& gown) const {
+  if (!device_) {
+    h.assign(h_.begin(), h_.end());
+    gown = gown_;
     return;
   }
-  take_patch(patch);
+  h.resize(static_cast<std::size_t>(n_) * s_);
+  gown.resize(static_cast<std::size_t>(n_));
+  device_->state->download(h.data(), gown.data());
 }
 
-void LocalSearch::begin_device_descent() {
-  DeviceMirror& d = *device_;
-  d.cursor = 0;
-  d.improved = false;
+void LocalSearch::set_allowed(std::vector<char> allowed) {
+  allowed_ = std::move(allowed);
+  if (device_) device_->state->set_allowed(allowed_.data());
 }
 
-bool LocalSearch::next_device_window(int& first, int& count) {
-  DeviceMirror& d = *device_;
-  if (d.cursor >= n_) {
-    if (!d.improved) return false;  // a whole pass without a move: a local optimum
-    d.improved = false;
-    d.cursor = 0;
-  }
-  first = d.cursor;
-  count = std::min(d.window, n_ - d.cursor);
-  return n_ > 0;
-}
-
-bool LocalSearch::take_device_window(const kernels::DescentMove* best, int count, std::int64_t& moves,
+bool LocalSearch::take_device_choice(const kernels::DescentChoice& choice, int count, std::int64_t& moves,
                                      std::int64_t move_limit) {
   DeviceMirror& d = *device_;
   const std::int64_t candidates = static_cast<std::int64_t>(s_) + 1;
   device_evaluations_ += count * candidates;
-  int r = 0;
-  for (; r < count; ++r) {
-    if (!allowed_[d.cursor + r]) continue;
-    evaluations_ += candidates;
-    if (best[r].gain > tol_) break;
-  }
-  if (r == count) {
+  const int visited = std::min(choice.offset + 1, count);  // the CPU loop's count: allowed buyers up to the mover
+  for (int r = 0; r < visited; ++r)
+    if (allowed_[d.cursor + r]) evaluations_ += candidates;
+  if (choice.offset >= count) {
     d.cursor += count;
     d.window = std::min(2 * d.window, std::max(n_, 1));
     return true;
   }
-  apply(d.cursor + r, best[r].kind, best[r].target);
+  apply(d.cursor + choice.offset, choice.kind, choice.target);
   ++moves;
   d.improved = true;
   if (move_limit > 0 && moves >= move_limit) return false;
-  d.window = r + 1;
-  d.cursor += r + 1;
+  d.window = choice.offset + 1;
+  d.cursor += choice.offset + 1;
   return true;
 }
 
@@ -142,21 +117,22 @@ bool LocalSearch::descend_on_device(std::int64_t& moves, std::int64_t move_limit
   DeviceMirror& d = *device_;
   const bool any_allowed = std::find(allowed_.begin(), allowed_.end(), 1) != allowed_.end();
   if (move_limit > 0 && moves >= move_limit && any_allowed) return false;
-  begin_device_descent();
-  int first = 0, count = 0;
-  while (true) {
+  d.cursor = 0;
+  d.improved = false;
+  while (n_ > 0) {
     if (std::chrono::steady_clock::now() > deadline) return false;
-    if (!next_device_window(first, count)) return true;
+    if (d.cursor >= n_) {
+      if (!d.improved) break;  // a whole pass without a move: a local optimum
+      d.improved = false;
+      d.cursor = 0;
+    }
+    const int count = std::min(d.window, n_ - d.cursor);
     const auto t0 = timing_ ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
-    d.patch.clear();
-    sync_device(d.patch);
-    d.scorer->patch(d.patch.h_index, d.patch.ht_index, d.patch.h_value, d.patch.buyers, d.patch.z, d.patch.gown,
-                    d.patch.sellers, d.patch.owner);
-    d.best.resize(static_cast<std::size_t>(count));
-    d.scorer->best_moves({device::DescentWindow{d.slot, first, count}}, d.best.data());
+    const kernels::DescentChoice choice = d.state->best_move(d.cursor, count, tol_);
     if (timing_) scoring_seconds_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    if (!take_device_window(d.best.data(), count, moves, move_limit)) return false;
+    if (!take_device_choice(choice, count, moves, move_limit)) return false;
   }
+  return true;
 }
 
 }  // namespace ivassign::descent

@@ -8,6 +8,7 @@
 
 #include "ivassign/error.hpp"
 #include "solvers/local_search.hpp"
+#include "solvers/local_search_device.hpp"
 
 namespace ivassign::descent {
 
@@ -15,10 +16,11 @@ bool LocalSearch::settle(std::int64_t& moves) {
   settled_ = false;
   const std::int64_t before = moves;
   descend(moves, 0, std::chrono::steady_clock::time_point::max());
-  if (device_ || moves != before) return false;
+  if (moves != before) return false;
   compact_seller_log();
   settled_mark_ = journal_.size();
   settled_dirty_ = dirty_;
+  if (device_) device_->state->settle();
   settled_ = true;
   return true;
 }
@@ -29,6 +31,7 @@ void LocalSearch::rollback_settled() {
   rollback(settled_mark_);
   quiet_ = false;
   dirty_ = settled_dirty_;
+  if (device_) device_->state->restore_settled();
   for (auto& m : marked_) m.clear();
   seller_log_.clear();
   std::fill(log_seen_.begin(), log_seen_.end(), 0);

@@ -166,6 +166,25 @@ std::vector<double> PlacementCosts::table(const std::vector<int>& z) const {
   return h;
 }
 
+PlacementCosts::PlacementLists PlacementCosts::placement_lists() const {
+  PlacementLists out;
+  if (form_ != ExternalityCosts::Form::Factored) return out;
+  out.blocks = 2 * terms_;
+  auto append = [](const Csr& c, std::vector<std::size_t>& start, std::vector<int>& index, std::vector<double>& value) {
+    const std::size_t base = index.size();
+    for (std::size_t x : c.start) start.push_back(base + x);
+    index.insert(index.end(), c.index.begin(), c.index.end());
+    value.insert(value.end(), c.value.begin(), c.value.end());
+  };
+  for (int t = 0; t < terms_; ++t) {
+    append(bcol_[t], out.buyer_start, out.buyer_index, out.buyer_value);
+    append(scol_[t], out.seller_start, out.seller_index, out.seller_value);
+    append(brow_[t], out.buyer_start, out.buyer_index, out.buyer_value);
+    append(srow_[t], out.seller_start, out.seller_index, out.seller_value);
+  }
+  return out;
+}
+
 void PlacementCosts::fill_table(const std::vector<int>& z, double* h) const {
   std::fill(h, h + static_cast<std::size_t>(n_) * s_, 0.0);
   for (int p = 0; p < n_; ++p)

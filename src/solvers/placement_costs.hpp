@@ -60,6 +60,20 @@ class PlacementCosts {
     for (std::size_t b = neighbours_.start[a]; b < neighbours_.start[a + 1]; ++b) f(neighbours_.index[b]);
   }
 
+  /// The factored form's placements as blocks in for_each's order: for each term t, block 2t pairs
+  /// the buyers i that bear from p (w_it b_t[i][p]) with the sellers j that bear from q (s_t[j][q]),
+  /// block 2t + 1 the buyers p bears from with the sellers q bears from; placing p at q adds the
+  /// product of the two values to H(i, j) for every pair of a block. CSR per block with absolute
+  /// starts (blocks * (n + 1) and blocks * (s + 1)), the lists concatenated: the device's copy
+  /// (kernels/device_launch.hpp, DescentState). No blocks for the other forms.
+  struct PlacementLists {
+    int blocks = 0;
+    std::vector<std::size_t> buyer_start, seller_start;
+    std::vector<int> buyer_index, seller_index;
+    std::vector<double> buyer_value, seller_value;
+  };
+  PlacementLists placement_lists() const;
+
   /// Whether a local search should compute H on demand (entry) rather than keep the n x s tables H and
   /// H^T: the factored form with sparse seller neighbourhoods (T times the mean neighbours per seller
   /// at most kImplicitDegree) and tables of at least kImplicitEntries, whose upkeep misses the cache

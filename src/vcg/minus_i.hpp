@@ -31,8 +31,8 @@ std::vector<int> descent_minus_i_groups(const AssignmentProblem& problem);
 /// groups, `bounds` its result): buyer i masked, started from `full` without i, with
 /// `linear_bound[i]` as its bound; the groups run in parallel, each on one thread, so a buyer's
 /// result depends only on its group (whatever the threads, the ranges or the processes). On the
-/// device without a time limit every search starts from a fresh table (descend_together) and the
-/// groups only choose the buyers. One entry per buyer; empty outside the groups and for buyers
+/// device the same groups, settles and rollbacks run on each thread's device state, so both
+/// backends give the same results. One entry per buyer; empty outside the groups and for buyers
 /// the problem does not allow. Objectives are the tracked values (exact up to rounding). The searches run
 /// with options.search; options.progress hears of each group's end (common/progress.hpp).
 std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const std::vector<int>& full,

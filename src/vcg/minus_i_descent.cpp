@@ -3,12 +3,12 @@
 // searches (descent_minus_i_groups: rebuilt at the group's start, rolled back after each search), with
 // the minus-i optimum of the linear part as its bound; the groups are the unit of parallel work (threads,
 // and the VcgPlan's buyer tasks), so results do not depend on the threads or on the split. With
-// SolverOptions::backend = Device each thread's search scores its candidate moves on the device
-// (src/solvers/local_search.hpp): without a time limit all searches are scored together (one launch
-// per round serves every running search); with one, each thread's search has its own device mirror.
+// SolverOptions::backend = Device each thread's search state lives on the device
+// (src/solvers/local_search.hpp): the same groups, the same settle and the same rollbacks to the
+// settled full matching, move by move on the device's table, so the minus-i results are the CPU's
+// (bit for bit on the OpenMP device system).
 #include <algorithm>
 #include <chrono>
-#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -25,45 +25,6 @@
 namespace ivassign {
 
 namespace {
-
-/// The untimed minus-i searches on the device, scored together (descent::descend_together): as many
-/// searches at once as 2 GiB of tables allow (at most 64), one launch per round for all of them.
-/// Each starts from `full` without buyer i, freshly tabled (descent_search's start), so it makes
-/// the moves of descent_search(costs, full without i, i, bound) on either backend.
-std::vector<AssignmentResult> minus_i_together(const PlacementCosts& costs, const std::vector<int>& full,
-                                               const SolverOptions& options, const std::vector<double>& linear_bound,
-                                               double tol, int lo, int hi) {
-  const AssignmentProblem& p = costs.problem();
-  const int n = p.buyers;
-  std::vector<descent::DescentJob> jobs;
-  std::vector<int> buyer_of;
-  for (int i = lo; i < hi; ++i) {
-    if (!p.buyer_allowed(i)) continue;
-    descent::DescentJob job;
-    job.allowed.resize(static_cast<std::size_t>(n));
-    for (int k = 0; k < n; ++k) job.allowed[k] = p.buyer_allowed(k) && k != i ? 1 : 0;
-    job.start = full;
-    job.start[i] = -1;
-    job.upper = linear_bound[i];
-    jobs.push_back(std::move(job));
-    buyer_of.push_back(i);
-  }
-  const double per_slot = 17.0 * static_cast<double>(n) * static_cast<double>(p.sellers) + 1.0;  // bytes: H, H^T, marks
-  const int slots = static_cast<int>(std::max(1.0, std::min(64.0, 2147483648.0 / per_slot)));
-  if (jobs.empty()) return std::vector<AssignmentResult>(static_cast<std::size_t>(n));
-  std::vector<AssignmentResult> minus = descent::descend_together(costs, jobs, options, tol, slots);
-  std::vector<AssignmentResult> out(static_cast<std::size_t>(n));
-  for (std::size_t k = 0; k < jobs.size(); ++k) {
-    AssignmentResult& r = minus[k];
-    if (r.objective < 0.0) {  // the empty matching is feasible and worth 0
-      r.assignment.assign(static_cast<std::size_t>(n), -1);
-      r.objective = 0.0;
-    }
-    r.backend = Backend::Device;
-    out[buyer_of[k]] = std::move(r);
-  }
-  return out;
-}
 
 /// One group's searches on `ls` (descent_minus_i_groups): the table rebuilt at `full`, then buyer i's
 /// search for each allowed i in [lo, hi), each rolled back to `full` afterwards.
@@ -135,8 +96,6 @@ std::vector<AssignmentResult> descent_minus_i(const PlacementCosts& costs, const
   std::vector<AssignmentResult> out(n);
   const auto lo = static_cast<std::size_t>(first_group), hi = lo + static_cast<std::size_t>(group_count);
   if (group_count == 0) return out;
-  if (on_device && !std::isfinite(options.time_limit))
-    return minus_i_together(costs, full, options, linear_bound, tol, bounds[lo], bounds[hi]);
   FirstException errors;
   const int threads = static_cast<int>(std::min<std::uint64_t>(thread_count(options.threads), group_count));
   StageProgress searched(vcg.progress, 0.0, 1.0, "VCG minus-i searches", static_cast<std::uint64_t>(bounds[hi] - bounds[lo]));

@@ -198,3 +198,40 @@ TEST(Cli, CheckAndReplicaReportTheirBackend) {
 
 }  // namespace
 }  // namespace ivassign
+
+namespace ivassign {
+namespace {
+
+/// mechanism --solver descent on the bundled spectrum market: the device keeps the search state and
+/// rolls the minus-i searches back as the CPU does, so --backend device gives the CPU's matching,
+/// transfers and minus-i values, bit for bit on the OpenMP device system. (The measures run on the
+/// device too and agree to rounding: docs/gpu.md; they are not compared here.)
+TEST(Cli, DescentOnTheDeviceGivesTheCpuTransfers) {
+  const std::string command =
+      std::string("mechanism '") + IVASSIGN_SOURCE_DIR + "/examples/spectrum-small.json' --solver descent";
+  auto r = test::run_cli(command + " --backend cpu");
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json cpu = nlohmann::json::parse(r.out)["profiles"][0];
+  r = test::run_cli(command + " --backend device");
+  if (!device_available()) {
+    EXPECT_EQ(r.exit_code, 2);
+    return;
+  }
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const nlohmann::json dev = nlohmann::json::parse(r.out)["profiles"][0];
+  EXPECT_EQ(dev["solver"]["name"], "descent");
+  EXPECT_EQ(dev["solver"]["backend"], device_system());
+  EXPECT_EQ(cpu["assignment"], dev["assignment"]);
+  for (const char* key : {"welfare", "payoffs", "transfers", "minus_i_welfare", "minus_i_proven", "minus_i_upper_bound",
+                          "transfer_error_bound", "transfer_interval", "welfare_upper_bound"}) {
+    if (device_system() == "omp-device") {
+      EXPECT_EQ(cpu[key], dev[key]) << key;
+    } else if (cpu[key].is_array() && cpu[key].size() > 0 && cpu[key][0].is_number()) {
+      for (std::size_t i = 0; i < cpu[key].size(); ++i)  // CUDA: a fused multiply-add may flip a tie (docs/gpu.md)
+        EXPECT_TRUE(test::Close(dev[key][i].get<double>(), cpu[key][i].get<double>())) << key << " " << i;
+    }
+  }
+}
+
+}  // namespace
+}  // namespace ivassign

@@ -35,8 +35,8 @@ TEST(DeviceOff, QueriesSayNoDeviceAndLaunchersThrowInputError) {
   EXPECT_EQ(device_description(),
             "no device path in this build (configure with -DIVASSIGN_DEVICE=CUDA or -DIVASSIGN_DEVICE=OMP)");
   const std::string tail = ": this build has no device path (configure with -DIVASSIGN_DEVICE=CUDA or OMP)";
-  // the descent's scorer: the message LocalSearch::use_device gives without a device path
-  EXPECT_EQ(input_error([] { device::DescentScorer scorer(device::DescentProblem{}); }),
+  // the descent's device state: the message LocalSearch::use_device gives without a device path
+  EXPECT_EQ(input_error([] { device::DescentState state(device::DescentProblem{}); }),
             "SolverOptions::backend device" + tail);
   const std::vector<double> w(4, 1.0);
   std::vector<int> z(2);

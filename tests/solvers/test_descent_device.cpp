@@ -8,11 +8,14 @@
 #include <chrono>
 #include <cmath>
 #include <limits>
+#include <string>
+#include <vector>
 
 #include "common/random.hpp"
 #include "ivassign/backend.hpp"
 #include "ivassign/error.hpp"
 #include "ivassign/generate.hpp"
+#include "ivassign/io.hpp"
 #include "ivassign/mechanism.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
@@ -84,7 +87,7 @@ TEST(DescentOnDevice, MoveLimitStopsBothAtTheSameMove) {
   }
 }
 
-/// Kicks and rollbacks patch the device mirror move by move: both states stay equal through them.
+/// Kicks and rollbacks run move by move on the device's state: both searches stay equal through them.
 TEST(DescentOnDevice, KicksAndRollbacksKeepTheMirrorExact) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
   const AssignmentProblem p = spectrum(30, 90, 11);
@@ -123,68 +126,116 @@ TEST(DescentOnDevice, KicksAndRollbacksKeepTheMirrorExact) {
   EXPECT_GE(dev.device_evaluations(), dev.evaluations());
 }
 
-/// Many searches scored together (descent::descend_together: VCG's untimed minus-i searches on the
-/// device): each makes the moves of descent_search from its start on the CPU, whichever slot it
-/// runs in and whoever shares the launch (3 slots for 24 searches: slots are reused).
-TEST(DescentOnDevice, SearchesScoredTogetherMakeTheCpuMoves) {
+/// The device keeps H, its transpose and G(i, z_i) itself (kernels/device_descent.cu): after a reset,
+/// after moves, kicks and rollbacks (the minus-i searches' undo) its table is the CPU's bit for bit
+/// on the OpenMP device system, entry by entry to rounding under CUDA.
+TEST(DescentOnDevice, TheDeviceTableIsTheCpuTableThroughMovesAndRollbacks) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
-  const AssignmentProblem p = spectrum(24, 96, 5);
-  const PlacementCosts costs(p);
-  const double tol = descent::move_tolerance(p);
-  SolverOptions o;
-  o.solver = SolverKind::Descent;
-  const AssignmentResult full = solve_assignment(p, o);
-  for (std::int64_t limit : {-1, 3}) {
-    o.iteration_limit = limit;
-    std::vector<descent::DescentJob> jobs;
-    for (int i = 0; i < p.buyers; ++i) {
-      descent::DescentJob job;
-      job.allowed.assign(static_cast<std::size_t>(p.buyers), 1);
-      job.allowed[i] = 0;
-      job.start = full.assignment;
-      job.start[i] = -1;
-      job.upper = std::numeric_limits<double>::infinity();
-      jobs.push_back(job);
-    }
-    const std::vector<AssignmentResult> together = descent::descend_together(costs, jobs, o, tol, 3);
-    for (int i = 0; i < p.buyers; ++i) {
-      SolverOptions alone = o;
-      alone.backend = Backend::Cpu;
-      alone.initial_assignment = jobs[i].start;
-      const AssignmentResult single = descent_search(costs, alone, i, 1e300);
+  for (std::uint64_t seed : {2u, 13u}) {
+    const AssignmentProblem p = seed == 2 ? spectrum(30, 120, seed)
+                                          : test::random_expected_problem(seed, Externalities::Form::Factored, 12, 9);
+    const int n = p.buyers;
+    const PlacementCosts costs(p);
+    const double tol = descent::move_tolerance(p);
+    descent::LocalSearch cpu(costs, std::vector<char>(n, 1), tol), dev(costs, std::vector<char>(n, 1), tol);
+    cpu.set_implicit(false);
+    dev.use_device();
+    std::vector<double> hc, gc, hd, gd;
+    auto expect_same_state = [&](const std::string& when) {
+      cpu.state(hc, gc);
+      dev.state(hd, gd);
+      ASSERT_EQ(hc.size(), hd.size()) << when;
+      EXPECT_EQ(cpu.matching(), dev.matching()) << when;
       if (bit_identical_expected()) {
-        EXPECT_EQ(together[i].assignment, single.assignment) << "buyer " << i << ", limit " << limit;
-        EXPECT_EQ(together[i].iterations, single.iterations) << "buyer " << i;
-        EXPECT_EQ(together[i].status, single.status) << "buyer " << i;
+        EXPECT_EQ(hc, hd) << when;
+        EXPECT_EQ(gc, gd) << when;
+        EXPECT_EQ(cpu.value(), dev.value()) << when;
       }
-      EXPECT_NEAR(together[i].objective, p.objective(together[i].assignment), 1e-9 * (1.0 + std::abs(single.objective)));
-      EXPECT_NEAR(together[i].objective, single.objective, 1e-9 * (1.0 + std::abs(single.objective))) << "buyer " << i;
+      for (std::size_t k = 0; k < hc.size(); ++k) ASSERT_NEAR(hc[k], hd[k], 1e-9 * (1.0 + std::abs(hc[k]))) << when;
+      EXPECT_NEAR(cpu.value(), dev.value(), 1e-9 * (1.0 + std::abs(cpu.value()))) << when;
+    };
+    const std::vector<int> empty(static_cast<std::size_t>(n), -1);
+    cpu.reset(empty);
+    dev.reset(empty);
+    const auto never = std::chrono::steady_clock::time_point::max();
+    std::int64_t mc = 0, md = 0;
+    cpu.descend(mc, -1, never);
+    dev.descend(md, -1, never);
+    EXPECT_GT(mc, 0);
+    EXPECT_EQ(mc, md);
+    expect_same_state("after the descent, seed " + std::to_string(seed));
+    const std::vector<int> local = cpu.matching();
+    cpu.reset(local);  // a table built at once (PlacementCosts::fill_table's order)
+    dev.reset(local);
+    expect_same_state("after a reset, seed " + std::to_string(seed));
+    ASSERT_TRUE(cpu.settle(mc));
+    ASSERT_TRUE(dev.settle(md));
+    SplitMix64 rc{seed}, rd{seed};
+    for (int i = 0; i < n; i += 3) {  // a minus-i search: i out, a kick, a descent, back to the settled state
+      cpu.relocate(i, -1);
+      dev.relocate(i, -1);
+      cpu.kick(rc, 3);
+      dev.kick(rd, 3);
+      cpu.descend(mc, -1, never);
+      dev.descend(md, -1, never);
+      expect_same_state("search without buyer " + std::to_string(i));
+      cpu.rollback_settled();
+      dev.rollback_settled();
+      expect_same_state("rolled back after buyer " + std::to_string(i));
     }
+    EXPECT_EQ(mc, md);
+  }
+}
+
+/// VCG's minus-i transfers: the same searches on both backends (the groups, settle and rollbacks to
+/// the settled full matching on the device's table), so the same matchings and transfers.
+void expect_same_vcg(const AssignmentProblem& p, SolverOptions o, const std::string& what) {
+  o.solver = SolverKind::Descent;  // the shared minus-i descents (src/vcg/minus_i_descent.cpp)
+  AssignmentResult full_cpu, full_dev;
+  o.backend = Backend::Cpu;
+  const VcgResult cpu = solve_with_vcg(p, o, &full_cpu);
+  o.backend = Backend::Device;
+  const VcgResult dev = solve_with_vcg(p, o, &full_dev);
+  EXPECT_EQ(full_dev.backend, Backend::Device) << what;
+  ASSERT_EQ(cpu.transfers.size(), dev.transfers.size()) << what;
+  if (bit_identical_expected()) {
+    EXPECT_EQ(full_cpu.assignment, full_dev.assignment) << what;
+    EXPECT_EQ(cpu.minus_i_welfare, dev.minus_i_welfare) << what;
+    EXPECT_EQ(cpu.transfers, dev.transfers) << what;
+  }
+  for (std::size_t i = 0; i < cpu.transfers.size(); ++i) {
+    const double scale = 1.0 + std::abs(cpu.minus_i_welfare[i]);
+    EXPECT_NEAR(cpu.minus_i_welfare[i], dev.minus_i_welfare[i], tol::kDeviceAgreement * scale) << what << ", buyer " << i;
+    EXPECT_NEAR(cpu.transfers[i], dev.transfers[i], tol::kDeviceAgreement * scale) << what << ", buyer " << i;
   }
 }
 
 TEST(DescentOnDevice, VcgMinusISearchesGiveTheCpuTransfers) {
   if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
-  const AssignmentProblem p = spectrum(24, 96, 5);
   SolverOptions o;
-  o.solver = SolverKind::Descent;  // the shared minus-i descents (src/vcg/minus_i_descent.cpp)
   o.threads = 2;
-  AssignmentResult full_cpu, full_dev;
-  o.backend = Backend::Cpu;
-  const VcgResult cpu = solve_with_vcg(p, o, &full_cpu);
-  o.backend = Backend::Device;  // no time limit: every minus-i search scored together
-  const VcgResult dev = solve_with_vcg(p, o, &full_dev);
-  EXPECT_EQ(full_dev.backend, Backend::Device);
-  if (bit_identical_expected()) {
-    EXPECT_EQ(full_cpu.assignment, full_dev.assignment);
+  expect_same_vcg(spectrum(24, 96, 5), o, "spectrum 24 x 96, seed 5");
+  expect_same_vcg(spectrum(70, 280, 9), o, "spectrum 70 x 280, seed 9");  // two groups of minus-i searches
+  for (std::uint64_t seed = 3; seed <= 5; ++seed) {
+    const int n = 9 + static_cast<int>(seed), s = 6 + static_cast<int>(seed);
+    o.seed = seed;
+    expect_same_vcg(test::random_expected_problem(seed, Externalities::Form::Factored, n, s), o,
+                    "random factored, seed " + std::to_string(seed));
   }
-  // the CPU's minus-i searches start from tables rolled back search after search, the device's from
-  // fresh ones: the same moves, values equal up to that rounding
-  ASSERT_EQ(cpu.transfers.size(), dev.transfers.size());
-  for (std::size_t i = 0; i < cpu.transfers.size(); ++i) {
-    EXPECT_NEAR(cpu.minus_i_welfare[i], dev.minus_i_welfare[i], 1e-9 * (1.0 + std::abs(cpu.minus_i_welfare[i])));
-    EXPECT_NEAR(cpu.transfers[i], dev.transfers[i], 1e-9 * (1.0 + std::abs(cpu.minus_i_welfare[i])));
-  }
+}
+
+/// examples/spectrum-small.json at its uniform posterior: the descent and VCG's transfers.
+TEST(DescentOnDevice, SpectrumSmallExampleGivesTheCpuMatchingAndTransfers) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  const Instance inst = load_instance(std::string(IVASSIGN_SOURCE_DIR) + "/examples/spectrum-small.json");
+  const AssignmentProblem p =
+      expected_problem(inst, std::vector<double>(static_cast<std::size_t>(inst.states), 1.0 / inst.states));
+  ASSERT_EQ(p.externalities.form, ExternalityCosts::Form::Factored);
+  SolverOptions o;
+  expect_same_search(p, o, "spectrum-small");
+  o.initial_assignment.assign(static_cast<std::size_t>(p.buyers), -1);
+  expect_same_search(p, o, "spectrum-small from the empty matching");
+  expect_same_vcg(p, SolverOptions{}, "spectrum-small");
 }
 
 TEST(DescentOnDevice, QapThroughTheDescentSaysWhereItRan) {
