@@ -35,13 +35,6 @@ struct RotsInit {
   IVA_HD void operator()(std::uint64_t k) const { kernels::rots_init(P, W.start(static_cast<std::int64_t>(k)), seeds[k]); }
 };
 
-struct RotsChunk {
-  RotsProblem P;
-  RotsArrays W;
-  std::int64_t until;
-  IVA_HD void operator()(std::uint64_t k) const { kernels::rots_run(P, W.start(static_cast<std::int64_t>(k)), until); }
-};
-
 /// The device copies of the problem and the starts' arrays.
 struct RotsDeviceState {
   DeviceArray<double> C, A, B, delta, factors;
@@ -162,6 +155,14 @@ bool launch_chunk(const RotsDeviceState& d, int starts, std::int64_t until) {
   return in_shared;
 }
 #else
+/// One chunk of start k on the OpenMP device system: the CPU path's per-start function.
+struct RotsChunk {
+  RotsProblem P;
+  RotsArrays W;
+  std::int64_t until;
+  void operator()(std::uint64_t k) const { kernels::rots_run(P, W.start(static_cast<std::int64_t>(k)), until); }
+};
+
 bool launch_chunk(const RotsDeviceState& d, int starts, std::int64_t until) {
   for_each_index(static_cast<std::uint64_t>(starts), RotsChunk{d.P, d.W, until});
   return false;

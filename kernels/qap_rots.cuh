@@ -38,6 +38,7 @@ struct RotsProblem {
   int64_t aspiration = 0; ///< iterations after which a place not left since aspires its move
   double target_cost = -INFINITY;  ///< a start stops when its best cost is at most this
   double improvement = 1e-12;      ///< relative margin for "improves the best cost"
+  bool symmetric = false;  ///< every A_k, B_k symmetric (zero diagonals): the halved formulas
 };
 
 /// The scalar state of one start, kept between calls (so chunked runs equal one long run).
@@ -105,6 +106,12 @@ IVA_HD double rots_cost(const RotsProblem& P, const int* pi) {
         if (e != f) c += a[e * T + f] * b[pi[e] * T + pi[f]];
   }
   return c;
+}
+
+/// The delta of swap (r, t) from scratch (the symmetric formula when the problem is symmetric).
+IVA_HD double rots_delta(const RotsProblem& P, const int* pi, int r, int t) {
+  return P.symmetric ? qap_swap_delta_symmetric(P.C, P.A, P.B, P.terms, P.T, pi, r, t)
+                     : qap_swap_delta(P.C, P.A, P.B, P.terms, P.T, pi, r, t);
 }
 
 /// The order of moves: class (0 aspired, 1 allowed, 2 not a candidate), then delta, then the pair.
@@ -188,6 +195,11 @@ IVA_HD void rots_factors(const RotsProblem& P, const RotsStart& S, int u, int v,
     const double* a = P.A + static_cast<int64_t>(k) * T * T;
     const double* b = P.B + static_cast<int64_t>(k) * T * T;
     double* f = S.factors + 4LL * k * T;
+    if (P.symmetric) {  // X' = X, Y' = Y
+      f[e] = a[u * T + e] - a[v * T + e];
+      f[T + e] = b[pu * T + pe] - b[pv * T + pe];
+      continue;
+    }
     f[e] = a[e * T + u] - a[e * T + v];
     f[T + e] = b[pe * T + pu] - b[pe * T + pv];
     f[2 * T + e] = a[u * T + e] - a[v * T + e];
@@ -198,14 +210,18 @@ IVA_HD void rots_factors(const RotsProblem& P, const RotsStart& S, int u, int v,
 /// THE per-move update of one delta (both backends call it for every pair after every swap (u, v)):
 /// Taillard's O(K) update from the factors for (r, t) disjoint from {u, v} —
 ///   old + sum_k (X_r - X_t)(Y_t - Y_r) + (X'_r - X'_t)(Y'_t - Y'_r),
-/// which is kernels::qap_swap_delta_update regrouped — and qap_swap_delta from scratch otherwise.
+/// which is kernels::qap_swap_delta_update regrouped (symmetric: the two products equal, one doubled)
+/// — and rots_delta from scratch otherwise.
 IVA_HD double rots_update_entry(const RotsProblem& P, const RotsStart& S, int r, int t, int u, int v, double old) {
-  if (r == u || r == v || t == u || t == v) return qap_swap_delta(P.C, P.A, P.B, P.terms, P.T, S.pi, r, t);
+  if (r == u || r == v || t == u || t == v) return rots_delta(P, S.pi, r, t);
   const int T = P.T;
   double d = old;
   for (int k = 0; k < P.terms; ++k) {
     const double* f = S.factors + 4LL * k * T;
-    d += (f[r] - f[t]) * (f[T + t] - f[T + r]) + (f[2 * T + r] - f[2 * T + t]) * (f[3 * T + t] - f[3 * T + r]);
+    if (P.symmetric)
+      d += 2 * ((f[r] - f[t]) * (f[T + t] - f[T + r]));
+    else
+      d += (f[r] - f[t]) * (f[T + t] - f[T + r]) + (f[2 * T + r] - f[2 * T + t]) * (f[3 * T + t] - f[3 * T + r]);
   }
   return d;
 }
@@ -238,7 +254,7 @@ IVA_HD void rots_init(const RotsProblem& P, const RotsStart& S, uint64_t seed) {
   for (int r = 0; r < T; ++r)
     for (int t = 0; t < T; ++t)
       S.delta[static_cast<int64_t>(r) * T + t] =
-          r < t && rots_movable(P, r, t) ? qap_swap_delta(P.C, P.A, P.B, P.terms, T, S.pi, r, t) : 0.0;
+          r < t && rots_movable(P, r, t) ? rots_delta(P, S.pi, r, t) : 0.0;
   if (s.best_cost <= P.target_cost) s.hit_target = 1;
 }
 
@@ -249,8 +265,15 @@ IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
   while (S.s->iteration < until && !S.s->hit_target) {
     rots_begin_iteration(P, S);
     RotsKey best;
+    // before any place can be stale, a move with a delta no better than the best so far and no new
+    // best cost cannot come first: skip its memory look-ups (the choice is the same)
+    const RotsScalars& s = *S.s;
+    const bool stale_possible = s.iteration + 1 > P.aspiration;
+    const double improving = s.best_cost - P.improvement * (1 + fabs(s.best_cost)) - s.cost;
     for (int r = 0; r < T; ++r)
       for (int t = r + 1; t < T; ++t) {
+        const double d = S.delta[static_cast<int64_t>(r) * T + t];
+        if (d >= best.d && (best.cls == 0 || (!stale_possible && !(d < improving)))) continue;
         const RotsKey key = rots_key(P, S, r, t);
         if (rots_before(key, best)) best = key;
       }

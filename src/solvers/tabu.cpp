@@ -276,6 +276,17 @@ std::vector<int> to_slots(const SlotModel& m, const std::vector<int>& z) {
   return pi;
 }
 
+/// Whether every term's A and B are symmetric (their diagonals are zero in the slot model).
+bool symmetric_terms(const SlotModel& m) {
+  const std::size_t T = static_cast<std::size_t>(m.T), tt = T * T;
+  for (const auto* M : {&m.A, &m.Bm})
+    for (int k = 0; k < m.terms; ++k)
+      for (std::size_t i = 0; i < T; ++i)
+        for (std::size_t j = i + 1; j < T; ++j)
+          if ((*M)[k * tt + i * T + j] != (*M)[k * tt + j * T + i]) return false;
+  return true;
+}
+
 /// The Koopmans-Beckmann slot model as kernels/qap_rots.cuh reads it.
 kernels::RotsProblem rots_problem(const SlotModel& m, double target_cost) {
   kernels::RotsProblem P;
@@ -289,6 +300,7 @@ kernels::RotsProblem rots_problem(const SlotModel& m, double target_cost) {
   P.aspiration = kAspirationPerSlot2 * m.T * m.T;
   P.target_cost = target_cost;
   P.improvement = tol::kValueImprovement;
+  P.symmetric = symmetric_terms(m);
   return P;
 }
 

@@ -54,9 +54,25 @@ struct Fixture {
   kernels::RotsStart start() { return {pi.data(), best.data(), delta.data(), memory.data(), factors.data(), &scalars}; }
 };
 
+/// Makes every term symmetric (A_k + A_k^T, B_k + B_k^T) and says so to the problem.
+void symmetrize(Fixture& f) {
+  const int T = f.T;
+  for (auto* M : {&f.A, &f.B})
+    for (int k = 0; k < f.terms; ++k)
+      for (int i = 0; i < T; ++i)
+        for (int j = i + 1; j < T; ++j) {
+          double& x = (*M)[k * T * T + i * T + j];
+          double& y = (*M)[k * T * T + j * T + i];
+          x = y = x + y;
+        }
+  f.P.symmetric = true;
+}
+
 TEST(Rots, FactoredUpdateEqualsRecomputation) {
-  for (int terms : {1, 2}) {
-    Fixture f(9, terms, 3 + terms);
+  for (int variant = 0; variant < 4; ++variant) {
+    const int terms = 1 + variant % 2;
+    Fixture f(9, terms, 3 + variant);
+    if (variant >= 2) symmetrize(f);  // the halved formulas against the general recomputation
     const kernels::RotsStart S = f.start();
     kernels::rots_init(f.P, S, 1);
     SplitMix64 rng{11};
@@ -78,7 +94,7 @@ TEST(Rots, FactoredUpdateEqualsRecomputation) {
           d = kernels::rots_update_entry(f.P, S, r, t, move.r, move.t, d);
           // integer data: the factored update, Taillard's update and the recomputation agree exactly
           ASSERT_EQ(d, kernels::qap_swap_delta(f.C.data(), f.A.data(), f.B.data(), terms, f.T, f.pi.data(), r, t))
-              << "terms " << terms << " step " << step << " pair " << r << "," << t;
+              << "variant " << variant << " step " << step << " pair " << r << "," << t;
         }
     }
   }
@@ -148,6 +164,47 @@ TEST(Rots, ChunkedRunsEqualOneRunAndImproveOnTheStart) {
   EXPECT_EQ(one.scalars.best_cost, chunked.scalars.best_cost);
   EXPECT_LT(one.scalars.best_cost, start_cost);
   EXPECT_EQ(kernels::rots_cost(one.P, one.best.data()), one.scalars.best_cost);
+}
+
+/// One iteration as the CUDA block takes it, without rots_run's shortcuts: every pair's key, the
+/// least one, the swap, every entry's update.
+void naive_iteration(const kernels::RotsProblem& P, const kernels::RotsStart& S) {
+  kernels::rots_begin_iteration(P, S);
+  kernels::RotsKey best;
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(P.T) * P.T; ++k) {
+    int r, t;
+    if (!kernels::rots_pair(P, k, &r, &t)) continue;
+    const kernels::RotsKey key = kernels::rots_key(P, S, r, t);
+    if (kernels::rots_before(key, best)) best = key;
+  }
+  if (!kernels::rots_apply(P, S, best)) return;
+  for (int e = 0; e < P.T; ++e) kernels::rots_factors(P, S, best.r, best.t, e);
+  for (std::int64_t k = 0; k < static_cast<std::int64_t>(P.T) * P.T; ++k) {
+    int r, t;
+    if (kernels::rots_pair(P, k, &r, &t) && kernels::rots_movable(P, r, t))
+      S.delta[k] = kernels::rots_update_entry(P, S, r, t, best.r, best.t, S.delta[k]);
+  }
+  kernels::rots_end_iteration(P, S);
+}
+
+TEST(Rots, RunChoosesTheMovesOfTheBlockwiseIteration) {
+  for (int variant = 0; variant < 2; ++variant) {
+    Fixture fast(12, 1, 21 + variant), naive(12, 1, 21 + variant);
+    if (variant == 1) {
+      symmetrize(fast);
+      symmetrize(naive);
+    }
+    fast.P.aspiration = naive.P.aspiration = 60;  // stale places early: the long-term rule takes part
+    const kernels::RotsStart F = fast.start(), N = naive.start();
+    kernels::rots_init(fast.P, F, 3);
+    kernels::rots_init(naive.P, N, 3);
+    kernels::rots_run(fast.P, F, 1500);
+    while (naive.scalars.iteration < 1500) naive_iteration(naive.P, N);
+    EXPECT_EQ(fast.pi, naive.pi) << variant;
+    EXPECT_EQ(fast.best, naive.best) << variant;
+    EXPECT_EQ(fast.scalars.moves, naive.scalars.moves) << variant;
+    EXPECT_EQ(fast.scalars.best_cost, naive.scalars.best_cost) << variant;
+  }
 }
 
 }  // namespace
