@@ -114,6 +114,12 @@ __device__ bool block_iteration(const RotsProblem& P, const kernels::RotsStart& 
   __syncthreads();
   if (threadIdx.x == 0) kernels::rots_end_iteration(P, S);
   __syncthreads();
+  if (kernels::rots_stagnant(P, S)) {  // the iterated search's restart: the block recomputes the table
+    if (threadIdx.x == 0) kernels::rots_kick(P, S);
+    __syncthreads();
+    for (std::int64_t k = threadIdx.x; k < tt; k += blockDim.x) S.delta[k] = kernels::rots_fresh_entry(P, S, k);
+    __syncthreads();
+  }
   return true;
 }
 

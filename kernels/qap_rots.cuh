@@ -17,7 +17,8 @@
 // left at iteration 0); the move is the best aspired one, else the best one not tabu (none: the
 // iteration passes). After the swap (u, v) every delta is updated by rots_update_entry: O(K) from
 // per-entity factors for pairs disjoint from {u, v} (Taillard's formula, factored), O(K T) from
-// scratch for the 2T - 3 others.
+// scratch for the 2T - 3 others. A start that finds no new best for restart_after iterations
+// restarts from its best with `kick` random swaps (an iterated tabu search; the memory is kept).
 #pragma once
 #include <math.h>
 #include <stdint.h>
@@ -39,6 +40,8 @@ struct RotsProblem {
   double target_cost = -INFINITY;  ///< a start stops when its best cost is at most this
   double improvement = 1e-12;      ///< relative margin for "improves the best cost"
   bool symmetric = false;  ///< every A_k, B_k symmetric (zero diagonals): the halved formulas
+  int64_t restart_after = 0;  ///< iterations without a new best after which the start restarts (0: never)
+  int kick = 0;               ///< random swaps applied to the start's best at a restart
 };
 
 /// The scalar state of one start, kept between calls (so chunked runs equal one long run).
@@ -47,7 +50,9 @@ struct RotsScalars {
   int64_t iteration = 0, tenure = 0, best_iteration = 0, moves = 0;
   uint64_t rng = 0;
   int hit_target = 0;
-  int pad = 0;
+  int restart = 0;  ///< set by rots_end_iteration: rots_kick is due
+  int64_t last_improvement = 0;  ///< the iteration of the start's last new best or restart
+  int64_t restarts = 0;
 };
 
 /// One start's arrays: pi, best (T), delta (T*T, entry r*T+t for r < t), memory (movable_below *
@@ -234,10 +239,41 @@ IVA_HD void rots_end_iteration(const RotsProblem& P, const RotsStart& S) {
   s.cost = rots_cost(P, S.pi);
   if (s.cost < s.best_cost) {
     s.best_cost = s.cost;
-    s.best_iteration = s.iteration;
+    s.best_iteration = s.last_improvement = s.iteration;
     for (int e = 0; e < P.T; ++e) S.best[e] = S.pi[e];
   }
   if (s.best_cost <= P.target_cost) s.hit_target = 1;
+}
+
+/// Whether the start has gone restart_after iterations without a new best (then rots_kick is due).
+IVA_HD bool rots_stagnant(const RotsProblem& P, const RotsStart& S) {
+  return P.restart_after > 0 && S.s->iteration - S.s->last_improvement >= P.restart_after;
+}
+
+/// The restart of an iterated tabu search: pi becomes the start's best with `kick` random swaps, its
+/// cost from scratch; the memory and the tenure are kept. The delta table must then be recomputed
+/// (rots_fresh_entry for every pair).
+IVA_HD void rots_kick(const RotsProblem& P, const RotsStart& S) {
+  RotsScalars& s = *S.s;
+  for (int e = 0; e < P.T; ++e) S.pi[e] = S.best[e];
+  for (int k = 0; k < P.kick; ++k) {
+    const uint64_t word = mix64(s.rng);
+    s.rng += kGolden64;
+    const int r = static_cast<int>(word % static_cast<uint64_t>(P.T));
+    const int t = static_cast<int>((word >> 32) % static_cast<uint64_t>(P.T));
+    const int tmp = S.pi[r];
+    S.pi[r] = S.pi[t];
+    S.pi[t] = tmp;
+  }
+  s.cost = rots_cost(P, S.pi);
+  s.last_improvement = s.iteration;
+  s.restarts += 1;
+}
+
+/// Entry k of the delta table from scratch (0 for r >= t and pairs that cannot move).
+IVA_HD double rots_fresh_entry(const RotsProblem& P, const RotsStart& S, int64_t k) {
+  int r, t;
+  return rots_pair(P, k, &r, &t) && rots_movable(P, r, t) ? rots_delta(P, S.pi, r, t) : 0.0;
 }
 
 /// Prepares a start whose pi is set: the cost, the best (pi), the memory (never left), the delta
@@ -250,11 +286,7 @@ IVA_HD void rots_init(const RotsProblem& P, const RotsStart& S, uint64_t seed) {
   for (int e = 0; e < P.T; ++e) S.best[e] = S.pi[e];
   const int64_t m = rots_memory_size(P);
   for (int64_t k = 0; k < m; ++k) S.memory[k] = 0;
-  const int T = P.T;
-  for (int r = 0; r < T; ++r)
-    for (int t = 0; t < T; ++t)
-      S.delta[static_cast<int64_t>(r) * T + t] =
-          r < t && rots_movable(P, r, t) ? rots_delta(P, S.pi, r, t) : 0.0;
+  for (int64_t k = 0; k < static_cast<int64_t>(P.T) * P.T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
   if (s.best_cost <= P.target_cost) s.hit_target = 1;
 }
 
@@ -286,6 +318,10 @@ IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
           d = rots_update_entry(P, S, r, t, best.r, best.t, d);
         }
     rots_end_iteration(P, S);
+    if (rots_stagnant(P, S)) {
+      rots_kick(P, S);
+      for (int64_t k = 0; k < static_cast<int64_t>(T) * T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
+    }
   }
 }
 

@@ -30,6 +30,12 @@ constexpr double kInf = std::numeric_limits<double>::infinity();
 /// The long-term diversification: a move aspires once one of its placements is this many T^2
 /// iterations old (Taillard's choice for the QAP).
 constexpr std::int64_t kAspirationPerSlot2 = 5;
+/// The iterated search: a start restarts from its best after T^2 / kRestartDivisor iterations without
+/// a new best, its best kicked by max(2, T / kKickDivisor) random swaps. Chosen on tai50a and tai60a
+/// (2 starts x 150,000 iterations, seed 1, one run each; mean gap 0.97 % without restarts, 0.67 % with
+/// these; T^2/5 with T/10: 0.72 %, T^2 with T/5: 0.91 %, T^2/20 with T/10: 1.23 %).
+constexpr std::int64_t kRestartDivisor = 2;
+constexpr int kKickDivisor = 10;
 
 /// The slot model: entities 0..B-1 are the allowed buyers, B..T-1 phantoms; slots 0..s-1 sellers.
 struct SlotModel {
@@ -298,6 +304,8 @@ kernels::RotsProblem rots_problem(const SlotModel& m, double target_cost) {
   P.movable_below = m.B;
   P.slots = m.s;
   P.aspiration = kAspirationPerSlot2 * m.T * m.T;
+  P.restart_after = std::max<std::int64_t>(1, static_cast<std::int64_t>(m.T) * m.T / kRestartDivisor);
+  P.kick = std::max(2, m.T / kKickDivisor);
   P.target_cost = target_cost;
   P.improvement = tol::kValueImprovement;
   P.symmetric = symmetric_terms(m);

@@ -185,6 +185,10 @@ void naive_iteration(const kernels::RotsProblem& P, const kernels::RotsStart& S)
       S.delta[k] = kernels::rots_update_entry(P, S, r, t, best.r, best.t, S.delta[k]);
   }
   kernels::rots_end_iteration(P, S);
+  if (kernels::rots_stagnant(P, S)) {
+    kernels::rots_kick(P, S);
+    for (std::int64_t k = 0; k < static_cast<std::int64_t>(P.T) * P.T; ++k) S.delta[k] = kernels::rots_fresh_entry(P, S, k);
+  }
 }
 
 TEST(Rots, RunChoosesTheMovesOfTheBlockwiseIteration) {
@@ -195,6 +199,8 @@ TEST(Rots, RunChoosesTheMovesOfTheBlockwiseIteration) {
       symmetrize(naive);
     }
     fast.P.aspiration = naive.P.aspiration = 60;  // stale places early: the long-term rule takes part
+    fast.P.restart_after = naive.P.restart_after = 150;  // and restarts from the best, kicked
+    fast.P.kick = naive.P.kick = 3;
     const kernels::RotsStart F = fast.start(), N = naive.start();
     kernels::rots_init(fast.P, F, 3);
     kernels::rots_init(naive.P, N, 3);
@@ -204,6 +210,8 @@ TEST(Rots, RunChoosesTheMovesOfTheBlockwiseIteration) {
     EXPECT_EQ(fast.best, naive.best) << variant;
     EXPECT_EQ(fast.scalars.moves, naive.scalars.moves) << variant;
     EXPECT_EQ(fast.scalars.best_cost, naive.scalars.best_cost) << variant;
+    EXPECT_EQ(fast.scalars.restarts, naive.scalars.restarts) << variant;
+    EXPECT_GT(fast.scalars.restarts, 0) << variant;
   }
 }
 
