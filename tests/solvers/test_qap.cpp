@@ -155,9 +155,9 @@ TEST(Qaplib, ExactSolverCertifiesEveryOptimumUpToTwelve) {
 }
 
 TEST(Qaplib, MultistartTabuReachesPublishedOptimaUpToTwentyFive) {
-  // counted iterations, not seconds: 4 starts of at most 25,000 iterations each (the hard chr and esc
-  // instances of this size need more and are measured in bench/RESULTS.md instead)
-  const std::set<std::string> slow = {"chr20b", "chr25a"};
+  // counted iterations, not seconds: 4 starts of at most 25,000 iterations each (chr20b needs more with
+  // this seed; it and every instance up to n = 40 are timed in bench/RESULTS.md instead)
+  const std::set<std::string> slow = {"chr20b"};
   const auto optima = published_optima();
   int solved = 0;
   for (const auto& name : qaplib_instances(25)) {
@@ -174,7 +174,7 @@ TEST(Qaplib, MultistartTabuReachesPublishedOptimaUpToTwentyFive) {
     EXPECT_DOUBLE_EQ(r.objective, optima.at(name)) << name << " after " << r.iterations << " iterations";
     ++solved;
   }
-  EXPECT_GE(solved, 40);
+  EXPECT_GE(solved, 45);
 }
 
 TEST(Qaplib, MultistartTabuIsTheSameOnAnyNumberOfThreads) {
