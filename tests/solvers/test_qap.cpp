@@ -234,5 +234,19 @@ TEST(QapCli, SolvesAndReportsTheContractKeys) {
   EXPECT_EQ(test::run_cli("qap '" + test::shared_dir() + "/data/qaplib/nug12.dat' --solver lap").exit_code, 2);
 }
 
+TEST(QapCli, StartsAreIndependentOfTheThreadsAndBadCountsAreRefused) {
+  const std::string file = "qap '" + test::shared_dir() + "/data/qaplib/nug20.dat' --solver heuristic --iterations 300";
+  auto one = test::run_cli(file + " --starts 3 --threads 1");
+  auto two = test::run_cli(file + " --starts 3 --threads 2");
+  ASSERT_EQ(one.exit_code, 0) << one.err;
+  ASSERT_EQ(two.exit_code, 0) << two.err;
+  const auto a = nlohmann::json::parse(one.out), b = nlohmann::json::parse(two.out);
+  EXPECT_EQ(a["permutation"], b["permutation"]);
+  EXPECT_EQ(a["iterations"].get<std::int64_t>(), 900);
+  const auto bad = test::run_cli(file + " --starts -2");
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("--starts"), std::string::npos) << bad.err;
+}
+
 }  // namespace
 }  // namespace ivassign
