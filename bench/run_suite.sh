@@ -6,7 +6,8 @@
 # bench/.venv with the peers from PyPI (scipy, lap, lapjv, ortools), and bench/.venv-lapx with lapx
 # (it installs a module named `lap` too, so it cannot share a venv with the lap package).
 # The per-family LAP tables: bench/.venv/bin/python bench/lap_families.py; sparse and batched LAP:
-# bench/.venv/bin/python bench/lap_sparse_batch.py.
+# bench/.venv/bin/python bench/lap_sparse_batch.py. QAPLIB's multistart tabu against scipy's
+# quadratic_assignment (tai50a..tai100a at 60 s, n <= 40 time to optimum): bench/.venv/bin/python bench/qap_rots.py.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/install-deps.sh

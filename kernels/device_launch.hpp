@@ -10,6 +10,7 @@
 #include "ivassign/posterior.hpp"
 #include "kernels/ci_sample.cuh"
 #include "kernels/descent_move.cuh"
+#include "kernels/qap_rots.cuh"
 
 namespace ivassign::device {
 
@@ -40,25 +41,25 @@ struct TablePrior {
 std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior& prior, PosteriorTable& table,
                                                            std::uint64_t chunk_profiles, bool host_copy);
 
-/// The swap-delta table of one robust tabu search, kept on the device (Koopmans-Beckmann form with a
-/// linear term, kernels/qap_delta.cuh): delta[r * T + t], r < t, for the pairs with r or t below
-/// `movable_below` (the others stay 0). reset() computes every entry from scratch; update() after
-/// the swap of br and bt (pi already swapped) applies Taillard's O(K) update to the pairs disjoint
-/// from it and recomputes the rest — the arithmetic of the CPU search, entry by entry. Both copy
-/// the table into host_delta (T * T) for the move choice.
-class TabuDeltas {
- public:
-  TabuDeltas(const double* C, const double* A, const double* B, int terms, int T, int movable_below);
-  ~TabuDeltas();
-  TabuDeltas(const TabuDeltas&) = delete;
-  TabuDeltas& operator=(const TabuDeltas&) = delete;
-  void reset(const int* pi, double* host_delta);
-  void update(const int* pi, int br, int bt, double* host_delta);
-  struct State;  ///< the device arrays (kernels/device_swaps.cu)
-
- private:
-  std::unique_ptr<State> state_;
+/// What the device's multistart robust tabu search returns (kernels/device_rots.cu): per start its
+/// best slots (starts * T), best cost, iterations run and whether it reached the target.
+struct RotsOutcome {
+  std::vector<int> best;
+  std::vector<double> best_cost;
+  std::vector<std::int64_t> iterations;
+  std::vector<int> hit_target;
+  bool shared_memory = false;  ///< CUDA: the delta tables sat in shared memory (one block per start)
 };
+
+/// `starts` independent robust tabu searches (kernels/qap_rots.cuh) on the device, start k from
+/// slots initial[k * T ...] with seed seeds[k], each until max_iter iterations, its target or
+/// `seconds` of wall time (checked between launches of a chunk of iterations), or until some start
+/// reached the target (checked there too). The OpenMP device system
+/// runs each start as one Thrust index calling kernels::rots_run, CUDA one start per thread block
+/// (its delta table in shared memory when it fits); the same moves either way. problem's matrices
+/// are host arrays here.
+RotsOutcome rots_multistart(const kernels::RotsProblem& problem, int starts, const int* initial,
+                            const std::uint64_t* seeds, std::int64_t max_iter, double seconds);
 
 /// The descent's search state on the device (src/solvers/local_search.hpp, kernels/descent_move.cuh).
 /// The problem: w (n*s) and its transpose, the factored externalities (weight n*T, buyer T*n*n,

@@ -46,13 +46,9 @@ std::shared_ptr<const DeviceResidentTable> posterior_table(const TablePrior&, Po
   not_built("backend device (device::posterior_table)");
 }
 
-struct TabuDeltas::State {};
-TabuDeltas::TabuDeltas(const double*, const double*, const double*, int, int, int) {
-  not_built("backend device (device::TabuDeltas)");
+RotsOutcome rots_multistart(const kernels::RotsProblem&, int, const int*, const std::uint64_t*, std::int64_t, double) {
+  not_built("backend device (device::rots_multistart)");
 }
-TabuDeltas::~TabuDeltas() = default;
-void TabuDeltas::reset(const int*, double*) { not_built("backend device (device::TabuDeltas)"); }
-void TabuDeltas::update(const int*, int, int, double*) { not_built("backend device (device::TabuDeltas)"); }
 
 struct DescentState::State {};
 DescentState::DescentState(const DescentProblem&) { not_built("SolverOptions::backend device"); }

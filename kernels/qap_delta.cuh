@@ -33,6 +33,30 @@ IVA_HD double qap_swap_delta(const double* C, const double* A, const double* B, 
   return d;
 }
 
+/// qap_swap_delta when every A_k and B_k is symmetric with a zero diagonal (the slot model's terms
+/// have zero diagonals; most QAPLIB instances are symmetric): the two halves of the sum are equal, so
+/// one is computed and doubled, reading rows (contiguous) instead of columns. O(K T).
+IVA_HD double qap_swap_delta_symmetric(const double* C, const double* A, const double* B, int terms, int T,
+                                       const int* pi, int r, int s) {
+  const int pr = pi[r], ps = pi[s];
+  double d = C[r * T + ps] + C[s * T + pr] - C[r * T + pr] - C[s * T + ps];
+  for (int k = 0; k < terms; ++k) {
+    const double* ar = A + static_cast<int64_t>(k) * T * T + static_cast<int64_t>(r) * T;
+    const double* as = A + static_cast<int64_t>(k) * T * T + static_cast<int64_t>(s) * T;
+    const double* bps = B + static_cast<int64_t>(k) * T * T + static_cast<int64_t>(ps) * T;
+    const double* bpr = B + static_cast<int64_t>(k) * T * T + static_cast<int64_t>(pr) * T;
+    double sum = 0;
+    for (int e = 0; e < T; ++e) {
+      const int pe = pi[e];
+      sum += (ar[e] - as[e]) * (bps[pe] - bpr[pe]);
+    }
+    // the sum runs over e != r, s: take back the terms of e = r and e = s (no branch in the loop)
+    sum += as[r] * bps[pr] + ar[s] * bpr[ps];
+    d += 2 * sum;
+  }
+  return d;
+}
+
 /// The k-th pair (r, s), r < s, of T items in row-major order (0,1), (0,2), ..., (T-2,T-1):
 /// the order of the batch scoring's output on both backends.
 IVA_HD void qap_pair_of_index(int T, int64_t k, int* r_out, int* s_out) {

@@ -74,6 +74,9 @@ struct SolverOptions {
   std::int64_t iteration_limit = -1;                            ///< -1: none
   std::uint64_t seed = 1;
   int threads = 0;                                              ///< 0: all cores
+  /// The tabu search's independent starts (0: one per thread): start k from seed + k, the first from
+  /// initial_assignment or the LAP of the linear part, the others from random slots; the best kept.
+  int starts = 0;
   /// Auto: without externalities the LAP; with them the exact branch and bound while at most this
   /// many buyers take part, above it the tabu search while its slot count (sellers + buyers) is at
   /// most tabu_size_limit, and the interaction-table local search (solve_descent) beyond. Without a

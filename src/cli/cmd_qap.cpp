@@ -20,6 +20,7 @@ struct QapArgs {
   double time_limit = 10.0;
   std::uint64_t seed = 1;
   int threads = 0;
+  int starts = 0;
   std::int64_t iterations = -1;
   double target = std::nan("");
   bool quiet = false;
@@ -29,6 +30,7 @@ void run(const QapArgs& a) {
   if (!(a.time_limit > 0) || !std::isfinite(a.time_limit))
     throw InputError("--time-limit: " + std::to_string(a.time_limit) + " must be a positive number of seconds");
   if (a.threads < 0) throw InputError("--threads: must be >= 1 (0: all cores)");
+  if (a.starts < 0) throw InputError("--starts: " + std::to_string(a.starts) + " must be >= 1 (0: one per thread)");
   SolverOptions o;
   o.solver = parse_solver_kind(a.solver);
   if (o.solver == SolverKind::Lap || o.solver == SolverKind::Enumerate)
@@ -37,6 +39,7 @@ void run(const QapArgs& a) {
   o.time_limit = a.time_limit;
   o.seed = a.seed;
   o.threads = a.threads;
+  o.starts = a.starts;
   o.iteration_limit = a.iterations;
   o.target = a.target;
   const auto progress = progress_printer("qap", a.quiet);
@@ -74,7 +77,10 @@ void add_qap_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--iterations", a->iterations, "Tabu iterations per start (-1: until the time limit)")->capture_default_str();
   cmd->add_option("--seed", a->seed, "Seed of the tabu search")->capture_default_str();
-  cmd->add_option("--threads", a->threads, "Independent tabu starts in parallel (0: all cores)")->capture_default_str();
+  cmd->add_option("--threads", a->threads, "Threads running the tabu starts (0: all cores)")->capture_default_str();
+  cmd->add_option("--starts", a->starts,
+                  "Independent tabu starts, seeds seed, seed + 1, ... (0: one per thread); the best is kept")
+      ->capture_default_str();
   cmd->add_option("--target", a->target, "Stop when this objective is reached; report the relative gap to it");
   cmd->add_option("--out", a->out, "Write the JSON to this file instead of stdout");
   cmd->add_flag("--quiet", a->quiet, "No progress on stderr");

@@ -1,0 +1,329 @@
+// kernels/qap_rots.cuh — one start of the robust tabu search (Taillard 1991, "Robust taboo search
+// for the quadratic assignment problem") over the Koopmans-Beckmann QAP with a linear term of
+// kernels/qap_delta.cuh, written once for the CPU (one start per OpenMP thread, src/solvers/tabu.cpp)
+// and the device (kernels/device_rots.cu: one start per Thrust index on the OpenMP device system, one
+// start per CUDA thread block with its delta table in shared memory). Every decision is a function
+// of one pair or one entity, so a block's threads can share the work and still choose the move the
+// serial loop chooses: the move is the least RotsKey (class, delta, pair index).
+//
+// The slot model (src/solvers/tabu.cpp): entities 0..movable_below-1 are buyers, the others
+// phantoms; slots >= `slots` are "unmatched" places, interchangeable (one memory class). For the
+// QAP itself movable_below = slots = T and the search is Taillard's.
+//
+// Per iteration it: the tenure is redrawn in [ceil(0.9 T), ceil(0.9 T) + T/5] every 2 T
+// iterations; a move (r, t) is tabu when every buyer in it would return to a place it left within
+// the tenure; it is aspired when it improves the best cost or some buyer in it has not left that
+// place for `aspiration` iterations (the long-term diversification; places never left count as
+// left at iteration 0); the move is the best aspired one, else the best one not tabu (none: the
+// iteration passes). After the swap (u, v) every delta is updated by rots_update_entry: O(K) from
+// per-entity factors for pairs disjoint from {u, v} (Taillard's formula, factored), O(K T) from
+// scratch for the 2T - 3 others. A start that finds no new best for restart_after iterations
+// restarts from its best with `kick` random swaps (an iterated tabu search; the memory is kept).
+#pragma once
+#include <math.h>
+#include <stdint.h>
+
+#include "kernels/hd.h"
+#include "kernels/qap_delta.cuh"
+#include "kernels/random.cuh"
+
+namespace ivassign {
+namespace kernels {
+
+/// The problem every start shares (device or host pointers, row-major T x T matrices).
+struct RotsProblem {
+  const double *C = nullptr, *A = nullptr, *B = nullptr;
+  int terms = 0, T = 0;
+  int movable_below = 0;  ///< entities below are buyers (remembered, movable); the rest phantoms
+  int slots = 0;          ///< slots >= this are "unmatched" places (one memory class)
+  int64_t aspiration = 0; ///< iterations after which a place not left since aspires its move
+  double target_cost = -INFINITY;  ///< a start stops when its best cost is at most this
+  double improvement = 1e-12;      ///< relative margin for "improves the best cost"
+  bool symmetric = false;  ///< every A_k, B_k symmetric (zero diagonals): the halved formulas
+  int64_t restart_after = 0;  ///< iterations without a new best after which the start restarts (0: never)
+  int kick = 0;               ///< random swaps applied to the start's best at a restart
+};
+
+/// The scalar state of one start, kept between calls (so chunked runs equal one long run).
+struct RotsScalars {
+  double cost = 0, best_cost = 0;
+  int64_t iteration = 0, tenure = 0, best_iteration = 0, moves = 0;
+  uint64_t rng = 0;
+  int hit_target = 0;
+  int restart = 0;  ///< set by rots_end_iteration: rots_kick is due
+  int64_t last_improvement = 0;  ///< the iteration of the start's last new best or restart
+  int64_t restarts = 0;
+};
+
+/// One start's arrays: pi, best (T), delta (T*T, entry r*T+t for r < t), memory (movable_below *
+/// (slots + 1): the iteration at which a buyer last left a place), factors (4 * terms * T).
+struct RotsStart {
+  int* pi;
+  int* best;
+  double* delta;
+  int64_t* memory;
+  double* factors;
+  RotsScalars* s;
+};
+
+/// The arrays of many starts, laid out start after start (host or device memory).
+struct RotsArrays {
+  int *pi, *best;
+  double *delta, *factors;
+  int64_t* memory;
+  RotsScalars* s;
+  int64_t T, memory_size, factor_size;
+  IVA_HD RotsStart start(int64_t k) const {
+    return RotsStart{pi + k * T, best + k * T, delta + k * T * T, memory + k * memory_size, factors + k * factor_size, s + k};
+  }
+};
+
+/// How many ints, doubles and int64s one start needs (the workspace layout of the callers).
+IVA_HD int64_t rots_memory_size(const RotsProblem& P) {
+  return static_cast<int64_t>(P.movable_below > 0 ? P.movable_below : 1) * (P.slots + 1);
+}
+IVA_HD int64_t rots_factor_size(const RotsProblem& P) { return 4LL * P.terms * P.T; }
+
+IVA_HD bool rots_movable(const RotsProblem& P, int r, int t) { return r < P.movable_below || t < P.movable_below; }
+
+IVA_HD int64_t* rots_left(const RotsProblem& P, const RotsStart& S, int e, int slot) {
+  return S.memory + static_cast<int64_t>(e) * (P.slots + 1) + (slot < P.slots ? slot : P.slots);
+}
+
+/// A tenure in [ceil(0.9 T), ceil(0.9 T) + T/5] from the start's splitmix64 stream.
+IVA_HD int64_t rots_draw_tenure(const RotsProblem& P, uint64_t* rng) {
+  const uint64_t word = mix64(*rng);
+  *rng += kGolden64;
+  const int spread = P.T / 5 + 1;
+  return static_cast<int64_t>(ceil(0.9 * P.T)) + static_cast<int64_t>(word % static_cast<uint64_t>(spread));
+}
+
+/// The cost of slots pi from scratch: sum_e C[e][pi e] + sum_k sum_{e != f} A_k[e][f] B_k[pi e][pi f].
+IVA_HD double rots_cost(const RotsProblem& P, const int* pi) {
+  const int T = P.T;
+  double c = 0;
+  for (int e = 0; e < T; ++e) c += P.C[e * T + pi[e]];
+  for (int k = 0; k < P.terms; ++k) {
+    const double* a = P.A + static_cast<int64_t>(k) * T * T;
+    const double* b = P.B + static_cast<int64_t>(k) * T * T;
+    for (int e = 0; e < T; ++e)
+      for (int f = 0; f < T; ++f)
+        if (e != f) c += a[e * T + f] * b[pi[e] * T + pi[f]];
+  }
+  return c;
+}
+
+/// The delta of swap (r, t) from scratch (the symmetric formula when the problem is symmetric).
+IVA_HD double rots_delta(const RotsProblem& P, const int* pi, int r, int t) {
+  return P.symmetric ? qap_swap_delta_symmetric(P.C, P.A, P.B, P.terms, P.T, pi, r, t)
+                     : qap_swap_delta(P.C, P.A, P.B, P.terms, P.T, pi, r, t);
+}
+
+/// The order of moves: class (0 aspired, 1 allowed, 2 not a candidate), then delta, then the pair.
+struct RotsKey {
+  int cls = 2;
+  int r = -1, t = -1;
+  double d = INFINITY;
+};
+
+IVA_HD bool rots_before(const RotsKey& x, const RotsKey& y) {
+  if (x.cls != y.cls) return x.cls < y.cls;
+  if (x.cls == 2) return false;
+  if (x.d != y.d) return x.d < y.d;
+  return x.r != y.r ? x.r < y.r : x.t < y.t;
+}
+
+/// The key of the swap (r, t), r < t, at the coming iteration (s.iteration + 1).
+IVA_HD RotsKey rots_key(const RotsProblem& P, const RotsStart& S, int r, int t) {
+  RotsKey key;
+  const int pr = S.pi[r], pt = S.pi[t];
+  // two phantoms, or two occupants of "unmatched" places: no real move
+  if (!rots_movable(P, r, t) || (pr >= P.slots && pt >= P.slots)) return key;
+  const RotsScalars& s = *S.s;
+  const int64_t it = s.iteration + 1;
+  const double d = S.delta[static_cast<int64_t>(r) * P.T + t];
+  bool tabu = true, stale = false;
+  if (r < P.movable_below) {
+    const int64_t l = *rots_left(P, S, r, pt);
+    tabu = tabu && l > 0 && l + s.tenure >= it;
+    stale = stale || it - l > P.aspiration;
+  }
+  if (t < P.movable_below) {
+    const int64_t l = *rots_left(P, S, t, pr);
+    tabu = tabu && l > 0 && l + s.tenure >= it;
+    stale = stale || it - l > P.aspiration;
+  }
+  const double margin = P.improvement * (1 + fabs(s.best_cost));
+  const bool aspired = stale || s.cost + d < s.best_cost - margin;
+  if (!aspired && tabu) return key;
+  key.cls = aspired ? 0 : 1;
+  key.r = r;
+  key.t = t;
+  key.d = d;
+  return key;
+}
+
+/// The k-th pair (r, t), r < t, of the full table in row-major order; false for r >= t.
+IVA_HD bool rots_pair(const RotsProblem& P, int64_t k, int* r, int* t) {
+  *r = static_cast<int>(k / P.T);
+  *t = static_cast<int>(k % P.T);
+  return *r < *t;
+}
+
+/// Starts the iteration: redraws the tenure every 2 T iterations (and before the first).
+IVA_HD void rots_begin_iteration(const RotsProblem& P, const RotsStart& S) {
+  RotsScalars& s = *S.s;
+  if (s.tenure == 0 || (s.iteration + 1) % (2LL * P.T) == 0) s.tenure = rots_draw_tenure(P, &s.rng);
+}
+
+/// Takes the move of `key` (class 2: none, the iteration passes): remembers when each buyer left its
+/// place, swaps, and moves the cost by the delta. Returns whether a swap was made.
+IVA_HD bool rots_apply(const RotsProblem& P, const RotsStart& S, const RotsKey& key) {
+  RotsScalars& s = *S.s;
+  s.iteration += 1;
+  if (key.cls == 2) return false;
+  if (key.r < P.movable_below) *rots_left(P, S, key.r, S.pi[key.r]) = s.iteration;
+  if (key.t < P.movable_below) *rots_left(P, S, key.t, S.pi[key.t]) = s.iteration;
+  const int tmp = S.pi[key.r];
+  S.pi[key.r] = S.pi[key.t];
+  S.pi[key.t] = tmp;
+  s.cost += key.d;
+  s.moves += 1;
+  return true;
+}
+
+/// Entity e's factors of the swap (u, v) just made (pi after it): for each term k, X = a[e][u] -
+/// a[e][v], Y = b[pi e][pi u] - b[pi e][pi v], X' = a[u][e] - a[v][e], Y' = b[pi u][pi e] - b[pi v][pi e].
+IVA_HD void rots_factors(const RotsProblem& P, const RotsStart& S, int u, int v, int e) {
+  const int T = P.T, pe = S.pi[e], pu = S.pi[u], pv = S.pi[v];
+  for (int k = 0; k < P.terms; ++k) {
+    const double* a = P.A + static_cast<int64_t>(k) * T * T;
+    const double* b = P.B + static_cast<int64_t>(k) * T * T;
+    double* f = S.factors + 4LL * k * T;
+    if (P.symmetric) {  // X' = X, Y' = Y
+      f[e] = a[u * T + e] - a[v * T + e];
+      f[T + e] = b[pu * T + pe] - b[pv * T + pe];
+      continue;
+    }
+    f[e] = a[e * T + u] - a[e * T + v];
+    f[T + e] = b[pe * T + pu] - b[pe * T + pv];
+    f[2 * T + e] = a[u * T + e] - a[v * T + e];
+    f[3 * T + e] = b[pu * T + pe] - b[pv * T + pe];
+  }
+}
+
+/// THE per-move update of one delta (both backends call it for every pair after every swap (u, v)):
+/// Taillard's O(K) update from the factors for (r, t) disjoint from {u, v} —
+///   old + sum_k (X_r - X_t)(Y_t - Y_r) + (X'_r - X'_t)(Y'_t - Y'_r),
+/// which is kernels::qap_swap_delta_update regrouped (symmetric: the two products equal, one doubled)
+/// — and rots_delta from scratch otherwise.
+IVA_HD double rots_update_entry(const RotsProblem& P, const RotsStart& S, int r, int t, int u, int v, double old) {
+  if (r == u || r == v || t == u || t == v) return rots_delta(P, S.pi, r, t);
+  const int T = P.T;
+  double d = old;
+  for (int k = 0; k < P.terms; ++k) {
+    const double* f = S.factors + 4LL * k * T;
+    if (P.symmetric)
+      d += 2 * ((f[r] - f[t]) * (f[T + t] - f[T + r]));
+    else
+      d += (f[r] - f[t]) * (f[T + t] - f[T + r]) + (f[2 * T + r] - f[2 * T + t]) * (f[3 * T + t] - f[3 * T + r]);
+  }
+  return d;
+}
+
+/// Ends the iteration after the update: a cost below the best is re-anchored on the exact cost
+/// (no drift from summed deltas) and kept; the target stops the start.
+IVA_HD void rots_end_iteration(const RotsProblem& P, const RotsStart& S) {
+  RotsScalars& s = *S.s;
+  if (!(s.cost < s.best_cost - P.improvement * (1 + fabs(s.best_cost)))) return;
+  s.cost = rots_cost(P, S.pi);
+  if (s.cost < s.best_cost) {
+    s.best_cost = s.cost;
+    s.best_iteration = s.last_improvement = s.iteration;
+    for (int e = 0; e < P.T; ++e) S.best[e] = S.pi[e];
+  }
+  if (s.best_cost <= P.target_cost) s.hit_target = 1;
+}
+
+/// Whether the start has gone restart_after iterations without a new best (then rots_kick is due).
+IVA_HD bool rots_stagnant(const RotsProblem& P, const RotsStart& S) {
+  return P.restart_after > 0 && S.s->iteration - S.s->last_improvement >= P.restart_after;
+}
+
+/// The restart of an iterated tabu search: pi becomes the start's best with `kick` random swaps, its
+/// cost from scratch; the memory and the tenure are kept. The delta table must then be recomputed
+/// (rots_fresh_entry for every pair).
+IVA_HD void rots_kick(const RotsProblem& P, const RotsStart& S) {
+  RotsScalars& s = *S.s;
+  for (int e = 0; e < P.T; ++e) S.pi[e] = S.best[e];
+  for (int k = 0; k < P.kick; ++k) {
+    const uint64_t word = mix64(s.rng);
+    s.rng += kGolden64;
+    const int r = static_cast<int>(word % static_cast<uint64_t>(P.T));
+    const int t = static_cast<int>((word >> 32) % static_cast<uint64_t>(P.T));
+    const int tmp = S.pi[r];
+    S.pi[r] = S.pi[t];
+    S.pi[t] = tmp;
+  }
+  s.cost = rots_cost(P, S.pi);
+  s.last_improvement = s.iteration;
+  s.restarts += 1;
+}
+
+/// Entry k of the delta table from scratch (0 for r >= t and pairs that cannot move).
+IVA_HD double rots_fresh_entry(const RotsProblem& P, const RotsStart& S, int64_t k) {
+  int r, t;
+  return rots_pair(P, k, &r, &t) && rots_movable(P, r, t) ? rots_delta(P, S.pi, r, t) : 0.0;
+}
+
+/// Prepares a start whose pi is set: the cost, the best (pi), the memory (never left), the delta
+/// table from scratch, the stream from `seed`.
+IVA_HD void rots_init(const RotsProblem& P, const RotsStart& S, uint64_t seed) {
+  RotsScalars& s = *S.s;
+  s = RotsScalars{};
+  s.rng = mix64(seed ^ 0x7a6b5c4d3e2f1011ULL);
+  s.cost = s.best_cost = rots_cost(P, S.pi);
+  for (int e = 0; e < P.T; ++e) S.best[e] = S.pi[e];
+  const int64_t m = rots_memory_size(P);
+  for (int64_t k = 0; k < m; ++k) S.memory[k] = 0;
+  for (int64_t k = 0; k < static_cast<int64_t>(P.T) * P.T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
+  if (s.best_cost <= P.target_cost) s.hit_target = 1;
+}
+
+/// Runs one start serially until it has made `until` iterations or hit the target.
+IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
+  const int T = P.T;
+  if (T < 2) return;
+  while (S.s->iteration < until && !S.s->hit_target) {
+    rots_begin_iteration(P, S);
+    RotsKey best;
+    // before any place can be stale, a move with a delta no better than the best so far and no new
+    // best cost cannot come first: skip its memory look-ups (the choice is the same)
+    const RotsScalars& s = *S.s;
+    const bool stale_possible = s.iteration + 1 > P.aspiration;
+    const double improving = s.best_cost - P.improvement * (1 + fabs(s.best_cost)) - s.cost;
+    for (int r = 0; r < T; ++r)
+      for (int t = r + 1; t < T; ++t) {
+        const double d = S.delta[static_cast<int64_t>(r) * T + t];
+        if (d >= best.d && (best.cls == 0 || (!stale_possible && !(d < improving)))) continue;
+        const RotsKey key = rots_key(P, S, r, t);
+        if (rots_before(key, best)) best = key;
+      }
+    if (!rots_apply(P, S, best)) continue;
+    for (int e = 0; e < T; ++e) rots_factors(P, S, best.r, best.t, e);
+    for (int r = 0; r < T; ++r)
+      for (int t = r + 1; t < T; ++t)
+        if (rots_movable(P, r, t)) {
+          double& d = S.delta[static_cast<int64_t>(r) * T + t];
+          d = rots_update_entry(P, S, r, t, best.r, best.t, d);
+        }
+    rots_end_iteration(P, S);
+    if (rots_stagnant(P, S)) {
+      rots_kick(P, S);
+      for (int64_t k = 0; k < static_cast<int64_t>(T) * T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
+    }
+  }
+}
+
+}  // namespace kernels
+}  // namespace ivassign
