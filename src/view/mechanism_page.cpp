@@ -111,20 +111,28 @@ json summary_data(const json& report, std::size_t n, const Instance* instance) {
   return data;
 }
 
-/// The sections: summary, map (when drawn), charts, the buyers' table.
+std::string chart(const std::string& cls, const std::string& title, const std::string& id, const std::string& note) {
+  return "<section class=\"" + cls + "\"><h2" + (id == "c-width" ? " id=\"w-title\"" : "") + ">" + title + "</h2><div class=\"chart\"><canvas id=\"" + id +
+         "\"></canvas></div><p class=\"note\"" + (id == "c-width" ? " id=\"w-note\"" : "") + ">" + note + "</p></section>\n";
+}
+
+/// The sections: summary; the map (when drawn) beside the posterior and the interval widths; payment
+/// against value; the buyers' table. Without a map the three charts share one row.
 std::string layout(bool map, const std::string& svg) {
   std::string b = "<section class=\"w12\"><h2>Summary</h2><dl class=\"summary\" id=\"summary\"></dl></section>\n";
-  if (map)
+  const std::string posterior = chart("", "Posterior rho(theta | r)", "c-post", "");
+  const std::string widths = chart("", "Payment interval widths", "c-width", "");
+  const std::string pay = chart(map ? "w12" : "w4", "Payment against value", "c-pay",
+                                "Below the dashed line a buyer pays less than the outcome is worth to it.");
+  if (map) {
     b += "<section class=\"w8\"><h2>Map of licences</h2><div class=\"map-wrap\">" + svg +
          "<div class=\"tip\" id=\"tip\"></div></div><p class=\"legend\">Colour: the winning buyer (as in the table); grey: "
          "unsold; red lines: interfering pairs, wider where the cost is larger. Click a licence to find its buyer.</p>"
          "<p class=\"note\" id=\"map-note\"></p></section>\n";
-  const std::string chart = map ? "w6" : "w4";  // without a map: posterior, payments, widths in one row
-  b += "<section class=\"w4\"><h2>Posterior rho(theta | r)</h2><div class=\"chart\"><canvas id=\"c-post\"></canvas></div></section>\n";
-  b += "<section class=\"" + chart + "\"><h2>Payment against value</h2><div class=\"chart\"><canvas id=\"c-pay\"></canvas></div>"
-       "<p class=\"note\">Below the dashed line a buyer pays less than the outcome is worth to it.</p></section>\n";
-  b += "<section class=\"" + chart + "\"><h2>Payment interval widths</h2><div class=\"chart\"><canvas id=\"c-width\"></canvas></div>"
-       "<p class=\"note\" id=\"w-note\"></p></section>\n";
+    b += "<div class=\"w4 stack\">" + posterior + widths + "</div>\n" + pay;
+  } else {
+    b += "<div class=\"w4 stack\">" + posterior + "</div>\n" + pay + "<div class=\"w4 stack\">" + widths + "</div>\n";
+  }
   b += "<section class=\"w12\"><h2>Buyers</h2><div id=\"table\"></div><p class=\"note\">value: the buyer's value of its "
        "licence net of externality costs at the posterior (payoff + payment); payment: minus its VCG transfer; interval: "
        "the payments every unproven minus-i value allows. Click a column to sort.</p></section>\n";

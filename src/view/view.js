@@ -151,18 +151,28 @@
     });
     const widths = [];
     for (let k = 0; k < n; ++k) { const w = width(k); if (w !== null) widths.push(w); }
-    $("c-width").parentNode.hidden = !widths.length;
     if (widths.length) {
-      const hi = Math.max(...widths) || 1, bins = 20, counts = new Array(bins).fill(0);
-      for (const w of widths) counts[Math.min(bins - 1, Math.floor((w / hi) * bins))]++;
-      chart("c-width", { type: "bar", data: { labels: counts.map((_, b) => fmt((b + 0.5) * hi / bins)),
+      // bins over [smallest, largest] width (one bin when all are equal), labelled by their centres
+      $("w-title").textContent = "Payment interval widths";
+      const lo = Math.min(...widths), span = Math.max(...widths) - lo, bins = span > 0 ? 20 : 1;
+      const counts = new Array(bins).fill(0), short = (v) => String(Number(v.toPrecision(2)));
+      for (const w of widths) counts[span > 0 ? Math.min(bins - 1, Math.floor(((w - lo) / span) * bins)) : 0]++;
+      chart("c-width", { type: "bar", data: { labels: counts.map((_, b) => short(lo + (b + 0.5) * span / bins)),
         datasets: [{ label: "buyers", data: counts, backgroundColor: "#e08020" }] },
         options: { plugins: { legend: { display: false } }, scales: { x: axis("payment interval width"), y: axis("buyers") } } });
       $("w-note").textContent = "Median width " + fmt(widths.slice().sort((a, b) => a - b)[Math.floor(widths.length / 2)]) +
         ", total " + fmt(sum(widths)) + " against total payments " + fmt(sum(p.payment)) + ".";
     } else {
-      if (charts["c-width"]) { charts["c-width"].destroy(); delete charts["c-width"]; }
-      $("w-note").textContent = "Every minus-i value is proven: each payment is exact (no intervals).";
+      // every payment is exact: the space shows each buyer's payment beside its stage-1 reward instead
+      $("w-title").textContent = "Payments and rewards";
+      const shown = Math.min(n, 60), labels = [];
+      for (let k = 0; k < shown; ++k) labels.push("buyer " + k);
+      chart("c-width", { type: "bar", data: { labels, datasets: [
+        { label: "payment", data: p.payment.slice(0, shown), backgroundColor: "#3070b0" },
+        { label: "reward", data: p.reward.slice(0, shown), backgroundColor: "#40a040" }] },
+        options: { scales: { y: axis("money") } } });
+      $("w-note").textContent = "Every minus-i value is proven: each payment is exact (no intervals)" +
+        (shown < n ? "; the first " + shown + " buyers." : ".");
     }
     chart("c-post", { type: "bar", data: { labels: p.posterior.map((_, t) => "state " + t),
       datasets: [{ label: "rho(theta | r)", data: p.posterior, backgroundColor: "#3070b0" }] },
@@ -182,8 +192,8 @@
     for (const [j, q, w] of p.pairs) {
       const l = document.createElementNS(NS, "line");
       l.setAttribute("x1", m.x[j]); l.setAttribute("y1", m.y[j]); l.setAttribute("x2", m.x[q]); l.setAttribute("y2", m.y[q]);
-      l.setAttribute("stroke-width", (0.06 + 0.3 * w / wmax) * data.map_cell);
-      l.setAttribute("stroke-opacity", 0.35 + 0.5 * w / wmax);
+      l.setAttribute("stroke-width", (0.14 + 0.3 * w / wmax) * data.map_cell);
+      l.setAttribute("stroke-opacity", 0.6 + 0.4 * w / wmax);
       g.appendChild(l);
     }
     $("map-note").textContent = p.pairs.length + " interfering pairs of sold licences (their winners cost each other something).";
@@ -300,7 +310,8 @@
   self.dataset.rows = result.rows;
   self.dataset.mapCells = result.cells;
   if (result.welfare !== null) self.dataset.welfare = result.welfare;
-  self.dataset.readyMs = (performance.now() - t0).toFixed(1);
+  self.dataset.readyMs = (performance.now() - t0).toFixed(1);  // this script alone
+  self.dataset.interactiveMs = performance.now().toFixed(1);     // since navigation start: open to interactive
   self.dataset.errors = JSON.stringify(window.__ivassignErrors || []);
   self.dataset.status = "ready";
 })();
