@@ -305,6 +305,39 @@
     return { rows: t.body.rows.length, cells: 0, welfare: null };
   }
 
+  // #selftest (the browser test): drive the table and the map as a user would and check what they show
+  function selftest() {
+    const fail = [], host = $("table"), rows = () => host.querySelectorAll("tbody tr");
+    const cells = (col) => Array.from(rows()).map((r) => r.cells[col].textContent);
+    const th = host.querySelectorAll("th");
+    const col = Array.from(th).findIndex((h) => h.textContent === (data.kind === "mechanism" ? "payment" : th[th.length - 1].textContent));
+    th[col].click();
+    th[col].click();  // descending
+    const values = cells(col).map(Number).filter((v) => !Number.isNaN(v));
+    for (let k = 1; k < values.length; ++k) if (values[k] > values[k - 1]) { fail.push("not sorted descending"); break; }
+    const total = rows().length, input = host.querySelector("input[type=search]");
+    input.value = "1";
+    input.dispatchEvent(new Event("input"));
+    const kept = cells(0).length;
+    if (!(kept <= total) || cells(0).some((c, k) => !(c.includes("1") || rows()[k].cells[1].textContent.includes("1")))) fail.push("filter");
+    input.value = "";
+    input.dispatchEvent(new Event("input"));
+    if (rows().length !== total) fail.push("filter cleared: " + rows().length + " rows of " + total);
+    const box = host.querySelector("input[type=checkbox]");
+    if (box && data.kind === "mechanism") {
+      box.click();
+      const winners = data.profiles[0].licence.filter((j) => j >= 0).length;
+      if (rows().length !== winners) fail.push("winners only: " + rows().length + " rows, " + winners + " winners");
+      box.click();
+    }
+    const cell = document.querySelector("#map rect.lic");
+    if (cell) {
+      cell.dispatchEvent(new MouseEvent("mousemove", { bubbles: true, clientX: 10, clientY: 10 }));
+      if (!$("tip").textContent.startsWith("licence " + cell.dataset.j)) fail.push("tooltip: " + $("tip").textContent);
+    }
+    return fail.length ? fail.join("; ") : "ok";
+  }
+
   const result = data.kind === "mechanism" ? mechanism() : data.kind === "check" ? check() : replica();
   const self = $("ivassign-selfcheck");
   self.dataset.rows = result.rows;
@@ -312,6 +345,7 @@
   if (result.welfare !== null) self.dataset.welfare = result.welfare;
   self.dataset.readyMs = (performance.now() - t0).toFixed(1);  // this script alone
   self.dataset.interactiveMs = performance.now().toFixed(1);     // since navigation start: open to interactive
+  if (location.hash === "#selftest") self.dataset.selftest = selftest();
   self.dataset.errors = JSON.stringify(window.__ivassignErrors || []);
   self.dataset.status = "ready";
 })();

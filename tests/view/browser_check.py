@@ -2,7 +2,8 @@
 """ivassign view pages in a real browser (ctest view.browser): headless Chromium loads each page from
 file:// with the network off (no DNS, a dead proxy, and the page's own CSP) and the test reads what the
 page's script wrote into #ivassign-selfcheck: no console error or uncaught exception, one table row per
-buyer, one map cell per licence, the summary's welfare equal to the report's.
+buyer, one map cell per licence, the summary's welfare equal to the report's; then, opened with
+#selftest, the page's script sorts a column, filters, shows winners only and hovers a licence (its tooltip).
 
   browser_check.py --cli build/ivassign --source-dir . [--keep DIR]
 Exit 0 when every page passes, 1 on a failure, 77 (ctest SKIP_RETURN_CODE) when no Chromium is installed
@@ -50,9 +51,9 @@ class SelfCheck(html.parser.HTMLParser):
             self.found = attrs
 
 
-def load(binary, page, work):
+def load(binary, page, work, fragment=""):
     profile = tempfile.mkdtemp(dir=work, prefix="profile-")
-    cmd = browser_command(binary, profile, "file://" + os.path.abspath(page), extra=("--dump-dom",))
+    cmd = browser_command(binary, profile, "file://" + os.path.abspath(page) + fragment, extra=("--dump-dom",))
     run = subprocess.run(cmd, capture_output=True, text=True, timeout=180)
     parser = SelfCheck()
     parser.feed(run.stdout)
@@ -60,6 +61,8 @@ def load(binary, page, work):
 
 
 def check_page(binary, page, work, rows, cells, welfare):
+    """The page as it opens (rows, cells, welfare, errors), then with #selftest: the page's script sorts
+    a column, filters, shows winners only and hovers a licence, and says what went wrong ("ok")."""
     found, run = load(binary, page, work)
     problems = []
     if found is None:
@@ -78,6 +81,11 @@ def check_page(binary, page, work, rows, cells, welfare):
     for line in run.stderr.splitlines():  # Chromium's own report of a blocked request, if any
         if "Refused to" in line or "ERR_NAME_NOT_RESOLVED" in line or "net::ERR" in line:
             problems.append("network: " + line.strip())
+    driven, _ = load(binary, page, work, "#selftest")
+    if driven is None or driven.get("data-selftest") != "ok":
+        problems.append("sort, filter, winners only, tooltip: %s" % (driven or {}).get("data-selftest"))
+    elif json.loads(driven.get("data-errors") or "[]"):
+        problems.append("console errors while driven: %s" % driven.get("data-errors"))
     print("%s: rows %s, map cells %s, welfare %s, ready in %s ms%s" % (
         os.path.basename(page), found.get("data-rows"), found.get("data-map-cells"), found.get("data-welfare"),
         found.get("data-ready-ms"), "" if not problems else " -- FAILED"))
