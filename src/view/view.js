@@ -96,7 +96,8 @@
     const d = data.delta || {};
     summary([
       ["instance", esc(data.instance)],
-      ["buyers \u00d7 licences", data.buyers + " \u00d7 " + (data.sellers === null ? "?" : data.sellers) + " (" + won + " sold)"],
+      data.sellers === null ? ["buyers", data.buyers + " (" + won + " won a licence)"]  // no instance: licences unknown
+        : ["buyers \u00d7 licences", data.buyers + " \u00d7 " + data.sellers + " (" + won + " sold)"],
       ["states", String(p.posterior ? p.posterior.length : "?")],
       ["backend", esc(data.backend)],
       ["seconds", fmt(data.seconds)],
