@@ -97,10 +97,10 @@ Page replica_page(const json& report) {
   page.title = "ivassign \u00b7 replica \u00b7 " + base;
   page.kind = "Theorem 2 on replicated markets (ivassign-replica/1)";
   page.body = "<section class=\"w12\"><h2>Summary</h2><dl class=\"summary\" id=\"summary\"></dl></section>\n" +
-              chart_section("w6", "Total stage-1 rewards against n", "c-rewards", "Theorem 2: they vanish as the market grows.") +
-              chart_section("w6", "Smallest stage-1 margin against n", "c-margin", "") +
-              chart_section("w6", "Informational size against n", "c-info", "") +
-              "<section class=\"w6\"><h2>Sizes</h2><div id=\"table\"></div></section>\n";
+              chart_section("w4", "Total stage-1 rewards against n", "c-rewards", "Theorem 2: they vanish as the market grows.") +
+              chart_section("w4", "Smallest stage-1 margin against n", "c-margin", "") +
+              chart_section("w4", "Informational size against n", "c-info", "") +
+              "<section class=\"w12\"><h2>Sizes</h2><div id=\"table\"></div></section>\n";
   return page;
 }
 

@@ -42,7 +42,8 @@
     const state = { key: null, dir: 1, filter: "", only: false };
     const thead = "<thead><tr>" + columns.map((c, k) => '<th data-k="' + k + '" title="sort by ' + esc(c.label) + '">' +
       esc(c.label) + "</th>").join("") + "</tr></thead>";
-    host.innerHTML = '<div class="tools"><input type="search" placeholder="filter: buyer or licence number" aria-label="filter">' +
+    host.innerHTML = '<div class="tools"><input type="search" placeholder="' + esc(search.placeholder || "filter: buyer or licence number") +
+      '" aria-label="filter">' +
       (search.only ? '<label><input type="checkbox"> ' + esc(search.only) + "</label>" : "") +
       '<span class="count"></span></div><div class="scroll"><table>' + thead + "<tbody></tbody></table></div>";
     const body = host.querySelector("tbody"), counter = host.querySelector(".count");
@@ -87,6 +88,7 @@
     charts[id] = new Chart($(id), config);
   }
   const axis = (title, extra) => Object.assign({ title: { display: true, text: title } }, extra || {});
+  const numbers = { ticks: { callback: (v) => fmt(v) } };  // tick labels of a numeric axis, as in the tables
 
   // ---- mechanism reports ---------------------------------------------------------------------
   function mechanismSummary(p) {
@@ -266,7 +268,7 @@
       options: { plugins: { legend: { display: false } }, scales: { x: axis("buyer: true signal \u2192 reported signal"), y: axis("reward loss minus gain") } } });
     const probes = s2.probed || [];
     chart("c-stage2", { type: "scatter", data: { datasets: [{ label: "probes", data: probes.map((q) => ({ x: q.certified_bound, y: q.max_gain })), backgroundColor: "#e08020" }] },
-      options: { plugins: { legend: { display: false } }, scales: { x: axis("certified gain bound"), y: axis("largest gain found") } } });
+      options: { plugins: { legend: { display: false } }, scales: { x: axis("certified gain bound", numbers), y: axis("largest gain found", numbers) } } });
     const utilities = b.interim_utility_min || [];
     chart("c-rewards", { type: "bar", data: { labels: utilities.map((_, i) => "buyer " + i),
       datasets: [{ label: "smallest interim utility", data: utilities, backgroundColor: "#40a040" }] },
@@ -276,7 +278,8 @@
       { label: "true signal", get: (k) => lies[k].a },
       { label: "reported", get: (k) => lies[k].r },
       { label: "margin", get: (k) => lies[k].v },
-    ], lies.length, (k) => (lies[k].v < 0 ? "bad" : ""), { only: "profitable lies only", keep: (k) => lies[k].v < 0, text: (k) => [lies[k].i] });
+    ], lies.length, (k) => (lies[k].v < 0 ? "bad" : ""),
+      { only: "profitable lies only", keep: (k) => lies[k].v < 0, text: (k) => [lies[k].i], placeholder: "filter: buyer number" });
     return { rows: t.body.rows.length, cells: 0, welfare: null };
   }
 
@@ -290,7 +293,9 @@
       ["seconds", fmt(sum(rows.map((r) => r.seconds)))],
     ]);
     const line = (label, key, c) => ({ label, data: rows.map((r) => ({ x: r.buyers, y: r[key] })), borderColor: c, backgroundColor: c, showLine: true });
-    const log = { x: axis("buyers n", { type: "logarithmic" }) };
+    const sizes = rows.map((r) => r.buyers);
+    const log = { x: axis("buyers n", { type: "logarithmic", min: Math.min(...sizes) / 1.25, max: Math.max(...sizes) * 1.25,
+      ticks: { callback: (v) => (sizes.includes(v) ? String(v) : "") } }) };
     chart("c-rewards", { type: "scatter", data: { datasets: [line("E[sum_i xi_i]", "expected_total_rewards", "#3070b0"),
       line("bound n^-(k+1) max term", "max_total_rewards_bound", "#e08020")] },
       options: { scales: Object.assign({ y: axis("total rewards", { type: "logarithmic" }) }, log) } });
@@ -302,7 +307,7 @@
       "incentive_condition", "expected_welfare", "welfare_per_buyer", "seconds"];
     const t = table($("table"), keys.map((key) => ({ label: key.replace(/_/g, " "), get: (k) => rows[k][key],
       text: typeof rows[0][key] === "boolean" ? (k) => String(rows[k][key]) : undefined })), rows.length, () => "",
-      { text: (k) => [rows[k].buyers] });
+      { text: (k) => [rows[k].buyers], placeholder: "filter: buyers" });
     return { rows: t.body.rows.length, cells: 0, welfare: null };
   }
 
