@@ -19,7 +19,7 @@ import re
 import sys
 
 ROOMS = ["common", "io", "prior", "posterior", "solvers", "vcg", "mechanism", "social", "economy", "incentives",
-         "generate", "distributed", "cli"]
+         "generate", "view", "distributed", "cli"]
 MAX_LINES = 80
 MPI_INCLUDE = re.compile(r'^\s*#\s*include\s+[<"]mpi\.h[>"]')
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([a-z_]+)/[^"]+"')

@@ -10,10 +10,12 @@
 #               test program) under AddressSanitizer, LeakSanitizer and UBSan at -O1; the first
 #               finding fails the run;
 #   build-fuzz/ IVASSIGN_FUZZ=ON (clang): scripts/fuzz.sh runs each libFuzzer target for 60 s.
+# Debian's chromium is installed (install-deps.sh --browser) for ctest view.browser, which loads the
+# `ivassign view` pages headless from file:// with the network off.
 # Reference data is read from ../shared (IVASSIGN_SHARED_DIR overrides).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/install-deps.sh
+bash scripts/install-deps.sh --browser  # chromium too: ctest view.browser opens the view pages
 jobs=$(nproc 2>/dev/null || echo 2)
 bash scripts/build.sh
 ctest --test-dir build --output-on-failure -j"$jobs"

@@ -49,6 +49,14 @@ struct Externalities {
   std::vector<double> seller;  ///< Factored: m*s*s
 };
 
+/// Where the licences lie, for drawing a market (the optional `geometry` block of the file). Every
+/// computation ignores it. Each vector has one entry per seller j when present.
+struct Geometry {
+  std::vector<int> region;         ///< the region index of licence j (>= 0; several licences may share one)
+  std::vector<double> x, y;        ///< map coordinates of licence j (finite; any unit, y grows downwards)
+  std::vector<double> population;  ///< the population licence j covers (finite, >= 0; the generator: millions)
+};
+
 struct Instance {
   std::string name;
   int states = 0;   ///< m
@@ -61,6 +69,7 @@ struct Instance {
   Externalities externalities;
   std::optional<double> bound;     ///< M as given in the file
   std::vector<int> observed;       ///< a realized profile, empty when absent
+  std::optional<Geometry> geometry;  ///< the licences' map when given; ignored by every computation
 
   /// M: `bound` when given, else the largest entry of u, v and c.
   double effective_bound() const;
@@ -76,7 +85,8 @@ struct Instance {
 
 /// Checks every rule of instance-format.md that does not concern JSON syntax (sizes, lengths,
 /// probabilities that sum to 1 with full support, non-negative finite values, zero self
-/// externalities, unique sparse keys, indices in range, `observed` in range). Throws InputError
+/// externalities, unique sparse keys, indices in range, `observed` in range, `geometry`: one entry
+/// per seller, finite coordinates, populations >= 0, regions >= 0). Throws InputError
 /// naming the key, the index and the rule.
 void validate(const Instance& instance);
 

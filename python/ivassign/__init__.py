@@ -192,7 +192,7 @@ def replica(instance_or_path, *, sizes: Optional[Sequence[int]] = None, k: Optio
     ``ivassign replica`` prints): the ivassign-replica/1 document, one row per size in `sizes`.
     Settings are ReplicaOptions' fields (None: its default; sizes 4, 8, ..., 256, k 2, welfare_samples 4)."""
     inst = instance(instance_or_path)
-    return _json.loads(_ivassign._replica(inst, _settings(
+    return ReplicaReport(_ivassign._replica(inst, _settings(
         sizes=None if sizes is None else [int(x) for x in sizes], k=k, welfare_samples=welfare_samples, seed=seed,
         solver=solver, time_limit=time_limit, threads=threads)))
 
@@ -303,7 +303,7 @@ def check_incentives(instance_or_path, *, delta: Union[str, float] = "auto", bac
     beside its certified bound), budget, work (what the counted work limit probed and skipped).
     Settings are CheckOptions' fields and its mechanism's (delta, solver, ...)."""
     inst = instance(instance_or_path)
-    return _json.loads(_ivassign._check_incentives(inst, _settings(
+    return CheckReport(_ivassign._check_incentives(inst, _settings(
         delta=delta, backend=backend, solver=solver, threads=threads, time_limit=time_limit, seed=seed,
         max_exact_profiles=max_exact_profiles, max_exact_work=max_exact_work, stage2_profiles=stage2_profiles,
         stage2_buyers=stage2_buyers, random_misreports=random_misreports, local_search_steps=local_search_steps,
@@ -323,6 +323,60 @@ def information_measures(instance_or_path, *, backend: Optional[str] = None, thr
         confidence=confidence)))
 
 
+# ---- the notebook view: the page of `ivassign view` (src/view/) as a report's _repr_html_ --------
+
+
+def view_html(report, instance=None) -> str:
+    """The self-contained web page of a report, as ``ivassign view`` writes it: a MechanismReport, a
+    check or replica document (what check_incentives and replica return), a dict or the JSON text of
+    any of them. `instance` (an Instance or a path) draws the map of licences when it has a
+    ``geometry`` block. Save it with ``open("r.html", "w").write(view_html(report))``."""
+    if isinstance(report, MechanismReport):
+        text = report.to_json(-1)
+    elif isinstance(report, dict):
+        text = _json.dumps(report)
+    else:
+        text = str(report)
+    inst = None if instance is None else globals()["instance"](instance)
+    return _ivassign._view_html(text, inst)
+
+
+def _notebook_frame(page: str, height: int = 900) -> str:
+    """The page inside an iframe (srcdoc): its scripts and styles stay out of the notebook's."""
+    import html as _html
+    return ('<iframe srcdoc="%s" style="width:100%%;height:%dpx;border:0" sandbox="allow-scripts" '
+            'title="ivassign report"></iframe>' % (_html.escape(page, quote=True), height))
+
+
+def _mechanism_report_html(self) -> str:
+    return _notebook_frame(view_html(self))
+
+
+MechanismReport._repr_html_ = _mechanism_report_html
+MechanismReport.view_html = lambda self, instance=None: view_html(self, instance)
+MechanismReport.view_html.__doc__ = "The report's web page (ivassign view); `instance` adds the map."
+
+
+class CheckReport(dict):
+    """The ivassign-check/1 document (a dict) that draws itself in a notebook (_repr_html_)."""
+
+    def __init__(self, text: str):
+        super().__init__(_json.loads(text))
+
+    def _repr_html_(self) -> str:
+        return _notebook_frame(view_html(self))
+
+
+class ReplicaReport(dict):
+    """The ivassign-replica/1 document (a dict) that draws itself in a notebook (_repr_html_)."""
+
+    def __init__(self, text: str):
+        super().__init__(_json.loads(text))
+
+    def _repr_html_(self) -> str:
+        return _notebook_frame(view_html(self), height=760)
+
+
 __all__ = [
     "AssignmentProblem", "CudaError", "Error", "Instance", "InputError", "InputTypeError", "MechanismReport",
     "MissingDependencyError", "ResourceError",
@@ -331,4 +385,5 @@ __all__ = [
     "parse_instance", "posterior", "posterior_table", "run_mechanism", "solve_assignment", "vcg",
     "SocialProblem", "audit", "epic", "generate_spectrum", "gvcg", "load_social_problem", "parse_social_problem",
     "replica", "replicate_market", "social_problem", "solve_lap", "solve_lap_batch",
+    "CheckReport", "ReplicaReport", "view_html",
 ]

@@ -60,5 +60,6 @@ void bind_options(nb::module_& m);
 void bind_mechanism(nb::module_& m);
 void bind_lap(nb::module_& m);
 void bind_social(nb::module_& m);
+void bind_view(nb::module_& m);
 
 }  // namespace ivassign::py

@@ -58,4 +58,5 @@ NB_MODULE(_ivassign, m) {
   ivassign::py::bind_lap(m);
   ivassign::py::bind_social(m);
   ivassign::py::bind_options(m);
+  ivassign::py::bind_view(m);
 }

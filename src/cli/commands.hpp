@@ -19,6 +19,8 @@ void add_audit_command(CLI::App& app);
 void add_epic_command(CLI::App& app);
 /// `economy` (cmd_economy.cpp).
 void add_economy_command(CLI::App& app);
+/// `view REPORT --out PAGE.html` (cmd_view.cpp).
+void add_view_command(CLI::App& app);
 /// `generate social ...`: added under the `generate` command (cmd_social.cpp).
 void add_generate_social_command(CLI::App& generate);
 /// `generate economy ...`: added under the `generate` command (cmd_economy.cpp).

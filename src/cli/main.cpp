@@ -29,6 +29,7 @@ int main(int argc, char** argv) {
   ivassign::cli::add_audit_command(app);
   ivassign::cli::add_epic_command(app);
   ivassign::cli::add_economy_command(app);
+  ivassign::cli::add_view_command(app);
   namespace dist = ivassign::distributed;
   try {
     app.parse(argc, argv);

@@ -176,6 +176,25 @@ void fill_externalities(const SpectrumOptions& o, const Market& mk, const std::v
               e.seller.begin() + static_cast<std::ptrdiff_t>(static_cast<std::size_t>(t) * S * S));
 }
 
+/// The map for drawing (`geometry`): licence j is the region of its grid cell, at (column, row), with
+/// the population its values scale with (to 1e-4 like the values). Nothing computed reads it.
+Geometry market_geometry(const Market& mk) {
+  Geometry g;
+  const std::size_t S = mk.pop.size();
+  g.region.resize(S);
+  g.x.resize(S);
+  g.y.resize(S);
+  g.population.resize(S);
+  for (std::size_t j = 0; j < S; ++j) {
+    const int jj = static_cast<int>(j);
+    g.region[j] = jj;
+    g.x[j] = mk.col_of(jj);
+    g.y[j] = mk.row_of(jj);
+    g.population[j] = tidy(mk.pop[j]);
+  }
+  return g;
+}
+
 }  // namespace
 
 Instance generate_spectrum(const SpectrumOptions& o) {
@@ -199,6 +218,7 @@ Instance generate_spectrum(const SpectrumOptions& o) {
   fill_values(o, mk, level, rng, in);
   fill_prior(o, K, rng, in);
   fill_externalities(o, mk, level, rng, in);
+  in.geometry = market_geometry(mk);
   validate(in);
   in.observed = sample_profile(in, o.seed + 1000 + static_cast<std::uint64_t>(o.observed_seed_offset));
   return in;

@@ -154,6 +154,21 @@ void read_externalities(element e, Instance& in) {
   }
 }
 
+/// `geometry`: exactly {region, x, y, population}, one entry per seller each.
+void read_geometry(element e, Instance& in) {
+  const std::size_t s = static_cast<std::size_t>(in.sellers);
+  simdjson::dom::object g;
+  if (e.get_object().get(g) || g.size() != 4) throw Fallback{};
+  Geometry out;
+  simdjson::dom::array region;
+  if (field(e, "region").get_array().get(region) || region.size() != s) throw Fallback{};
+  for (element x : region) out.region.push_back(static_cast<int>(integer(x, 0, INT32_MAX)));
+  out.x = tensor(field(e, "x"), {s});
+  out.y = tensor(field(e, "y"), {s});
+  out.population = tensor(field(e, "population"), {s});
+  in.geometry = std::move(out);
+}
+
 /// True when no object in `e` repeats a key. simdjson reads the first copy of a repeated key and
 /// nlohmann the last; the checked path rejects such documents, so the fast path must not read them.
 bool unique_keys(element e) {
@@ -199,6 +214,7 @@ Instance read(element doc) {
     if (field(doc, "observed").get_array().get(obs) || obs.size() != n) throw Fallback{};
     for (element x : obs) in.observed.push_back(static_cast<int>(integer(x, INT32_MIN, INT32_MAX)));
   }
+  if (has(doc, "geometry") && !field(doc, "geometry").is_null()) read_geometry(field(doc, "geometry"), in);
   return in;
 }
 

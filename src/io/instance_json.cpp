@@ -126,6 +126,29 @@ void read_externalities(const json& doc, Instance& in) {
   }
 }
 
+/// `geometry` (absent or null: none): {region, x, y, population}, one entry per seller each.
+void read_geometry(const json& doc, Instance& in) {
+  auto it = doc.find("geometry");
+  if (it == doc.end() || it->is_null()) return;
+  const json& g = *it;
+  if (!g.is_object()) throw InputError(std::string("geometry: expected an object {region, x, y, population}, found ") + g.type_name());
+  for (auto k = g.begin(); k != g.end(); ++k)
+    if (k.key() != "region" && k.key() != "x" && k.key() != "y" && k.key() != "population")
+      throw InputError("geometry." + k.key() + ": unknown key; geometry is {region, x, y, population}");
+  const std::size_t s = static_cast<std::size_t>(in.sellers);
+  Geometry out;
+  const json& region = member(g, "region", "geometry.");
+  if (!region.is_array()) throw InputError(std::string("geometry.region: expected an array, found ") + region.type_name());
+  if (region.size() != s)
+    throw InputError("geometry.region: has " + std::to_string(region.size()) + " entries, expected s = " + std::to_string(s));
+  for (std::size_t j = 0; j < s; ++j)
+    out.region.push_back(static_cast<int>(read_int(region[j], "geometry.region[" + std::to_string(j) + "]", 0, INT32_MAX)));
+  out.x = read_tensor(member(g, "x", "geometry."), "geometry.x", {s}, {"s"});
+  out.y = read_tensor(member(g, "y", "geometry."), "geometry.y", {s}, {"s"});
+  out.population = read_tensor(member(g, "population", "geometry."), "geometry.population", {s}, {"s"});
+  in.geometry = std::move(out);
+}
+
 }  // namespace
 
 Instance parse_instance(const std::string& text, const std::string& origin) {
@@ -175,6 +198,7 @@ Instance parse_instance(const std::string& text, const std::string& origin) {
       for (std::size_t i = 0; i < n; ++i)
         in.observed.push_back(static_cast<int>(read_int((*it)[i], "observed[" + std::to_string(i) + "]", INT32_MIN, INT32_MAX)));
     }
+    read_geometry(doc, in);
     validate(in);
     return in;
   } catch (const InputError& e) {
@@ -286,6 +310,22 @@ void write_prior(Writer& w, const Instance& in) {
   w.raw("}");
 }
 
+/// The `geometry` key and its block (nothing when the instance has none).
+void write_geometry(Writer& w, const Instance& in) {
+  if (!in.geometry) return;
+  const auto& g = *in.geometry;
+  w.key("geometry");
+  w.raw("{\"region\": ");
+  w.ints(g.region);
+  w.raw(", \"x\": ");
+  w.tensor(g.x.data(), {g.x.size()});
+  w.raw(", \"y\": ");
+  w.tensor(g.y.data(), {g.y.size()});
+  w.raw(", \"population\": ");
+  w.tensor(g.population.data(), {g.population.size()});
+  w.raw("}");
+}
+
 /// The `externalities` key and its value in their form (nothing for Form::None).
 void write_externalities(Writer& w, std::ostream& out, const Instance& in) {
   const std::size_t m = static_cast<std::size_t>(in.states), n = static_cast<std::size_t>(in.buyers),
@@ -357,6 +397,7 @@ void write_instance(const Instance& in, std::ostream& out) {
     w.key("observed");
     w.ints(in.observed);
   }
+  write_geometry(w, in);
   w.raw("\n}\n");
 }
 

@@ -245,6 +245,25 @@ void check_observed(const Instance& in) {
                        std::to_string(i) + ")");
 }
 
+/// geometry (when given): one region, x, y and population per seller; finite coordinates, populations
+/// >= 0, regions >= 0. Nothing reads it but a drawing of the market.
+void check_geometry(const Geometry& g, std::size_t s) {
+  require_length("geometry.region", g.region.size(), s, "sellers");
+  require_length("geometry.x", g.x.size(), s, "sellers");
+  require_length("geometry.y", g.y.size(), s, "sellers");
+  require_length("geometry.population", g.population.size(), s, "sellers");
+  for (std::size_t j = 0; j < s; ++j) {
+    const std::string at = "[" + std::to_string(j) + "]";
+    if (g.region[j] < 0)
+      throw InputError("geometry.region" + at + ": " + std::to_string(g.region[j]) + " is negative; regions are indices >= 0");
+    require_finite("geometry.x" + at, g.x[j]);
+    require_finite("geometry.y" + at, g.y[j]);
+    require_finite("geometry.population" + at, g.population[j]);
+    if (g.population[j] < 0.0)
+      throw InputError("geometry.population" + at + ": " + num(g.population[j]) + " is negative; populations must be >= 0");
+  }
+}
+
 }  // namespace
 
 void validate(const Instance& in) {
@@ -257,6 +276,7 @@ void validate(const Instance& in) {
   check_externalities(in);
   if (in.bound) check_bound(in);
   if (!in.observed.empty()) check_observed(in);
+  if (in.geometry) check_geometry(*in.geometry, s);
 }
 
 }  // namespace ivassign

@@ -145,9 +145,10 @@ class SkipSink final : public Sink {
 /// Everything the document gave, before the shapes are checked.
 struct Collected {
   std::string format, name;
-  bool has_name = false, has_bound = false, externalities_object = false;
+  bool has_name = false, has_bound = false, externalities_object = false, geometry_object = false;
   double states = 0, buyers = 0, sellers = 0, bound = 0;
   Tensor signals, observed, valuations, costs, joint, lambda, q, dense, sparse, buyer, seller;
+  Tensor region, x, y, population;  ///< geometry
   std::vector<Tensor> q_per_buyer;
   bool has_q_per_buyer = false;
   std::set<std::string> prior_keys, externality_keys;
@@ -155,7 +156,7 @@ struct Collected {
 
 bool is_top_level_key(const std::string& k) {
   static const std::set<std::string> keys = {"format", "name", "states", "buyers", "sellers", "signals", "prior",
-                                             "valuations", "costs", "externalities", "bound", "observed"};
+                                             "valuations", "costs", "externalities", "bound", "observed", "geometry"};
   return keys.count(k) != 0;
 }
 
@@ -180,8 +181,9 @@ class Reader final : public nlohmann::json_sax<json> {
   bool start_object(std::size_t) override {
     if (sink_) return forward(sink_->start_object());
     const std::string p = objects_.empty() ? "" : path();
-    if (objects_.empty() || p == "prior" || p == "externalities" || p == "externalities.factored") {
+    if (objects_.empty() || p == "prior" || p == "externalities" || p == "externalities.factored" || p == "geometry") {
       if (p == "externalities") c_.externalities_object = true;
+      if (p == "geometry") c_.geometry_object = true;
       objects_.emplace_back();
       return true;
     }
@@ -196,6 +198,7 @@ class Reader final : public nlohmann::json_sax<json> {
     if (p == "prior") return c_.prior_keys.insert(k), k == "joint" || k == "lambda" || k == "q" || k == "q_per_buyer";
     if (p == "externalities") return c_.externality_keys.insert(k), k == "dense" || k == "sparse" || k == "factored";
     if (p == "externalities.factored") return k == "buyer" || k == "seller";
+    if (p == "geometry") return k == "region" || k == "x" || k == "y" || k == "population";
     return true;
   }
   bool end_object() override {
@@ -263,7 +266,7 @@ bool Reader::scalar(double v) {
 bool Reader::scalar_other(bool is_null) {
   if (sink_) return forward(sink_->other());
   if (objects_.empty()) return false;
-  if (is_null && path() == "externalities") return true;  // null: no externalities
+  if (is_null && (path() == "externalities" || path() == "geometry")) return true;  // null: none
   return unknown_top_level();
 }
 
@@ -292,6 +295,10 @@ bool Reader::open_array_sink() {
   else if (p == "externalities.sparse") target = &c_.sparse;
   else if (p == "externalities.factored.buyer") target = &c_.buyer, reserve = expected({m, n, n});
   else if (p == "externalities.factored.seller") target = &c_.seller, reserve = expected({m, s, s});
+  else if (p == "geometry.region") target = &c_.region, reserve = expected({s});
+  else if (p == "geometry.x") target = &c_.x, reserve = expected({s});
+  else if (p == "geometry.y") target = &c_.y, reserve = expected({s});
+  else if (p == "geometry.population") target = &c_.population, reserve = expected({s});
   if (target != nullptr) {
     sink_ = std::make_unique<TensorSink>(*target, reserve);
     return true;
@@ -387,6 +394,20 @@ bool assemble_externalities(Collected& c, Instance& in) {
   return true;
 }
 
+/// `geometry` when the document has the object: all four arrays of s entries, regions integers >= 0.
+bool assemble_geometry(Collected& c, Instance& in) {
+  if (!c.geometry_object) return true;
+  const std::size_t s = static_cast<std::size_t>(in.sellers);
+  Geometry g;
+  if (!integers(c.region, s, 0, INT32_MAX, g.region)) return false;
+  if (!c.x.has_shape({s}) || !c.y.has_shape({s}) || !c.population.has_shape({s})) return false;
+  g.x = std::move(c.x.data);
+  g.y = std::move(c.y.data);
+  g.population = std::move(c.population.data);
+  in.geometry = std::move(g);
+  return true;
+}
+
 std::optional<Instance> assemble(Collected& c) {
   Instance in;
   if (c.format != "ivassign/1") return std::nullopt;
@@ -405,6 +426,7 @@ std::optional<Instance> assemble(Collected& c) {
   if (!assemble_externalities(c, in)) return std::nullopt;
   if (c.has_bound) in.bound = c.bound;
   if (c.observed.present && !integers(c.observed, n, INT32_MIN, INT32_MAX, in.observed)) return std::nullopt;
+  if (!assemble_geometry(c, in)) return std::nullopt;
   return in;
 }
 

@@ -61,6 +61,7 @@ void parse_as_the_tool(const std::vector<std::string>& args) {
   add_audit_command(app);
   add_epic_command(app);
   add_economy_command(app);
+  add_view_command(app);
   app.parse_complete_callback([] { throw Parsed{}; });
   try {
     parse(app, args);
