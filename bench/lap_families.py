@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """ivassign solve_lap against every LAP peer a user would pick, one table per cost family, all in one
 run on the same matrices: scipy linear_sum_assignment, lap.lapjv, lapjv.lapjv (its default computes
-in float32; also with force_doubles=True) (bench/.venv) and lapx's lap.lapjvs in float64 (bench/.venv-lapx: lapx installs a module named `lap` as well).
+in float32; also with force_doubles=True) (bench/.venv) and lapx's lap.lapjvs in float64 and with
+prefer_float32=True (bench/.venv-lapx: lapx installs a module named `lap` as well); and, as a same-run A/B,
+ivassign with its float32 scans turned off ("ivassign64": peer_lap --scan float64, square families only).
 
 Families (weights w to maximize; the peers get the equivalent costs -w, square unless they take
 rectangles): uniform [0, 1); integers in [0, 100) (many ties); Euclidean distances between random
@@ -46,9 +48,9 @@ elif which in ('lapjv', 'lapjv64'):
     t = time.perf_counter(); x, _, _ = lapjv(sq if m != n or m != s else cost, force_doubles=which == 'lapjv64')
     res['s'] = time.perf_counter() - t
     r = np.arange(n); c = x[:n]; keep = c < s; r, c = r[keep], c[keep]
-elif which == 'lapx':
+elif which in ('lapx', 'lapx32'):
     import lap
-    t = time.perf_counter(); _, x, _ = lap.lapjvs(cost, jvx_like=False, prefer_float32=False)
+    t = time.perf_counter(); _, x, _ = lap.lapjvs(cost, jvx_like=False, prefer_float32=which == 'lapx32')
     res['s'] = time.perf_counter() - t
     r = np.flatnonzero(x >= 0); c = x[r]
 vals = w[r, c]
@@ -58,7 +60,9 @@ print(json.dumps(res))
 
 PEERS = [("scipy", "scipy linear_sum_assignment", "venv"), ("lap", "lap.lapjv", "venv"),
          ("lapjv", "lapjv.lapjv (default: float32 inside)", "venv"),
-         ("lapjv64", "lapjv.lapjv force_doubles=True (float64)", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx")]
+         ("lapjv64", "lapjv.lapjv force_doubles=True (float64)", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx"),
+         ("lapx32", "lapx lapjvs prefer_float32=True", "lapx"),
+         ("ivassign64", "ivassign, double scans only (peer_lap --scan float64; square only)", "self")]
 
 
 def family(name, n, rng):
@@ -82,8 +86,9 @@ FAMILIES = {"uniform": "uniform [0, 1)", "integers": "integers in [0, 100) (ties
 
 
 def run_once(args, which, path, n, s):
-    if which == "ivassign":
-        out, _, rss = run_measured([args.peer_lap, path, str(n), "--cols", str(s)], timeout=args.timeout)
+    if which in ("ivassign", "ivassign64"):
+        extra = ["--cols", str(s)] if which == "ivassign" else ["--scan", "float64"]
+        out, _, rss = run_measured([args.peer_lap, path, str(n)] + extra, timeout=args.timeout)
         d = json.loads(out)
         return d["solve_s"], d["objective"], rss
     python = args.python if dict((k, v) for k, _, v in PEERS)[which] == "venv" else args.python_lapx

@@ -1,6 +1,8 @@
 // bench/peer_lap: times ivassign's LAP and all-(n+1)-optima VCG on a matrix written by bench/suite.py,
 // so that scipy / lap / OR-Tools are timed on exactly the same input in the same run.
 //   peer_lap MATRIX.f64 N [--cols S] [--vcg] [--threads T]
+//   peer_lap MATRIX.f64 N --scan float64|float32|auto   (solve_lap's dense path with that scan precision:
+//            lap::solve_dense and the engine's certificate check, as solve_lap runs them; same-run A/B)
 //   peer_lap --csr PREFIX ROWS COLS        (solve_lap_sparse on PREFIX.indptr/.indices/.data)
 //   peer_lap --batch MATRIX.f64 B N [--threads T]   (solve_lap_batch on B problems of N x N)
 // MATRIX.f64: N*S (S = N unless --cols) little-endian doubles, row-major, the weights to MAXIMIZE
@@ -15,6 +17,7 @@
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
+#include "solvers/lap.hpp"
 
 namespace {
 
@@ -53,6 +56,30 @@ int run_batch(const std::string& path, int b, int n, int threads) {
   double sum = 0;
   for (double x : r.objective) sum += x;
   std::printf("{\"n\": %d, \"batch\": %d, \"objective\": %.17g, \"solve_s\": %.6f}\n", n, b, sum, s);
+  return 0;
+}
+
+// solve_lap's dense path on a square problem with the given scan precision: weight_range, solve_dense
+// and the engine's warm_start certificate check (what solve_lap runs, minus its result object).
+int run_scan(const std::string& path, int n, const std::string& scan) {
+  std::vector<double> w = read_all<double>(path);
+  w.resize(static_cast<std::size_t>(n) * n);
+  const ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, n, std::move(w));
+  const ivassign::lap::Scan s = scan == "float64"   ? ivassign::lap::Scan::Float64
+                                : scan == "float32" ? ivassign::lap::Scan::Float32
+                                                    : ivassign::lap::Scan::Auto;
+  const auto t0 = std::chrono::steady_clock::now();
+  ivassign::lap::Engine engine(p);
+  ivassign::lap::DenseSolution d;
+  const std::vector<char> active(n, 1);
+  const bool ok = ivassign::lap::solve_dense(p, active, engine.range(), false, d, s) &&
+                  engine.warm_start(d.assignment, d.row_duals, d.col_duals);
+  const double t = since(t0);
+  if (!ok) throw std::runtime_error("the dense solve's certificate failed");
+  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f, \"float32\": %s, \"passes\": %d, "
+              "\"repaired\": %d, \"abandoned\": %s}\n",
+              n, engine.objective(), t, d.scan == ivassign::lap::Scan::Float32 ? "true" : "false", d.passes, d.repaired,
+              d.abandoned ? "true" : "false");
   return 0;
 }
 
@@ -104,6 +131,7 @@ int main(int argc, char** argv) {
       const int threads = argc >= 7 && !std::strcmp(argv[5], "--threads") ? std::stoi(argv[6]) : 0;
       return run_batch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), threads);
     }
+    if (argc >= 5 && !std::strcmp(argv[3], "--scan")) return run_scan(argv[1], std::stoi(argv[2]), argv[4]);
     return run_dense(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "peer_lap: " << e.what() << "\n";
