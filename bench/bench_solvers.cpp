@@ -153,7 +153,9 @@ std::vector<double> uniform_batch(int batch, int n, std::uint64_t seed) {
   for (double& x : w) x = 1.0 - u(rng);
   return w;
 }
-void lap_batch(benchmark::State& state, Backend backend) {
+// block_min_columns: LapBatchOptions' layout switch (on CUDA: problems of that many sellers or more one per
+// thread block, smaller ones one per thread; the OpenMP device system always runs one per thread).
+void lap_batch(benchmark::State& state, Backend backend, int block_min_columns = LapBatchOptions{}.block_min_columns) {
   if (backend == Backend::Device && !device_available()) {
     state.SkipWithError("no device path");
     return;
@@ -164,7 +166,7 @@ void lap_batch(benchmark::State& state, Backend backend) {
   std::int64_t solved = 0;
   LapBatchResult r;
   for (auto _ : state) {
-    r = solve_lap_batch(batch, n, n, w, LapBatchOptions{0, backend});
+    r = solve_lap_batch(batch, n, n, w, LapBatchOptions{0, backend, block_min_columns});
     seconds += r.seconds;
     solved += batch;
   }
@@ -178,8 +180,12 @@ void lap_batch(benchmark::State& state, Backend backend) {
 }
 void BM_LapBatchCpu(benchmark::State& state) { lap_batch(state, Backend::Cpu); }
 void BM_LapBatchDevice(benchmark::State& state) { lap_batch(state, Backend::Device); }
-BENCHMARK(BM_LapBatchCpu)->Args({10000, 50})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
-BENCHMARK(BM_LapBatchDevice)->Args({10000, 50})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
+// The device batch with one problem per thread at every size (the layout below block_min_columns), so that a
+// GPU run times both layouts on the same weights.
+void BM_LapBatchDeviceThreads(benchmark::State& state) { lap_batch(state, Backend::Device, 1 << 30); }
+BENCHMARK(BM_LapBatchCpu)->Args({10000, 50})->Args({10000, 100})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_LapBatchDevice)->Args({10000, 50})->Args({10000, 100})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_LapBatchDeviceThreads)->Args({10000, 100})->Args({1000, 200})->Unit(benchmark::kMillisecond)->Iterations(1);
 
 void BM_VcgQapWarmVsCold(benchmark::State& state) {
   const QapInstance q = random_qap(static_cast<int>(state.range(0)), 5);

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """ivassign solve_lap against every LAP peer a user would pick, one table per cost family, all in one
 run on the same matrices: scipy linear_sum_assignment, lap.lapjv, lapjv.lapjv (its default computes
-in float32; also with force_doubles=True) (bench/.venv) and lapx's lap.lapjvs in float64 (bench/.venv-lapx: lapx installs a module named `lap` as well).
+in float32; also with force_doubles=True) (bench/.venv) and lapx's lap.lapjvs in float64 and with
+prefer_float32=True (bench/.venv-lapx: lapx installs a module named `lap` as well); and, as a same-run A/B,
+ivassign with its float32 scans turned off ("ivassign64": peer_lap --scan float64, square families only).
 
 Families (weights w to maximize; the peers get the equivalent costs -w, square unless they take
 rectangles): uniform [0, 1); integers in [0, 100) (many ties); Euclidean distances between random
@@ -12,7 +14,7 @@ Every solver runs in its own process, REPEATS times, interleaved so that load on
 hits all alike; the table gives the fastest of the repeats (the least disturbed), the ratio
 peer time / ivassign time from the same run (> 1: ivassign is faster), whether the optimum equals
 ivassign's (to 1e-9 relative), and the peak RSS of the process (VmHWM; Python's ~30 MB included).
-Usage: bench/.venv/bin/python bench/lap_families.py [--sizes 1000,4000] [--repeats 3] [--build build]
+Usage: bench/.venv/bin/python bench/lap_families.py [--sizes 1000,4000] [--repeats 3] [--build build] [--clock cpu]
 """
 import argparse
 import json
@@ -35,21 +37,21 @@ cost = -np.maximum(w, 0.0) if partial else -w
 res = {}
 if which == 'scipy':
     from scipy.optimize import linear_sum_assignment
-    t = time.perf_counter(); r, c = linear_sum_assignment(cost); res['s'] = time.perf_counter() - t
+    t = time.perf_counter(); c0 = time.process_time(); r, c = linear_sum_assignment(cost); res['s'] = time.perf_counter() - t; res['cpu'] = time.process_time() - c0
 elif which == 'lap':
     import lap
-    t = time.perf_counter(); _, x, _ = lap.lapjv(cost, extend_cost=n != s); res['s'] = time.perf_counter() - t
+    t = time.perf_counter(); c0 = time.process_time(); _, x, _ = lap.lapjv(cost, extend_cost=n != s); res['s'] = time.perf_counter() - t; res['cpu'] = time.process_time() - c0
     r = np.flatnonzero(x >= 0); c = x[r]
 elif which in ('lapjv', 'lapjv64'):
     from lapjv import lapjv
     m = max(n, s); sq = np.zeros((m, m)); sq[:n, :s] = cost  # square only: the user pads
-    t = time.perf_counter(); x, _, _ = lapjv(sq if m != n or m != s else cost, force_doubles=which == 'lapjv64')
-    res['s'] = time.perf_counter() - t
+    t = time.perf_counter(); c0 = time.process_time(); x, _, _ = lapjv(sq if m != n or m != s else cost, force_doubles=which == 'lapjv64')
+    res['s'] = time.perf_counter() - t; res['cpu'] = time.process_time() - c0
     r = np.arange(n); c = x[:n]; keep = c < s; r, c = r[keep], c[keep]
-elif which == 'lapx':
+elif which in ('lapx', 'lapx32'):
     import lap
-    t = time.perf_counter(); _, x, _ = lap.lapjvs(cost, jvx_like=False, prefer_float32=False)
-    res['s'] = time.perf_counter() - t
+    t = time.perf_counter(); c0 = time.process_time(); _, x, _ = lap.lapjvs(cost, jvx_like=False, prefer_float32=which == 'lapx32')
+    res['s'] = time.perf_counter() - t; res['cpu'] = time.process_time() - c0
     r = np.flatnonzero(x >= 0); c = x[r]
 vals = w[r, c]
 res['objective'] = float(vals[vals > 0].sum()) if partial else float(vals.sum())
@@ -58,7 +60,9 @@ print(json.dumps(res))
 
 PEERS = [("scipy", "scipy linear_sum_assignment", "venv"), ("lap", "lap.lapjv", "venv"),
          ("lapjv", "lapjv.lapjv (default: float32 inside)", "venv"),
-         ("lapjv64", "lapjv.lapjv force_doubles=True (float64)", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx")]
+         ("lapjv64", "lapjv.lapjv force_doubles=True (float64)", "venv"), ("lapx", "lapx lapjvs (float64)", "lapx"),
+         ("lapx32", "lapx lapjvs prefer_float32=True", "lapx"),
+         ("ivassign64", "ivassign, double scans only (peer_lap --scan float64; square only)", "self")]
 
 
 def family(name, n, rng):
@@ -82,14 +86,15 @@ FAMILIES = {"uniform": "uniform [0, 1)", "integers": "integers in [0, 100) (ties
 
 
 def run_once(args, which, path, n, s):
-    if which == "ivassign":
-        out, _, rss = run_measured([args.peer_lap, path, str(n), "--cols", str(s)], timeout=args.timeout)
+    if which in ("ivassign", "ivassign64"):
+        extra = ["--cols", str(s)] if which == "ivassign" else ["--scan", "float64"]
+        out, _, rss = run_measured([args.peer_lap, path, str(n)] + extra, timeout=args.timeout)
         d = json.loads(out)
-        return d["solve_s"], d["objective"], rss
+        return d["cpu_s" if args.clock == "cpu" else "solve_s"], d["objective"], rss
     python = args.python if dict((k, v) for k, _, v in PEERS)[which] == "venv" else args.python_lapx
     out, _, rss = run_measured([python, "-c", PEER, path, str(n), str(s), which], timeout=args.timeout)
     d = json.loads(out)
-    return d["s"], d["objective"], rss
+    return d["cpu" if args.clock == "cpu" else "s"], d["objective"], rss
 
 
 def bench_family(args, name, n, tmp):
@@ -116,7 +121,8 @@ def bench_family(args, name, n, tmp):
 
 def table(args, name, n, best):
     ours = best.get("ivassign", {})
-    lines = [f"\n**{FAMILIES[name]}, n = {n}**\n", "| solver | time (s) | ratio peer / ivassign | same optimum | peak MB |",
+    clock = "CPU time (s)" if args.clock == "cpu" else "time (s)"
+    lines = [f"\n**{FAMILIES[name]}, n = {n}**\n", f"| solver | {clock} | ratio peer / ivassign | same optimum | peak MB |",
              "| --- | --- | --- | --- | --- |"]
     if "t" not in ours:
         return "\n".join(lines + [f"| ivassign solve_lap | failed: {ours.get('error')} | | | |"])
@@ -147,6 +153,9 @@ def main():
     ap.add_argument("--python-lapx", default=os.path.join(ROOT, "bench", ".venv-lapx", "bin", "python"))
     ap.add_argument("--timeout", type=float, default=600, help="seconds per run; a peer past it is reported")
     ap.add_argument("--peers", default=",".join(k for k, _, _ in PEERS))
+    ap.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                    help="time the solve call by the wall clock or by the process's CPU time (every solver here is "
+                         "single-threaded; CPU time is the steadier figure on a loaded machine)")
     args = ap.parse_args()
     args.peer_lap = os.path.join(args.build, "bench", "peer_lap")
     with tempfile.TemporaryDirectory() as tmp:

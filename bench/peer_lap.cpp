@@ -1,12 +1,15 @@
 // bench/peer_lap: times ivassign's LAP and all-(n+1)-optima VCG on a matrix written by bench/suite.py,
 // so that scipy / lap / OR-Tools are timed on exactly the same input in the same run.
 //   peer_lap MATRIX.f64 N [--cols S] [--vcg] [--threads T]
+//   peer_lap MATRIX.f64 N --scan float64|float32|auto   (solve_lap's dense path with that scan precision:
+//            lap::solve_dense and the engine's certificate check, as solve_lap runs them; same-run A/B)
 //   peer_lap --csr PREFIX ROWS COLS        (solve_lap_sparse on PREFIX.indptr/.indices/.data)
 //   peer_lap --batch MATRIX.f64 B N [--threads T]   (solve_lap_batch on B problems of N x N)
 // MATRIX.f64: N*S (S = N unless --cols) little-endian doubles, row-major, the weights to MAXIMIZE
 // over partial matchings (solve_lap). CSR: int64 offsets, int32 columns, float64 weights to
 // maximize over matchings of every row. Prints one JSON line.
 #include <chrono>
+#include <ctime>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -15,12 +18,16 @@
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
+#include "solvers/lap.hpp"
 
 namespace {
 
 double since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
 }
+
+// The process's CPU time since c0 (solve_lap is single-threaded: the steadier figure on a loaded machine).
+double cpu_since(std::clock_t c0) { return static_cast<double>(std::clock() - c0) / CLOCKS_PER_SEC; }
 
 template <class T>
 std::vector<T> read_all(const std::string& path) {
@@ -56,6 +63,31 @@ int run_batch(const std::string& path, int b, int n, int threads) {
   return 0;
 }
 
+// solve_lap's dense path on a square problem with the given scan precision: weight_range, solve_dense
+// and the engine's warm_start certificate check (what solve_lap runs, minus its result object).
+int run_scan(const std::string& path, int n, const std::string& scan) {
+  std::vector<double> w = read_all<double>(path);
+  w.resize(static_cast<std::size_t>(n) * n);
+  const ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, n, std::move(w));
+  const ivassign::lap::Scan s = scan == "float64"   ? ivassign::lap::Scan::Float64
+                                : scan == "float32" ? ivassign::lap::Scan::Float32
+                                                    : ivassign::lap::Scan::Auto;
+  const auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
+  ivassign::lap::Engine engine(p);
+  ivassign::lap::DenseSolution d;
+  const std::vector<char> active(n, 1);
+  const bool ok = ivassign::lap::solve_dense(p, active, engine.range(), false, d, s) &&
+                  engine.warm_start(d.assignment, d.row_duals, d.col_duals);
+  const double t = since(t0), cpu = cpu_since(c0);
+  if (!ok) throw std::runtime_error("the dense solve's certificate failed");
+  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f, \"cpu_s\": %.6f, \"float32\": %s, "
+              "\"passes\": %d, \"repaired\": %d, \"abandoned\": %s}\n",
+              n, engine.objective(), t, cpu, d.scan == ivassign::lap::Scan::Float32 ? "true" : "false", d.passes, d.repaired,
+              d.abandoned ? "true" : "false");
+  return 0;
+}
+
 int run_dense(int argc, char** argv) {
   const int n = std::stoi(argv[2]);
   bool vcg = false;
@@ -73,9 +105,10 @@ int run_dense(int argc, char** argv) {
   w.resize(static_cast<std::size_t>(n) * cols);
   const ivassign::AssignmentProblem p = ivassign::AssignmentProblem::linear_only(n, cols, std::move(w));
   auto t0 = std::chrono::steady_clock::now();
+  const std::clock_t c0 = std::clock();
   const ivassign::AssignmentResult full = ivassign::solve_lap(p);
-  const double one = since(t0);
-  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f", n, full.objective, one);
+  const double one = since(t0), cpu = cpu_since(c0);
+  std::printf("{\"n\": %d, \"objective\": %.17g, \"solve_s\": %.6f, \"cpu_s\": %.6f", n, full.objective, one, cpu);
   if (vcg) {
     ivassign::SolverOptions o;
     o.threads = threads;
@@ -104,6 +137,7 @@ int main(int argc, char** argv) {
       const int threads = argc >= 7 && !std::strcmp(argv[5], "--threads") ? std::stoi(argv[6]) : 0;
       return run_batch(argv[2], std::stoi(argv[3]), std::stoi(argv[4]), threads);
     }
+    if (argc >= 5 && !std::strcmp(argv[3], "--scan")) return run_scan(argv[1], std::stoi(argv[2]), argv[4]);
     return run_dense(argc, argv);
   } catch (const std::exception& e) {
     std::cerr << "peer_lap: " << e.what() << "\n";

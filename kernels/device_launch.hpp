@@ -186,13 +186,14 @@ void qap_swap_deltas(const double* C, const double* A, const double* B, int term
 /// The device memory one problem of n x s takes in device::lap_batch (weights, workspace, results).
 std::uint64_t lap_batch_bytes_per_problem(int n, int s);
 
-/// `batch` linear assignment problems of n x s (weights: host, problem-major) on the device, one
-/// problem per device thread (kernels::lap_solve_one), in chunks of as many as device memory holds.
+/// `batch` linear assignment problems of n x s (weights: host, problem-major) on the device
+/// (kernels::lap_solve_one), in chunks of as many as device memory holds: one problem per thread
+/// block on CUDA when s >= block_min_columns, else (and always on the OpenMP system) one per thread.
 /// Host outputs, sized by the caller: assignment and row_duals batch * n, col_duals batch * s,
 /// objective and status batch (kernels::kLapSolved, kernels::kLapNoPath, or the flat index in the
 /// problem of its first NaN or +inf weight). ResourceError with the bytes when one problem does not fit.
 void lap_batch(int batch, int n, int s, const double* weights, int* assignment, double* row_duals, double* col_duals,
-               double* objective, std::int64_t* status);
+               double* objective, std::int64_t* status, int block_min_columns);
 
 /// The values and the outcome rule (with the transfers, for the audit) that the audit and epic read
 /// (host arrays; social-format.md): with types.states > 0 agent i's values are the block [m][K_i][C]

@@ -99,7 +99,7 @@ void qap_swap_deltas(const double*, const double*, const double*, int, int, cons
 
 std::uint64_t lap_batch_bytes_per_problem(int, int) { not_built("backend device (device::lap_batch_bytes_per_problem)"); }
 
-void lap_batch(int, int, int, const double*, int*, double*, double*, double*, std::int64_t*) {
+void lap_batch(int, int, int, const double*, int*, double*, double*, double*, std::int64_t*, int) {
   not_built("backend device (device::lap_batch)");
 }
 

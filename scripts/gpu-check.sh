@@ -26,7 +26,7 @@ else
   bin=build-gpu/carry
   how="built here for sm_$arch"
 fi
-filter='*Backends*:*Device*:SwapScoring.*:LapBatchDevice.*'
+filter='*Backends*:*Device*:SwapScoring.*:LapBatchDevice.*:LapTeam.*'
 rows=()
 row() { rows+=("| $1 | $2 | $3 |"); }
 status=0

@@ -48,8 +48,9 @@
 //   dense problems Jonker-Volgenant LAPJV with augmenting row reduction and AVX2 row scans) on
 //   `threads` threads (0: all cores), one problem per thread at a time; the same results as one-by-one
 //   calls. On the device (LapBatchOptions::backend Device, or Auto with a usable GPU): one problem per
-//   device thread (kernels/lap_batch.cuh, the CUDA GPU or Thrust's OpenMP device system), a separate
-//   implementation: shortest augmenting paths with potentials (Jonker & Volgenant 1987: column
+//   device thread, or on CUDA per thread block from LapBatchOptions::block_min_columns sellers
+//   (kernels/lap_batch.cuh, the CUDA GPU or Thrust's OpenMP device system; the same result from
+//   either layout), a separate implementation: shortest augmenting paths with potentials (Jonker & Volgenant 1987: column
 //   reduction first on square problems without private columns, else from u = v = 0 as in Crouse
 //   2016's rectangular form; no augmenting row reduction) with solve_lap's private "unmatched"
 //   columns, O(n^2 (s + n)) per problem, O(n + s) workspace per problem on the device beside its
@@ -144,11 +145,15 @@ struct LapBatchResult {
   Backend backend = Backend::Cpu;       ///< where it ran: Cpu, or Device (the device system of this build)
 };
 /// Where solve_lap_batch runs: Cpu (`threads` threads, 0: all cores), Device (one problem per device
-/// thread), Cuda (Device, which must be CUDA) or Auto (the device when it is a usable GPU, else the CPU;
-/// resolve_backend).
+/// thread, or per thread block: below), Cuda (Device, which must be CUDA) or Auto (the device when it
+/// is a usable GPU, else the CPU; resolve_backend). block_min_columns: on CUDA, problems with at least
+/// this many sellers are solved one per thread block (128 threads splitting each row scan, CUB block
+/// reductions), smaller ones one per thread; the OpenMP device system always runs one per thread.
+/// The same results either way. The default 64 is a guess no GPU has checked yet (docs/gpu.md).
 struct LapBatchOptions {
   int threads = 0;
   Backend backend = Backend::Auto;
+  int block_min_columns = 64;
 };
 LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::vector<double>& weights,
                                const LapBatchOptions& options);

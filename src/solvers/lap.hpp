@@ -37,11 +37,20 @@ struct WeightRange {
 };
 WeightRange weight_range(const AssignmentProblem& p, const std::vector<char>& active);
 
+/// The precision of solve_dense's square JV scans. Auto: float32 on square forms of 256 rows or more
+/// whose weights stay far from float's range, double otherwise; Float32: float32 wherever the range
+/// allows (tests); Float64: double only. A float32 run is always certified and finished in double.
+enum class Scan { Auto, Float64, Float32 };
+
 /// An optimum of the max-weight matching of the active rows and its duals in solve_lap's form.
 struct DenseSolution {
   std::vector<int> assignment;
   std::vector<double> row_duals, col_duals;
-  std::int64_t searches = 0;
+  std::int64_t searches = 0;  ///< shortest-path searches, float32 and double
+  Scan scan = Scan::Float64;  ///< Float32 when a float32 run was made (then repaired / abandoned say how it ended)
+  int passes = 0;             ///< passes over the double matrix certifying (and raising) the float32 duals
+  int repaired = 0;           ///< rows still off their minimum after those passes, re-augmented in double
+  bool abandoned = false;     ///< too many failed: the float32 result dropped, double finished from the hand-over
 };
 /// The problem as one square JV solve: partial matchings become complete ones on max(w, 0) (pairs
 /// of value <= 0 read back as unmatched), more rows than columns are transposed, missing rows are
@@ -50,9 +59,13 @@ struct DenseSolution {
 /// than columns when `complete`; Infeasible when `complete` and no matching of every row avoids
 /// the forbidden pairs. Ties: the column reduction hands the columns in increasing order each to the
 /// lowest-index free row among its cheapest (a constant matrix gives the identity), and a search
-/// ends at the lowest-index free column among the closest.
+/// ends at the lowest-index free column among the closest. Square forms without forbidden pairs may
+/// scan in float32 first (`scan`; lap_dense.cpp): the float32 matching and duals are checked in
+/// double (reduced costs >= 0, 0 on the matching, to 8 ulps of the magnitudes) and the rows that fail
+/// are finished by double shortest paths, so the result is the double optimum either way (with ties,
+/// not necessarily the one the double run's tie rule picks); with a -inf weight the run is double.
 bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, const WeightRange& range, bool complete,
-                 DenseSolution& out);
+                 DenseSolution& out, Scan scan = Scan::Auto);
 
 class Engine {
  public:

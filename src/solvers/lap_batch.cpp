@@ -1,9 +1,10 @@
 // solve_lap on many same-shape problems, spread over threads (one problem per thread at a time,
 // taken in order from a shared counter); the first failure stops the others and is rethrown with the
-// problem's index. With the device backend: one problem per device thread (kernels/device_lap_batch.cu)
-// by another algorithm, kernels/lap_batch.cuh's shortest augmenting paths (no augmenting row
-// reduction, one column settled per step): the same optimum value, but ties between optimal matchings
-// may break differently from solve_lap's.
+// problem's index. With the device backend: one problem per device thread or per CUDA thread block
+// (kernels/device_lap_batch.cu) by another algorithm, kernels/lap_batch.cuh's shortest augmenting
+// paths (no augmenting row reduction, one column settled per step; the same result for every team
+// size): the same optimum value, but ties between optimal matchings may break differently from
+// solve_lap's.
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -87,10 +88,10 @@ void solve_on_threads(const std::vector<double>& weights, int threads, LapBatchR
 }
 
 // The whole batch on the device; the lowest problem with a NaN or +inf weight is named as solve_lap names it.
-void solve_on_device(const std::vector<double>& weights, LapBatchResult& out) {
+void solve_on_device(const std::vector<double>& weights, int block_min_columns, LapBatchResult& out) {
   std::vector<std::int64_t> status(static_cast<std::size_t>(out.batch), kernels::kLapSolved);
   device::lap_batch(out.batch, out.buyers, out.sellers, weights.data(), out.assignment.data(), out.row_duals.data(),
-                    out.col_duals.data(), out.objective.data(), status.data());
+                    out.col_duals.data(), out.objective.data(), status.data(), block_min_columns);
   for (std::size_t k = 0; k < status.size(); ++k) {
     if (status[k] == kernels::kLapSolved) continue;
     if (status[k] == kernels::kLapNoPath)
@@ -112,7 +113,7 @@ LapBatchResult solve_lap_batch(int batch, int buyers, int sellers, const std::ve
   LapBatchResult out = empty_result(batch, buyers, sellers, weights, options.threads);
   out.backend = resolve_backend(options.backend);
   if (out.backend == Backend::Device)
-    solve_on_device(weights, out);
+    solve_on_device(weights, options.block_min_columns, out);
   else
     solve_on_threads(weights, options.threads, out);
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

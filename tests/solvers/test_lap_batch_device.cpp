@@ -103,6 +103,35 @@ TEST(LapBatchDevice, EqualsTheCpuBatchWithCertifiedDualsOnEveryFamilyAndShape) {
       expect_device_equals_cpu(family, n, s, 13, 1000 * static_cast<std::uint64_t>(family) + 10 * n + s);
 }
 
+// The two device layouts (one problem per thread block where LapBatchOptions::block_min_columns allows, one
+// per thread) return the same matchings and duals bit for bit (LapPick's total order; the team tests of
+// tests/solvers/test_lap_team.cpp check the same on host threads), ties included, and the CPU batch's
+// objectives. On the OpenMP device system both runs take the per-thread layout; on CUDA the first takes blocks.
+TEST(LapBatchDevice, BlockAndThreadLayoutsAgreeBitForBit) {
+  if (!device_available()) GTEST_SKIP() << "no device path here (" << device_description() << ")";
+  for (int family : {0, 1, 2, 4})
+    for (const auto& [n, s] : std::vector<std::pair<int, int>>{{30, 30}, {70, 70}, {20, 90}, {90, 20}}) {
+      const int batch = 9;
+      std::vector<double> weights;
+      for (int k = 0; k < batch; ++k) {
+        const std::vector<double> w = test::lap_family_weights(family, n, s, 31 * static_cast<std::uint64_t>(k) + n + s);
+        weights.insert(weights.end(), w.begin(), w.end());
+      }
+      const LapBatchResult blocks = solve_lap_batch(batch, n, s, weights, LapBatchOptions{0, Backend::Device, 0});
+      const LapBatchResult threads = solve_lap_batch(batch, n, s, weights, LapBatchOptions{0, Backend::Device, 1 << 30});
+      const LapBatchResult cpu = solve_lap_batch(batch, n, s, weights, LapBatchOptions{2, Backend::Cpu});
+      const std::string what = "family " + std::to_string(family) + " " + std::to_string(n) + " x " + std::to_string(s);
+      EXPECT_EQ(blocks.assignment, threads.assignment) << what;
+      EXPECT_EQ(blocks.row_duals, threads.row_duals) << what;
+      EXPECT_EQ(blocks.col_duals, threads.col_duals) << what;
+      EXPECT_EQ(blocks.objective, threads.objective) << what;
+      for (int k = 0; k < batch; ++k) {
+        const double want = cpu.objective[k];
+        EXPECT_NEAR(blocks.objective[k], want, tol::kDeviceAgreement * std::max(1.0, std::abs(want)) * n) << what;
+      }
+    }
+}
+
 // kernels::lap_solve_one with the workspaces of several problems interleaved entry by entry (the CUDA
 // layout of kernels/device_lap_batch.cu), run here on the host: solve_lap's optimum and certificate.
 TEST(LapBatchDevice, InterleavedWorkspacesSolveEachProblem) {
