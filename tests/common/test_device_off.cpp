@@ -43,9 +43,11 @@ TEST(DeviceOff, QueriesSayNoDeviceAndLaunchersThrowInputError) {
   std::vector<double> a(2), b(2), objective(1);
   std::vector<std::int64_t> status(1);
   EXPECT_EQ(input_error([&] {
-              device::lap_batch(1, 2, 2, w.data(), z.data(), a.data(), b.data(), objective.data(), status.data());
+              device::lap_batch(1, 2, 2, w.data(), z.data(), a.data(), b.data(), objective.data(), status.data(), 64);
             }),
             "backend device (device::lap_batch)" + tail);
+  EXPECT_EQ(input_error([] { device::rots_multistart(kernels::RotsProblem{}, 1, nullptr, nullptr, 1, 1.0); }),
+            "backend device (device::rots_multistart)" + tail);
   PosteriorTable table;
   std::vector<std::vector<double>> norm, gain, sum, variation;
   std::vector<double> size;
