@@ -80,7 +80,7 @@ struct ExtraBounds {
   double full = std::numeric_limits<double>::infinity();
   std::vector<double> minus_i;
   bool minus_i_exact = false;
-  /// F_i of the report-independent minus-i searches (-inf where none ran; empty: none ran at all)
+  /// F_i of the report-independent minus-i searches, -inf where none ran (empty: a VCG without parts)
   std::vector<double> floor;
 };
 
@@ -381,7 +381,7 @@ VcgResult VcgPlan::finish(const std::vector<VcgPart>& parts) const {
   // Lagrangian one, where a minus-i value or the full one is not proven by its solver
   ExtraBounds extra;
   extra.minus_i_exact = minus_i_exact(problem, m.options.search, m.shared_descent);
-  if (std::any_of(floors.begin(), floors.end(), [](double f) { return std::isfinite(f); })) extra.floor = std::move(floors);
+  extra.floor = std::move(floors);
   extra.full = std::min(m.linear_full, m.lagrangian_full);
   const bool all_proven = std::all_of(r.proven.begin(), r.proven.end(), [](char p) { return p != 0; });
   if (!all_proven || !m.full.optimal) {
