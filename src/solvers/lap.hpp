@@ -67,6 +67,13 @@ struct DenseSolution {
 bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, const WeightRange& range, bool complete,
                  DenseSolution& out, Scan scan = Scan::Auto);
 
+/// solve_lap_sparse's algorithm on a square problem (c = -weight, every row matched), started from the
+/// column duals v (min-cost form) and the matching x (column per row) when v has one entry per column:
+/// rows whose pair of x is still tight keep it, the others are augmented (lap_sparse.cpp, run_from);
+/// else from the column reduction. v returns the final duals (reduced costs c_ij - u_i - v_j >= 0 up to
+/// rounding, 0 on the matching), so that a nearby problem can start from them with the result.
+std::vector<int> solve_sparse_square(const SparseLapProblem& problem, std::vector<double>& v, const std::vector<int>& x);
+
 class Engine {
  public:
   /// Sets up the problem (max w over partial matchings, rows = allowed buyers). No solving yet.

@@ -12,6 +12,7 @@
 
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
+#include "solvers/lap.hpp"
 
 namespace ivassign {
 
@@ -65,6 +66,33 @@ class SparseSolver {
     } else {
       for (int i = 0; i < p_.rows; ++i) free_rows.push_back(i);
     }
+    for (int f : free_rows) augment(f);
+  }
+  /// Square: from column duals v0 and a matching x0 instead of the column reduction. A row keeps its column
+  /// of x0 where that pair exists and is still the row's cheapest reduced cost c_ij - v_j (the searches need
+  /// every matched row on its cheapest), and the column is not kept by an earlier row; the others are
+  /// re-augmented after the row reduction. Any v0 keeps the result exact.
+  void run_from(const std::vector<double>& v0, const std::vector<int>& x0) {
+    v_ = v0;
+    std::vector<int> free_rows;
+    for (int i = 0; i < p_.rows; ++i) {
+      const int want = i < static_cast<int>(x0.size()) ? x0[static_cast<std::size_t>(i)] : -1;
+      std::int64_t held = -1;
+      double cheapest = kInf;
+      for (std::int64_t k = p_.row_start[i]; k < p_.row_start[i + 1]; ++k) {
+        const double c = cost(k) - v_[p_.col_index[k]];
+        cheapest = std::min(cheapest, c);
+        if (p_.col_index[k] == want) held = k;
+      }
+      if (held >= 0 && y_[want] < 0 && cost(held) - v_[want] <= cheapest) {
+        x_[i] = want;
+        xk_[i] = held;
+        y_[want] = i;
+      } else {
+        free_rows.push_back(i);
+      }
+    }
+    for (int round = 0; round < 2 && !free_rows.empty(); ++round) free_rows = row_reduction(free_rows);
     for (int f : free_rows) augment(f);
   }
   std::int64_t searches() const { return searches_; }
@@ -240,6 +268,22 @@ void SparseSolver::augment(int f) {
 }
 
 }  // namespace
+
+namespace lap {
+
+std::vector<int> solve_sparse_square(const SparseLapProblem& problem, std::vector<double>& v, const std::vector<int>& x) {
+  validate(problem);
+  if (problem.rows != problem.cols) throw Error("solve_sparse_square: the problem is not square");
+  SparseSolver solver(problem);
+  if (v.size() == static_cast<std::size_t>(problem.cols))
+    solver.run_from(v, x);
+  else
+    solver.run();
+  v = solver.v();
+  return solver.x();
+}
+
+}  // namespace lap
 
 AssignmentResult solve_lap_sparse(const SparseLapProblem& problem, const SolverOptions&) {
   const auto start = std::chrono::steady_clock::now();
