@@ -57,12 +57,12 @@ struct VcgOptions {
   /// unproven (src/vcg/minus_i_bound.cpp), one LAP of the penalized weights each; 0 keeps the bound without
   /// externalities.
   int bound_iterations = 1000;
-  /// A cap on that bound's work in LAP weights (iterations x n x s), checked after each iteration: the
-  /// default 1.6e8 gives the 1000 iterations up to 160,000 weights (spectrum 200 x 800); being counted, not
-  /// timed, it keeps reports reproducible. Where it cuts the bound below both bound_iterations and 100
-  /// iterations (spectrum 1000 x 4000: 40), VCG skips the bound: its first tens of steps do not move it, so
-  /// they would only cost time.
-  double bound_work_limit = 1.6e8;
+  /// A cap on that bound's work in weights priced (pricing rounds x n x s; each step's LAP takes one round, or
+  /// a few where pairs price in: lap::PricedLap), checked after each iteration: the default 2e10 gives the 1000
+  /// iterations to spectrum 1000 x 4000 (4e6 weights a round, 2 to 3 rounds a step); being counted, not timed,
+  /// it keeps reports reproducible. Where it affords fewer than both bound_iterations and 100 one-round
+  /// steps, VCG skips the bound: its first tens of steps do not move it, so they would only cost time.
+  double bound_work_limit = 2e10;
   /// Seconds for that bound, checked after each iteration (default infinity: none). A clock makes the bound,
   /// hence transfer_interval, depend on the machine and its load; the work limit does not.
   double bound_time_limit = std::numeric_limits<double>::infinity();

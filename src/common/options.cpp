@@ -161,9 +161,9 @@ const std::vector<Option<VcgOptions>>& option_table<VcgOptions>() {
   static const std::vector<Option<O>> table{
       {"bound_iterations", &O::bound_iterations, 1000, closed(0, 100000, "", "0: the bound without externalities"),
        "VCG: iterations of the Lagrangian bound that prices externalities in unproven minus-i values", true, true},
-      {"bound_work_limit", &O::bound_work_limit, 1.6e8, positive("LAP weights"),
-       "VCG: that bound's work per profile in LAP weights, iterations x buyers x sellers; counted, not timed, so "
-       "reports stay reproducible",
+      {"bound_work_limit", &O::bound_work_limit, 2e10, positive("priced weights"),
+       "VCG: that bound's work per profile in weights priced, pricing rounds x buyers x sellers (a step takes one "
+       "or a few rounds); counted, not timed, so reports stay reproducible",
        true, true},
       {"bound_time_limit", &O::bound_time_limit, kInf, positive("seconds"),
        "VCG: seconds for that bound per profile (a clock makes the intervals depend on the machine's load)", true,

@@ -85,8 +85,10 @@ struct LagrangianStats {
 /// smallest prices, the E_e^{-i} from recomputing only the pairs whose maximizing labels name i. The
 /// multipliers follow deflected subgradient steps on the full bound (Polyak steps toward the best
 /// welfare known: `target`, the full value found, or an iterate's maximizer's); every iterate's B_-i is kept at its minimum, and its maximizer's welfare in stats. Stops after options.bound_iterations
-/// steps, options.bound_work_limit LAP weights or options.bound_time_limit seconds.
-/// Per iteration O(LAP) = O(n^2 (s + n)) plus finding the interacting pairs of the maximizer
+/// steps, options.bound_work_limit weights priced or options.bound_time_limit seconds. Each iterate's LAP is
+/// lap::PricedLap's (solvers/lap_priced.hpp): on each buyer's candidate licences, warm-started from the last
+/// iterate's duals and matching, exact by pricing every pair, and its bounds hold for any prices it stops at.
+/// Per iteration O(n s) per pricing round plus the sparse LAP on the candidates, plus finding the interacting pairs of the maximizer
 /// (PlacementCosts::for_each, O(n T deg) per placement for the factored form) and O(sum_e |lambda_ej| |lambda_eq| T).
 std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, double target, const VcgOptions& options,
                                               LagrangianStats* stats = nullptr);

@@ -1,8 +1,9 @@
 // VCG's externality-aware upper bound on every minus-i optimum: a Lagrangian relaxation of the
 // quadratic term over the interacting licence pairs e = {j, q}, with multipliers lambda_ej(a) that
 // split each pair's cost between the LAP and a per-pair maximum (the RLT-1 marginalization of
-// y_{aj,bq} onto each endpoint), solved by subgradient steps with one LAP per iteration; all n
-// minus-i bounds of an iterate come from that LAP's smallest equilibrium prices (Leonard 1983).
+// y_{aj,bq} onto each endpoint), solved by subgradient steps with one LAP per iteration (on candidate
+// licences, exact by pricing: solvers/lap_priced.hpp); all n minus-i bounds of an iterate come from that
+// LAP's smallest equilibrium prices (Leonard 1983).
 // Algorithm and complexity in src/vcg/minus_i.hpp.
 #include <algorithm>
 #include <chrono>
@@ -14,6 +15,7 @@
 #include <vector>
 
 #include "ivassign/tolerances.hpp"
+#include "solvers/lap_priced.hpp"
 #include "vcg/minus_i.hpp"
 
 namespace ivassign {
@@ -25,6 +27,7 @@ constexpr int kUnmatched = -1;
 /// A multiplier lambda_ej(buyer) and its deflected subgradient direction.
 struct Multiplier {
   int buyer;
+  int id;  ///< its index among its side's multipliers in the order they were added (the cost cache's)
   double value = 0.0, direction = 0.0;
 };
 
@@ -36,6 +39,9 @@ struct LicencePair {
   std::vector<Multiplier> lambda[2];
   double best = 0.0;                              ///< E_e
   int label[2] = {kUnmatched, kUnmatched};        ///< a maximizing pair of labels
+  /// C_e(a, b) by the multipliers' ids (side 0's, side 1's), NaN until needed: pair_maximum reads the same
+  /// label pairs step after step, and C_e costs O(T) in the factored form.
+  std::vector<std::vector<double>> cost;
 };
 
 struct PairMultipliers {
@@ -43,37 +49,62 @@ struct PairMultipliers {
   std::unordered_map<std::uint64_t, std::size_t> index;  ///< j * s + q -> pairs
 };
 
-/// C_e(a, b) = c_aj^bq + c_bq^aj: what buyers a at j and b at q cost each other (0 when one is unmatched).
-double pair_cost(const AssignmentProblem& p, const LicencePair& e, int a, int b) {
-  if (a == kUnmatched || b == kUnmatched) return 0.0;
-  return p.pair_cost(a, e.licence[0], b, e.licence[1]) + p.pair_cost(b, e.licence[1], a, e.licence[0]);
+/// C_e(a, b) = c_aj^bq + c_bq^aj: what buyers a at j (multiplier x) and b at q (y) cost each other.
+double pair_cost(const AssignmentProblem& p, LicencePair& e, const Multiplier& x, const Multiplier& y) {
+  if (e.cost.size() <= static_cast<std::size_t>(x.id)) e.cost.resize(static_cast<std::size_t>(x.id) + 1);
+  std::vector<double>& row = e.cost[static_cast<std::size_t>(x.id)];
+  if (row.size() <= static_cast<std::size_t>(y.id))
+    row.resize(static_cast<std::size_t>(y.id) + 1, std::numeric_limits<double>::quiet_NaN());
+  double& c = row[static_cast<std::size_t>(y.id)];
+  if (std::isnan(c))
+    c = p.pair_cost(x.buyer, e.licence[0], y.buyer, e.licence[1]) + p.pair_cost(y.buyer, e.licence[1], x.buyer, e.licence[0]);
+  return c;
 }
 
 /// E_e with buyer `excluded` unmatched (kUnmatched: none excluded); labels a == b (one buyer at both
 /// licences) are no matching's. Only labels with a multiplier can beat (unmatched, unmatched) = 0 or
-/// pair with one: a label without one adds 0 - C_e <= 0. O(|lambda_j| |lambda_q| T).
-double pair_maximum(const AssignmentProblem& p, const LicencePair& e, int excluded, int label[2]) {
+/// pair with one: a label without one adds 0 - C_e <= 0. The multipliers are sorted by value, largest first
+/// (sort_multipliers), and C_e >= 0, so a pair's bracket is at most lambda_ej(a) + lambda_eq(b): the scans stop
+/// once that cannot beat the best. O(|lambda_j| |lambda_q| T) at worst.
+double pair_maximum(const AssignmentProblem& p, LicencePair& e, int excluded, int label[2]) {
   double best = 0.0;
   label[0] = label[1] = kUnmatched;
   for (int side = 0; side < 2; ++side)
-    for (const Multiplier& x : e.lambda[side])
-      if (x.buyer != excluded && x.value > best) {
+    for (const Multiplier& x : e.lambda[side]) {
+      if (x.buyer == excluded) continue;
+      if (x.value > best) {
         best = x.value;
         label[side] = x.buyer;
         label[1 - side] = kUnmatched;
       }
-  for (const Multiplier& x : e.lambda[0])
+      break;
+    }
+  if (e.lambda[1].empty()) return best;
+  const double top = e.lambda[1].front().value;
+  for (const Multiplier& x : e.lambda[0]) {
+    if (x.value + top <= best) break;
+    if (x.buyer == excluded) continue;
     for (const Multiplier& y : e.lambda[1]) {
+      if (x.value + y.value <= best) break;
       const int a = x.buyer, b = y.buyer;
-      if (a == b || a == excluded || b == excluded || x.value + y.value <= best) continue;
-      const double value = x.value + y.value - pair_cost(p, e, a, b);
+      if (a == b || b == excluded) continue;
+      const double value = x.value + y.value - pair_cost(p, e, x, y);
       if (value > best) {
         best = value;
         label[0] = a;
         label[1] = b;
       }
     }
+  }
   return best;
+}
+
+/// Orders each side's multipliers by value, largest first (ties by buyer), for pair_maximum's early stops.
+void sort_multipliers(LicencePair& e) {
+  for (int side = 0; side < 2; ++side)
+    std::sort(e.lambda[side].begin(), e.lambda[side].end(), [](const Multiplier& x, const Multiplier& y) {
+      return x.value > y.value || (x.value == y.value && x.buyer < y.buyer);
+    });
 }
 
 /// w'_aj = w_aj - sum_{e ni j} lambda_ej(a), every E_e and its labels; returns sum_e E_e.
@@ -84,6 +115,7 @@ double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<doub
   for (LicencePair& e : m.pairs) {
     for (int side = 0; side < 2; ++side)
       for (const Multiplier& x : e.lambda[side]) w[static_cast<std::size_t>(x.buyer) * s + e.licence[side]] -= x.value;
+    sort_multipliers(e);
     e.best = pair_maximum(p, e, kUnmatched, e.label);
     total += e.best;
   }
@@ -92,9 +124,9 @@ double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<doub
 
 /// sum_e (E_e - E_e^{-i}) for every buyer i: what leaving i out of the pairs' labels saves. Only the
 /// pairs whose maximizing labels name i change.
-std::vector<double> pair_savings(const AssignmentProblem& p, const PairMultipliers& m) {
+std::vector<double> pair_savings(const AssignmentProblem& p, PairMultipliers& m) {
   std::vector<double> saved(static_cast<std::size_t>(p.buyers), 0.0);
-  for (const LicencePair& e : m.pairs)
+  for (LicencePair& e : m.pairs)
     for (int side = 0; side < 2; ++side) {
       const int i = e.label[side];
       if (i == kUnmatched) continue;
@@ -119,7 +151,11 @@ void add_conflicts(const PlacementCosts& costs, const std::vector<int>& z, std::
     for (int i = 0; i < p.buyers; ++i) {
       if (acc[i] == 0.0) continue;
       const int j = std::min(z[i], z[k]), q = std::max(z[i], z[k]);
-      if (acc[i] > 0.0 && m.index.emplace(j * s + q, m.pairs.size()).second) m.pairs.push_back({{j, q}, {}});
+      if (acc[i] > 0.0 && m.index.emplace(j * s + q, m.pairs.size()).second) {
+        m.pairs.emplace_back();
+        m.pairs.back().licence[0] = j;
+        m.pairs.back().licence[1] = q;
+      }
       acc[i] = 0.0;
     }
   }
@@ -128,7 +164,7 @@ void add_conflicts(const PlacementCosts& costs, const std::vector<int>& z, std::
 Multiplier& multiplier(LicencePair& e, int side, int buyer) {
   for (Multiplier& x : e.lambda[side])
     if (x.buyer == buyer) return x;
-  return e.lambda[side].emplace_back(Multiplier{buyer});
+  return e.lambda[side].emplace_back(Multiplier{buyer, static_cast<int>(e.lambda[side].size())});
 }
 
 /// One deflected subgradient step (Camerini, Fratta and Maffioli 1975): d <- g + beta d with
@@ -158,9 +194,10 @@ bool step(const std::vector<int>& holder, double gap, double theta, PairMultipli
 }
 
 /// The step length theta of the Polyak rule: it halves after kStall steps without a better full
-/// bound. kStall = 40: on spectrum 200 x 800 (seed 7) 1000 steps reach a full bound of 169.07 with
-/// it against 169.39 with 15, whose theta shrinks before the multipliers have converged
-/// (bench/RESULTS.md, 2026-12-04).
+/// bound. kStall = 60: on spectrum 200 x 800 (seed 7) 1000 steps reach 169.06 from the search's
+/// welfare as target where 40 stop at 169.16 and 15 at 169.39, whose theta shrinks before the
+/// multipliers have converged (bench/RESULTS.md, 2026-12-04 and 2026-12-05). The steps are chaotic:
+/// a target 0.5 higher ends 0.07 to 0.15 higher with any of these.
 class StepSchedule {
  public:
   void record(double full) {
@@ -176,7 +213,7 @@ class StepSchedule {
   double best_full() const { return best_full_; }
 
  private:
-  static constexpr int kStall = 40;
+  static constexpr int kStall = 60;
   double theta_ = 1.0, best_full_ = std::numeric_limits<double>::infinity();
   int stall_ = 0;
 };
@@ -189,8 +226,10 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   const int n = p.buyers;
   const auto start = std::chrono::steady_clock::now();
   std::vector<double> bound(n, std::numeric_limits<double>::infinity());
-  AssignmentProblem relaxed = AssignmentProblem::linear_only(n, p.sellers, p.linear);
-  relaxed.allowed = p.allowed;
+  std::vector<double> penalized;  // w'
+  std::vector<char> active(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) active[static_cast<std::size_t>(i)] = p.buyer_allowed(i) ? 1 : 0;
+  lap::PricedLap lap_of_penalized(n, p.sellers, active);  // its candidates and duals carry over the steps
   PairMultipliers m;
   std::vector<double> acc(n, 0.0);
   std::vector<int> holder(static_cast<std::size_t>(p.sellers), kUnmatched);
@@ -198,18 +237,19 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   double best_value = -std::numeric_limits<double>::infinity();
   std::vector<int> best_maximizer;
   int k = 0;
+  double work = 0.0;  // weights priced so far
   for (;; ++k) {
-    const double pairs_max = penalize(p, m, relaxed.linear);
-    std::vector<int> z;
-    double lap = 0.0;
-    const std::vector<double> minus = lap_minus_i_optima(relaxed, nullptr, &z, &lap);
+    const double pairs_max = penalize(p, m, penalized);
+    const lap::PricedLap::Solution& lap = lap_of_penalized.solve(penalized);
+    const std::vector<int>& z = lap.assignment;
+    work += static_cast<double>(lap.rounds) * n * p.sellers;
     // Proof: for z in Z_-i, h_j its buyer at j (or unmatched), the costs kept are those of the held pairs, so
     // sum_{k != i} g_k(z) <= sum_j (w - sum_{e ni j} lambda_ej)(h_j) + sum_e (lambda_ej(h_j) + lambda_eq(h_q) - C_e(h_j, h_q))
-    // <= LAP_-i(w') + sum_e E_e^{-i}, since i labels no licence of z
+    // <= LAP_-i(w') + sum_e E_e^{-i} <= (dual - u_i) + sum_e E_e^{-i}, since i labels no licence of z
     const std::vector<double> saved = pair_savings(p, m);
     for (int i = 0; i < n; ++i) {
       if (!p.buyer_allowed(i)) continue;
-      const double v = minus[i] + pairs_max - saved[i];
+      const double v = lap_of_penalized.minus_bound(i) + pairs_max - saved[i];
       bound[i] = std::min(bound[i], v + tol::kBoundSlack * (1.0 + std::abs(v)));
     }
     {  // the maximizer is a matching of the full problem: its welfare is a lower bound on W*
@@ -219,10 +259,9 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
         if (stats) best_maximizer = z;  // the best, for a search to start from
       }
     }
-    const double full = lap + pairs_max;
+    const double full = lap.dual + pairs_max;
     schedule.record(full);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    const double work = static_cast<double>(k + 1) * n * p.sellers;  // LAP weights processed so far
     if (k >= options.bound_iterations || seconds >= options.bound_time_limit || work >= options.bound_work_limit) break;
     add_conflicts(costs, z, acc, m);
     std::fill(holder.begin(), holder.end(), kUnmatched);

@@ -163,9 +163,9 @@ bool minus_i_exact(const AssignmentProblem& problem, const SolverOptions& option
 }
 
 /// Whether VCG runs the externality-aware bound: with externalities and iterations asked for, unless the
-/// work limit cuts it below both those iterations and kMinimumBoundSteps, where it would only cost time:
-/// its first tens of steps do not move it (spectrum 200 x 800: none of the first 20; 1000 x 4000: none
-/// of 40, at 1.9 s each), while 100 close a fifth of the gap at 500 x 2000 and 160 a third.
+/// work limit affords fewer one-round steps than both those iterations and kMinimumBoundSteps, where it
+/// would only cost time: its first tens of steps do not move it (spectrum 200 x 800: none of the first 20;
+/// 1000 x 4000: none of 40), while 100 close a fifth of the gap at 500 x 2000 and 160 a third.
 bool runs_externality_bound(const AssignmentProblem& problem, const VcgOptions& options) {
   constexpr int kMinimumBoundSteps = 100;
   if (!problem.has_externalities() || options.bound_iterations == 0) return false;
