@@ -201,20 +201,23 @@ def solve_assignment(linear, externalities=None, *, sparse=None, factored=None, 
                      solver: str = "auto", backend: Optional[str] = None, time_limit: Optional[float] = None,
                      iteration_limit: Optional[int] = None, seed: Optional[int] = None,
                      threads: Optional[int] = None, exact_size_limit: Optional[int] = None,
-                     tabu_size_limit: Optional[int] = None, target: Optional[float] = None) -> Result:
+                     tabu_size_limit: Optional[int] = None, target: Optional[float] = None,
+                     starts: Optional[int] = None) -> Result:
     """The efficient partial matching: maximize sum_i g_i(z), g_i = w_ij - sum_pq c_ij^pq z_pq.
 
     linear: (n, s) weights w_ij (or an AssignmentProblem); externalities: dense (n, s, n, s) costs
     c[i, j, p, q] >= 0; sparse: (indices (k, 4), values (k,)); factored: (weight (n, T),
     buyer (T, n, n), seller (T, s, s)); allowed: (n,) bool, buyers that may be matched.
     Settings are SolverOptions' fields (solver: auto, enumerate, lap, branch-and-bound/exact, tabu,
-    descent; time_limit in seconds). Returns a Result: assignment (n,) seller or -1, objective,
+    descent; time_limit in seconds; starts: the tabu search's independent starts, 0 one per thread).
+    Returns a Result: assignment (n,) seller or -1, objective,
     optimal, status, upper_bound, iterations, seconds, solver, backend, row_duals, col_duals (LAP).
     """
     p = _problem(linear, externalities, sparse, factored, allowed)
     return Result(_ivassign._solve_assignment(p, _settings(
         solver=solver, backend=backend, time_limit=time_limit, iteration_limit=iteration_limit, seed=seed,
-        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit, target=target)))
+        threads=threads, exact_size_limit=exact_size_limit, tabu_size_limit=tabu_size_limit, target=target,
+        starts=starts)))
 
 
 def vcg(linear, externalities=None, *, sparse=None, factored=None, allowed=None, solver: str = "auto",
