@@ -28,6 +28,7 @@
 #include "ivassign/error.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
+#include "solvers/branch_and_bound.hpp"
 #include "solvers/lagrangian.hpp"
 #include "solvers/lap.hpp"
 #include "solvers/placement_costs.hpp"
@@ -39,16 +40,10 @@ namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
 
-/// Subgradient steps on the root relaxation: at most this many, and at most this share of the time limit.
-constexpr int kRootSteps = 400;
-constexpr double kRootTimeShare = 0.25;
-/// The search first runs with the Gilmore-Lawler bound alone for at most this many nodes (about the
-/// root steps' work): small trees finish before any multiplier is computed.
-constexpr std::int64_t kProbeNodes = 1000;
-
 class BranchAndBound {
  public:
-  BranchAndBound(const AssignmentProblem& p, const SolverOptions& o) : p_(p), o_(o), start_(std::chrono::steady_clock::now()) {
+  BranchAndBound(const AssignmentProblem& p, const SolverOptions& o, const BranchAndBoundSettings& t)
+      : p_(p), o_(o), t_(t), start_(std::chrono::steady_clock::now()) {
     for (int i = 0; i < p.buyers; ++i)
       if (p.buyer_allowed(i)) order_.push_back(i);
     z_.assign(p.buyers, -1);
@@ -58,7 +53,6 @@ class BranchAndBound {
     best_.assign(p.buyers, -1);
     best_value_ = 0.0;  // the empty matching
     complete_ = p.has_externalities() && every_optimum_is_complete(p);
-    gl_too_ = std::getenv("IVA_BB_GL") != nullptr;  // TEMP measurement
   }
 
   AssignmentResult run() {
@@ -66,16 +60,16 @@ class BranchAndBound {
     if (p_.has_externalities()) {
       costs_ = std::make_unique<PlacementCosts>(p_);
       h_.assign(static_cast<std::size_t>(p_.buyers) * p_.sellers, 0.0);
-      probing_ = true;
     }
-    search(0, 0.0, kInf);
-    if (probe_over_) {  // a large tree: the Lagrangian bound, and the search again from the root
+    probing_ = costs_ && t_.probe_nodes > 0;
+    if (!costs_ || probing_) search(0, 0.0, kInf);
+    if (costs_ && (probe_over_ || !probing_)) {  // a large tree: the Lagrangian bound, and the search again from the root
       probing_ = probe_over_ = stopped_ = false;
       open_bound_ = -kInf;
       root_multipliers();
       improve_incumbent();
       lagrangian_ = true;
-      search(0, 0.0, kInf);
+      search(0, 0.0, root_bound_);  // the probe's root bound and the root relaxation's cover the tree
     }
     AssignmentResult r;
     r.assignment = best_;
@@ -106,8 +100,8 @@ class BranchAndBound {
     std::vector<int> holder(static_cast<std::size_t>(p_.sellers), kUnmatched);
     StepSchedule schedule;
     double best_full = kInf;
-    const double budget = std::isfinite(o_.time_limit) ? kRootTimeShare * o_.time_limit : kInf;
-    for (int k = 0; k < kRootSteps && elapsed() < budget; ++k) {
+    const double budget = std::isfinite(o_.time_limit) ? t_.root_time_share * o_.time_limit : kInf;
+    for (int k = 0; k <= t_.root_steps && elapsed() < budget; ++k) {
       const double pairs_max = penalize(p_, m, relaxed.linear);
       lap::Engine engine(relaxed);
       engine.solve();
@@ -117,6 +111,7 @@ class BranchAndBound {
       if (full < best_full) {
         best_full = full;
         m_ = m;
+        root_bound_ = std::min(root_bound_, full);
       }
       schedule.record(full);
       if (full <= best_value_ + tol::kBranchPrune * (1.0 + std::abs(best_value_))) break;  // proven at the root
@@ -124,7 +119,7 @@ class BranchAndBound {
       std::fill(holder.begin(), holder.end(), kUnmatched);
       for (int i = 0; i < p_.buyers; ++i)
         if (z[i] >= 0) holder[static_cast<std::size_t>(z[i])] = i;
-      if (!step(holder, full - best_value_, schedule.theta(), m)) break;
+      if (k == t_.root_steps || !step(holder, full - best_value_, schedule.theta(), m)) break;
       ++root_steps_;
     }
     penalize(p_, m_, relaxed.linear);  // E_e and labels of the kept multipliers
@@ -170,7 +165,7 @@ class BranchAndBound {
       gain = base;
     for (int b = 0; b < F; ++b) next_gains->push_back({gain[b], free[b]});
     std::sort(next_gains->begin(), next_gains->end(), [](const auto& x, const auto& y) { return x.first > y.first; });
-    if (!lagrangian_ || complete_ || gl_too_) {
+    if (!lagrangian_ || complete_) {
       if (complete_)
         for (int a = 0; a < R; ++a)
           for (int b = 0; b < F; ++b) base[static_cast<std::size_t>(a) * F + b] -= interaction_floor(rest[a], free[b], rest, free);
@@ -245,9 +240,9 @@ class BranchAndBound {
 
   bool out_of_budget() {
     if (stopped_) return true;
-    if (probing_ && nodes_ > kProbeNodes) stopped_ = probe_over_ = true;
+    if (probing_ && nodes_ > t_.probe_nodes) stopped_ = probe_over_ = true;
+    if (o_.iteration_limit > 0 && nodes_ > o_.iteration_limit) stopped_ = true;
     if ((nodes_ & 255) == 0) {
-      if (o_.iteration_limit > 0 && nodes_ >= o_.iteration_limit) stopped_ = true;
       if (elapsed() > o_.time_limit) stopped_ = time_up_ = true;
     }
     return stopped_;
@@ -267,6 +262,7 @@ class BranchAndBound {
     }
     std::vector<std::pair<double, int>> gains;
     const double bound = bound_and_gains(depth, value, &gains);
+    if (depth == 0) root_bound_ = std::min(root_bound_, bound);
     if (bound <= best_value_ + tol::kBranchPrune * (1.0 + std::abs(best_value_))) return;
     cap = std::min(cap, bound);
     const int i = order_[depth];
@@ -315,6 +311,7 @@ class BranchAndBound {
 
   const AssignmentProblem& p_;
   const SolverOptions& o_;
+  const BranchAndBoundSettings& t_;
   std::chrono::steady_clock::time_point start_;
   std::vector<int> order_, z_, best_;
   std::vector<char> used_, open_;  ///< sellers held; buyers not yet placed
@@ -323,8 +320,8 @@ class BranchAndBound {
   std::vector<std::pair<std::size_t, double>> undo_;
   std::vector<std::size_t> undo_mark_;
   lagrangian::PairMultipliers m_;
-  double best_value_ = 0.0, open_bound_ = -kInf;
-  bool complete_ = false, stopped_ = false, time_up_ = false, gl_too_ = false;
+  double best_value_ = 0.0, open_bound_ = -kInf, root_bound_ = kInf;
+  bool complete_ = false, stopped_ = false, time_up_ = false;
   bool probing_ = false, probe_over_ = false, lagrangian_ = false;  ///< the Gilmore-Lawler probe; its end
   int root_steps_ = 0;
   std::int64_t nodes_ = 0;
@@ -332,9 +329,14 @@ class BranchAndBound {
 
 }  // namespace
 
-AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options) {
-  BranchAndBound bb(problem, options);
+AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options,
+                                        const BranchAndBoundSettings& settings) {
+  BranchAndBound bb(problem, options, settings);
   return bb.run();
+}
+
+AssignmentResult solve_branch_and_bound(const AssignmentProblem& problem, const SolverOptions& options) {
+  return solve_branch_and_bound(problem, options, BranchAndBoundSettings{});
 }
 
 }  // namespace ivassign
