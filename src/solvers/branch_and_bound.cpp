@@ -18,8 +18,6 @@
 // in H_P once, exactly, and those between placed buyers in V_P.
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
-#include <cstdlib>
 #include <cmath>
 #include <limits>
 #include <memory>
@@ -83,7 +81,6 @@ class BranchAndBound {
     r.iterations = nodes_;
     r.solver = "branch-and-bound";
     r.seconds = elapsed();
-    if (std::getenv("IVA_BB_TRACE")) std::fprintf(stderr, "bb: n %d nodes %lld root_steps %d pairs %zu obj %.9g ub %.9g t %.3f\n", p_.buyers, (long long)nodes_, root_steps_, m_.pairs.size(), r.objective, r.upper_bound, r.seconds);  // TEMP
     return r;
   }
 
@@ -134,7 +131,7 @@ class BranchAndBound {
     d.backend = Backend::Cpu;
     d.initial_assignment = best_;
     const AssignmentResult r = solve_descent(p_, d);
-    offer(r.assignment, p_.objective(r.assignment));
+    offer(r.assignment, check_assignment(p_, r.assignment));  // throws where it is no matching of p_
   }
 
   /// Takes z (a matching of the allowed buyers) as the incumbent when it is better.
