@@ -1,7 +1,8 @@
-// Exact QAP over partial matchings: depth-first branch and bound; at every node the smaller of a
-// Gilmore-Lawler-style bound and the Lagrangian relaxation over interacting licence pairs
-// (solvers/lagrangian.hpp) with multipliers found by subgradient steps at the root, each one LAP
-// (see include/ivassign/solvers.hpp and docs/solvers.md).
+// Exact QAP over partial matchings: depth-first branch and bound. A probe of BranchAndBoundSettings::
+// probe_nodes nodes bounds each node with a Gilmore-Lawler-style LAP; a larger tree restarts with the
+// Lagrangian relaxation over interacting licence pairs (solvers/lagrangian.hpp), its multipliers found
+// by subgradient steps at the root and kept fixed, one LAP per node (complete problems take the
+// smaller of both). See include/ivassign/solvers.hpp and docs/solvers.md.
 //
 // Validity of the Lagrangian node bound, in the notation of docs/solvers.md. Node N: the placed
 // buyers P with their sellers z_P (or unmatched) and value V_P, the open buyers O, the free licences
@@ -142,8 +143,9 @@ class BranchAndBound {
     }
   }
 
-  /// Value of the placed part plus an optimistic value for the rest (the smaller of the Lagrangian
-  /// and the Gilmore-Lawler bound); fills the next buyer's sellers, best first, into `next_gains`.
+  /// Value of the placed part plus an optimistic value for the rest: the Lagrangian bound after the
+  /// probe, the Gilmore-Lawler bound in it, the smaller of both on complete problems. Moves the buyer to
+  /// branch on to order_[depth] and fills its sellers, best gain first, into `next_gains`.
   double bound_and_gains(std::size_t depth, double value, std::vector<std::pair<double, int>>* next_gains) {
     const int s = p_.sellers;
     std::vector<int> rest(order_.begin() + static_cast<std::ptrdiff_t>(depth), order_.end());
