@@ -21,8 +21,11 @@ namespace ivassign {
 
 namespace {
 
+using lagrangian::add_conflicts;
 using lagrangian::kUnmatched;
 using lagrangian::PairMultipliers;
+using lagrangian::penalize;
+using lagrangian::step;
 using lagrangian::StepSchedule;
 
 /// sum_e (E_e - E_e^{-i}) for every buyer i: what leaving i out of the pairs' labels saves. Only the
@@ -57,7 +60,7 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   std::vector<int> best_maximizer;
   int k = 0;
   for (;; ++k) {
-    const double pairs_max = lagrangian::penalize(p, m, relaxed.linear);
+    const double pairs_max = penalize(p, m, relaxed.linear);
     std::vector<int> z;
     double lap = 0.0;
     const std::vector<double> minus = lap_minus_i_optima(relaxed, nullptr, &z, &lap);
@@ -82,12 +85,12 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     const double work = static_cast<double>(k + 1) * n * p.sellers;  // LAP weights processed so far
     if (k >= options.bound_iterations || seconds >= options.bound_time_limit || work >= options.bound_work_limit) break;
-    lagrangian::add_conflicts(costs, z, acc, m);
+    add_conflicts(costs, z, acc, m);
     std::fill(holder.begin(), holder.end(), kUnmatched);
     for (int i = 0; i < n; ++i)
       if (z[i] >= 0) holder[static_cast<std::size_t>(z[i])] = i;
     // Polyak steps toward the best welfare known: `target` or a maximizer's
-    if (!lagrangian::step(holder, full - std::max(target, best_value), schedule.theta(), m)) break;
+    if (!step(holder, full - std::max(target, best_value), schedule.theta(), m)) break;
   }
   if (stats) {
     stats->iterations = k;
