@@ -65,10 +65,14 @@
 //   one shape that solve_assignment would hand to the LAP, else one solve_assignment each (below).
 //
 // solve_branch_and_bound — exact QAP over partial matchings with the linear term, any externality
-//   form. Depth-first over buyers; the bound at a node is the current value plus an optimal LAP over
-//   the free buyers and sellers of Gilmore-Lawler-style optimistic gains (each pair's linear weight
-//   minus the costs it must pay to buyers already placed; costs among unplaced buyers are >= 0 and
-//   dropped), a valid upper bound because c >= 0. Certifies optimality; n <= 12 in seconds.
+//   form. Depth-first over buyers; the bound at a node is the current value plus one LAP over the
+//   free buyers and sellers: first (a 1000-node probe) of Gilmore-Lawler-style optimistic gains (each
+//   pair's linear weight minus the costs it must pay to buyers already placed), then, for larger
+//   trees, of those gains minus Lagrangian multipliers on the interacting licence pairs among free
+//   sellers, plus each such pair's maximum (multipliers from subgradient steps at the root;
+//   docs/solvers.md has the bound and its proof). Certifies optimality; QAPs n <= 12 and spectrum
+//   markets of 50 x 200 in seconds. Stopped by options.time_limit or iteration_limit (nodes), it
+//   returns upper_bound = the largest bound of the nodes left open (at least the objective).
 //
 // solve_tabu — robust tabu search (Taillard 1991) over slot permutations: buyer i occupies slot
 //   pi(i) in [0, max(n, s) + n), slots >= s mean "unmatched". Moves swap two buyers' slots; every
