@@ -135,7 +135,7 @@ const std::vector<Option<SolverOptions>>& option_table<SolverOptions>() {
       {"seed", &O::seed, 1, any(), "Seed of randomized solvers", false, true},
       {"threads", &O::threads, 0, at_least_or(1, 0, "0: all cores"), "Worker threads", false, true},
       {"starts", &O::starts, 0, at_least_or(1, 0, "0: one per thread"),
-       "Tabu search: independent starts (seeds seed, seed + 1, ...), the best kept", false, false},
+       "Tabu search: independent starts (seeds seed, seed + 1, ...), the best kept", false, true},
       {"exact_size_limit", &O::exact_size_limit, 12, closed(0),
        "Auto: with externalities, the exact branch and bound while at most this many buyers take part", false, true},
       {"tabu_size_limit", &O::tabu_size_limit, 400, closed(0),
