@@ -4,26 +4,29 @@
 #include <algorithm>
 #include <cmath>
 
+#include "common/parallel.hpp"
 #include "ivassign/tolerances.hpp"
 #include "solvers/lap.hpp"
 
 namespace ivassign::lagrangian {
 
-double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<double>& w) {
+double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<double>& w, int threads) {
   w = p.linear;
   const std::size_t s = static_cast<std::size_t>(p.sellers);
-  double total = 0.0;
-  for (LicencePair& e : m.pairs) {
-    for (int side = 0; side < 2; ++side) {
+  for (const LicencePair& e : m.pairs)
+    for (int side = 0; side < 2; ++side)
       for (const Multiplier& x : e.lambda[side]) w[static_cast<std::size_t>(x.buyer) * s + e.licence[side]] -= x.value;
+  parallel_tasks(m.pairs.size(), threads, [&](std::uint64_t k) {
+    LicencePair& e = m.pairs[static_cast<std::size_t>(k)];
+    for (int side = 0; side < 2; ++side)
       std::sort(e.lambda[side].begin(), e.lambda[side].end(), [](const Multiplier& x, const Multiplier& y) {
         return x.value > y.value || (x.value == y.value && x.buyer < y.buyer);
       });
-    }
     e.sorted = true;
     e.best = pair_maximum(p, e, kUnmatched, e.label);
-    total += e.best;
-  }
+  });
+  double total = 0.0;
+  for (const LicencePair& e : m.pairs) total += e.best;
   return total;
 }
 

@@ -109,8 +109,9 @@ inline double pair_maximum(const AssignmentProblem& p, const LicencePair& e, int
   return pair_maximum_if(p, e, [excluded](int a) { return a != excluded; }, label);
 }
 
-/// w'_aj = w_aj - sum_{e ni j} lambda_ej(a), every E_e and its labels; returns sum_e E_e.
-double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<double>& w);
+/// w'_aj = w_aj - sum_{e ni j} lambda_ej(a), every E_e and its labels (the pairs over `threads` threads;
+/// the same result for any count); returns sum_e E_e, summed in pair order.
+double penalize(const AssignmentProblem& p, PairMultipliers& m, std::vector<double>& w, int threads = 1);
 
 /// Holds every licence pair on which matching z places two buyers that cost each other something.
 /// O(n T deg) per placement for the factored form (PlacementCosts::for_each), O(n s) dense.

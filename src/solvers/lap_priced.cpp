@@ -8,6 +8,7 @@
 #include <numeric>
 #include <utility>
 
+#include "common/parallel.hpp"
 #include "ivassign/solvers.hpp"
 #include "ivassign/tolerances.hpp"
 #include "solvers/lap.hpp"
@@ -18,8 +19,9 @@ namespace {
 constexpr std::size_t kAddedPerRound = 4;  // pairs a row adds per pricing round
 }
 
-PricedLap::PricedLap(int rows, int cols, std::vector<char> active, int first_candidates)
-    : rows_(rows), cols_(cols), first_(std::max(1, first_candidates)), active_(std::move(active)) {
+PricedLap::PricedLap(int rows, int cols, std::vector<char> active, int first_candidates, int threads)
+    : rows_(rows), cols_(cols), first_(std::max(1, first_candidates)), threads_(std::max(1, threads)),
+      active_(std::move(active)) {
   active_.resize(static_cast<std::size_t>(rows), 1);
   candidates_.resize(static_cast<std::size_t>(rows));
   member_.assign(static_cast<std::size_t>(rows) * cols, 0);
@@ -137,36 +139,40 @@ void PricedLap::smallest_prices(const std::vector<double>& w, const std::vector<
 // True when none did.
 bool PricedLap::price_out(const std::vector<double>& w) {
   Solution& out = solution_;
-  const std::vector<double>& p = out.price;
   out.payoff.assign(static_cast<std::size_t>(rows_), 0.0);
-  bool exact = true;
-  for (int i = 0; i < rows_; ++i) {
-    if (!active_[i]) continue;
-    const double* wi = w.data() + static_cast<std::size_t>(i) * cols_;
-    const int x = out.assignment[i];
-    const double held = x >= 0 ? wi[x] - p[x] : 0.0;  // u_i on the candidates
-    double best = 0.0;
-    for (int j = 0; j < cols_; ++j) best = std::max(best, wi[j] - p[j]);
-    out.payoff[i] = std::max(best, held);
-    const double tol = tol::kLapTight * (1.0 + std::abs(held) + (x >= 0 ? std::abs(wi[x]) : 0.0));
-    if (best <= held + tol) continue;
-    // the row's kAddedPerRound most violating pairs: adding all of them lets the first rounds' low
-    // prices pull in most of the matrix
-    std::vector<std::pair<double, int>>& top = scratch_;
-    top.clear();
-    const char* mi = member_.data() + static_cast<std::size_t>(i) * cols_;
-    for (int j = 0; j < cols_; ++j)
-      if (!mi[j] && wi[j] - p[j] > held + tol) top.push_back({wi[j] - p[j], j});
-    const std::size_t keep = std::min(top.size(), kAddedPerRound);
-    std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(keep), top.end(),
-                      [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
-    for (std::size_t k = 0; k < keep; ++k) {
-      member_[static_cast<std::size_t>(i) * cols_ + top[k].second] = 1;
-      candidates_[i].push_back(top[k].second);
-      exact = false;
-    }
+  std::vector<char> added(static_cast<std::size_t>(rows_), 0);
+  parallel_tasks(static_cast<std::uint64_t>(rows_), threads_, [&](std::uint64_t r) {
+    const int i = static_cast<int>(r);
+    if (active_[i]) added[r] = price_row(w, i);
+  });
+  return std::none_of(added.begin(), added.end(), [](char a) { return a != 0; });
+}
+
+// Row i's payoff over every column; its kAddedPerRound most violating pairs join its candidates (adding
+// all of them lets the first rounds' low prices pull in most of the matrix). True when any joined.
+bool PricedLap::price_row(const std::vector<double>& w, int i) {
+  Solution& out = solution_;
+  const std::vector<double>& p = out.price;
+  const double* wi = w.data() + static_cast<std::size_t>(i) * cols_;
+  const int x = out.assignment[i];
+  const double held = x >= 0 ? wi[x] - p[x] : 0.0;  // u_i on the candidates
+  double best = 0.0;
+  for (int j = 0; j < cols_; ++j) best = std::max(best, wi[j] - p[j]);
+  out.payoff[i] = std::max(best, held);
+  const double tol = tol::kLapTight * (1.0 + std::abs(held) + (x >= 0 ? std::abs(wi[x]) : 0.0));
+  if (best <= held + tol) return false;
+  std::vector<std::pair<double, int>> top;
+  char* mi = member_.data() + static_cast<std::size_t>(i) * cols_;
+  for (int j = 0; j < cols_; ++j)
+    if (!mi[j] && wi[j] - p[j] > held + tol) top.push_back({wi[j] - p[j], j});
+  const std::size_t keep = std::min(top.size(), kAddedPerRound);
+  std::partial_sort(top.begin(), top.begin() + static_cast<std::ptrdiff_t>(keep), top.end(),
+                    [](const auto& a, const auto& b) { return a.first > b.first || (a.first == b.first && a.second < b.second); });
+  for (std::size_t k = 0; k < keep; ++k) {
+    mi[top[k].second] = 1;
+    candidates_[i].push_back(top[k].second);
   }
-  return exact;
+  return keep > 0;
 }
 
 const PricedLap::Solution& PricedLap::solve(const std::vector<double>& w) {

@@ -31,7 +31,8 @@ namespace ivassign::lap {
 /// for the candidates' membership.
 class PricedLap {
  public:
-  PricedLap(int rows, int cols, std::vector<char> active, int first_candidates = 8);
+  /// `threads`: the pricing scan's rows in parallel (the result is the same for any count).
+  PricedLap(int rows, int cols, std::vector<char> active, int first_candidates = 8, int threads = 1);
 
   struct Solution {
     std::vector<int> assignment;   ///< column of each row, -1 unmatched or inactive
@@ -54,13 +55,13 @@ class PricedLap {
   void solve_candidates(const std::vector<double>& w, std::vector<double>& row_dual);
   void smallest_prices(const std::vector<double>& w, const std::vector<double>& row_dual);
   bool price_out(const std::vector<double>& w);
+  bool price_row(const std::vector<double>& w, int i);
 
-  int rows_ = 0, cols_ = 0, first_ = 0;
+  int rows_ = 0, cols_ = 0, first_ = 0, threads_ = 1;
   std::vector<char> active_;
   std::vector<std::vector<int>> candidates_;  ///< per row, the candidate columns
   std::vector<char> member_;                  ///< rows x cols: (i, j) is a candidate
   std::vector<int> row_of_col_;               ///< the row a column is matched to, -1
-  std::vector<std::pair<double, int>> scratch_;
   std::vector<double> duals_;                 ///< the square candidates' LAP's column duals and
   std::vector<int> matching_;                 ///< matching: the next solve's start
   Solution solution_;

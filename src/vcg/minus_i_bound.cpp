@@ -6,6 +6,7 @@
 // LAP's smallest equilibrium prices (Leonard 1983).
 // Algorithm and complexity in src/vcg/minus_i.hpp.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -14,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/parallel.hpp"
 #include "ivassign/tolerances.hpp"
 #include "solvers/lap_priced.hpp"
 #include "solvers/lagrangian.hpp"
@@ -31,16 +33,23 @@ using lagrangian::step;
 using lagrangian::StepSchedule;
 
 /// sum_e (E_e - E_e^{-i}) for every buyer i: what leaving i out of the pairs' labels saves. Only the
-/// pairs whose maximizing labels name i change.
-std::vector<double> pair_savings(const AssignmentProblem& p, const PairMultipliers& m) {
-  std::vector<double> saved(static_cast<std::size_t>(p.buyers), 0.0);
-  for (const lagrangian::LicencePair& e : m.pairs)
+/// pairs whose maximizing labels name i change. The pairs' maxima over `threads` threads, summed in pair
+/// order (the same for any count).
+std::vector<double> pair_savings(const AssignmentProblem& p, const PairMultipliers& m, int threads) {
+  std::vector<std::array<double, 2>> drop(m.pairs.size(), {0.0, 0.0});
+  parallel_tasks(m.pairs.size(), threads, [&](std::uint64_t k) {
+    const lagrangian::LicencePair& e = m.pairs[static_cast<std::size_t>(k)];
     for (int side = 0; side < 2; ++side) {
-      const int i = e.label[side];
-      if (i == kUnmatched) continue;
+      if (e.label[side] == kUnmatched) continue;
       int label[2];
-      saved[static_cast<std::size_t>(i)] += e.best - lagrangian::pair_maximum(p, e, i, label);
+      drop[static_cast<std::size_t>(k)][static_cast<std::size_t>(side)] = e.best - lagrangian::pair_maximum(p, e, e.label[side], label);
     }
+  });
+  std::vector<double> saved(static_cast<std::size_t>(p.buyers), 0.0);
+  for (std::size_t k = 0; k < m.pairs.size(); ++k)
+    for (int side = 0; side < 2; ++side)
+      if (m.pairs[k].label[side] != kUnmatched)
+        saved[static_cast<std::size_t>(m.pairs[k].label[side])] += drop[k][static_cast<std::size_t>(side)];
   return saved;
 }
 
@@ -55,7 +64,8 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   std::vector<double> penalized;  // w'
   std::vector<char> active(static_cast<std::size_t>(n));
   for (int i = 0; i < n; ++i) active[static_cast<std::size_t>(i)] = p.buyer_allowed(i) ? 1 : 0;
-  lap::PricedLap lap_of_penalized(n, p.sellers, active);  // its candidates and duals carry over the steps
+  const int threads = thread_count(options.search.threads);
+  lap::PricedLap lap_of_penalized(n, p.sellers, active, 8, threads);  // its candidates and duals carry over the steps
   PairMultipliers m;
   std::vector<double> acc(n, 0.0);
   std::vector<int> holder(static_cast<std::size_t>(p.sellers), kUnmatched);
@@ -65,14 +75,14 @@ std::vector<double> lagrangian_minus_i_bounds(const PlacementCosts& costs, doubl
   int k = 0;
   double work = 0.0;  // weights priced so far
   for (;; ++k) {
-    const double pairs_max = penalize(p, m, penalized);
+    const double pairs_max = penalize(p, m, penalized, threads);
     const lap::PricedLap::Solution& lap = lap_of_penalized.solve(penalized);
     const std::vector<int>& z = lap.assignment;
     work += static_cast<double>(lap.rounds) * n * p.sellers;
     // Proof: for z in Z_-i, h_j its buyer at j (or unmatched), the costs kept are those of the held pairs, so
     // sum_{k != i} g_k(z) <= sum_j (w - sum_{e ni j} lambda_ej)(h_j) + sum_e (lambda_ej(h_j) + lambda_eq(h_q) - C_e(h_j, h_q))
     // <= LAP_-i(w') + sum_e E_e^{-i} <= (dual - u_i) + sum_e E_e^{-i}, since i labels no licence of z
-    const std::vector<double> saved = pair_savings(p, m);
+    const std::vector<double> saved = pair_savings(p, m, threads);
     for (int i = 0; i < n; ++i) {
       if (!p.buyer_allowed(i)) continue;
       const double v = lap_of_penalized.minus_bound(i) + pairs_max - saved[i];

@@ -113,6 +113,20 @@ TEST(PricedLap, WarmStartsFollowNearbyWeights) {
   }
 }
 
+TEST(PricedLap, TheSameOnAnyNumberOfThreads) {
+  std::mt19937_64 rng(9);
+  const int n = 25, s = 40;
+  const std::vector<char> active(static_cast<std::size_t>(n), 1);
+  const std::vector<double> w = random_weights(n, s, rng, true);
+  lap::PricedLap one(n, s, active, 1, 1), three(n, s, active, 1, 3);
+  const lap::PricedLap::Solution a = one.solve(w), b = three.solve(w);
+  EXPECT_EQ(a.assignment, b.assignment);
+  EXPECT_EQ(a.price, b.price);
+  EXPECT_EQ(a.payoff, b.payoff);
+  EXPECT_EQ(a.rounds, b.rounds);
+  EXPECT_EQ(a.candidates, b.candidates);
+}
+
 TEST(PricedLap, ConstantAndNonPositiveWeights) {
   const int n = 4, s = 6;
   const std::vector<char> active(static_cast<std::size_t>(n), 1);

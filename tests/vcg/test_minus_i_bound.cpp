@@ -70,14 +70,14 @@ TEST(MinusIBound, NeverBelowTheExactMinusIOptimumAndNeverLooserThanTheLinearBoun
   EXPECT_GT(tighter, cases / 4) << tighter << " of " << cases << " bounds tighter than the linear bound";
 }
 
-TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproducible) {
+TEST(MinusIBound, WorkLimitCountsWeightsPricedAndKeepsTheBoundReproducible) {
   const AssignmentProblem p = test::random_expected_problem(3, Externalities::Form::Factored, 6, 5);
   const PlacementCosts costs(p);
   const double target = solve_assignment(p, exact_options()).objective;
   const double weights = static_cast<double>(p.buyers) * p.sellers;
   VcgOptions o;
   o.bound_iterations = 200;
-  o.bound_work_limit = 3.0 * weights;  // three LAPs: iterations 0, 1 and 2
+  o.bound_work_limit = 3.0 * weights;  // three pricing rounds: here one LAP round each for iterations 0, 1 and 2
   LagrangianStats first, again, unlimited;
   const std::vector<double> bound = lagrangian_minus_i_bounds(costs, target, o, &first);
   EXPECT_EQ(first.iterations, 2);
@@ -87,6 +87,30 @@ TEST(MinusIBound, WorkLimitCountsIterationsTimesWeightsAndKeepsTheBoundReproduci
   lagrangian_minus_i_bounds(costs, target, o, &unlimited);
   EXPECT_GT(unlimited.iterations, 2);
   EXPECT_FALSE(std::isfinite(VcgOptions{}.bound_time_limit)) << "no clock by default";
+}
+
+// The pair maxima, the savings and the LAP's pricing scan run over threads; every sum is taken in a fixed
+// order, so the bounds are bit-identical for any thread count.
+TEST(MinusIBound, TheSameBoundOnAnyNumberOfThreads) {
+  for (const auto form : {Externalities::Form::Factored, Externalities::Form::Dense}) {
+    const AssignmentProblem p = test::random_expected_problem(11, form, 7, 6);
+    const PlacementCosts costs(p);
+    const double target = solve_assignment(p, exact_options()).objective;
+    VcgOptions o;
+    o.bound_iterations = 150;
+    std::vector<std::vector<double>> bounds;
+    std::vector<double> full;
+    for (const int threads : {1, 2, 3}) {
+      o.search.threads = threads;
+      LagrangianStats stats;
+      bounds.push_back(lagrangian_minus_i_bounds(costs, target, o, &stats));
+      full.push_back(stats.full_bound);
+    }
+    EXPECT_EQ(bounds[1], bounds[0]);
+    EXPECT_EQ(bounds[2], bounds[0]);
+    EXPECT_EQ(full[1], full[0]);
+    EXPECT_EQ(full[2], full[0]);
+  }
 }
 
 /// Two buyers who each want their own seller and hurt each other there (C = 8), and a third buyer
