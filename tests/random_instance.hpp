@@ -121,6 +121,22 @@ inline AssignmentProblem random_expected_problem(std::uint64_t seed, Externaliti
   return expected_problem(random_instance(spec, seed), {0.35, 0.65});
 }
 
+/// A random problem of 2 signals per buyer at posterior `pi`, its weights times `linear_scale` (small weights:
+/// the costs make optima partial); `density`: the share of nonzero externality costs.
+inline AssignmentProblem random_scaled_problem(std::uint64_t seed, Externalities::Form form, int n, int s, double density,
+                                               const std::vector<double>& pi, double linear_scale) {
+  RandomSpec spec;
+  spec.buyers = n;
+  spec.sellers = s;
+  spec.signals.assign(n, 2);
+  spec.externalities = form;
+  spec.density = density;
+  spec.prior = Prior::Form::PerBuyer;
+  AssignmentProblem p = expected_problem(random_instance(spec, seed), pi);
+  for (double& w : p.linear) w *= linear_scale;
+  return p;
+}
+
 /// The spectrum generator's market (ivassign generate spectrum) averaged at the uniform posterior.
 inline AssignmentProblem spectrum_problem(int buyers, int licences, std::uint64_t seed) {
   SpectrumOptions g;

@@ -14,17 +14,7 @@ namespace ivassign {
 namespace {
 
 AssignmentProblem random_problem(std::uint64_t seed, Externalities::Form form, int n, int s, double linear_scale) {
-  test::RandomSpec spec;
-  spec.buyers = n;
-  spec.sellers = s;
-  spec.signals.assign(n, 2);
-  spec.externalities = form;
-  spec.density = 0.6;
-  spec.prior = Prior::Form::PerBuyer;
-  const Instance in = test::random_instance(spec, seed);
-  AssignmentProblem p = expected_problem(in, {0.25, 0.75});
-  for (double& w : p.linear) w *= linear_scale;  // small weights: the costs make optima partial
-  return p;
+  return test::random_scaled_problem(seed, form, n, s, 0.6, {0.25, 0.75}, linear_scale);
 }
 
 /// A random Koopmans-Beckmann QAP in assignment form: every optimum complete.
