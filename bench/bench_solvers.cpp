@@ -10,7 +10,9 @@
 //    all n minus-i searches sharing one interaction table;
 //  * descent candidate evaluations per second, CPU loop vs device scoring (kernels/device_descent.cu),
 //    same search, same run, on `ivassign generate spectrum --buyers n --licences 4n --seed 7`;
-//  * VCG with the descent, CPU vs device (the minus-i searches scored together), same run.
+//  * VCG with the descent, CPU vs device (the minus-i searches scored together), same run;
+//  * the Lagrangian bound's step LAP on spectrum weights: lap::PricedLap (candidates, exact by pricing,
+//    warm-started) against the dense engine and its smallest prices, same weights, same run.
 // The same-run comparison with scipy is bench/peers.py (bench/run_suite.sh runs both).
 #include <benchmark/benchmark.h>
 
@@ -27,6 +29,8 @@
 
 #include "ivassign/solvers.hpp"
 #include "ivassign/vcg.hpp"
+#include "solvers/lap.hpp"
+#include "solvers/lap_priced.hpp"
 #include "solvers/local_search.hpp"
 #include "solvers/placement_costs.hpp"
 
@@ -258,6 +262,40 @@ void BM_VcgDescentSpectrum(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_VcgDescentSpectrum)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+/// One step of the Lagrangian bound's LAP: the dense engine (square JV) with its smallest prices, and
+/// lap::PricedLap from scratch and then on nearby weights (1 % of the entries lowered, as a subgradient step
+/// moves multipliers), from its last duals. Counters: seconds of each, and dense over the warm step.
+void BM_PricedLapStep(benchmark::State& state) {
+  const AssignmentProblem p = spectrum_problem(static_cast<int>(state.range(0)));
+  std::vector<double> next = p.linear;
+  std::mt19937_64 rng(3);
+  std::uniform_int_distribution<std::size_t> entry(0, next.size() - 1);
+  for (std::size_t k = 0; k < next.size() / 100; ++k) next[entry(rng)] *= 0.97;
+  const AssignmentProblem moved = AssignmentProblem::linear_only(p.buyers, p.sellers, next);
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    lap::Engine dense(moved);
+    dense.solve();
+    const std::vector<double> prices = dense.minimal_prices();
+    const auto t1 = std::chrono::steady_clock::now();
+    lap::PricedLap priced(p.buyers, p.sellers, std::vector<char>(static_cast<std::size_t>(p.buyers), 1));
+    priced.solve(p.linear);
+    const auto t2 = std::chrono::steady_clock::now();
+    const lap::PricedLap::Solution& warm = priced.solve(next);
+    const auto t3 = std::chrono::steady_clock::now();
+    const double dense_s = std::chrono::duration<double>(t1 - t0).count();
+    const double step_s = std::chrono::duration<double>(t3 - t2).count();
+    state.counters["dense_s"] = dense_s;
+    state.counters["priced_first_s"] = std::chrono::duration<double>(t2 - t1).count();
+    state.counters["priced_step_s"] = step_s;
+    state.counters["dense_over_step"] = dense_s / step_s;
+    state.counters["step_rounds"] = warm.rounds;
+    state.counters["value_diff"] = std::abs(warm.value - dense.objective());  // 0 up to rounding: both exact
+    benchmark::DoNotOptimize(prices.data());
+  }
+}
+BENCHMARK(BM_PricedLapStep)->Arg(200)->Arg(1000)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 
 /// Descent candidate evaluations per second, CPU loop against device scoring, in the same run: the
