@@ -1,8 +1,8 @@
 // Exact QAP over partial matchings: depth-first branch and bound. A probe of BranchAndBoundSettings::
 // probe_nodes nodes bounds each node with a Gilmore-Lawler-style LAP; a larger tree restarts with the
 // Lagrangian relaxation over interacting licence pairs (solvers/lagrangian.hpp), its multipliers found
-// by subgradient steps at the root and kept fixed, one LAP per node (complete problems take the
-// smaller of both). See include/ivassign/solvers.hpp and docs/solvers.md.
+// by subgradient steps at the root and kept fixed, one LAP per node, and the node takes the smaller of
+// both bounds. See include/ivassign/solvers.hpp and docs/solvers.md.
 //
 // Validity of the Lagrangian node bound, in the notation of docs/solvers.md. Node N: the placed
 // buyers P with their sellers z_P (or unmatched) and value V_P, the open buyers O, the free licences
@@ -143,8 +143,8 @@ class BranchAndBound {
     }
   }
 
-  /// Value of the placed part plus an optimistic value for the rest: the Lagrangian bound after the
-  /// probe, the Gilmore-Lawler bound in it, the smaller of both on complete problems. Moves the buyer to
+  /// Value of the placed part plus an optimistic value for the rest: the Gilmore-Lawler bound in the
+  /// probe, the smaller of it and the Lagrangian bound after the probe. Moves the buyer to
   /// branch on to order_[depth] and fills its sellers, best gain first, into `next_gains`.
   double bound_and_gains(std::size_t depth, double value, std::vector<std::pair<double, int>>* next_gains) {
     const int s = p_.sellers;
@@ -168,7 +168,8 @@ class BranchAndBound {
     std::swap(order_[depth], order_[depth + pick]);  // the buyer to branch on comes next; the bound is symmetric
     for (int b = 0; b < F; ++b) next_gains->push_back({gain[static_cast<std::size_t>(pick) * F + b], free[b]});
     std::sort(next_gains->begin(), next_gains->end(), [](const auto& x, const auto& y) { return x.first > y.first; });
-    if (!lagrangian_ || complete_) {
+    {  // the Gilmore-Lawler bound too: on random factored costs (tests/vcg VcgSplit, 9 x 12) the relaxation
+       // alone took 98 s where the smaller of both takes 0.8 s; at spectrum 50 x 200 both cost 40 % more time
       if (complete_)
         for (int a = 0; a < R; ++a)
           for (int b = 0; b < F; ++b) base[static_cast<std::size_t>(a) * F + b] -= interaction_floor(rest[a], free[b], rest, free);
