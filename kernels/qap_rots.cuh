@@ -53,6 +53,7 @@ struct RotsScalars {
   int restart = 0;  ///< set by rots_end_iteration: rots_kick is due
   int64_t last_improvement = 0;  ///< the iteration of the start's last new best or restart
   int64_t restarts = 0;
+  int64_t oldest_left = 0;  ///< a lower bound of every time a move's placement was left (rots_choose's cache)
 };
 
 /// One start's arrays: pi, best (T), delta (T*T, entry r*T+t for r < t), memory (movable_below *
@@ -268,6 +269,7 @@ IVA_HD void rots_kick(const RotsProblem& P, const RotsStart& S) {
   s.cost = rots_cost(P, S.pi);
   s.last_improvement = s.iteration;
   s.restarts += 1;
+  s.oldest_left = 0;  // the kicked places change which entries count: refreshed at the next choice
 }
 
 /// Entry k of the delta table from scratch (0 for r >= t and pairs that cannot move).
@@ -290,25 +292,66 @@ IVA_HD void rots_init(const RotsProblem& P, const RotsStart& S, uint64_t seed) {
   if (s.best_cost <= P.target_cost) s.hit_target = 1;
 }
 
+/// The earliest time a move's placement was left: the minimum of the memory over buyer e and every
+/// place class but its own (the "unmatched" class only where unmatched slots exist). O(B (s + 1)).
+IVA_HD int64_t rots_oldest_left(const RotsProblem& P, const RotsStart& S) {
+  const int classes = P.slots < P.T ? P.slots + 1 : P.slots;
+  int64_t oldest = INT64_MAX;
+  for (int e = 0; e < P.movable_below; ++e) {
+    const int64_t* row = S.memory + static_cast<int64_t>(e) * (P.slots + 1);
+    const int own = S.pi[e] < P.slots ? S.pi[e] : P.slots;
+    for (int c = 0; c < classes; ++c)
+      if (c != own && row[c] < oldest) oldest = row[c];
+  }
+  return oldest;
+}
+
+/// The move of the coming iteration, the least RotsKey over every pair, with a shortcut: while no
+/// placement can be stale, a move with a delta no better than the best so far and no new best cost
+/// cannot come first, so its memory look-ups are skipped (the choice is the same). Whether one can be
+/// stale comes from s.oldest_left, a lower bound that only grows while no restart intervenes (a
+/// move raises the entry it leaves and drops the place it takes), refreshed when it allows one.
+IVA_HD RotsKey rots_choose(const RotsProblem& P, const RotsStart& S) {
+  const int T = P.T;
+  RotsKey best;
+  RotsScalars& s = *S.s;
+  bool stale_possible = s.iteration + 1 - s.oldest_left > P.aspiration;
+  if (stale_possible && P.movable_below > 0) {
+    s.oldest_left = rots_oldest_left(P, S);
+    stale_possible = s.iteration + 1 - s.oldest_left > P.aspiration;
+  }
+  const double improving = s.best_cost - P.improvement * (1 + fabs(s.best_cost)) - s.cost;
+  for (int r = 0; r < T; ++r) {
+    const double* row = S.delta + static_cast<int64_t>(r) * T;
+    // a row whose least delta would be skipped is skipped whole (4 independent minima: no branch per entry)
+    double m0 = INFINITY, m1 = INFINITY, m2 = INFINITY, m3 = INFINITY;
+    int t = r + 1;
+    for (; t + 3 < T; t += 4) {
+      m0 = row[t] < m0 ? row[t] : m0;
+      m1 = row[t + 1] < m1 ? row[t + 1] : m1;
+      m2 = row[t + 2] < m2 ? row[t + 2] : m2;
+      m3 = row[t + 3] < m3 ? row[t + 3] : m3;
+    }
+    for (; t < T; ++t) m0 = row[t] < m0 ? row[t] : m0;
+    const double least = fmin(fmin(m0, m1), fmin(m2, m3));
+    if (least >= best.d && (best.cls == 0 || (!stale_possible && !(least < improving)))) continue;
+    for (t = r + 1; t < T; ++t) {
+      const double d = row[t];
+      if (d >= best.d && (best.cls == 0 || (!stale_possible && !(d < improving)))) continue;
+      const RotsKey key = rots_key(P, S, r, t);
+      if (rots_before(key, best)) best = key;
+    }
+  }
+  return best;
+}
+
 /// Runs one start serially until it has made `until` iterations or hit the target.
 IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
   const int T = P.T;
   if (T < 2) return;
   while (S.s->iteration < until && !S.s->hit_target) {
     rots_begin_iteration(P, S);
-    RotsKey best;
-    // before any place can be stale, a move with a delta no better than the best so far and no new
-    // best cost cannot come first: skip its memory look-ups (the choice is the same)
-    const RotsScalars& s = *S.s;
-    const bool stale_possible = s.iteration + 1 > P.aspiration;
-    const double improving = s.best_cost - P.improvement * (1 + fabs(s.best_cost)) - s.cost;
-    for (int r = 0; r < T; ++r)
-      for (int t = r + 1; t < T; ++t) {
-        const double d = S.delta[static_cast<int64_t>(r) * T + t];
-        if (d >= best.d && (best.cls == 0 || (!stale_possible && !(d < improving)))) continue;
-        const RotsKey key = rots_key(P, S, r, t);
-        if (rots_before(key, best)) best = key;
-      }
+    const RotsKey best = rots_choose(P, S);
     if (!rots_apply(P, S, best)) continue;
     for (int e = 0; e < T; ++e) rots_factors(P, S, best.r, best.t, e);
     for (int r = 0; r < T; ++r)
@@ -320,6 +363,126 @@ IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
     rots_end_iteration(P, S);
     if (rots_stagnant(P, S)) {
       rots_kick(P, S);
+      for (int64_t k = 0; k < static_cast<int64_t>(T) * T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
+    }
+  }
+}
+
+// ---- The symmetric start laid out for one core's vector units (the CPU path of symmetric problems).
+// The same moves and the same delta table, bit for bit, as rots_run (test_rots.cpp): every entry is
+// computed by the same terms in the same order; only the loops are turned so the inner one is
+// contiguous and has no dependence (the partner of a pair is the vector lane).
+
+/// The workspace of rots_run_symmetric: BP (K T^2; BP_k[e][f] = B_k[pi e][pi f]), d and sum (T each).
+struct RotsSymmetricWork {
+  double* BP;
+  double* d;
+  double* sum;
+};
+
+/// BP_k[e][f] = B_k[pi e][pi f] for every term, from scratch. O(K T^2).
+IVA_HD void rots_permuted_fill(const RotsProblem& P, const int* pi, double* BP) {
+  const int64_t T = P.T;
+  for (int k = 0; k < P.terms; ++k) {
+    const double* b = P.B + k * T * T;
+    double* bp = BP + k * T * T;
+    for (int64_t e = 0; e < T; ++e)
+      for (int64_t f = 0; f < T; ++f) bp[e * T + f] = b[pi[e] * T + pi[f]];
+  }
+}
+
+/// BP after the swap (u, v) of pi: rows u and v, then columns u and v, exchanged. O(K T).
+IVA_HD void rots_permuted_swap(const RotsProblem& P, double* BP, int u, int v) {
+  const int64_t T = P.T;
+  for (int k = 0; k < P.terms; ++k) {
+    double* bp = BP + k * T * T;
+    for (int64_t f = 0; f < T; ++f) {
+      const double x = bp[u * T + f];
+      bp[u * T + f] = bp[v * T + f];
+      bp[v * T + f] = x;
+    }
+    for (int64_t e = 0; e < T; ++e) {
+      const double x = bp[e * T + u];
+      bp[e * T + u] = bp[e * T + v];
+      bp[e * T + v] = x;
+    }
+  }
+}
+
+/// rots_delta (qap_swap_delta_symmetric) of every movable pair that contains u, from scratch, with
+/// the partner x as the lane: for the pair (r, s) = (min, max)(u, x) the terms
+/// (A_k[r][e] - A_k[s][e]) (BP_k[s][e] - BP_k[r][e]) for e = 0..T-1, then the same two corrections
+/// and the same doubling, read from rows because A_k and BP_k are symmetric. O(K T^2).
+IVA_HD void rots_fresh_pairs_of(const RotsProblem& P, const RotsStart& S, const RotsSymmetricWork& W, int u) {
+  const int64_t T = P.T;
+  const int* pi = S.pi;
+  double* __restrict__ d = W.d;
+  double* __restrict__ sum = W.sum;
+  for (int64_t x = 0; x < T; ++x) {
+    if (x == u) continue;
+    const int64_t r = x < u ? x : u, s = x < u ? u : x, pr = pi[r], ps = pi[s];
+    d[x] = P.C[r * T + ps] + P.C[s * T + pr] - P.C[r * T + pr] - P.C[s * T + ps];
+  }
+  for (int k = 0; k < P.terms; ++k) {
+    const double* a = P.A + k * T * T;
+    const double* bp = W.BP + k * T * T;
+    for (int64_t x = 0; x < T; ++x) sum[x] = 0;
+    for (int64_t e = 0; e < T; ++e) {
+      const double* __restrict__ ae = a + e * T;   // A_k[e][x] = A_k[x][e]
+      const double* __restrict__ be = bp + e * T;  // BP_k[e][x] = BP_k[x][e]
+      const double aue = a[u * T + e], bue = bp[u * T + e];
+      for (int64_t x = 0; x < u; ++x) sum[x] += (ae[x] - aue) * (bue - be[x]);          // pair (x, u)
+      for (int64_t x = u + 1; x < T; ++x) sum[x] += (aue - ae[x]) * (be[x] - bue);  // pair (u, x)
+    }
+    for (int64_t x = 0; x < T; ++x) {
+      if (x == u) continue;
+      const int64_t r = x < u ? x : u, s = x < u ? u : x;
+      sum[x] += a[s * T + r] * bp[s * T + r] + a[r * T + s] * bp[r * T + s];
+      d[x] += 2 * sum[x];
+    }
+  }
+  for (int64_t x = 0; x < T; ++x) {
+    if (x == u) continue;
+    const int r = static_cast<int>(x < u ? x : u), s = static_cast<int>(x < u ? u : x);
+    if (rots_movable(P, r, s)) S.delta[static_cast<int64_t>(r) * T + s] = d[x];
+  }
+}
+
+/// rots_update_entry's factored update (symmetric) over whole rows r < movable_below, the pairs
+/// that meet {u, v} included (rots_fresh_pairs_of overwrites them next). O(K T^2).
+IVA_HD void rots_update_rows_symmetric(const RotsProblem& P, const RotsStart& S) {
+  const int64_t T = P.T;
+  for (int k = 0; k < P.terms; ++k) {
+    const double* __restrict__ f = S.factors + 4LL * k * T;
+    const double* __restrict__ g = f + T;
+    for (int64_t r = 0; r < P.movable_below; ++r) {
+      double* __restrict__ row = S.delta + r * T;
+      const double fr = f[r], gr = g[r];
+      for (int64_t t = r + 1; t < T; ++t) row[t] += 2 * ((fr - f[t]) * (g[t] - gr));
+    }
+  }
+}
+
+/// rots_run for a symmetric problem (P.symmetric), in O(K T^2) contiguous work per iteration: the
+/// same moves, delta table, memory and stream as rots_run. BP is filled on entry, so chunked calls
+/// need nothing kept between them but the start.
+IVA_HD void rots_run_symmetric(const RotsProblem& P, const RotsStart& S, const RotsSymmetricWork& W, int64_t until) {
+  const int T = P.T;
+  if (T < 2) return;
+  rots_permuted_fill(P, S.pi, W.BP);
+  while (S.s->iteration < until && !S.s->hit_target) {
+    rots_begin_iteration(P, S);
+    const RotsKey move = rots_choose(P, S);
+    if (!rots_apply(P, S, move)) continue;
+    rots_permuted_swap(P, W.BP, move.r, move.t);
+    for (int e = 0; e < T; ++e) rots_factors(P, S, move.r, move.t, e);
+    rots_update_rows_symmetric(P, S);
+    rots_fresh_pairs_of(P, S, W, move.r);
+    rots_fresh_pairs_of(P, S, W, move.t);
+    rots_end_iteration(P, S);
+    if (rots_stagnant(P, S)) {
+      rots_kick(P, S);
+      rots_permuted_fill(P, S.pi, W.BP);
       for (int64_t k = 0; k < static_cast<int64_t>(T) * T; ++k) S.delta[k] = rots_fresh_entry(P, S, k);
     }
   }

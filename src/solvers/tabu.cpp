@@ -19,6 +19,7 @@
 #include "kernels/qap_delta.cuh"
 #include "kernels/qap_rots.cuh"
 #include "solvers/lap.hpp"
+#include "solvers/rots_cpu.hpp"
 #include "solvers/structure.hpp"
 #include "kernels/device_launch.hpp"
 
@@ -320,8 +321,9 @@ struct Starts {
   std::vector<int> hit_target;
 };
 
-/// `starts` robust tabu searches on the CPU, one per thread at a time (kernels::rots_run in chunks,
-/// the clock and the others' targets checked between them).
+/// `starts` robust tabu searches on the CPU, one per thread at a time (kernels::rots_run, or
+/// rots_run_symmetric for symmetric problems, in chunks; the clock and the others' targets checked
+/// between them).
 Starts rots_on_cpu(const kernels::RotsProblem& P, int starts, int threads, const std::vector<int>& initial,
                    const std::vector<std::uint64_t>& seeds, std::int64_t max_iter, double time_limit,
                    std::chrono::steady_clock::time_point start) {
@@ -335,15 +337,28 @@ Starts rots_on_cpu(const kernels::RotsProblem& P, int starts, int threads, const
                               static_cast<std::int64_t>(T), msize, fsize};
   const std::int64_t chunk = std::max<std::int64_t>(16, (std::int64_t(1) << 20) / static_cast<std::int64_t>(T * T + 1));
   std::atomic<bool> stop{false};
-#pragma omp parallel for schedule(dynamic, 1) num_threads(threads)
-  for (int k = 0; k < starts; ++k) {
-    const kernels::RotsStart S = W.start(k);
-    kernels::rots_init(P, S, seeds[static_cast<std::size_t>(k)]);
-    while (S.s->iteration < max_iter && !S.s->hit_target && !stop.load(std::memory_order_relaxed)) {
-      kernels::rots_run(P, S, S.s->iteration + std::min(chunk, max_iter - S.s->iteration));
-      if (S.s->hit_target ||
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > time_limit)
-        stop = true;
+  // symmetric problems run the row-wise layout of the same search (bit for bit), one workspace per thread
+  const std::size_t KTT = static_cast<std::size_t>(P.terms) * T * T;
+#pragma omp parallel num_threads(threads)
+  {
+    std::vector<double> work(P.symmetric ? KTT + 2 * T : 0);
+    const kernels::RotsSymmetricWork SW =
+        P.symmetric ? kernels::RotsSymmetricWork{work.data(), work.data() + KTT, work.data() + KTT + T}
+                    : kernels::RotsSymmetricWork{nullptr, nullptr, nullptr};
+#pragma omp for schedule(dynamic, 1)
+    for (int k = 0; k < starts; ++k) {
+      const kernels::RotsStart S = W.start(k);
+      kernels::rots_init(P, S, seeds[static_cast<std::size_t>(k)]);
+      while (S.s->iteration < max_iter && !S.s->hit_target && !stop.load(std::memory_order_relaxed)) {
+        const std::int64_t until = S.s->iteration + std::min(chunk, max_iter - S.s->iteration);
+        if (P.symmetric)
+          rots_run_symmetric_cpu(P, S, SW, until);
+        else
+          kernels::rots_run(P, S, until);
+        if (S.s->hit_target ||
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > time_limit)
+          stop = true;
+      }
     }
   }
   Starts out;

@@ -1,6 +1,7 @@
 // The robust tabu search's per-start functions (kernels/qap_rots.cuh): the factored delta update
 // against recomputation, the tenure's range, the classes of moves (tabu, aspiration by objective,
-// long-term diversification), and chunked runs against one run.
+// long-term diversification), chunked runs against one run, and the row-wise symmetric run against
+// the plain one.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "common/random.hpp"
 #include "kernels/qap_delta.cuh"
 #include "kernels/qap_rots.cuh"
+#include "solvers/rots_cpu.hpp"
 
 namespace ivassign {
 namespace {
@@ -212,6 +214,58 @@ TEST(Rots, RunChoosesTheMovesOfTheBlockwiseIteration) {
     EXPECT_EQ(fast.scalars.best_cost, naive.scalars.best_cost) << variant;
     EXPECT_EQ(fast.scalars.restarts, naive.scalars.restarts) << variant;
     EXPECT_GT(fast.scalars.restarts, 0) << variant;
+  }
+}
+
+/// rots_run_symmetric, plain and as the CPU runs it (rots_run_symmetric_cpu: AVX2 where the CPU has
+/// it), against rots_run on real-valued symmetric data (so every rounding must match), with phantoms
+/// and "unmatched" slots, one and two terms, an odd size, restarts and chunked calls: the same moves,
+/// the same delta table bit for bit, the same memory.
+TEST(Rots, SymmetricRowsEqualTheRunBitForBit) {
+  for (int variant = 0; variant < 4; ++variant) {
+    const int T = 23, terms = 1 + variant % 2;
+    Fixture plain(T, terms, 40 + variant), rows(T, terms, 40 + variant), cpu(T, terms, 40 + variant);
+    for (Fixture* f : {&plain, &rows, &cpu}) {
+      SplitMix64 rng{77 + static_cast<std::uint64_t>(variant)};
+      for (auto& x : f->C) x = 100 * rng.uniform() - 30;
+      for (auto* M : {&f->A, &f->B})
+        for (int k = 0; k < terms; ++k)
+          for (int i = 0; i < T; ++i)
+            for (int j = 0; j < T; ++j) (*M)[k * T * T + i * T + j] = i == j ? 0.0 : 10 * rng.uniform() - 2;
+      symmetrize(*f);
+      if (variant >= 2) {  // buyers 0..16, phantoms 17..22; slots 19..22 are "unmatched"
+        f->P.movable_below = 17;
+        f->P.slots = 19;
+        f->memory.assign(static_cast<std::size_t>(kernels::rots_memory_size(f->P)), 0);
+      }
+      f->P.aspiration = 90;  // stale places and restarts take part
+      f->P.restart_after = 120;
+      f->P.kick = 3;
+      kernels::rots_init(f->P, f->start(), 9);
+    }
+    std::vector<double> work(static_cast<std::size_t>(terms) * T * T + 2 * T);
+    const kernels::RotsSymmetricWork W{work.data(), work.data() + terms * T * T, work.data() + terms * T * T + T};
+    kernels::rots_run(plain.P, plain.start(), 1200);
+    for (std::int64_t until = 50; until <= 1200; until += 50) {
+      kernels::rots_run_symmetric(rows.P, rows.start(), W, until);
+      rots_run_symmetric_cpu(cpu.P, cpu.start(), W, until);
+    }
+    EXPECT_GT(plain.scalars.restarts, 0) << variant;
+    for (const Fixture* f : {&rows, &cpu}) {
+      const char* which = f == &rows ? "rows" : rots_cpu_uses_avx2() ? "cpu (AVX2)" : "cpu (plain)";
+      EXPECT_EQ(plain.pi, f->pi) << variant << " " << which;
+      EXPECT_EQ(plain.best, f->best) << variant << " " << which;
+      EXPECT_EQ(plain.memory, f->memory) << variant << " " << which;
+      EXPECT_EQ(plain.scalars.moves, f->scalars.moves) << variant << " " << which;
+      EXPECT_EQ(plain.scalars.best_cost, f->scalars.best_cost) << variant << " " << which;
+      EXPECT_EQ(plain.scalars.cost, f->scalars.cost) << variant << " " << which;
+      EXPECT_EQ(plain.scalars.restarts, f->scalars.restarts) << variant << " " << which;
+      for (int r = 0; r < T; ++r)
+        for (int t = r + 1; t < T; ++t)
+          if (kernels::rots_movable(plain.P, r, t)) {
+            ASSERT_EQ(plain.delta[r * T + t], f->delta[r * T + t]) << variant << " " << which << " pair " << r << "," << t;
+          }
+    }
   }
 }
 
