@@ -2,6 +2,7 @@
 //  * LAP on dense uniform random weights, n = 1000 / 4000 (/ 10000 with IVASSIGN_BENCH_LARGE=1);
 //  * VCG without externalities, n = 2000: all n + 1 optima (smallest equilibrium prices) vs one solve;
 //  * tabu swap evaluations per second on a tai100a-sized factored QAP (CPU, O(1) updates);
+//  * multistart robust tabu iterations per second, symmetric n = 100, CPU threads vs the device's starts;
 //  * batch scoring of every swap of many permutations (O(n) each), CPU vs CUDA: the GPU target;
 //  * batched LAP (solve_lap_batch), CPU threads vs the device, 10,000 x n = 50 and 1,000 x n = 200;
 //  * VCG on a factored QAP, n = 100: warm-started vs cold minus-i searches at an equal time budget;
@@ -115,6 +116,46 @@ void BM_TabuSwapEvaluations(benchmark::State& state) {
   state.counters["swap_evals_per_s"] = static_cast<double>(iterations) * 100 * 99 / 2 / seconds;
 }
 BENCHMARK(BM_TabuSwapEvaluations)->Unit(benchmark::kMillisecond)->Iterations(1);
+
+// Multistart robust tabu (kernels/qap_rots.cuh) on a symmetric tai100a-sized QAP (symmetric integer
+// matrices, as tai100a's): `starts` starts of 1000 iterations each, no time limit, iterations per second
+// of all starts together. CPU: one start per thread (rots_run_symmetric, AVX2 where the CPU has it);
+// device: one start per CUDA block, or per Thrust index on the OpenMP system (rots_run). The GPU model's
+// multistart row (bench/gpu_model.py) reads BM_RotsMultistartDevice/264 (2 blocks on each of 132 SMs).
+QapInstance random_symmetric_qap(int n, std::uint64_t seed) {
+  QapInstance q = random_qap(n, seed);
+  for (auto* m : {&q.a, &q.b})
+    for (int i = 0; i < n; ++i)
+      for (int j = 0; j < i; ++j) (*m)[static_cast<std::size_t>(i) * n + j] = (*m)[static_cast<std::size_t>(j) * n + i];
+  return q;
+}
+void rots_multistart(benchmark::State& state, Backend backend) {
+  if (backend == Backend::Device && !device_available()) {
+    state.SkipWithError("no device path");
+    return;
+  }
+  const QapInstance q = random_symmetric_qap(100, 5);
+  SolverOptions o;
+  o.solver = SolverKind::Tabu;
+  o.backend = backend;
+  o.starts = static_cast<int>(state.range(0));
+  o.threads = static_cast<int>(std::min<std::int64_t>(state.range(0), 2));
+  o.iteration_limit = 1000;
+  std::int64_t iterations = 0;
+  double seconds = 0, best = 0;
+  for (auto _ : state) {
+    const QapResult r = solve_qaplib(q, o);
+    iterations += r.iterations;
+    seconds += r.seconds;
+    best = r.objective;
+  }
+  state.counters["iterations_per_s"] = static_cast<double>(iterations) / seconds;
+  state.counters["best"] = best;
+}
+void BM_RotsMultistartCpu(benchmark::State& state) { rots_multistart(state, Backend::Cpu); }
+void BM_RotsMultistartDevice(benchmark::State& state) { rots_multistart(state, Backend::Device); }
+BENCHMARK(BM_RotsMultistartCpu)->Arg(1)->Arg(2)->Unit(benchmark::kMillisecond)->Iterations(1);
+BENCHMARK(BM_RotsMultistartDevice)->Arg(2)->Arg(264)->Unit(benchmark::kMillisecond)->Iterations(1);
 
 // Batch scoring of every swap of many permutations (independent searches), CPU vs CUDA, n = 100
 // (tai100a-sized): swap evaluations per second, each O(n) from scratch.

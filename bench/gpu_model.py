@@ -53,6 +53,7 @@ CPU = {
     "measures_s": 298.4,            # BM_InformationalSizeCpu, s (wall; 39.6 s of its main thread; 39.0 s on 2026-11-24)
     "swap_evals_per_s": 1.44501e6,  # BM_SwapScoringCpu/64
     "tabu_swap_evals_per_s": 14.9976e6,  # BM_TabuSwapEvaluations (one thread, n = 100, 2000 iterations)
+    "rots_iterations_per_s": 98476.8,  # BM_RotsMultistartCpu/1 (one start, one thread, symmetric n = 100; 2026-12-05, load 1)
     "lap_batch_s": {"10000/50": 0.864, "1000/200": 0.797},  # BM_LapBatchCpu/<batch>/<n>, s (2 threads)
     # BM_DescentEvaluations/<n>/<start>: the benchmark's time (the CPU's descent, then the OMP device's), its
     # counters; the CPU loop is single-threaded
@@ -190,13 +191,22 @@ def tabu_table_row(g):
     return w, 1 / seconds(w, g)
 
 
+ROTS_THREADS = 256  # kernels/device_rots.cu's kRotsThreads
+
+
 def multistart_row(g):
-    # issue 32 item 2: one start per block, its n^2 delta table (80 KB) in shared memory (2 blocks per SM);
-    # per iteration each of the n(n-1)/2 entries takes Taillard's update: 8 loads of the swapped pair's rows and
-    # columns of A and B (6.4 KB: L1 hits, one sector per thread: scattered), then a block arg-min and three
-    # barriers; no launch and no copy per iteration (the host gathers the best at the end)
-    sectors = QAP_PAIRS * 8
-    t_iteration = sectors / C["l1_sectors_per_s_sm"] + 3 * 0.05e-6  # the blocks of an SM share its L1
+    # kernels/device_rots.cu: one start per block of 256 threads, its n^2 delta table (80 KB) in shared memory
+    # (2 blocks per SM). Per iteration (kernels/qap_rots.cuh, symmetric):
+    #  - the keys: each of the n(n-1)/2 pairs reads its delta (shared) and two memory entries (global, L1/L2,
+    #    scattered: a sector each);
+    #  - the factored update of the pairs disjoint from the swap: 4 factor loads (coalesced: a sector per 4);
+    #  - the 2(n-2) pairs that meet the swap, from scratch: n entities each, two scattered reads of B
+    #    (b[pi s][pi e], b[pi r][pi e]; the rows of A are coalesced);
+    #  - the block arg-min of the keys (log2 256 = 8 barriers) and 4 more barriers.
+    # No launch and no copy per iteration (the host gathers the best at the end).
+    sectors = QAP_PAIRS * 2 + QAP_PAIRS * 4 / 4 + 2 * (QAP_N - 2) * QAP_N * 2
+    barriers = math.log2(ROTS_THREADS) + 4
+    t_iteration = sectors / C["l1_sectors_per_s_sm"] + barriers * 0.05e-6  # the blocks of an SM share its L1
     w = {"l1_s": t_iteration / g["sms"]}
     return w, 1 / seconds(w, g)
 
@@ -216,11 +226,11 @@ def lap_row(batch, n, per_block):
             w = {"bytes": batch * entries * 8, "chain_s": chain, "launches": 1, "copies": 5,
                  "host_bytes": up + down}
         else:
-            # issue 32 items 3-4: a block of 128 threads per problem, a Dijkstra step = one block scan of the
-            # row in float32 + a block arg-min; 16 blocks per SM
+            # kernels/device_lap_batch.cu: a block of 128 threads per problem (sellers >= block_min_columns), a
+            # Dijkstra step = one block scan of the row in double + a CUB block arg-min; 16 blocks per SM
             waves = math.ceil(batch / (g["sms"] * 16))
             chain = waves * (steps + 3 * aug) * C["t_block_step"]
-            w = {"bytes": batch * (entries * 4 + n * n * 12), "chain_s": chain, "launches": 2, "copies": 5,
+            w = {"bytes": batch * entries * 8, "chain_s": chain, "launches": 1, "copies": 5,
                  "host_bytes": up + down}
         return w, seconds(w, g)
     return f
@@ -251,7 +261,7 @@ def rows():
             descent_row(n, start, False), d.get("cpu_evals_per_s"),
             f"{CANDIDATE_BYTES} B a candidate; 3 launches, 4 copies a round; host upkeep at the CPU's time",
             "cpu_evals_per_s, same run")
-        add(f"descent-resident-{n}-{start}", label + ": tables and moves resident", "lands concurrently (item 1)",
+        add(f"descent-resident-{n}-{start}", label + ": tables and moves resident", tree,
             f"BM_DescentEvaluations/{n}/{start}", "device_evals_per_s", "evaluations/s", "rate",
             descent_row(n, start, True), d.get("cpu_evals_per_s"),
             f"{CANDIDATE_BYTES} B a candidate + 64 B an H entry; {3 + 2 * TERMS} launches, 1 copy a round",
@@ -263,19 +273,21 @@ def rows():
     add("tabu-table", "tabu delta table on the device, n 100 (qap --backend device)", tree, None,
         "iterations_per_s", "iterations/s", "rate", tabu_table_row, tabu_cpu,
         "n^2 O(1) updates an iteration; 1 launch, 2 copies, 80 KB down", "BM_TabuSwapEvaluations / 4950 (1 thread)")
-    add("multistart-tabu", "multistart robust tabu, n 100: one start per block, deltas in shared memory "
-        "(GPU: all starts together; CPU: one thread)",
-        "lands concurrently (item 2)", None, "iterations_per_s", "iterations/s", "rate",
-        multistart_row, tabu_cpu, "4950 x 8 L1 loads + a block arg-min an iteration; no launch per iteration",
-        "BM_TabuSwapEvaluations / 4950 (1 thread)")
+    add("multistart-tabu", "multistart robust tabu, symmetric n 100, 264 starts: one per block, deltas in shared "
+        "memory (GPU: all starts together; CPU: one start, one thread)",
+        tree, "BM_RotsMultistartDevice/264", "iterations_per_s", "iterations/s", "rate",
+        multistart_row, CPU["rots_iterations_per_s"],
+        "4950 keys (2 scattered loads each), 4950 factored updates, 196 pairs from scratch (200 scattered loads "
+        "each) and 12 barriers an iteration; no launch per iteration",
+        "BM_RotsMultistartCpu/1 (1 thread)")
     for batch, n in ((10000, 50), (1000, 200), (10000, 100)):
         bench = f"BM_LapBatchDevice/{batch}/{n}"
         cpu = CPU["lap_batch_s"].get(f"{batch}/{n}")
         add(f"lap-batch-{batch}-{n}", f"LAP batch {batch} x n {n}: a problem per thread", tree, bench, "real_time",
             "s", "time", lap_row(batch, n, False), cpu, f"{LAP_STEPS[n][0]:.2f} n^2 entries a problem, uploads included",
             "BM_LapBatchCpu (2 threads)")
-        add(f"lap-block-{batch}-{n}", f"LAP batch {batch} x n {n}: a problem per block, float32 scans",
-            "lands concurrently (items 3-4)", bench, "real_time", "s", "time", lap_row(batch, n, True), cpu,
+        add(f"lap-block-{batch}-{n}", f"LAP batch {batch} x n {n}: a problem per block (n >= 64 by default)",
+            tree, bench, "real_time", "s", "time", lap_row(batch, n, True), cpu,
             f"{LAP_STEPS[n][1]:.0f} block steps a problem, uploads included", "BM_LapBatchCpu (2 threads)")
     return r
 

@@ -53,7 +53,7 @@ json() { echo "--benchmark_out=gpu-bench-$1.json --benchmark_out_format=json"; }
 # the descent's candidate evaluations per second, CPU loop vs device scoring, same run (spectrum
 # 200 x 800 and 1000 x 4000, seed 7; from the LAP start and from the empty matching), and VCG with
 # the descent at 200 x 800, its minus-i searches on the device state rolled back as the CPU's
-"$bin/bench_solvers" --benchmark_filter='SwapScoring|LapBatch|DescentEvaluations|VcgDescentBackends/200/' $(json solvers) > gpu-bench-solvers.log 2>&1
+"$bin/bench_solvers" --benchmark_filter='SwapScoring|LapBatch|DescentEvaluations|VcgDescentBackends/200/|RotsMultistart' $(json solvers) > gpu-bench-solvers.log 2>&1
 # gvcg --stages 1 (its measures), the audit's lie scans and epic's groups on the 8-agent, 6-type bench
 # problem: /0 the CPU, /1 the device, same run
 "$bin/bench_social" --benchmark_filter='Backend' $(json social) > gpu-bench-social.log 2>&1
