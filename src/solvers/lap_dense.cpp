@@ -10,8 +10,9 @@
 // (every h = base - p_ij - vv_j is then +inf) and d_j = +inf; their distances are kept aside.
 //
 // Square forms of 256 rows or more may scan in float32 (Jv<float> on the row-shifted matrix: half
-// the bytes per scan, eight lanes per AVX2 step): the whole run from 2048 rows, below that only the
-// shortest paths that outlast four passes' worth of double scans (solve_dense's policy, below). The
+// the bytes per scan, eight lanes per AVX2 step): the whole run from 2048 rows (unless the weights are
+// integers with many ties), below that only the shortest paths that outlast four passes' worth of
+// double scans (solve_dense's policy, below). The
 // float32 matching and column duals are then certified in double (Jv<double>::adopt: dual
 // feasibility by construction, complementary slackness row by row, column duals raised where
 // float32 rounding tied two columns) and the rows still failing are re-augmented in double from
@@ -887,10 +888,30 @@ bool use_float32(Scan scan, int rows, double magnitude) {
 // row scans, so a solve that ends sooner (uniform and integer costs at n = 1000: the reductions do
 // most of the work) never pays the float32 copy and its certification (two to four passes over the
 // matrix), and an expensive shortest-path phase (Euclidean costs) runs in float32. From
-// kFloat32WholeRows rows (and with Scan::Float32) the whole run is float32, reductions included.
+// kFloat32WholeRows rows (and with Scan::Float32) the whole run is float32, reductions included, unless
+// the weights are tie-heavy integers (tie_heavy below).
 constexpr std::int64_t kNoBudget = std::numeric_limits<std::int64_t>::max();
 constexpr std::int64_t kDoubleScanPasses = 4;
 constexpr int kFloat32WholeRows = 2048;
+
+// Integer weights over a range narrower than a quarter of the rows: every row holds many copies of its
+// best values, so the reductions match nearly every row at once and the whole double run costs less than
+// the float32 copy and its certificate (integers in [0, 100) at n = 4000: 0.055 s of CPU in double against
+// 0.084 s in float32, bench/RESULTS.md 2026-12-05). Such matrices take the budgeted double run of the
+// smaller sizes at every size. Judged on kTieSampleRows rows spread over the matrix: the choice decides
+// the speed only, never the result.
+constexpr int kTieSampleRows = 64;
+bool tie_heavy(const double* P, const Form& f, const WeightRange& range) {
+  const double low = std::min(range.min, 0.0);  // clamped forms hold max(w, 0)
+  if (!((range.max - low) * 4.0 < static_cast<double>(f.R))) return false;
+  const int sample = std::min(f.R, kTieSampleRows);
+  for (int k = 0; k < sample; ++k) {
+    const double* row = P + static_cast<std::size_t>(static_cast<std::int64_t>(k) * f.R / sample) * f.ld;
+    for (int c = 0; c < f.C; ++c)
+      if (row[c] != std::floor(row[c])) return false;
+  }
+  return true;
+}
 
 // Rows the certificate may reject before the float32 run is abandoned for a double run from
 // scratch (each rejected row costs one double shortest-path search).
@@ -985,7 +1006,8 @@ bool solve_dense(const AssignmentProblem& p, const std::vector<char>& active, co
   if (f.R == f.C && f.R > 0) {
     const bool forbidden = !f.clamp && !(min_w > -kInf);  // a -inf pair left in P (clamping zeroes them)
     const bool f32 = !forbidden && use_float32(scan, f.R, range.magnitude);
-    const bool whole = f32 && (scan == Scan::Float32 || f.R >= kFloat32WholeRows);
+    const bool whole =
+        f32 && (scan == Scan::Float32 || (f.R >= kFloat32WholeRows && !tie_heavy(P, f, range)));
     if (!whole || !solve_float32(jv, P, f, range.magnitude, nullptr, out)) {
       const std::vector<int> left = jv.run_square(f32 && !whole ? kDoubleScanPasses * f.R : kNoBudget);
       if (!left.empty() && !(f32 && !whole && solve_float32(jv, P, f, range.magnitude, &left, out))) jv.finish(left);
