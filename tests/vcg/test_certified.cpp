@@ -19,6 +19,13 @@
 namespace ivassign {
 namespace {
 
+/// A result that holds only a matching (what VCG is handed).
+AssignmentResult matching(std::vector<int> z) {
+  AssignmentResult r;
+  r.assignment = std::move(z);
+  return r;
+}
+
 SolverOptions enumeration() {
   SolverOptions o;
   o.solver = SolverKind::Enumerate;
@@ -151,7 +158,7 @@ TEST(CertifiedVcg, NegativeExternalityCostsAreRefusedWithTheReadersMessage) {
         if (call == 0)
           solve_assignment(q);
         else
-          vcg_transfers(q, AssignmentResult{{0, 1}});
+          vcg_transfers(q, matching({0, 1}));
         ADD_FAILURE() << "a negative externality accepted (call " << call << ")";
       } catch (const InputError& e) {
         EXPECT_NE(std::string(e.what()).find(rule), std::string::npos) << e.what();
@@ -198,7 +205,7 @@ TEST(CertifiedVcg, ABuyerWhoCostsOthersMoreThanItGainsIsRemoved) {
   const AssignmentProblem p = costly_winner();
   SolverOptions o;
   o.solver = SolverKind::Tabu;  // one minus-i task per buyer
-  const VcgPlan plan(p, AssignmentResult{{0, 1}}, o);
+  const VcgPlan plan(p, matching({0, 1}), o);
   ASSERT_EQ(plan.buyer_tasks(), 2u);
   // searches that found little: buyer 0's nothing, buyer 1's buyer 0 at seller 0
   const VcgResult v = plan.finish({part_of({0.0, 1.0}, {10.0, 10.0}, {{-1, -1}, {0, -1}})});
@@ -213,7 +220,7 @@ TEST(CertifiedVcg, ABoundBelowTheValueFoundIsAnError) {
   const AssignmentProblem p = costly_winner();
   SolverOptions o;
   o.solver = SolverKind::Tabu;
-  const VcgPlan plan(p, AssignmentResult{{-1, 1}}, o);
+  const VcgPlan plan(p, matching({-1, 1}), o);
   // buyer 1's matching {0, -} is worth 1; a "bound" of 0.5 below it
   EXPECT_THROW(plan.finish({part_of({5.0, 1.0}, {10.0, 0.5}, {{-1, 1}, {0, -1}})}), Error);
   // a value claimed above what the matching is worth is re-evaluated, not believed
@@ -260,7 +267,9 @@ TEST(CertifiedVcg, AHeuristicMatchingBelowTheBoundIsNotCertified) {
         EXPECT_FALSE(v.welfare_proven) << "seed " << seed;
         EXPECT_FALSE(v.transfers_certified) << "seed " << seed;
       }
-      if (v.transfers_certified) EXPECT_GE(v.welfare, best - v.certified_tolerance) << "seed " << seed;
+      if (v.transfers_certified) {
+        EXPECT_GE(v.welfare, best - v.certified_tolerance) << "seed " << seed;
+      }
     }
   RecordProperty("suboptimal_matchings", seen);
 }
