@@ -6,6 +6,7 @@
 // Shared by VCG's minus-i bounds (src/vcg/minus_i_bound.cpp, where the relaxation is derived) and
 // the exact solver's node bound (src/solvers/branch_and_bound.cpp).
 #pragma once
+#include <cmath>
 #include <cstdint>
 #include <limits>
 #include <unordered_map>
@@ -60,7 +61,7 @@ inline double pair_cost(const AssignmentProblem& p, const LicencePair& e, const 
   if (row.size() <= static_cast<std::size_t>(y.id))
     row.resize(static_cast<std::size_t>(y.id) + 1, std::numeric_limits<double>::quiet_NaN());
   double& c = row[static_cast<std::size_t>(y.id)];
-  if (c != c) c = pair_cost(p, e, x.buyer, y.buyer);
+  if (std::isnan(c)) c = pair_cost(p, e, x.buyer, y.buyer);
   return c;
 }
 

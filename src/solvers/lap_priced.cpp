@@ -23,6 +23,8 @@ PricedLap::PricedLap(int rows, int cols, std::vector<char> active, int first_can
     : rows_(rows), cols_(cols), first_(std::max(1, first_candidates)), threads_(std::max(1, threads)),
       active_(std::move(active)) {
   active_.resize(static_cast<std::size_t>(rows), 1);
+  for (int i = 0; i < rows; ++i)
+    if (active_[static_cast<std::size_t>(i)]) active_rows_.push_back(i);
   candidates_.resize(static_cast<std::size_t>(rows));
   member_.assign(static_cast<std::size_t>(rows) * cols, 0);
 }
@@ -54,9 +56,7 @@ void PricedLap::first_candidates(const std::vector<double>& w) {
 // Its duals give b_j = -v_j and a_r = w_{r sigma(r)} - b_sigma(r) on the real pairs: feasible, tight on
 // the matching (what smallest_prices needs; b may be negative).
 void PricedLap::solve_candidates(const std::vector<double>& w, std::vector<double>& row_dual) {
-  std::vector<int> row_index;  // real sparse row -> row
-  for (int i = 0; i < rows_; ++i)
-    if (active_[i]) row_index.push_back(i);
+  const std::vector<int>& row_index = active_rows_;  // real sparse row -> row
   const int R = static_cast<int>(row_index.size());
   SparseLapProblem sp;
   sp.rows = sp.cols = R + cols_;

@@ -59,6 +59,7 @@ class PricedLap {
 
   int rows_ = 0, cols_ = 0, first_ = 0, threads_ = 1;
   std::vector<char> active_;
+  std::vector<int> active_rows_;              ///< the active rows in order: the candidates' LAP's real rows
   std::vector<std::vector<int>> candidates_;  ///< per row, the candidate columns
   std::vector<char> member_;                  ///< rows x cols: (i, j) is a candidate
   std::vector<int> row_of_col_;               ///< the row a column is matched to, -1
