@@ -375,10 +375,21 @@ IVA_HD void rots_run(const RotsProblem& P, const RotsStart& S, int64_t until) {
 
 /// The workspace of rots_run_symmetric: BP (K T^2; BP_k[e][f] = B_k[pi e][pi f]), d and sum (T each).
 struct RotsSymmetricWork {
-  double* BP;
-  double* d;
-  double* sum;
+  double* BP = nullptr;
+  double* d = nullptr;
+  double* sum = nullptr;
 };
+
+/// The doubles one start's RotsSymmetricWork takes: K T^2 + 2 T.
+IVA_HD int64_t rots_symmetric_work_size(const RotsProblem& P) {
+  return static_cast<int64_t>(P.terms) * P.T * P.T + 2LL * P.T;
+}
+
+/// The workspace laid out on rots_symmetric_work_size(P) doubles at `base`: BP, then d, then sum.
+IVA_HD RotsSymmetricWork rots_symmetric_work(const RotsProblem& P, double* base) {
+  const int64_t ktt = static_cast<int64_t>(P.terms) * P.T * P.T;
+  return RotsSymmetricWork{base, base + ktt, base + ktt + P.T};
+}
 
 /// BP_k[e][f] = B_k[pi e][pi f] for every term, from scratch. O(K T^2).
 IVA_HD void rots_permuted_fill(const RotsProblem& P, const int* pi, double* BP) {

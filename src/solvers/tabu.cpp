@@ -338,13 +338,11 @@ Starts rots_on_cpu(const kernels::RotsProblem& P, int starts, int threads, const
   const std::int64_t chunk = std::max<std::int64_t>(16, (std::int64_t(1) << 20) / static_cast<std::int64_t>(T * T + 1));
   std::atomic<bool> stop{false};
   // symmetric problems run the row-wise layout of the same search (bit for bit), one workspace per thread
-  const std::size_t KTT = static_cast<std::size_t>(P.terms) * T * T;
 #pragma omp parallel num_threads(threads)
   {
-    std::vector<double> work(P.symmetric ? KTT + 2 * T : 0);
+    std::vector<double> work(P.symmetric ? static_cast<std::size_t>(kernels::rots_symmetric_work_size(P)) : 0);
     const kernels::RotsSymmetricWork SW =
-        P.symmetric ? kernels::RotsSymmetricWork{work.data(), work.data() + KTT, work.data() + KTT + T}
-                    : kernels::RotsSymmetricWork{nullptr, nullptr, nullptr};
+        P.symmetric ? kernels::rots_symmetric_work(P, work.data()) : kernels::RotsSymmetricWork{};
 #pragma omp for schedule(dynamic, 1)
     for (int k = 0; k < starts; ++k) {
       const kernels::RotsStart S = W.start(k);

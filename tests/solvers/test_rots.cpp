@@ -243,8 +243,8 @@ TEST(Rots, SymmetricRowsEqualTheRunBitForBit) {
       f->P.kick = 3;
       kernels::rots_init(f->P, f->start(), 9);
     }
-    std::vector<double> work(static_cast<std::size_t>(terms) * T * T + 2 * T);
-    const kernels::RotsSymmetricWork W{work.data(), work.data() + terms * T * T, work.data() + terms * T * T + T};
+    std::vector<double> work(static_cast<std::size_t>(kernels::rots_symmetric_work_size(rows.P)));
+    const kernels::RotsSymmetricWork W = kernels::rots_symmetric_work(rows.P, work.data());
     kernels::rots_run(plain.P, plain.start(), 1200);
     for (std::int64_t until = 50; until <= 1200; until += 50) {
       kernels::rots_run_symmetric(rows.P, rows.start(), W, until);
